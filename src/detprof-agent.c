@@ -1,0 +1,138 @@
+/* detprof-agent.c: the library that `detprof` preloads into the program.
+ *
+ * When the dynamic linker loads it, before the program's own constructors
+ * run, it reads its settings from the environment the runner prepared,
+ * makes a profiler and enables it. When the program ends (main returns,
+ * exit() is called from anywhere, the last thread calls exit), an atexit
+ * handler, registered first and so run last, disables the profiler, closes
+ * the frames still open and writes the statistics.
+ *
+ * The agent is linked with its own copy of the library code and the hooks,
+ * so that its __cyg_profile_func_enter and __cyg_profile_func_exit come
+ * before glibc's empty ones in the lookup order of every preloaded program.
+ *
+ * Settings (all set by the runner):
+ *   DETPROF_OUTPUT  where to write; "%p" becomes the process id
+ *   DETPROF_TIMER   a built-in timer name
+ *   DETPROF_BIAS    seconds per event
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "detprof.h"
+#include "detprof-profiler.h"
+
+static DetprofProfiler *agent_profiler;   /* owned; never freed: threads may outlive exit() */
+
+/* Replaces each "%p" of @pattern by the process id, so that the children
+ * of a fork() write files of their own. */
+static char *
+expand_output_path (const char *pattern)
+{
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  g_auto(GStrv) parts = g_strsplit (pattern, "%p", -1);
+
+  return g_strjoinv (pid, parts);
+}
+
+static void
+report (const char *format,
+        ...) G_GNUC_PRINTF (1, 2);
+
+static void
+report (const char *format,
+        ...)
+{
+  va_list args;
+
+  fputs ("detprof: ", stderr);
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  fputc ('\n', stderr);
+}
+
+static void
+write_profile (void)
+{
+  const char *pattern = g_getenv ("DETPROF_OUTPUT");
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (agent_profiler == NULL)
+    return;
+  detprof_profiler_disable (agent_profiler);
+
+  stats = detprof_profiler_create_stats (agent_profiler, &error);
+  if (stats == NULL)
+    {
+      report ("cannot make the statistics: %s", error->message);
+      return;
+    }
+
+  /* A program run by this one that has no instrumented code (a shell,
+   * ls) made no events: it writes nothing, and overwrites nothing. */
+  if (detprof_stats_get_n_functions (stats) == 0)
+    return;
+
+  if (detprof_profiler_get_dropped_events (agent_profiler) > 0)
+    report ("%" G_GINT64_FORMAT " events arrived while the profiler was busy (signal handlers) and were not counted",
+            detprof_profiler_get_dropped_events (agent_profiler));
+
+  path = expand_output_path (pattern);
+  if (!detprof_stats_dump (stats, path, &error))
+    report ("%s", error->message);
+}
+
+static void
+agent_exit (void)
+{
+  write_profile ();
+}
+
+__attribute__ ((constructor)) static void
+agent_start (void)
+{
+  const char *timer_name = g_getenv ("DETPROF_TIMER");
+  const char *bias_text = g_getenv ("DETPROF_BIAS");
+  g_autoptr(DetprofTimer) timer = NULL;
+  g_autoptr(GError) error = NULL;
+  double bias = 0.0;
+
+  if (g_getenv ("DETPROF_OUTPUT") == NULL)
+    return;   /* loaded by hand, not by the runner: stay out of the way */
+
+  timer = (timer_name != NULL) ? detprof_timer_new_builtin (timer_name, &error)
+                               : detprof_timer_new_default ();
+  if (timer == NULL)
+    {
+      report ("%s; not profiling", error->message);
+      return;
+    }
+
+  if (bias_text != NULL)
+    {
+      char *end = NULL;
+
+      bias = g_ascii_strtod (bias_text, &end);
+      if (end == bias_text || *end != '\0' || !isfinite (bias))
+        {
+          report ("bias “%s” is not a number; not profiling", bias_text);
+          return;
+        }
+    }
+
+  agent_profiler = detprof_profiler_new_with_bias (timer, bias);
+  if (atexit (agent_exit) != 0 || !detprof_profiler_enable (agent_profiler, &error))
+    {
+      report ("cannot start profiling: %s", error != NULL ? error->message : g_strerror (errno));
+      g_clear_object (&agent_profiler);
+    }
+}

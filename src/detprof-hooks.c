@@ -1,0 +1,245 @@
+/* detprof-hooks.c: the entry points that -finstrument-functions calls.
+ *
+ * A program compiled with -finstrument-functions calls
+ * __cyg_profile_func_enter (this_fn, call_site) as each function starts and
+ * __cyg_profile_func_exit (this_fn, call_site) as it ends. glibc has empty
+ * versions of both; these replace them. Each routes the event to the
+ * calling thread's state for the enabled profiler.
+ *
+ * Three things make this harder than it looks:
+ *
+ * - It must be cheap when it has nothing to do, and cheap when it does: a
+ *   thread-local cache holds the thread's state, checked against a
+ *   generation number that changes at every enable and disable.
+ * - It must not recurse: a signal handler that runs instrumented code while
+ *   the dispatcher is busy would corrupt the stack. Such events are counted
+ *   and dropped.
+ * - Disabling must not pull the state from under a thread that is in the
+ *   middle of an event: after clearing the generation, disable makes every
+ *   thread's memory order catch up (membarrier) and waits until no thread
+ *   is busy.
+ *
+ * This file itself must never be instrumented; the attribute below says
+ * so even if someone builds the library with -finstrument-functions.
+ */
+#include "config.h"
+
+#include <linux/membarrier.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "detprof-error.h"
+#include "detprof-profiler-private.h"
+
+#define NO_INSTRUMENT __attribute__ ((no_instrument_function))
+
+void __cyg_profile_func_enter (void *this_fn,
+                               void *call_site) NO_INSTRUMENT;
+void __cyg_profile_func_exit (void *this_fn,
+                              void *call_site) NO_INSTRUMENT;
+
+static GMutex active_lock;                 /* guards active and generation changes */
+static DetprofProfiler *active;            /* owned: the profiler events go to */
+static guint64 generation = 1;             /* bumped at every enable and disable */
+
+static __thread struct
+{
+  guint64             generation;
+  DetprofThreadState *state;               /* NULL: no profiler in this generation */
+} hook_cache __attribute__ ((tls_model ("initial-exec")));
+
+static DetprofThreadState *
+refresh_cache (guint64 seen) NO_INSTRUMENT;
+
+static DetprofThreadState *
+refresh_cache (guint64 seen)
+{
+  DetprofThreadState *state = NULL;
+
+  g_mutex_lock (&active_lock);
+  if (active != NULL && __atomic_load_n (&generation, __ATOMIC_RELAXED) == seen)
+    state = _detprof_profiler_get_thread_state (active);
+  g_mutex_unlock (&active_lock);
+
+  hook_cache.generation = seen;
+  hook_cache.state = state;
+  return state;
+}
+
+static inline void
+hook_event (DetprofEventKind kind,
+            void            *fn,
+            void            *call_site,
+            void            *stack) NO_INSTRUMENT;
+
+static inline void
+hook_event (DetprofEventKind kind,
+            void            *fn,
+            void            *call_site,
+            void            *stack)
+{
+  guint64 seen = __atomic_load_n (&generation, __ATOMIC_RELAXED);
+  DetprofThreadState *state = hook_cache.state;
+  DetprofEvent event;
+
+  if (G_UNLIKELY (hook_cache.generation != seen))
+    state = refresh_cache (seen);
+  if (state == NULL)
+    return;
+
+  if (G_UNLIKELY (state->busy))
+    {
+      state->dropped_events++;
+      return;
+    }
+  state->busy = TRUE;
+  /* Pairs with the membarrier in quiesce(): either disable sees busy, or
+   * we see the new generation and leave without touching the stack. */
+  __atomic_signal_fence (__ATOMIC_SEQ_CST);
+  if (G_LIKELY (__atomic_load_n (&generation, __ATOMIC_RELAXED) == seen))
+    {
+      event.kind = kind;
+      event.fn = fn;
+      event.call_site = call_site;
+      event.stack = (guintptr) stack;
+      _detprof_profiler_handle_event (state->profiler, state, &event);
+    }
+  __atomic_store_n (&state->busy, FALSE, __ATOMIC_RELEASE);
+}
+
+void
+__cyg_profile_func_enter (void *this_fn,
+                          void *call_site)
+{
+  hook_event (DETPROF_EVENT_CALL, this_fn, call_site, __builtin_frame_address (0));
+}
+
+void
+__cyg_profile_func_exit (void *this_fn,
+                         void *call_site)
+{
+  hook_event (DETPROF_EVENT_RETURN, this_fn, call_site, __builtin_frame_address (0));
+}
+
+/* Makes every other thread's stores visible to us, and ours to them, as if
+ * each had run a full memory barrier. */
+static void
+barrier_all_threads (void)
+{
+  static int registered = -1;
+
+  if (registered == -1)
+    registered = syscall (SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0) == 0;
+  if (registered && syscall (SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0) == 0)
+    return;
+  if (syscall (SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0) == 0)
+    return;
+  /* No membarrier: an event takes well under a microsecond. */
+  g_usleep (1000);
+}
+
+/* Waits until no thread is inside an event of @profiler's. A thread stuck
+ * busy for a second (stopped by a debugger, say) is left alone. */
+static void
+quiesce (DetprofProfiler *profiler)
+{
+  gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  DetprofThreadState *mine = (hook_cache.state != NULL
+                              && hook_cache.state->profiler == profiler) ? hook_cache.state : NULL;
+
+  barrier_all_threads ();
+  for (;;)
+    {
+      DetprofThreadState *state = _detprof_profiler_get_busy_thread (profiler, mine);
+
+      if (state == NULL || g_get_monotonic_time () > deadline)
+        break;
+      sched_yield ();
+    }
+}
+
+static void
+fork_prepare (void)
+{
+  g_mutex_lock (&active_lock);
+  _detprof_profiler_fork_prepare ();
+}
+
+static void
+fork_parent (void)
+{
+  _detprof_profiler_fork_parent ();
+  g_mutex_unlock (&active_lock);
+}
+
+static void
+fork_child (void)
+{
+  g_mutex_init (&active_lock);
+  _detprof_profiler_fork_child (active);
+}
+
+gboolean
+_detprof_hooks_set_active (DetprofProfiler  *profiler,
+                           GError          **error)
+{
+  static gsize atfork_registered = 0;
+  gboolean ok = TRUE;
+
+  if (g_once_init_enter (&atfork_registered))
+    {
+      pthread_atfork (fork_prepare, fork_parent, fork_child);
+      g_once_init_leave (&atfork_registered, 1);
+    }
+
+  g_mutex_lock (&active_lock);
+  if (active == profiler)
+    ;
+  else if (active != NULL)
+    {
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_FAILED,
+                   "another profiler is already enabled in this process");
+      ok = FALSE;
+    }
+  else
+    {
+      active = g_object_ref (profiler);
+      __atomic_add_fetch (&generation, 1, __ATOMIC_SEQ_CST);
+    }
+  g_mutex_unlock (&active_lock);
+  return ok;
+}
+
+void
+_detprof_hooks_clear_active (DetprofProfiler *profiler)
+{
+  DetprofProfiler *old = NULL;
+
+  g_mutex_lock (&active_lock);
+  if (active == profiler)
+    {
+      old = active;
+      active = NULL;
+      __atomic_add_fetch (&generation, 1, __ATOMIC_SEQ_CST);
+    }
+  g_mutex_unlock (&active_lock);
+
+  if (old != NULL)
+    {
+      quiesce (old);
+      g_object_unref (old);
+    }
+}
+
+DetprofProfiler *
+_detprof_hooks_get_active (void)
+{
+  DetprofProfiler *profiler;
+
+  g_mutex_lock (&active_lock);
+  profiler = active;
+  g_mutex_unlock (&active_lock);
+  return profiler;
+}

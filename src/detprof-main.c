@@ -1,0 +1,498 @@
+/* detprof-main.c: the runner, `detprof [options] PROGRAM [ARGS...]`.
+ *
+ * It checks what it can before running anything (the program exists and
+ * was built with -finstrument-functions, the timer and the sort key are
+ * known, the output can be written), then runs the program with the agent
+ * preloaded and its settings in the environment, waits for it, and prints
+ * the report (or leaves the dump where -o said). Its exit status is the
+ * program's; a program killed by a signal is reported, and the status is
+ * 128 + the signal number, as a shell gives.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "detprof.h"
+#include "detprof-profiler.h"
+#include "detprof-timer-private.h"
+
+#define EXIT_USAGE 2
+
+static char *opt_output;
+static char *opt_sort;
+static char *opt_timer;
+static char *opt_bias;
+
+static const GOptionEntry entries[] = {
+  { "outfile", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
+    "Write the statistics to FILE (\"%p\" becomes the process id) instead of printing them", "FILE" },
+  { "sort", 's', 0, G_OPTION_ARG_STRING, &opt_sort,
+    "Sort the printed report by KEY (a pstats key: stdname, cumulative, tottime, calls, ...)", "KEY" },
+  { "timer", 't', 0, G_OPTION_ARG_STRING, &opt_timer,
+    "Read TIMER at each event: tsc, wall, cpu, thread-cpu, rusage, times, coarse", "TIMER" },
+  { "bias", 'b', 0, G_OPTION_ARG_STRING, &opt_bias,
+    "Subtract BIAS seconds at each event (0: no correction)", "BIAS" },
+  G_OPTION_ENTRY_NULL
+};
+
+static int
+fail (int         status,
+      const char *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+static int
+fail (int         status,
+      const char *format,
+      ...)
+{
+  va_list args;
+
+  fputs ("detprof: ", stderr);
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  fputc ('\n', stderr);
+  return status;
+}
+
+/* ---- checks made before running anything ---- */
+
+typedef enum
+{
+  PROGRAM_INSTRUMENTED,
+  PROGRAM_NOT_INSTRUMENTED,
+  PROGRAM_STATIC,
+  PROGRAM_NOT_ELF,
+} ProgramKind;
+
+/* Looks for a reference to __cyg_profile_func_enter in the program's
+ * symbol tables: -finstrument-functions leaves one in every object it
+ * compiles. */
+static ProgramKind
+inspect_program (const char *path)
+{
+  ProgramKind kind = PROGRAM_NOT_INSTRUMENTED;
+  gboolean dynamic = FALSE;
+  Elf_Scn *scn = NULL;
+  size_t i, n_headers = 0;
+  Elf *elf;
+  int fd;
+
+  elf_version (EV_CURRENT);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return PROGRAM_NOT_ELF;
+  elf = elf_begin (fd, ELF_C_READ, NULL);
+  if (elf == NULL || elf_kind (elf) != ELF_K_ELF)
+    {
+      if (elf != NULL)
+        elf_end (elf);
+      close (fd);
+      return PROGRAM_NOT_ELF;
+    }
+
+  elf_getphdrnum (elf, &n_headers);
+  for (i = 0; i < n_headers; i++)
+    {
+      GElf_Phdr phdr;
+
+      if (gelf_getphdr (elf, (int) i, &phdr) != NULL && phdr.p_type == PT_DYNAMIC)
+        dynamic = TRUE;
+    }
+
+  while ((scn = elf_nextscn (elf, scn)) != NULL && kind == PROGRAM_NOT_INSTRUMENTED)
+    {
+      GElf_Shdr shdr;
+      Elf_Data *data;
+      size_t j, count;
+
+      if (gelf_getshdr (scn, &shdr) == NULL
+          || (shdr.sh_type != SHT_SYMTAB && shdr.sh_type != SHT_DYNSYM)
+          || shdr.sh_entsize == 0)
+        continue;
+      data = elf_getdata (scn, NULL);
+      count = shdr.sh_size / shdr.sh_entsize;
+      for (j = 0; data != NULL && j < count; j++)
+        {
+          GElf_Sym sym;
+          const char *name;
+
+          if (gelf_getsym (data, (int) j, &sym) == NULL)
+            continue;
+          name = elf_strptr (elf, shdr.sh_link, sym.st_name);
+          if (name != NULL && strcmp (name, "__cyg_profile_func_enter") == 0)
+            {
+              kind = PROGRAM_INSTRUMENTED;
+              break;
+            }
+        }
+    }
+
+  elf_end (elf);
+  close (fd);
+  if (kind == PROGRAM_INSTRUMENTED && !dynamic)
+    return PROGRAM_STATIC;
+  return kind;
+}
+
+static char *
+find_program (const char *name)
+{
+  if (strchr (name, '/') != NULL)
+    return g_file_test (name, G_FILE_TEST_IS_REGULAR) ? g_strdup (name) : NULL;
+  return g_find_program_in_path (name);
+}
+
+/* The agent: $DETPROF_AGENT, else next to this program in a build tree,
+ * else where `make install` put it. */
+static char *
+find_agent (void)
+{
+  const char *env = g_getenv ("DETPROF_AGENT");
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = (self != NULL) ? g_path_get_dirname (self) : NULL;
+  g_autofree char *uninstalled = NULL;
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (dir != NULL)
+    {
+      uninstalled = g_build_filename (dir, ".libs", "libdetprof-agent.so", NULL);
+      if (g_file_test (uninstalled, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&uninstalled);
+    }
+  return g_build_filename (PKGLIBDIR, "libdetprof-agent.so", NULL);
+}
+
+/* Fails early, before the program runs, if the dump could not be written. */
+static gboolean
+check_output_path (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO, "%s: is a directory", path);
+      return FALSE;
+    }
+  if (access (dir, W_OK | X_OK) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO, "cannot write %s: %s: %s",
+                   path, dir, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_sort_key (const char  *key,
+                GError     **error)
+{
+  g_autoptr(DetprofStats) empty = detprof_stats_new ();
+  const char *keys[2] = { key, NULL };
+
+  return detprof_stats_sort (empty, keys, error);
+}
+
+/* ---- running ---- */
+
+static void
+prepend_env (const char *name,
+             const char *value)
+{
+  const char *old = g_getenv (name);
+  g_autofree char *joined = NULL;
+
+  if (old != NULL && *old != '\0')
+    joined = g_strconcat (value, ":", old, NULL);
+  g_setenv (name, joined != NULL ? joined : value, TRUE);
+}
+
+static int
+run_program (char  **argv,
+             int    *status,
+             pid_t  *child)
+{
+  struct sigaction ignore = { .sa_handler = SIG_IGN }, old_int, old_quit;
+  pid_t pid;
+  int saved;
+
+  /* Like a shell: Ctrl-C is for the program; we wait and report. */
+  sigaction (SIGINT, &ignore, &old_int);
+  sigaction (SIGQUIT, &ignore, &old_quit);
+
+  pid = fork ();
+  if (pid == 0)
+    {
+      sigaction (SIGINT, &old_int, NULL);
+      sigaction (SIGQUIT, &old_quit, NULL);
+      execv (argv[0], argv);
+      fprintf (stderr, "detprof: cannot run %s: %s\n", argv[0], g_strerror (errno));
+      _exit (127);
+    }
+  saved = errno;
+  *child = pid;
+  if (pid > 0)
+    while (waitpid (pid, status, 0) < 0 && errno == EINTR)
+      ;
+
+  sigaction (SIGINT, &old_int, NULL);
+  sigaction (SIGQUIT, &old_quit, NULL);
+  return pid < 0 ? saved : 0;
+}
+
+static void
+print_header (DetprofTimer *timer,
+              double        bias)
+{
+  if (bias == 0.0)
+    printf ("detprof: timer %s (%s), bias 0 (no correction)\n",
+            detprof_timer_get_name (timer), detprof_timer_get_description (timer));
+  else
+    printf ("detprof: timer %s (%s), bias %.6g s per event\n",
+            detprof_timer_get_name (timer), detprof_timer_get_description (timer), bias);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* Prints the report of each dump in @dir: the program's own first, then
+ * those of the processes it forked. */
+static int
+print_reports (const char *dir,
+               int         main_pid,
+               const char *sort)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *main_name = g_strdup_printf ("%d.prof", main_pid);
+  const char *name;
+  int status = 0;
+  guint i;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+
+  for (i = 0; i < names->len; i++)
+    if (strcmp (g_ptr_array_index (names, i), main_name) == 0)
+      {
+        g_free (g_ptr_array_steal_index (names, i));
+        g_ptr_array_insert (names, 0, g_strdup (main_name));
+        break;
+      }
+
+  for (i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      g_autoptr(DetprofStats) stats = NULL;
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) contents = NULL;
+      g_autofree char *data = NULL;
+      const char *keys[2] = { sort, NULL };
+      gsize length = 0;
+
+      /* From bytes, not from the file: like `python -m cProfile`, the
+       * report has no line naming a (temporary) file. */
+      contents = g_file_get_contents (path, &data, &length, &error)
+                 ? g_bytes_new_take (g_steal_pointer (&data), length) : NULL;
+      stats = (contents != NULL) ? detprof_stats_new_from_bytes (contents, path, &error) : NULL;
+      if (stats == NULL)
+        {
+          status = fail (1, "%s", error->message);
+          continue;
+        }
+      if (names->len > 1)
+        printf ("detprof: process %.*s\n", (int) (strlen (g_ptr_array_index (names, i)) - 5),
+                (const char *) g_ptr_array_index (names, i));
+      detprof_stats_strip_dirs (stats);
+      detprof_stats_sort (stats, keys, NULL);
+      detprof_stats_print_stats (stats, out, NULL, 0);
+      fwrite (out->str, 1, out->len, stdout);
+    }
+  fflush (stdout);
+  return status;
+}
+
+static void
+remove_directory (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DetprofTimer) timer = NULL;
+  g_autofree char *program = NULL;
+  g_autofree char *agent = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *bias_text = NULL;
+  g_autofree char *hz = NULL;
+  double bias = 0.0;
+  int status = 0, result;
+  pid_t child = -1;
+
+  context = g_option_context_new ("[--] PROGRAM [ARGS...]");
+  g_option_context_set_summary (context,
+    "Run PROGRAM, built with -finstrument-functions, under the deterministic profiler,\n"
+    "then print its statistics in the layout of Python's pstats, or write them to FILE\n"
+    "in the format pstats (and detprof-stats) load.");
+  g_option_context_set_description (context,
+    "Exit status: PROGRAM's; 128+N if a signal N killed it; 2 for a usage error.\n"
+    "Build your program with: gcc -g -finstrument-functions -o PROGRAM PROGRAM.c");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_strict_posix (context, TRUE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail (EXIT_USAGE, "%s (see detprof --help)", error->message);
+  if (argc > 1 && strcmp (argv[1], "--") == 0)
+    {
+      argv++;
+      argc--;
+    }
+  if (argc < 2)
+    return fail (EXIT_USAGE, "no program to run (usage: detprof [-o FILE] [-s SORT] [-t TIMER] [-b BIAS] PROGRAM [ARGS...])");
+
+  /* Every check before anything runs: nothing half-done on bad input. */
+  timer = (opt_timer != NULL) ? detprof_timer_new_builtin (opt_timer, &error)
+                              : detprof_timer_new_default ();
+  if (timer == NULL)
+    return fail (EXIT_USAGE, "%s", error->message);
+
+  if (opt_bias != NULL)
+    {
+      char *end = NULL;
+
+      bias = g_ascii_strtod (opt_bias, &end);
+      if (end == opt_bias || *end != '\0' || !isfinite (bias))
+        return fail (EXIT_USAGE, "option -b: “%s” is not a number of seconds", opt_bias);
+    }
+
+  if (opt_sort == NULL)
+    opt_sort = g_strdup ("stdname");
+  if (!check_sort_key (opt_sort, &error))
+    return fail (EXIT_USAGE, "option -s: %s", error->message);
+
+  if (opt_output != NULL)
+    {
+      output = g_canonicalize_filename (opt_output, NULL);
+      if (!check_output_path (output, &error))
+        return fail (EXIT_USAGE, "option -o: %s", error->message);
+    }
+
+  program = find_program (argv[1]);
+  if (program == NULL)
+    return fail (127, "%s: no such program", argv[1]);
+  if (access (program, X_OK) != 0)
+    return fail (126, "%s: not executable: %s", program, g_strerror (errno));
+  switch (inspect_program (program))
+    {
+    case PROGRAM_INSTRUMENTED:
+      break;
+    case PROGRAM_NOT_INSTRUMENTED:
+      return fail (EXIT_USAGE,
+                   "%s was not built with -finstrument-functions: it never calls the profiler.\n"
+                   "Rebuild it with, for example:  gcc -g -finstrument-functions -o %s %s.c",
+                   program, argv[1], argv[1]);
+    case PROGRAM_STATIC:
+      return fail (EXIT_USAGE,
+                   "%s is statically linked, so the profiler cannot be preloaded into it;"
+                   " link it dynamically (without -static)", program);
+    case PROGRAM_NOT_ELF:
+      fprintf (stderr, "detprof: warning: %s is not an ELF executable; cannot check that it is instrumented\n",
+               program);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  agent = find_agent ();
+  if (!g_file_test (agent, G_FILE_TEST_IS_REGULAR))
+    return fail (1, "cannot find the agent library %s (set DETPROF_AGENT)", agent);
+
+  if (output == NULL)
+    {
+      tmpdir = g_dir_make_tmp ("detprof-XXXXXX", &error);
+      if (tmpdir == NULL)
+        return fail (1, "%s", error->message);
+    }
+
+  bias_text = g_strdup_printf ("%.17g", bias);
+  prepend_env ("LD_PRELOAD", agent);
+  g_setenv ("DETPROF_OUTPUT", output != NULL ? output : tmpdir, TRUE);
+  if (tmpdir != NULL)
+    {
+      g_autofree char *pattern = g_build_filename (tmpdir, "%p.prof", NULL);
+
+      g_setenv ("DETPROF_OUTPUT", pattern, TRUE);
+    }
+  g_setenv ("DETPROF_TIMER", detprof_timer_get_name (timer), TRUE);
+  g_setenv ("DETPROF_BIAS", bias_text, TRUE);
+  if (strcmp (detprof_timer_get_name (timer), "tsc") == 0)
+    {
+      hz = g_strdup_printf ("%.17g", 1.0 / detprof_timer_get_timeunit (timer));
+      g_setenv ("DETPROF_TSC_HZ", hz, TRUE);
+    }
+
+  argv[1] = program;
+  result = run_program (argv + 1, &status, &child);
+  if (result != 0)
+    {
+      if (tmpdir != NULL)
+        remove_directory (tmpdir);
+      return fail (1, "cannot start %s: %s", program, g_strerror (result));
+    }
+
+  if (WIFSIGNALED (status))
+    fprintf (stderr, "detprof: %s was killed by signal %d (%s); no profile was written\n",
+             program, WTERMSIG (status), g_strsignal (WTERMSIG (status)));
+
+  if (tmpdir != NULL)
+    {
+      if (!WIFSIGNALED (status))
+        {
+          print_header (timer, bias);
+          if (print_reports (tmpdir, (int) child, opt_sort) != 0 && WEXITSTATUS (status) == 0)
+            status = 1 << 8;
+        }
+      remove_directory (tmpdir);
+    }
+
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return WEXITSTATUS (status);
+}

@@ -1,0 +1,84 @@
+/* detprof-marshal-private.h: the subset of Python's marshal format that
+ * stats dumps use, read into a tree of values and written back.
+ *
+ * The reader accepts every form Python 3.8-3.13 writes in a stats dump
+ * (references, interned and short strings, small and large tuples, big
+ * integers, code objects); the writer emits the reference-free version-2
+ * subset, which every Python 3 loads. The reader never trusts a size in the
+ * file: each is checked against the bytes that remain before anything is
+ * allocated, and nesting is limited as Python limits it.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  DETPROF_MARSHAL_NONE,
+  DETPROF_MARSHAL_BOOL,
+  DETPROF_MARSHAL_INT,       /* fits in gint64 (i, I, and l when it fits) */
+  DETPROF_MARSHAL_FLOAT,
+  DETPROF_MARSHAL_COMPLEX,
+  DETPROF_MARSHAL_STR,       /* UTF-8 text (u t a A z Z) */
+  DETPROF_MARSHAL_BYTES,
+  DETPROF_MARSHAL_TUPLE,
+  DETPROF_MARSHAL_LIST,
+  DETPROF_MARSHAL_SET,
+  DETPROF_MARSHAL_FROZENSET,
+  DETPROF_MARSHAL_DICT,      /* ordered (key, value) pairs */
+  DETPROF_MARSHAL_CODE,      /* a code object, kept as name, file, first line */
+  DETPROF_MARSHAL_ELLIPSIS,
+  DETPROF_MARSHAL_STOPITER,
+} DetprofMarshalType;
+
+typedef struct _DetprofMarshalValue DetprofMarshalValue;
+
+struct _DetprofMarshalValue
+{
+  DetprofMarshalType type;
+  int                ref_count;   /* values are shared by back-references */
+  union
+  {
+    gboolean b;
+    gint64   i;
+    double   f;
+    struct { double real, imag; } c;
+    struct { char *data; gsize len; } s;   /* STR (NUL-terminated UTF-8) and BYTES; owned */
+    struct { DetprofMarshalValue **items; gsize n; } seq;   /* TUPLE LIST SET FROZENSET, owned refs */
+    struct { DetprofMarshalValue **keys, **values; gsize n; } dict;  /* owned refs */
+    struct { char *name; char *file; gint64 first_line; } code;  /* owned */
+  } u;
+};
+
+DetprofMarshalValue *_detprof_marshal_value_ref (DetprofMarshalValue *value);
+void                 _detprof_marshal_value_unref (DetprofMarshalValue *value);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DetprofMarshalValue, _detprof_marshal_value_unref)
+
+/* Constructors for the writer side; containers take ownership of items. */
+DetprofMarshalValue *_detprof_marshal_value_new_int (gint64 i);
+DetprofMarshalValue *_detprof_marshal_value_new_float (double f);
+DetprofMarshalValue *_detprof_marshal_value_new_str (const char *utf8);
+DetprofMarshalValue *_detprof_marshal_value_new_tuple (gsize n);   /* items NULL until set */
+DetprofMarshalValue *_detprof_marshal_value_new_dict (void);
+void                 _detprof_marshal_dict_append (DetprofMarshalValue *dict,
+                                                   DetprofMarshalValue *key,
+                                                   DetprofMarshalValue *value);
+
+/* Reads one object from the start of @data. On success returns it and sets
+ * @consumed (if not NULL) to the number of bytes it took: a second object
+ * may follow. On failure sets DETPROF_ERROR_CORRUPT with a message that
+ * gives the byte offset and what was wrong, e.g.
+ * "at byte 1234: unknown type code 0x3f". */
+DetprofMarshalValue *_detprof_marshal_read (const guint8  *data,
+                                            gsize          len,
+                                            gsize         *consumed,
+                                            GError       **error);
+
+/* Appends the version-2 encoding of @value to @out. Only NONE, BOOL, INT,
+ * FLOAT, STR, BYTES, TUPLE, LIST and DICT can be written. */
+void                 _detprof_marshal_write (GByteArray                *out,
+                                             const DetprofMarshalValue *value);
+
+G_END_DECLS

@@ -1,0 +1,32 @@
+/* detprof-profiler-private.h: what the hooks need from the profiler. */
+#pragma once
+
+#include "detprof-profiler.h"
+#include "detprof-thread-private.h"
+
+G_BEGIN_DECLS
+
+/* One event, already routed to the calling thread's state: read the timer,
+ * dispatch, restart the stopwatch. The caller guards against re-entry. */
+void                _detprof_profiler_handle_event (DetprofProfiler    *self,
+                                                    DetprofThreadState *thread,
+                                                    const DetprofEvent *event);
+
+/* The calling thread's state for this profiler, made on first use. */
+DetprofThreadState *_detprof_profiler_get_thread_state (DetprofProfiler *self);
+
+/* A thread of @self's other than @skip that is inside an event, or NULL. */
+DetprofThreadState *_detprof_profiler_get_busy_thread (DetprofProfiler    *self,
+                                                       DetprofThreadState *skip);
+
+void                _detprof_profiler_fork_prepare (void);
+void                _detprof_profiler_fork_parent (void);
+void                _detprof_profiler_fork_child (DetprofProfiler *active);
+
+/* The profiler the hooks route events to (detprof-hooks.c). */
+gboolean            _detprof_hooks_set_active (DetprofProfiler  *profiler,
+                                               GError          **error);
+void                _detprof_hooks_clear_active (DetprofProfiler *profiler);
+DetprofProfiler    *_detprof_hooks_get_active (void);
+
+G_END_DECLS

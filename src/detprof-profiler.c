@@ -1,0 +1,1203 @@
+/* detprof-profiler.c: the dispatcher.
+ *
+ * Every call and every return is an event. At each event we read the
+ * timer, take off the time at which the previous event ended and the bias,
+ * and charge what is left (the delta) to the function on top of our own
+ * frame stack. We read the timer a second time after our bookkeeping, so
+ * that the bookkeeping itself is charged to nobody. What we cannot avoid
+ * charging is the stretch from the event's start to the first reading and
+ * from the second reading back to the program: that is what the bias
+ * estimates, and why it is subtracted once per event.
+ *
+ * This is the algorithm of Python's profile.py, step for step:
+ *
+ *   call:    push a frame whose pt (parent time) is the delta: the time
+ *            the caller ran just before this call. The caller is paid it
+ *            when this frame is popped, so a call never touches the
+ *            caller's frame.
+ *   return:  the delta is the last stretch of the returning activation.
+ *            Its internal time (it) plus the time of its callees (et) is its
+ *            total; fold pt into the parent's internal time and the total
+ *            into the parent's callee time, then add the activation to the
+ *            function's, the arc's and the call site's totals.
+ *
+ * Two things profile.py does not meet: frames abandoned by longjmp() (the
+ * next event may be a call from the frame jumped to, not a return), and
+ * returns that match nothing (frames entered before profiling began). The
+ * first is seen from the stack address of each event: a frame entered at
+ * or below the address of a new call, or below the address of a return,
+ * is gone, and is closed as if it returned with no more time. The second
+ * is counted and otherwise ignored.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "detprof-error.h"
+#include "detprof-profiler-private.h"
+#include "detprof-stats-private.h"
+#include "detprof-symbols-private.h"
+#include "detprof-timer-private.h"
+
+typedef struct
+{
+  char *file;
+  int   line;
+  char *name;
+} NamedFunction;
+
+typedef struct
+{
+  DetprofTimer *timer;        /* owned */
+  double        bias;         /* seconds per event */
+  double        bias_units;   /* the same in the timer's unit: what each event takes off */
+  guint64       serial;       /* unique among all profilers of the process */
+  GPtrArray    *threads;      /* owned DetprofThreadState, in order of first event; threads_lock */
+  GHashTable   *names;        /* fn -> owned NamedFunction, from detprof_profiler_name_function() */
+} DetprofProfilerPrivate;
+
+enum
+{
+  PROP_0,
+  PROP_TIMER,
+  PROP_BIAS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_TYPE_WITH_PRIVATE (DetprofProfiler, detprof_profiler, G_TYPE_OBJECT)
+
+/* Guards every profiler's list of thread states; taken only when a thread
+ * meets a profiler for the first time and when statistics are made. */
+static GMutex threads_lock;
+
+/* Each thread remembers the state it used last, so that an event finds its
+ * stack without a lock. The serial, never reused, tells whether the cache
+ * belongs to the profiler at hand. */
+static __thread struct
+{
+  guint64             serial;
+  DetprofThreadState *state;
+} thread_cache __attribute__ ((tls_model ("initial-exec")));
+
+/* ---- the frame stack ---- */
+
+static inline DetprofFrame *
+push_frame (DetprofThreadState *thread)
+{
+  if (G_UNLIKELY (thread->depth + 1 == thread->capacity)
+      && !_detprof_thread_state_grow_stack (thread))
+    return NULL;
+  return &thread->frames[++thread->depth];
+}
+
+/* profile.py's return handler, for the frame on top, which receives @delta
+ * as the last stretch of its internal time. */
+static inline void
+pop_frame (DetprofThreadState *thread,
+           double              delta)
+{
+  DetprofFrame *frame = &thread->frames[thread->depth];
+  DetprofFrame *parent = frame - 1;
+  double internal = frame->it + delta;
+  double total = internal + frame->et;
+
+  /* The parent's stretch before this call was kept in our frame; pay it now. */
+  parent->it += frame->pt;
+  parent->et += total;
+  thread->depth--;
+
+  totals_leave (&frame->function->totals, internal, total);
+  totals_leave (&frame->site->arc->totals, internal, total);
+  totals_leave (&frame->site->totals, internal, total);
+}
+
+/* Closes the frames the program has left without returning: those entered
+ * deeper than @stack (and, for a call, at the same depth: a sibling). */
+static void
+close_abandoned_frames (DetprofThreadState *thread,
+                        guintptr            stack,
+                        gboolean            including_same_depth)
+{
+  if (stack == 0)
+    return;
+
+  while (thread->depth > 0)
+    {
+      guintptr top = thread->frames[thread->depth].stack;
+
+      if (top == 0 || top > stack || (top == stack && !including_same_depth))
+        break;
+      pop_frame (thread, 0.0);
+      thread->abandoned_frames++;
+    }
+}
+
+/* Without stack addresses (events made by hand), a return may still find
+ * its frame below the top: close the frames above it. */
+static gboolean
+close_frames_above (DetprofThreadState *thread,
+                    gconstpointer       fn)
+{
+  gsize i;
+
+  for (i = thread->depth; i > 0; i--)
+    if (thread->frames[i].function->fn == fn)
+      break;
+  if (i == 0)
+    return FALSE;
+
+  while (thread->depth > i)
+    {
+      pop_frame (thread, 0.0);
+      thread->abandoned_frames++;
+    }
+  return TRUE;
+}
+
+/* ---- the dispatch steps (class methods, so subclasses can extend them) ---- */
+
+static double
+detprof_profiler_real_read_timer (DetprofProfiler *self)
+{
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+
+  return priv->timer->read (priv->timer);
+}
+
+static gboolean
+detprof_profiler_real_dispatch_call (DetprofProfiler    *self,
+                                     DetprofThreadState *thread,
+                                     const DetprofEvent *event,
+                                     double              delta)
+{
+  DetprofFunction *caller;
+  DetprofCallSite *site;
+  DetprofFrame *frame;
+
+  close_abandoned_frames (thread, event->stack, TRUE);
+
+  caller = thread->frames[thread->depth].function;
+  site = find_call_site (thread, caller, event->call_site, event->fn);
+
+  frame = push_frame (thread);
+  if (G_UNLIKELY (frame == NULL))
+    return TRUE;   /* out of memory: this call goes unrecorded, and is flagged */
+
+  frame->site = site;
+  frame->function = site->arc->callee;
+  frame->stack = event->stack;
+  frame->pt = delta;
+  frame->it = 0.0;
+  frame->et = 0.0;
+
+  totals_enter (&frame->function->totals);
+  totals_enter (&site->arc->totals);
+  totals_enter (&site->totals);
+  return TRUE;
+}
+
+static gboolean
+detprof_profiler_real_dispatch_return (DetprofProfiler    *self,
+                                       DetprofThreadState *thread,
+                                       const DetprofEvent *event,
+                                       double              delta)
+{
+  close_abandoned_frames (thread, event->stack, FALSE);
+
+  if (thread->depth == 0 || thread->frames[thread->depth].function->fn != event->fn)
+    {
+      if (event->stack != 0 || !close_frames_above (thread, event->fn))
+        {
+          /* A frame we never saw enter. The time since the last event was
+           * spent all the same: it stays with the frame on top. */
+          thread->unmatched_returns++;
+          thread->frames[thread->depth].it += delta;
+          return TRUE;
+        }
+    }
+
+  pop_frame (thread, delta);
+  return TRUE;
+}
+
+/* ---- one event ---- */
+
+void
+_detprof_profiler_handle_event (DetprofProfiler    *self,
+                                DetprofThreadState *thread,
+                                const DetprofEvent *event)
+{
+  DetprofProfilerClass *klass = DETPROF_PROFILER_GET_CLASS (self);
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+  double delta;
+  gboolean charged;
+
+  delta = klass->read_timer (self) - thread->t - priv->bias_units;
+
+  if (event->kind == DETPROF_EVENT_CALL)
+    charged = klass->dispatch_call (self, thread, event, delta);
+  else
+    charged = klass->dispatch_return (self, thread, event, delta);
+
+  /* Restart the stopwatch after our own work. A delta that was not charged
+   * is put back, so that the next event's delta includes it. */
+  thread->t = klass->read_timer (self) - (charged ? 0.0 : delta);
+}
+
+DetprofThreadState *
+_detprof_profiler_get_thread_state (DetprofProfiler *self)
+{
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+  DetprofThreadState *state = NULL;
+  gboolean created = FALSE;
+  int tid;
+  guint i;
+
+  if (G_LIKELY (thread_cache.serial == priv->serial))
+    return thread_cache.state;
+
+  tid = (int) syscall (SYS_gettid);
+  g_mutex_lock (&threads_lock);
+  for (i = 0; i < priv->threads->len && state == NULL; i++)
+    {
+      DetprofThreadState *candidate = g_ptr_array_index (priv->threads, i);
+
+      if (candidate->tid == tid)
+        state = candidate;
+    }
+  if (state == NULL)
+    {
+      state = _detprof_thread_state_new (self, priv->serial);
+      g_ptr_array_add (priv->threads, state);
+      created = TRUE;
+    }
+  g_mutex_unlock (&threads_lock);
+
+  /* profile.py starts its stopwatch in the constructor; a thread starts
+   * its own when it first meets the profiler. */
+  if (created)
+    state->t = DETPROF_PROFILER_GET_CLASS (self)->read_timer (self);
+
+  thread_cache.serial = priv->serial;
+  thread_cache.state = state;
+  return state;
+}
+
+DetprofThreadState *
+_detprof_profiler_get_busy_thread (DetprofProfiler    *self,
+                                   DetprofThreadState *skip)
+{
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+  DetprofThreadState *busy = NULL;
+  guint i;
+
+  g_mutex_lock (&threads_lock);
+  for (i = 0; i < priv->threads->len && busy == NULL; i++)
+    {
+      DetprofThreadState *state = g_ptr_array_index (priv->threads, i);
+
+      if (state != skip && __atomic_load_n (&state->busy, __ATOMIC_ACQUIRE))
+        busy = state;
+    }
+  g_mutex_unlock (&threads_lock);
+  return busy;
+}
+
+/* fork(): the child has one thread, the one that forked. The lock may
+ * have been held by a thread that is gone, the other threads' states may
+ * have been caught busy, and our thread has a new id. The hooks call these
+ * from their own pthread_atfork() handlers, in lock order. */
+void
+_detprof_profiler_fork_prepare (void)
+{
+  g_mutex_lock (&threads_lock);
+}
+
+void
+_detprof_profiler_fork_parent (void)
+{
+  g_mutex_unlock (&threads_lock);
+}
+
+void
+_detprof_profiler_fork_child (DetprofProfiler *active)
+{
+  g_mutex_init (&threads_lock);
+  if (thread_cache.state != NULL)
+    thread_cache.state->tid = (int) syscall (SYS_gettid);
+
+  if (active != NULL)
+    {
+      DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (active);
+      guint i;
+
+      for (i = 0; i < priv->threads->len; i++)
+        {
+          DetprofThreadState *state = g_ptr_array_index (priv->threads, i);
+
+          if (state != thread_cache.state)
+            state->busy = FALSE;
+        }
+    }
+}
+
+/* ---- GObject ---- */
+
+static void
+named_function_free (gpointer data)
+{
+  NamedFunction *named = data;
+
+  g_free (named->file);
+  g_free (named->name);
+  g_free (named);
+}
+
+static void
+update_bias_units (DetprofProfiler *self)
+{
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+
+  priv->bias_units = (priv->timer != NULL) ? priv->bias / priv->timer->timeunit : 0.0;
+}
+
+static void
+detprof_profiler_constructed (GObject *object)
+{
+  DetprofProfiler *self = DETPROF_PROFILER (object);
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+
+  G_OBJECT_CLASS (detprof_profiler_parent_class)->constructed (object);
+
+  /* Here, not in init: while the base type's init runs, the instance's
+   * class is still the base class, not the subclass being made. A bias
+   * given to g_object_new() is set after this, and wins. */
+  priv->bias = DETPROF_PROFILER_GET_CLASS (self)->default_bias;
+  if (priv->timer == NULL)
+    priv->timer = detprof_timer_new_default ();
+  update_bias_units (self);
+}
+
+static void
+detprof_profiler_finalize (GObject *object)
+{
+  DetprofProfiler *self = DETPROF_PROFILER (object);
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+
+  if (thread_cache.serial == priv->serial)
+    {
+      thread_cache.serial = 0;
+      thread_cache.state = NULL;
+    }
+  g_clear_pointer (&priv->threads, g_ptr_array_unref);
+  g_clear_pointer (&priv->names, g_hash_table_unref);
+  g_clear_pointer (&priv->timer, detprof_timer_unref);
+
+  G_OBJECT_CLASS (detprof_profiler_parent_class)->finalize (object);
+}
+
+static void
+detprof_profiler_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  DetprofProfiler *self = DETPROF_PROFILER (object);
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_TIMER:
+      g_value_set_boxed (value, priv->timer);
+      break;
+    case PROP_BIAS:
+      g_value_set_double (value, priv->bias);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+detprof_profiler_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  DetprofProfiler *self = DETPROF_PROFILER (object);
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_TIMER:
+      g_assert (priv->timer == NULL);
+      priv->timer = g_value_dup_boxed (value);
+      break;
+    case PROP_BIAS:
+      detprof_profiler_set_bias (self, g_value_get_double (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+detprof_profiler_class_init (DetprofProfilerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = detprof_profiler_constructed;
+  object_class->finalize = detprof_profiler_finalize;
+  object_class->get_property = detprof_profiler_get_property;
+  object_class->set_property = detprof_profiler_set_property;
+
+  klass->read_timer = detprof_profiler_real_read_timer;
+  klass->dispatch_call = detprof_profiler_real_dispatch_call;
+  klass->dispatch_return = detprof_profiler_real_dispatch_return;
+  klass->default_bias = 0.0;
+
+  /**
+   * DetprofProfiler:timer:
+   *
+   * The timer the profiler reads at every event. %NULL at construction
+   * means the host's default (detprof_timer_get_default_name()).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TIMER] =
+    g_param_spec_boxed ("timer", NULL, NULL, DETPROF_TYPE_TIMER,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * DetprofProfiler:bias:
+   *
+   * The hidden cost of one event, in seconds, subtracted from every
+   * event's delta. It may be given at construction; if it is not, the
+   * class's default_bias is used. Changing it takes effect at the next
+   * event.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_BIAS] =
+    g_param_spec_double ("bias", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+detprof_profiler_init (DetprofProfiler *self)
+{
+  static guint64 next_serial = 1;
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+
+  priv->serial = __atomic_fetch_add (&next_serial, 1, __ATOMIC_RELAXED);
+  priv->threads = g_ptr_array_new_with_free_func ((GDestroyNotify) _detprof_thread_state_free);
+  priv->names = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, named_function_free);
+}
+
+/* ---- public API ---- */
+
+/**
+ * detprof_profiler_new:
+ * @timer: (nullable): the timer to read; %NULL for the host's default
+ *
+ * Makes a profiler whose bias is its class's default_bias.
+ *
+ * Returns: (transfer full): the profiler
+ *
+ * Since: 0.1
+ */
+DetprofProfiler *
+detprof_profiler_new (DetprofTimer *timer)
+{
+  return g_object_new (DETPROF_TYPE_PROFILER, "timer", timer, NULL);
+}
+
+/**
+ * detprof_profiler_new_with_bias:
+ * @timer: (nullable): the timer to read; %NULL for the host's default
+ * @bias: seconds to subtract at every event
+ *
+ * Makes a profiler with its own bias.
+ *
+ * Returns: (transfer full): the profiler
+ *
+ * Since: 0.1
+ */
+DetprofProfiler *
+detprof_profiler_new_with_bias (DetprofTimer *timer,
+                                double        bias)
+{
+  g_return_val_if_fail (isfinite (bias), NULL);
+
+  return g_object_new (DETPROF_TYPE_PROFILER, "timer", timer, "bias", bias, NULL);
+}
+
+/**
+ * detprof_profiler_get_timer:
+ * @self: a #DetprofProfiler
+ *
+ * Returns: (transfer none): the timer
+ *
+ * Since: 0.1
+ */
+DetprofTimer *
+detprof_profiler_get_timer (DetprofProfiler *self)
+{
+  DetprofProfilerPrivate *priv;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), NULL);
+
+  priv = detprof_profiler_get_instance_private (self);
+  return priv->timer;
+}
+
+/**
+ * detprof_profiler_get_bias:
+ * @self: a #DetprofProfiler
+ *
+ * Returns: the bias, in seconds per event
+ *
+ * Since: 0.1
+ */
+double
+detprof_profiler_get_bias (DetprofProfiler *self)
+{
+  DetprofProfilerPrivate *priv;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), 0.0);
+
+  priv = detprof_profiler_get_instance_private (self);
+  return priv->bias;
+}
+
+/**
+ * detprof_profiler_set_bias:
+ * @self: a #DetprofProfiler
+ * @bias: seconds to subtract at every event; finite
+ *
+ * Sets the bias from the next event on, and notifies #DetprofProfiler:bias.
+ *
+ * Since: 0.1
+ */
+void
+detprof_profiler_set_bias (DetprofProfiler *self,
+                           double           bias)
+{
+  DetprofProfilerPrivate *priv;
+
+  g_return_if_fail (DETPROF_IS_PROFILER (self));
+  g_return_if_fail (isfinite (bias));
+
+  priv = detprof_profiler_get_instance_private (self);
+  if (priv->bias == bias)
+    return;
+  priv->bias = bias;
+  update_bias_units (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BIAS]);
+}
+
+/**
+ * detprof_profiler_class_set_default_bias:
+ * @klass: a #DetprofProfilerClass
+ * @bias: seconds per event; finite
+ *
+ * Sets the bias of the profilers of this class made afterwards without one
+ * (profile.py's `Profile.bias = b`). Existing profilers keep theirs.
+ *
+ * Since: 0.1
+ */
+void
+detprof_profiler_class_set_default_bias (DetprofProfilerClass *klass,
+                                         double                bias)
+{
+  g_return_if_fail (DETPROF_IS_PROFILER_CLASS (klass));
+  g_return_if_fail (isfinite (bias));
+
+  klass->default_bias = bias;
+}
+
+/**
+ * detprof_profiler_enable:
+ * @self: a #DetprofProfiler
+ * @error: return location for a #GError
+ *
+ * Routes the events of every thread of the process to @self, until
+ * detprof_profiler_disable(). Only one profiler can be enabled at a time.
+ *
+ * Returns: %TRUE, or %FALSE with @error set if another profiler is enabled
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_profiler_enable (DetprofProfiler  *self,
+                         GError          **error)
+{
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return _detprof_hooks_set_active (self, error);
+}
+
+/**
+ * detprof_profiler_disable:
+ * @self: a #DetprofProfiler
+ *
+ * Stops routing events to @self. The frames still open stay open: a later
+ * detprof_profiler_enable() goes on where this stopped, and
+ * detprof_profiler_create_stats() closes them.
+ *
+ * Since: 0.1
+ */
+void
+detprof_profiler_disable (DetprofProfiler *self)
+{
+  g_return_if_fail (DETPROF_IS_PROFILER (self));
+
+  _detprof_hooks_clear_active (self);
+}
+
+/**
+ * detprof_profiler_is_enabled:
+ * @self: a #DetprofProfiler
+ *
+ * Returns: whether events are routed to @self
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_profiler_is_enabled (DetprofProfiler *self)
+{
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), FALSE);
+
+  return _detprof_hooks_get_active () == self;
+}
+
+/**
+ * detprof_profiler_get_active:
+ *
+ * Returns: (transfer none) (nullable): the enabled profiler, if any
+ *
+ * Since: 0.1
+ */
+DetprofProfiler *
+detprof_profiler_get_active (void)
+{
+  return _detprof_hooks_get_active ();
+}
+
+/**
+ * detprof_profiler_runcall:
+ * @self: a #DetprofProfiler
+ * @func: (scope call): the function to run
+ * @user_data: (closure func): its argument
+ *
+ * Runs @func with @self enabled, then disables it. If another profiler is
+ * enabled, @func runs unprofiled and a warning is logged.
+ *
+ * Returns: (transfer none): what @func returned
+ *
+ * Since: 0.1
+ */
+gpointer
+detprof_profiler_runcall (DetprofProfiler *self,
+                          DetprofRunFunc   func,
+                          gpointer         user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gpointer result;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  if (!detprof_profiler_enable (self, &error))
+    {
+      g_warning ("runcall: %s; running unprofiled", error->message);
+      return func (user_data);
+    }
+  result = func (user_data);
+  detprof_profiler_disable (self);
+  return result;
+}
+
+/**
+ * detprof_profiler_dispatch_event:
+ * @self: a #DetprofProfiler
+ * @event: the event
+ *
+ * Hands one event to the dispatcher, as the hooks do, on the calling
+ * thread's stack. Tests and teaching code use this to drive a profiler
+ * without instrumented code.
+ *
+ * Since: 0.1
+ */
+void
+detprof_profiler_dispatch_event (DetprofProfiler    *self,
+                                 const DetprofEvent *event)
+{
+  DetprofThreadState *thread;
+
+  g_return_if_fail (DETPROF_IS_PROFILER (self));
+  g_return_if_fail (event != NULL);
+  g_return_if_fail (event->kind == DETPROF_EVENT_CALL || event->kind == DETPROF_EVENT_RETURN);
+
+  thread = _detprof_profiler_get_thread_state (self);
+  if (thread->busy)
+    {
+      thread->dropped_events++;
+      return;
+    }
+  thread->busy = TRUE;
+  _detprof_profiler_handle_event (self, thread, event);
+  thread->busy = FALSE;
+}
+
+/**
+ * detprof_profiler_trace_dispatch:
+ * @self: a #DetprofProfiler
+ * @kind: call or return
+ * @fn: the function's address (any unique pointer will do)
+ * @call_site: (nullable): where it was called from
+ *
+ * detprof_profiler_dispatch_event() without a stack address: a return
+ * whose frame is not on top closes the frames above its own.
+ *
+ * Since: 0.1
+ */
+void
+detprof_profiler_trace_dispatch (DetprofProfiler  *self,
+                                 DetprofEventKind  kind,
+                                 gconstpointer     fn,
+                                 gconstpointer     call_site)
+{
+  DetprofEvent event = { kind, fn, call_site, 0 };
+
+  detprof_profiler_dispatch_event (self, &event);
+}
+
+/**
+ * detprof_profiler_simulate_call:
+ * @self: a #DetprofProfiler
+ * @fn: the function to pretend was called
+ *
+ * Pushes a frame for @fn with no time and no timer reading, as profile.py's
+ * simulate_call() does for its root and command records.
+ *
+ * Since: 0.1
+ */
+void
+detprof_profiler_simulate_call (DetprofProfiler *self,
+                                gconstpointer    fn)
+{
+  DetprofThreadState *thread;
+  DetprofEvent event = { DETPROF_EVENT_CALL, fn, NULL, 0 };
+
+  g_return_if_fail (DETPROF_IS_PROFILER (self));
+
+  thread = _detprof_profiler_get_thread_state (self);
+  DETPROF_PROFILER_GET_CLASS (self)->dispatch_call (self, thread, &event, 0.0);
+}
+
+/* profile.py's simulate_cmd_complete(): the time since the last event goes
+ * to the frame on top (no bias: no event happened), then every open frame
+ * returns with no more time. Another thread's leftover time cannot be read
+ * from here, so its frames close with none. */
+static void
+complete_thread (DetprofProfiler    *self,
+                 DetprofThreadState *thread,
+                 gboolean            is_caller)
+{
+  DetprofProfilerClass *klass = DETPROF_PROFILER_GET_CLASS (self);
+  double delta = is_caller ? klass->read_timer (self) - thread->t : 0.0;
+
+  while (thread->depth > 0)
+    {
+      pop_frame (thread, delta);
+      delta = 0.0;
+    }
+  if (is_caller)
+    thread->t = klass->read_timer (self);
+}
+
+/**
+ * detprof_profiler_simulate_cmd_complete:
+ * @self: a #DetprofProfiler
+ *
+ * Closes every frame still open, in every thread, as if each returned now.
+ * detprof_profiler_create_stats() does this first.
+ *
+ * Since: 0.1
+ */
+void
+detprof_profiler_simulate_cmd_complete (DetprofProfiler *self)
+{
+  DetprofProfilerPrivate *priv;
+  DetprofThreadState *mine;
+  guint i;
+
+  g_return_if_fail (DETPROF_IS_PROFILER (self));
+
+  priv = detprof_profiler_get_instance_private (self);
+  mine = (thread_cache.serial == priv->serial) ? thread_cache.state : NULL;
+
+  g_mutex_lock (&threads_lock);
+  for (i = 0; i < priv->threads->len; i++)
+    {
+      DetprofThreadState *thread = g_ptr_array_index (priv->threads, i);
+
+      complete_thread (self, thread, thread == mine);
+    }
+  g_mutex_unlock (&threads_lock);
+}
+
+/**
+ * detprof_profiler_name_function:
+ * @self: a #DetprofProfiler
+ * @fn: a function address, as given in events
+ * @file: the file to report it in
+ * @line: its line
+ * @name: its name
+ *
+ * Names @fn in the statistics, instead of looking its address up in the
+ * program's debugging information. For tests, teaching code, and code the
+ * debugging information does not cover (JIT, hand-made events).
+ *
+ * Since: 0.1
+ */
+void
+detprof_profiler_name_function (DetprofProfiler *self,
+                                gconstpointer    fn,
+                                const char      *file,
+                                int              line,
+                                const char      *name)
+{
+  DetprofProfilerPrivate *priv;
+  NamedFunction *named;
+
+  g_return_if_fail (DETPROF_IS_PROFILER (self));
+  g_return_if_fail (file != NULL);
+  g_return_if_fail (name != NULL);
+
+  priv = detprof_profiler_get_instance_private (self);
+  named = g_new0 (NamedFunction, 1);
+  named->file = g_strdup (file);
+  named->line = line;
+  named->name = g_strdup (name);
+  g_hash_table_replace (priv->names, (gpointer) fn, named);
+}
+
+/* ---- statistics ---- */
+
+typedef struct
+{
+  DetprofProfiler   *profiler;
+  DetprofSymbolizer *symbolizer;   /* made on the first address no name covers */
+  gboolean           symbolizer_failed;
+  GHashTable        *indices;      /* fn -> index in the stats + 1 */
+  DetprofStats      *stats;
+} StatsBuilder;
+
+static guint
+function_index (StatsBuilder    *builder,
+                DetprofFunction *function,
+                double           timeunit)
+{
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (builder->profiler);
+  NamedFunction *named = g_hash_table_lookup (priv->names, function->fn);
+  DetprofSymbol symbol = { NULL, 0, NULL };
+  guint index;
+
+  if (named == NULL && builder->symbolizer == NULL && !builder->symbolizer_failed)
+    {
+      builder->symbolizer = _detprof_symbolizer_new_for_self (NULL);
+      builder->symbolizer_failed = (builder->symbolizer == NULL);
+    }
+
+  if (named != NULL)
+    {
+      symbol.file = g_strdup (named->file);
+      symbol.line = named->line;
+      symbol.name = g_strdup (named->name);
+    }
+  else if (builder->symbolizer != NULL)
+    _detprof_symbolizer_lookup_function (builder->symbolizer, (guintptr) function->fn, &symbol);
+  else
+    {
+      symbol.file = g_strdup ("??");
+      symbol.name = g_strdup_printf ("0x%" G_GINTPTR_MODIFIER "x", (guintptr) function->fn);
+    }
+
+  index = _detprof_stats_add_function (builder->stats, symbol.file, symbol.line, symbol.name,
+                                       function->totals.cc, function->totals.nc,
+                                       function->totals.tt * timeunit,
+                                       function->totals.ct * timeunit);
+  _detprof_symbol_clear (&symbol);
+  return index;
+}
+
+static void
+add_thread_to_stats (StatsBuilder       *builder,
+                     DetprofThreadState *thread,
+                     double              timeunit)
+{
+  g_autoptr(GHashTable) indices = g_hash_table_new (g_direct_hash, g_direct_equal);
+  guint i;
+
+  for (i = 0; i < thread->function_list->len; i++)
+    {
+      DetprofFunction *function = g_ptr_array_index (thread->function_list, i);
+
+      if (function->totals.nc == 0)
+        continue;
+      g_hash_table_insert (indices, function,
+                           GUINT_TO_POINTER (function_index (builder, function, timeunit) + 1));
+    }
+
+  for (i = 0; i < thread->arc_list->len; i++)
+    {
+      DetprofArc *arc = g_ptr_array_index (thread->arc_list, i);
+      guint callee = GPOINTER_TO_UINT (g_hash_table_lookup (indices, arc->callee));
+      guint caller = GPOINTER_TO_UINT (g_hash_table_lookup (indices, arc->caller));
+
+      /* Arcs from the root are the thread's first calls: pstats shows such
+       * functions with no callers, as cProfile does. */
+      if (callee == 0 || caller == 0 || arc->totals.nc == 0)
+        continue;
+      _detprof_stats_add_caller (builder->stats, callee - 1, caller - 1,
+                                 arc->totals.nc, arc->totals.cc,
+                                 arc->totals.tt * timeunit, arc->totals.ct * timeunit);
+    }
+}
+
+/**
+ * detprof_profiler_create_stats:
+ * @self: a #DetprofProfiler
+ * @error: return location for a #GError
+ *
+ * Closes every open frame (detprof_profiler_simulate_cmd_complete()),
+ * merges the tables of all threads, resolves each function's address to
+ * its file, line and name, and returns the statistics, in seconds. The
+ * profiler keeps its tables, so calling this again gives the same numbers
+ * plus whatever ran in between.
+ *
+ * Returns: (transfer full) (nullable): the statistics
+ *
+ * Since: 0.1
+ */
+DetprofStats *
+detprof_profiler_create_stats (DetprofProfiler  *self,
+                               GError          **error)
+{
+  DetprofProfilerPrivate *priv;
+  StatsBuilder builder = { 0 };
+  guint i;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  priv = detprof_profiler_get_instance_private (self);
+  detprof_profiler_simulate_cmd_complete (self);
+
+  builder.profiler = self;
+  builder.stats = detprof_stats_new ();
+
+  g_mutex_lock (&threads_lock);
+  for (i = 0; i < priv->threads->len; i++)
+    add_thread_to_stats (&builder, g_ptr_array_index (priv->threads, i), priv->timer->timeunit);
+  g_mutex_unlock (&threads_lock);
+
+  g_clear_pointer (&builder.symbolizer, _detprof_symbolizer_free);
+  _detprof_stats_finish (builder.stats);
+  return builder.stats;
+}
+
+/**
+ * detprof_profiler_dump_stats:
+ * @self: a #DetprofProfiler
+ * @path: the file to write
+ * @error: return location for a #GError
+ *
+ * Writes the statistics in the format Python's pstats loads. The file is
+ * replaced atomically: it is either the old one or the complete new one.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_profiler_dump_stats (DetprofProfiler  *self,
+                             const char       *path,
+                             GError          **error)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  stats = detprof_profiler_create_stats (self, error);
+  if (stats == NULL)
+    return FALSE;
+  return detprof_stats_dump (stats, path, error);
+}
+
+/**
+ * detprof_profiler_print_stats:
+ * @self: a #DetprofProfiler
+ * @sort: (nullable): a pstats sort key ("stdname", "cumulative", ...);
+ *   %NULL for standard name
+ * @error: return location for a #GError
+ *
+ * Prints the statistics to standard output as Python's
+ * `Stats(profiler).strip_dirs().sort_stats(sort).print_stats()` does.
+ *
+ * Returns: %TRUE, or %FALSE with @error set for an unknown sort key
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_profiler_print_stats (DetprofProfiler  *self,
+                              const char       *sort,
+                              GError          **error)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *keys[2] = { sort != NULL ? sort : "stdname", NULL };
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  stats = detprof_profiler_create_stats (self, error);
+  if (stats == NULL)
+    return FALSE;
+  detprof_stats_strip_dirs (stats);
+  if (!detprof_stats_sort (stats, keys, error))
+    return FALSE;
+  detprof_stats_print_stats (stats, out, NULL, 0);
+  fwrite (out->str, 1, out->len, stdout);
+  fflush (stdout);
+  return TRUE;
+}
+
+static gint64
+sum_counter (DetprofProfiler *self,
+             gsize            offset)
+{
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+  gint64 sum = 0;
+  guint i;
+
+  g_mutex_lock (&threads_lock);
+  for (i = 0; i < priv->threads->len; i++)
+    sum += G_STRUCT_MEMBER (gint64, g_ptr_array_index (priv->threads, i), offset);
+  g_mutex_unlock (&threads_lock);
+  return sum;
+}
+
+/**
+ * detprof_profiler_get_unmatched_returns:
+ * @self: a #DetprofProfiler
+ *
+ * Returns: how many return events matched no frame (functions entered
+ *   before profiling began); they are otherwise ignored
+ *
+ * Since: 0.1
+ */
+gint64
+detprof_profiler_get_unmatched_returns (DetprofProfiler *self)
+{
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), 0);
+  return sum_counter (self, G_STRUCT_OFFSET (DetprofThreadState, unmatched_returns));
+}
+
+/**
+ * detprof_profiler_get_abandoned_frames:
+ * @self: a #DetprofProfiler
+ *
+ * Returns: how many frames were closed without a return event, because a
+ *   later event showed the program had left them (longjmp(), exceptions)
+ *
+ * Since: 0.1
+ */
+gint64
+detprof_profiler_get_abandoned_frames (DetprofProfiler *self)
+{
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), 0);
+  return sum_counter (self, G_STRUCT_OFFSET (DetprofThreadState, abandoned_frames));
+}
+
+/**
+ * detprof_profiler_get_dropped_events:
+ * @self: a #DetprofProfiler
+ *
+ * Returns: how many events arrived while the dispatcher was busy (from a
+ *   signal handler, or from a subclass's own dispatch code) and were
+ *   dropped
+ *
+ * Since: 0.1
+ */
+gint64
+detprof_profiler_get_dropped_events (DetprofProfiler *self)
+{
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), 0);
+  return sum_counter (self, G_STRUCT_OFFSET (DetprofThreadState, dropped_events));
+}
+
+/**
+ * detprof_profiler_get_n_threads:
+ * @self: a #DetprofProfiler
+ *
+ * Returns: how many threads have sent events to @self
+ *
+ * Since: 0.1
+ */
+guint
+detprof_profiler_get_n_threads (DetprofProfiler *self)
+{
+  DetprofProfilerPrivate *priv;
+  guint n;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), 0);
+
+  priv = detprof_profiler_get_instance_private (self);
+  g_mutex_lock (&threads_lock);
+  n = priv->threads->len;
+  g_mutex_unlock (&threads_lock);
+  return n;
+}
+
+/**
+ * detprof_thread_state_get_depth:
+ * @thread: a thread's state, as given to a dispatch method
+ *
+ * Returns: how many frames are open on this thread's stack
+ *
+ * Since: 0.1
+ */
+gsize
+detprof_thread_state_get_depth (const DetprofThreadState *thread)
+{
+  g_return_val_if_fail (thread != NULL, 0);
+  return thread->depth;
+}
+
+/**
+ * detprof_thread_state_get_top_function:
+ * @thread: a thread's state, as given to a dispatch method
+ *
+ * Returns: (nullable): the function on top of the stack, %NULL if none
+ *
+ * Since: 0.1
+ */
+gconstpointer
+detprof_thread_state_get_top_function (const DetprofThreadState *thread)
+{
+  g_return_val_if_fail (thread != NULL, NULL);
+  return thread->depth > 0 ? thread->frames[thread->depth].function->fn : NULL;
+}

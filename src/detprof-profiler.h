@@ -1,0 +1,173 @@
+/* detprof-profiler.h: the deterministic profiler, after Python's profile.py.
+ *
+ * A DetprofProfiler receives an event at every function call and return.
+ * At each event it reads its timer, takes off the end of the previous
+ * event and the bias (the hidden cost of one event), and charges what is
+ * left to the function on top of its own frame stack.
+ *
+ * It is a derivable type: a subclass may bring its own timer (override
+ * read_timer), its own bookkeeping (override dispatch_call or
+ * dispatch_return and chain up), and its own calibration constant (set
+ * default_bias in class_init).
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "detprof-stats.h"
+#include "detprof-timer.h"
+
+G_BEGIN_DECLS
+
+/**
+ * DetprofEventKind:
+ * @DETPROF_EVENT_CALL: a function was entered
+ * @DETPROF_EVENT_RETURN: a function is about to return
+ *
+ * The two events of -finstrument-functions.
+ *
+ * Since: 0.1
+ */
+typedef enum
+{
+  DETPROF_EVENT_CALL,
+  DETPROF_EVENT_RETURN,
+} DetprofEventKind;
+
+/**
+ * DetprofEvent:
+ * @kind: call or return
+ * @fn: the function's entry address (its identity in the profile)
+ * @call_site: for a call, the return address in the caller (the line that
+ *   made the call); may be %NULL
+ * @stack: the stack address at the event, or 0 if unknown. Deeper frames
+ *   have lower addresses; the dispatcher uses this to close frames that a
+ *   longjmp() abandoned.
+ *
+ * One event, as the hooks (or a test) hand it to the dispatcher.
+ *
+ * Since: 0.1
+ */
+typedef struct
+{
+  DetprofEventKind kind;
+  gconstpointer    fn;
+  gconstpointer    call_site;
+  guintptr         stack;
+} DetprofEvent;
+
+/**
+ * DetprofThreadState:
+ *
+ * One thread's frame stack and tables. Opaque; see
+ * detprof_thread_state_get_depth().
+ *
+ * Since: 0.1
+ */
+typedef struct _DetprofThreadState DetprofThreadState;
+
+#define DETPROF_TYPE_PROFILER (detprof_profiler_get_type ())
+G_DECLARE_DERIVABLE_TYPE (DetprofProfiler, detprof_profiler, DETPROF, PROFILER, GObject)
+
+/**
+ * DetprofProfilerClass:
+ * @parent_class: the parent class
+ * @read_timer: returns the time now, in the timer's unit; the default
+ *   reads the profiler's #DetprofTimer
+ * @dispatch_call: handles a call event whose delta (time since the previous
+ *   event, less the bias) is @delta; returns %TRUE if it charged @delta,
+ *   %FALSE to carry it over to the next event
+ * @dispatch_return: the same for a return event
+ * @default_bias: the bias, in seconds, of profilers of this class made
+ *   without one; 0 unless a subclass or the user sets it
+ *
+ * The dispatch steps a subclass may override.
+ *
+ * Since: 0.1
+ */
+struct _DetprofProfilerClass
+{
+  GObjectClass parent_class;
+
+  double   (*read_timer)      (DetprofProfiler    *self);
+  gboolean (*dispatch_call)   (DetprofProfiler    *self,
+                               DetprofThreadState *thread,
+                               const DetprofEvent *event,
+                               double              delta);
+  gboolean (*dispatch_return) (DetprofProfiler    *self,
+                               DetprofThreadState *thread,
+                               const DetprofEvent *event,
+                               double              delta);
+
+  double default_bias;
+
+  /*< private >*/
+  gpointer padding[8];
+};
+
+/**
+ * DetprofRunFunc:
+ * @user_data: the data given to detprof_profiler_runcall()
+ *
+ * A function to run under the profiler.
+ *
+ * Returns: whatever the function returns
+ *
+ * Since: 0.1
+ */
+typedef gpointer (*DetprofRunFunc) (gpointer user_data);
+
+DetprofProfiler *detprof_profiler_new (DetprofTimer *timer);
+DetprofProfiler *detprof_profiler_new_with_bias (DetprofTimer *timer,
+                                                 double        bias);
+
+DetprofTimer    *detprof_profiler_get_timer (DetprofProfiler *self);
+double           detprof_profiler_get_bias (DetprofProfiler *self);
+void             detprof_profiler_set_bias (DetprofProfiler *self,
+                                            double           bias);
+void             detprof_profiler_class_set_default_bias (DetprofProfilerClass *klass,
+                                                          double                bias);
+
+gboolean         detprof_profiler_enable (DetprofProfiler  *self,
+                                          GError          **error);
+void             detprof_profiler_disable (DetprofProfiler *self);
+gboolean         detprof_profiler_is_enabled (DetprofProfiler *self);
+DetprofProfiler *detprof_profiler_get_active (void);
+gpointer         detprof_profiler_runcall (DetprofProfiler *self,
+                                           DetprofRunFunc   func,
+                                           gpointer         user_data);
+
+void             detprof_profiler_trace_dispatch (DetprofProfiler *self,
+                                                  DetprofEventKind kind,
+                                                  gconstpointer    fn,
+                                                  gconstpointer    call_site);
+void             detprof_profiler_dispatch_event (DetprofProfiler    *self,
+                                                  const DetprofEvent *event);
+void             detprof_profiler_simulate_call (DetprofProfiler *self,
+                                                 gconstpointer    fn);
+void             detprof_profiler_simulate_cmd_complete (DetprofProfiler *self);
+
+void             detprof_profiler_name_function (DetprofProfiler *self,
+                                                 gconstpointer    fn,
+                                                 const char      *file,
+                                                 int              line,
+                                                 const char      *name);
+
+DetprofStats    *detprof_profiler_create_stats (DetprofProfiler  *self,
+                                                GError          **error);
+gboolean         detprof_profiler_dump_stats (DetprofProfiler  *self,
+                                              const char       *path,
+                                              GError          **error);
+gboolean         detprof_profiler_print_stats (DetprofProfiler  *self,
+                                               const char       *sort,
+                                               GError          **error);
+
+gint64           detprof_profiler_get_unmatched_returns (DetprofProfiler *self);
+gint64           detprof_profiler_get_abandoned_frames (DetprofProfiler *self);
+gint64           detprof_profiler_get_dropped_events (DetprofProfiler *self);
+guint            detprof_profiler_get_n_threads (DetprofProfiler *self);
+
+gsize            detprof_thread_state_get_depth (const DetprofThreadState *thread);
+gconstpointer    detprof_thread_state_get_top_function (const DetprofThreadState *thread);
+
+G_END_DECLS

@@ -1,0 +1,54 @@
+/* detprof-report-private.h: what the report layouts (detprof-report.c) need
+ * from the statistics table (detprof-stats.c), and the Python-compatible
+ * text formatting they share with it. */
+#pragma once
+
+#include "detprof-stats.h"
+
+G_BEGIN_DECLS
+
+/* From detprof-stats.c. */
+
+/* The rows a report starts from: the sorted order if there is one (then
+ * *sorted is TRUE), else every row in table (dict) order. Free with
+ * g_array_unref (). */
+GArray     *_detprof_stats_get_print_list (DetprofStats *self,
+                                           gboolean     *sorted);
+
+/* The "<ctime>    <path>" line of each loaded file, in order (borrowed). */
+GPtrArray  *_detprof_stats_get_files (DetprofStats *self);
+
+/* The longest label of any row, in code points, as pstats' max_name_len. */
+guint       _detprof_stats_get_max_name_len (DetprofStats *self);
+
+/* Whether the row has the caller ("jprofile", 0, "profiler"): pstats'
+ * top_level set, which real dumps never fill. */
+gboolean    _detprof_stats_is_top_level (DetprofStats *self,
+                                         guint         index);
+
+/* How many keys have an index: the rows, then the callers that have no
+ * row of their own. */
+guint       _detprof_stats_get_n_keys (DetprofStats *self);
+
+/* Every accepted sort key string (the 66 of pstats' abbreviation table),
+ * sorted, NULL-terminated. Free with g_strfreev (). */
+char      **_detprof_stats_list_sort_abbreviations (void);
+
+/* From detprof-report.c. */
+
+/* Appends Python's repr () of a float: the shortest text that reads back
+ * as the same double. */
+void        _detprof_format_float_repr (GString *out,
+                                        double   value);
+
+/* Appends Python's repr () of a str given as UTF-8. */
+void        _detprof_format_str_repr (GString    *out,
+                                      const char *utf8);
+
+/* Appends time.ctime () of @unix_time in local time, in English, without
+ * looking at the locale: "Sat May  9 07:35:34 2026". Returns FALSE (and
+ * appends nothing) if the time cannot be converted. */
+gboolean    _detprof_format_ctime (GString *out,
+                                   gint64   unix_time);
+
+G_END_DECLS

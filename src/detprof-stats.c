@@ -1,0 +1,1879 @@
+/* detprof-stats.c: the statistics table, as Python's pstats.Stats keeps it.
+ *
+ * A stats dump is one Python dictionary, {(file, line, name): (cc, nc, tt,
+ * ct, callers)}, and an unsorted report prints it in the dictionary's
+ * insertion order. So the table is an array of rows in that order, plus a
+ * hash from key to index. Every operation here (load, add, strip_dirs,
+ * sort) transcribes the pstats method of the same name, ordering rules
+ * included, because the order is part of the output. The report layouts
+ * are in detprof-report.c.
+ *
+ * A caller arc names its caller by index. A dump may name a caller that has
+ * no row of its own (pstats accepts it); such a key still gets an index,
+ * after every row, so that the rows are always 0 .. n_functions - 1. When
+ * such a key later gets a row, it is swapped into place and the arcs are
+ * renumbered.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "detprof-error.h"
+#include "detprof-marshal-private.h"
+#include "detprof-report-private.h"
+#include "detprof-stats-private.h"
+
+typedef struct
+{
+  char   *file;  /* owned */
+  gint64  line;
+  char   *name;  /* owned */
+} Key;
+
+typedef struct
+{
+  Key                  key;        /* first: an Entry is its own key in the index */
+  gint64               cc;
+  gint64               nc;
+  DetprofTime          tt;
+  DetprofTime          ct;
+  GArray              *callers;    /* of DetprofCallerArc, in dict order; owned */
+  gboolean             top_level;  /* has the caller ("jprofile", 0, "profiler") */
+  DetprofFunctionStats view;       /* what detprof_stats_get_function () hands out */
+} Entry;
+
+struct _DetprofStats
+{
+  GObject     parent_instance;
+
+  GPtrArray  *entries;       /* of Entry: the rows in dict order, then caller-only keys; owned */
+  guint       n_functions;   /* how many of @entries are rows */
+  GHashTable *index;         /* Key -> GUINT_TO_POINTER (its index in @entries); keys borrowed */
+  GPtrArray  *files;         /* of char *: "<ctime>    <path>" of each loaded file; owned */
+  GArray     *order;         /* of guint: the rows in sorted order, NULL when unsorted; owned */
+  char       *sort_type;     /* the "Ordered by" text of the last sort, NULL before any; owned */
+  gint64      total_calls;
+  gint64      prim_calls;
+  double      total_tt;
+  guint       max_name_len;  /* the longest label, in code points */
+};
+
+G_DEFINE_FINAL_TYPE (DetprofStats, detprof_stats, G_TYPE_OBJECT)
+
+/* pstats' fresh entry is (0, 0, 0, 0, {}) with integer zeros: adding
+ * integer times to it keeps them integers. */
+static const DetprofTime int_zero = { 0.0, TRUE };
+
+/* ---------------------------------------------------------------------- */
+/* Keys and entries                                                        */
+
+static guint
+key_hash (gconstpointer data)
+{
+  const Key *key = data;
+
+  return g_str_hash (key->file) * 31u + g_str_hash (key->name) * 17u + (guint) key->line;
+}
+
+static gboolean
+key_equal (gconstpointer a,
+           gconstpointer b)
+{
+  const Key *key_a = a;
+  const Key *key_b = b;
+
+  return key_a->line == key_b->line
+         && strcmp (key_a->name, key_b->name) == 0
+         && strcmp (key_a->file, key_b->file) == 0;
+}
+
+/* pstats' func_std_string: "{…}" for cProfile's built-ins, else
+ * "file:line(name)". */
+static char *
+key_label (const Key *key)
+{
+  gsize len;
+
+  if (strcmp (key->file, "~") != 0 || key->line != 0)
+    return g_strdup_printf ("%s:%" G_GINT64_FORMAT "(%s)", key->file, key->line, key->name);
+
+  len = strlen (key->name);
+  if (len >= 2 && key->name[0] == '<' && key->name[len - 1] == '>')
+    return g_strdup_printf ("{%.*s}", (int) (len - 2), key->name + 1);
+
+  return g_strdup (key->name);
+}
+
+static guint
+key_label_width (const Key *key)
+{
+  g_autofree char *label = key_label (key);
+
+  return (guint) g_utf8_strlen (label, -1);
+}
+
+static Entry *
+entry_new (const char *file,
+           gint64      line,
+           const char *name)
+{
+  Entry *entry = g_new0 (Entry, 1);
+
+  entry->key.file = g_strdup (file);
+  entry->key.line = line;
+  entry->key.name = g_strdup (name);
+  entry->tt = int_zero;
+  entry->ct = int_zero;
+  entry->callers = g_array_new (FALSE, FALSE, sizeof (DetprofCallerArc));
+
+  return entry;
+}
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_free (entry->key.file);
+  g_free (entry->key.name);
+  g_array_unref (entry->callers);
+  g_free (entry);
+}
+
+static inline Entry *
+get_entry (DetprofStats *self,
+           guint         index)
+{
+  return g_ptr_array_index (self->entries, index);
+}
+
+static gboolean
+lookup_key (DetprofStats *self,
+            const char   *file,
+            gint64        line,
+            const char   *name,
+            guint        *index)
+{
+  Key probe = { (char *) file, line, (char *) name };
+  gpointer value;
+
+  if (!g_hash_table_lookup_extended (self->index, &probe, NULL, &value))
+    return FALSE;
+
+  *index = GPOINTER_TO_UINT (value);
+  return TRUE;
+}
+
+/* The index of a key, which is given one (after every row) if it has none. */
+static guint
+ensure_key (DetprofStats *self,
+            const char   *file,
+            gint64        line,
+            const char   *name)
+{
+  Entry *entry;
+  guint index;
+
+  if (lookup_key (self, file, line, name, &index))
+    return index;
+
+  entry = entry_new (file, line, name);
+  index = self->entries->len;
+  g_ptr_array_add (self->entries, entry);
+  g_hash_table_insert (self->index, &entry->key, GUINT_TO_POINTER (index));
+
+  return index;
+}
+
+static void
+renumber_arcs (DetprofStats *self,
+               guint         a,
+               guint         b)
+{
+  guint i, j;
+
+  for (i = 0; i < self->entries->len; i++)
+    {
+      GArray *callers = get_entry (self, i)->callers;
+
+      for (j = 0; j < callers->len; j++)
+        {
+          DetprofCallerArc *arc = &g_array_index (callers, DetprofCallerArc, j);
+
+          if (arc->caller == a)
+            arc->caller = b;
+          else if (arc->caller == b)
+            arc->caller = a;
+        }
+    }
+}
+
+/* Both keys are past the rows, so the sorted order, which holds rows only,
+ * is not affected. */
+static void
+swap_keys (DetprofStats *self,
+           guint         a,
+           guint         b)
+{
+  Entry *entry_a = get_entry (self, a);
+  Entry *entry_b = get_entry (self, b);
+
+  self->entries->pdata[a] = entry_b;
+  self->entries->pdata[b] = entry_a;
+  g_hash_table_insert (self->index, &entry_a->key, GUINT_TO_POINTER (b));
+  g_hash_table_insert (self->index, &entry_b->key, GUINT_TO_POINTER (a));
+  renumber_arcs (self, a, b);
+}
+
+/* The index of the row for a key, appended at the end of the dict if the
+ * key has none yet. */
+static guint
+ensure_row (DetprofStats *self,
+            const char   *file,
+            gint64        line,
+            const char   *name)
+{
+  guint index = ensure_key (self, file, line, name);
+
+  if (index < self->n_functions)
+    return index;
+
+  if (index != self->n_functions)
+    swap_keys (self, index, self->n_functions);
+
+  return self->n_functions++;
+}
+
+static void
+forget_sort (DetprofStats *self)
+{
+  g_clear_pointer (&self->order, g_array_unref);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Adding numbers, as pstats' add_func_stats and add_callers do            */
+
+static DetprofTime
+time_add (DetprofTime a,
+          DetprofTime b)
+{
+  DetprofTime sum = { a.value + b.value, a.is_int && b.is_int };
+
+  return sum;
+}
+
+static DetprofTime
+float_time (double value)
+{
+  DetprofTime time = { value, FALSE };
+
+  return time;
+}
+
+/* Tuples add element-wise, counts add. Python raises TypeError when one arc
+ * has a count on one side and a tuple on the other; we keep the tuple and
+ * take the count as that many primitive calls with no time. */
+static void
+arc_add (DetprofCallerArc       *into,
+         const DetprofCallerArc *from)
+{
+  if (into->style == DETPROF_CALLER_COUNT && from->style == DETPROF_CALLER_COUNT)
+    {
+      into->nc += from->nc;
+      into->cc = into->nc;
+      return;
+    }
+
+  if (into->style == DETPROF_CALLER_COUNT)
+    {
+      into->style = DETPROF_CALLER_TUPLE;
+      into->cc = into->nc;
+      into->tt = int_zero;
+      into->ct = int_zero;
+    }
+
+  into->nc += from->nc;
+  if (from->style == DETPROF_CALLER_TUPLE)
+    {
+      into->cc += from->cc;
+      into->tt = time_add (into->tt, from->tt);
+      into->ct = time_add (into->ct, from->ct);
+    }
+  else
+    {
+      into->cc += from->nc;
+    }
+}
+
+static int
+find_arc (GArray *callers,
+          guint   caller)
+{
+  guint i;
+
+  for (i = 0; i < callers->len; i++)
+    if (g_array_index (callers, DetprofCallerArc, i).caller == caller)
+      return (int) i;
+
+  return -1;
+}
+
+static void
+merge_arc (GArray                 *callers,
+           const DetprofCallerArc *arc)
+{
+  int position = find_arc (callers, arc->caller);
+
+  if (position >= 0)
+    arc_add (&g_array_index (callers, DetprofCallerArc, position), arc);
+  else
+    g_array_append_val (callers, *arc);
+}
+
+/* Within one callers dict a repeated key replaces the earlier value and
+ * keeps its place, as a Python dict assignment does. */
+static void
+set_arc (GArray                 *callers,
+         const DetprofCallerArc *arc)
+{
+  int position = find_arc (callers, arc->caller);
+
+  if (position >= 0)
+    g_array_index (callers, DetprofCallerArc, position) = *arc;
+  else
+    g_array_append_val (callers, *arc);
+}
+
+static void
+add_numbers (Entry       *entry,
+             gint64       cc,
+             gint64       nc,
+             DetprofTime  tt,
+             DetprofTime  ct)
+{
+  entry->cc += cc;
+  entry->nc += nc;
+  entry->tt = time_add (entry->tt, tt);
+  entry->ct = time_add (entry->ct, ct);
+}
+
+static gboolean
+has_jprofile_caller (DetprofStats *self,
+                     const Entry  *entry)
+{
+  guint index;
+
+  return lookup_key (self, "jprofile", 0, "profiler", &index)
+         && find_arc (entry->callers, index) >= 0;
+}
+
+static guint
+compute_max_name_len (DetprofStats *self)
+{
+  guint width = 0;
+  guint i;
+
+  for (i = 0; i < self->n_functions; i++)
+    width = MAX (width, key_label_width (&get_entry (self, i)->key));
+
+  return width;
+}
+
+/* pstats' get_top_level_stats, which it runs once, when a Stats is built:
+ * sums in dict order. */
+static void
+compute_top_level_stats (DetprofStats *self)
+{
+  guint i;
+
+  self->total_calls = 0;
+  self->prim_calls = 0;
+  self->total_tt = 0.0;
+
+  for (i = 0; i < self->n_functions; i++)
+    {
+      Entry *entry = get_entry (self, i);
+
+      self->total_calls += entry->nc;
+      self->prim_calls += entry->cc;
+      self->total_tt += entry->tt.value;
+      entry->top_level = has_jprofile_caller (self, entry);
+    }
+
+  self->max_name_len = compute_max_name_len (self);
+}
+
+/* ---------------------------------------------------------------------- */
+/* From a marshalled dict to the table                                     */
+
+static char *
+describe_value (const DetprofMarshalValue *value)
+{
+  switch (value->type)
+    {
+    case DETPROF_MARSHAL_NONE:
+      return g_strdup ("None");
+    case DETPROF_MARSHAL_BOOL:
+      return g_strdup ("a bool");
+    case DETPROF_MARSHAL_INT:
+      return g_strdup ("an int");
+    case DETPROF_MARSHAL_FLOAT:
+      return g_strdup ("a float");
+    case DETPROF_MARSHAL_COMPLEX:
+      return g_strdup ("a complex");
+    case DETPROF_MARSHAL_STR:
+      return g_strdup ("a str");
+    case DETPROF_MARSHAL_BYTES:
+      return g_strdup ("bytes");
+    case DETPROF_MARSHAL_TUPLE:
+      return g_strdup_printf ("a %" G_GSIZE_FORMAT "-tuple", value->u.seq.n);
+    case DETPROF_MARSHAL_LIST:
+      return g_strdup ("a list");
+    case DETPROF_MARSHAL_SET:
+      return g_strdup ("a set");
+    case DETPROF_MARSHAL_FROZENSET:
+      return g_strdup ("a frozenset");
+    case DETPROF_MARSHAL_DICT:
+      return g_strdup ("a dict");
+    case DETPROF_MARSHAL_CODE:
+      return g_strdup ("a code object");
+    case DETPROF_MARSHAL_ELLIPSIS:
+      return g_strdup ("Ellipsis");
+    case DETPROF_MARSHAL_STOPITER:
+      return g_strdup ("StopIteration");
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+expect_failed (const char                *expected,
+               const DetprofMarshalValue *found,
+               GError                   **error)
+{
+  g_autofree char *description = describe_value (found);
+
+  g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_CORRUPT,
+               "expected %s, found %s", expected, description);
+  return FALSE;
+}
+
+static gboolean
+is_tuple_of (const DetprofMarshalValue *value,
+             gsize                      n)
+{
+  return value->type == DETPROF_MARSHAL_TUPLE && value->u.seq.n == n;
+}
+
+/* Python's bool is an int, so it is accepted wherever an int is. */
+static gboolean
+read_int (const DetprofMarshalValue *value,
+          const char                *expected,
+          gint64                    *out,
+          GError                   **error)
+{
+  if (value->type == DETPROF_MARSHAL_INT)
+    *out = value->u.i;
+  else if (value->type == DETPROF_MARSHAL_BOOL)
+    *out = value->u.b ? 1 : 0;
+  else
+    return expect_failed (expected, value, error);
+
+  return TRUE;
+}
+
+static gboolean
+read_time (const DetprofMarshalValue *value,
+           const char                *expected,
+           DetprofTime               *out,
+           GError                   **error)
+{
+  gint64 i;
+
+  if (value->type == DETPROF_MARSHAL_FLOAT)
+    {
+      out->value = value->u.f;
+      out->is_int = FALSE;
+      return TRUE;
+    }
+
+  if (!read_int (value, expected, &i, error))
+    return FALSE;
+
+  out->value = (double) i;
+  out->is_int = TRUE;
+  return TRUE;
+}
+
+/* A key is (file, line, name). The command record of a `python -m profile
+ * script.py` dump has a code object for a name: we show it without the
+ * memory address that Python's repr () would print. */
+static gboolean
+read_key (const DetprofMarshalValue  *value,
+          const char                **file,
+          gint64                     *line,
+          char                      **name,
+          GError                    **error)
+{
+  const DetprofMarshalValue *name_value;
+
+  if (!is_tuple_of (value, 3))
+    return expect_failed ("a (file, line, name) 3-tuple as key", value, error);
+
+  if (value->u.seq.items[0]->type != DETPROF_MARSHAL_STR)
+    return expect_failed ("a str as file name", value->u.seq.items[0], error);
+  if (!read_int (value->u.seq.items[1], "an int as line number", line, error))
+    return FALSE;
+
+  name_value = value->u.seq.items[2];
+  if (name_value->type == DETPROF_MARSHAL_STR)
+    *name = g_strdup (name_value->u.s.data);
+  else if (name_value->type == DETPROF_MARSHAL_CODE)
+    *name = g_strdup_printf ("<code object %s, file \"%s\", line %" G_GINT64_FORMAT ">",
+                             name_value->u.code.name, name_value->u.code.file,
+                             name_value->u.code.first_line);
+  else
+    return expect_failed ("a str as function name", name_value, error);
+
+  *file = value->u.seq.items[0]->u.s.data;
+  return TRUE;
+}
+
+static gboolean
+read_arc (const DetprofMarshalValue *value,
+          DetprofCallerArc          *arc,
+          GError                   **error)
+{
+  DetprofMarshalValue **items;
+
+  if (value->type == DETPROF_MARSHAL_INT || value->type == DETPROF_MARSHAL_BOOL)
+    {
+      arc->style = DETPROF_CALLER_COUNT;
+      read_int (value, "an int", &arc->nc, NULL);
+      arc->cc = arc->nc;
+      arc->tt = int_zero;
+      arc->ct = int_zero;
+      return TRUE;
+    }
+
+  if (!is_tuple_of (value, 4))
+    return expect_failed ("an int or a 4-tuple", value, error);
+
+  items = value->u.seq.items;
+  arc->style = DETPROF_CALLER_TUPLE;
+  return read_int (items[0], "an int as total calls", &arc->nc, error)
+         && read_int (items[1], "an int as primitive calls", &arc->cc, error)
+         && read_time (items[2], "a number as internal time", &arc->tt, error)
+         && read_time (items[3], "a number as cumulative time", &arc->ct, error);
+}
+
+static gboolean
+load_callers (DetprofStats              *self,
+              Entry                     *entry,
+              const DetprofMarshalValue *callers,
+              GError                   **error)
+{
+  gsize i;
+
+  if (callers->type != DETPROF_MARSHAL_DICT)
+    return expect_failed ("a dict of callers", callers, error);
+
+  for (i = 0; i < callers->u.dict.n; i++)
+    {
+      g_autofree char *name = NULL;
+      const char *file;
+      gint64 line;
+      DetprofCallerArc arc = { 0, };
+
+      if (!read_key (callers->u.dict.keys[i], &file, &line, &name, error)
+          || !read_arc (callers->u.dict.values[i], &arc, error))
+        {
+          g_prefix_error (error, "caller %" G_GSIZE_FORMAT ": ", i + 1);
+          return FALSE;
+        }
+
+      arc.caller = ensure_key (self, file, line, name);
+      set_arc (entry->callers, &arc);
+    }
+
+  return TRUE;
+}
+
+/* One (key, value) pair of the top-level dict. A repeated key replaces the
+ * earlier value and keeps its place, as marshal.load's dict does. */
+static gboolean
+load_entry (DetprofStats              *self,
+            const DetprofMarshalValue *key,
+            const DetprofMarshalValue *value,
+            GError                   **error)
+{
+  g_autofree char *name = NULL;
+  DetprofMarshalValue **items;
+  const char *file;
+  gint64 line;
+  Entry *entry;
+
+  if (!read_key (key, &file, &line, &name, error))
+    return FALSE;
+  if (!is_tuple_of (value, 5))
+    return expect_failed ("a 5-tuple", value, error);
+
+  entry = get_entry (self, ensure_row (self, file, line, name));
+  items = value->u.seq.items;
+  g_array_set_size (entry->callers, 0);
+
+  return read_int (items[0], "an int as primitive calls", &entry->cc, error)
+         && read_int (items[1], "an int as total calls", &entry->nc, error)
+         && read_time (items[2], "a number as internal time", &entry->tt, error)
+         && read_time (items[3], "a number as cumulative time", &entry->ct, error)
+         && load_callers (self, entry, items[4], error);
+}
+
+/* Errors number the entries from 1, in file order. */
+static gboolean
+load_table (DetprofStats              *self,
+            const DetprofMarshalValue *root,
+            GError                   **error)
+{
+  gsize i;
+
+  if (root->type != DETPROF_MARSHAL_DICT)
+    return expect_failed ("a dict at the top level", root, error);
+
+  if (root->u.dict.n == 0)
+    {
+      g_set_error_literal (error, DETPROF_ERROR, DETPROF_ERROR_CORRUPT,
+                           "the dump holds no functions (an empty dict)");
+      return FALSE;
+    }
+
+  for (i = 0; i < root->u.dict.n; i++)
+    if (!load_entry (self, root->u.dict.keys[i], root->u.dict.values[i], error))
+      {
+        g_prefix_error (error, "entry %" G_GSIZE_FORMAT ": ", i + 1);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+/* @name, if not NULL, starts every error message. */
+static gboolean
+load_data (DetprofStats  *self,
+           const guint8  *data,
+           gsize          len,
+           const char    *name,
+           GError       **error)
+{
+  g_autoptr(DetprofMarshalValue) root = NULL;
+  gsize consumed;
+
+  /* A second object may follow the dict (detprof's own extra data, some
+   * day). Python's marshal.load ignores it, and so do we for now. */
+  root = _detprof_marshal_read (data, len, &consumed, error);
+
+  if (root == NULL || !load_table (self, root, error))
+    {
+      if (name != NULL)
+        g_prefix_error (error, "%s: ", name);
+      return FALSE;
+    }
+
+  compute_top_level_stats (self);
+  return TRUE;
+}
+
+/* pstats' files entry: "<ctime of the mtime>    <path as given>", or the
+ * bare path if the file cannot be stat()ed. */
+static char *
+describe_loaded_file (const char *path)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0 || !_detprof_format_ctime (text, (gint64) st.st_mtime))
+    return g_strdup (path);
+
+  g_string_append (text, "    ");
+  g_string_append (text, path);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+load_file (DetprofStats  *self,
+           const char    *path,
+           GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *display = g_filename_display_name (path);
+  g_autofree char *data = NULL;
+  gsize len;
+
+  if (!g_file_get_contents (path, &data, &len, &local_error))
+    {
+      g_set_error_literal (error, DETPROF_ERROR, DETPROF_ERROR_IO, local_error->message);
+      return FALSE;
+    }
+
+  if (!load_data (self, (const guint8 *) data, len, display, error))
+    return FALSE;
+
+  g_ptr_array_add (self->files, describe_loaded_file (path));
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* From the table to a marshalled dict                                     */
+
+static DetprofMarshalValue *
+key_to_marshal (const Key *key)
+{
+  DetprofMarshalValue *tuple = _detprof_marshal_value_new_tuple (3);
+
+  tuple->u.seq.items[0] = _detprof_marshal_value_new_str (key->file);
+  tuple->u.seq.items[1] = _detprof_marshal_value_new_int (key->line);
+  tuple->u.seq.items[2] = _detprof_marshal_value_new_str (key->name);
+
+  return tuple;
+}
+
+static DetprofMarshalValue *
+time_to_marshal (DetprofTime time)
+{
+  if (time.is_int)
+    return _detprof_marshal_value_new_int ((gint64) time.value);
+
+  return _detprof_marshal_value_new_float (time.value);
+}
+
+static DetprofMarshalValue *
+arc_to_marshal (const DetprofCallerArc *arc)
+{
+  DetprofMarshalValue *tuple;
+
+  if (arc->style == DETPROF_CALLER_COUNT)
+    return _detprof_marshal_value_new_int (arc->nc);
+
+  /* Total calls first here: the opposite order to the 5-tuple. */
+  tuple = _detprof_marshal_value_new_tuple (4);
+  tuple->u.seq.items[0] = _detprof_marshal_value_new_int (arc->nc);
+  tuple->u.seq.items[1] = _detprof_marshal_value_new_int (arc->cc);
+  tuple->u.seq.items[2] = time_to_marshal (arc->tt);
+  tuple->u.seq.items[3] = time_to_marshal (arc->ct);
+
+  return tuple;
+}
+
+static DetprofMarshalValue *
+entry_to_marshal (DetprofStats *self,
+                  const Entry  *entry)
+{
+  DetprofMarshalValue *tuple = _detprof_marshal_value_new_tuple (5);
+  DetprofMarshalValue *callers = _detprof_marshal_value_new_dict ();
+  guint i;
+
+  for (i = 0; i < entry->callers->len; i++)
+    {
+      const DetprofCallerArc *arc = &g_array_index (entry->callers, DetprofCallerArc, i);
+
+      _detprof_marshal_dict_append (callers, key_to_marshal (&get_entry (self, arc->caller)->key),
+                                    arc_to_marshal (arc));
+    }
+
+  tuple->u.seq.items[0] = _detprof_marshal_value_new_int (entry->cc);
+  tuple->u.seq.items[1] = _detprof_marshal_value_new_int (entry->nc);
+  tuple->u.seq.items[2] = time_to_marshal (entry->tt);
+  tuple->u.seq.items[3] = time_to_marshal (entry->ct);
+  tuple->u.seq.items[4] = callers;
+
+  return tuple;
+}
+
+static DetprofMarshalValue *
+table_to_marshal (DetprofStats *self)
+{
+  DetprofMarshalValue *dict = _detprof_marshal_value_new_dict ();
+  guint i;
+
+  for (i = 0; i < self->n_functions; i++)
+    {
+      const Entry *entry = get_entry (self, i);
+
+      _detprof_marshal_dict_append (dict, key_to_marshal (&entry->key),
+                                    entry_to_marshal (self, entry));
+    }
+
+  return dict;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Sorting                                                                 */
+
+typedef enum
+{
+  FIELD_CC,
+  FIELD_NC,
+  FIELD_TT,
+  FIELD_CT,
+  FIELD_FILE,
+  FIELD_LINE,
+  FIELD_NAME,
+  FIELD_STDNAME,
+} SortField;
+
+typedef struct
+{
+  SortField field;
+  int       direction;  /* 1: smaller first; -1: larger first */
+} SortColumn;
+
+typedef struct
+{
+  const char *key;
+  const char *description;  /* the "Ordered by" text */
+  guint       n_columns;
+  SortColumn  columns[3];
+} SortKeyDef;
+
+/* pstats' sort_arg_dict_default, in its order: the abbreviation rule
+ * depends on it. */
+static const SortKeyDef sort_keys[] = {
+  { "calls", "call count", 1, { { FIELD_NC, -1 } } },
+  { "ncalls", "call count", 1, { { FIELD_NC, -1 } } },
+  { "cumtime", "cumulative time", 1, { { FIELD_CT, -1 } } },
+  { "cumulative", "cumulative time", 1, { { FIELD_CT, -1 } } },
+  { "filename", "file name", 1, { { FIELD_FILE, 1 } } },
+  { "line", "line number", 1, { { FIELD_LINE, 1 } } },
+  { "module", "file name", 1, { { FIELD_FILE, 1 } } },
+  { "name", "function name", 1, { { FIELD_NAME, 1 } } },
+  { "nfl", "name/file/line", 3, { { FIELD_NAME, 1 }, { FIELD_FILE, 1 }, { FIELD_LINE, 1 } } },
+  { "pcalls", "primitive call count", 1, { { FIELD_CC, -1 } } },
+  { "stdname", "standard name", 1, { { FIELD_STDNAME, 1 } } },
+  { "time", "internal time", 1, { { FIELD_TT, -1 } } },
+  { "tottime", "internal time", 1, { { FIELD_TT, -1 } } },
+};
+
+/* pstats' get_sort_arg_defs: every prefix of every key maps to it, walking
+ * each key from the full word down, except that a prefix met a second time
+ * is dropped, and that walk stops there. So "cu" is kept: the walk down
+ * "cumulative" stopped at "cum", already seen in "cumtime". */
+static GHashTable *
+build_abbreviations (void)
+{
+  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) shared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer prefix;
+  gsize i, len;
+
+  for (i = 0; i < G_N_ELEMENTS (sort_keys); i++)
+    for (len = strlen (sort_keys[i].key); len > 0; len--)
+      {
+        char *fragment = g_strndup (sort_keys[i].key, len);
+
+        if (g_hash_table_contains (table, fragment))
+          {
+            g_hash_table_add (shared, fragment);
+            break;
+          }
+        g_hash_table_insert (table, fragment, (gpointer) &sort_keys[i]);
+      }
+
+  g_hash_table_iter_init (&iter, shared);
+  while (g_hash_table_iter_next (&iter, &prefix, NULL))
+    g_hash_table_remove (table, prefix);
+
+  return g_steal_pointer (&table);
+}
+
+static void
+set_sort_key_error (const char  *word,
+                    GError     **error)
+{
+  g_autoptr(GString) valid = g_string_new (NULL);
+  guint n_matches = 0;
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (sort_keys); i++)
+    {
+      g_string_append_printf (valid, "%s%s", i > 0 ? ", " : "", sort_keys[i].key);
+      if (g_str_has_prefix (sort_keys[i].key, word))
+        n_matches++;
+    }
+
+  g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_INVALID_ARGUMENT,
+               "%s sort key “%s”; valid sort keys (unique prefixes are accepted): %s",
+               n_matches > 1 && word[0] != '\0' ? "Ambiguous" : "Unknown", word, valid->str);
+}
+
+typedef struct
+{
+  const Entry *entry;
+  char        *label;  /* owned */
+  guint        index;
+} SortRecord;
+
+static int
+compare_int64 (gint64 a,
+               gint64 b)
+{
+  return (a > b) - (a < b);
+}
+
+/* Python's < and > on floats: a NaN is neither, so it ties. */
+static int
+compare_double (double a,
+                double b)
+{
+  return (a > b) - (a < b);
+}
+
+static int
+compare_strings (const char *a,
+                 const char *b)
+{
+  int result = strcmp (a, b);
+
+  return (result > 0) - (result < 0);
+}
+
+static int
+compare_field (const SortRecord *a,
+               const SortRecord *b,
+               SortField         field)
+{
+  switch (field)
+    {
+    case FIELD_CC:
+      return compare_int64 (a->entry->cc, b->entry->cc);
+    case FIELD_NC:
+      return compare_int64 (a->entry->nc, b->entry->nc);
+    case FIELD_TT:
+      return compare_double (a->entry->tt.value, b->entry->tt.value);
+    case FIELD_CT:
+      return compare_double (a->entry->ct.value, b->entry->ct.value);
+    case FIELD_FILE:
+      return compare_strings (a->entry->key.file, b->entry->key.file);
+    case FIELD_LINE:
+      return compare_int64 (a->entry->key.line, b->entry->key.line);
+    case FIELD_NAME:
+      return compare_strings (a->entry->key.name, b->entry->key.name);
+    case FIELD_STDNAME:
+      return compare_strings (a->label, b->label);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* pstats' TupleComp.compare: the first field that differs decides. */
+static int
+compare_records (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  GArray *columns = user_data;
+  guint i;
+
+  for (i = 0; i < columns->len; i++)
+    {
+      const SortColumn *column = &g_array_index (columns, SortColumn, i);
+      int result = compare_field (a, b, column->field);
+
+      if (result != 0)
+        return result * column->direction;
+    }
+
+  return 0;
+}
+
+/* Python's list.sort is stable, and so is g_qsort_with_data (a merge sort):
+ * ties keep dict order. */
+static void
+sort_rows (DetprofStats *self,
+           GArray       *columns)
+{
+  g_autofree SortRecord *records = g_new0 (SortRecord, MAX (self->n_functions, 1));
+  guint i;
+
+  for (i = 0; i < self->n_functions; i++)
+    {
+      records[i].entry = get_entry (self, i);
+      records[i].label = key_label (&records[i].entry->key);
+      records[i].index = i;
+    }
+
+  g_qsort_with_data (records, (int) self->n_functions, sizeof (SortRecord),
+                     compare_records, columns);
+
+  forget_sort (self);
+  self->order = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->n_functions);
+  for (i = 0; i < self->n_functions; i++)
+    {
+      g_array_append_val (self->order, records[i].index);
+      g_free (records[i].label);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* strip_dirs                                                              */
+
+/* os.path.basename on POSIX: "a/b/" gives "". */
+static const char *
+base_name (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+
+  return slash != NULL ? slash + 1 : path;
+}
+
+/* One row of pstats' strip_dirs, into the new table @stripped. */
+static void
+strip_row (DetprofStats *stripped,
+           DetprofStats *self,
+           guint         index)
+{
+  const Entry *source = get_entry (self, index);
+  g_autoptr(GArray) callers = g_array_new (FALSE, FALSE, sizeof (DetprofCallerArc));
+  guint n_rows = stripped->n_functions;
+  Entry *target;
+  guint row, i;
+
+  row = ensure_row (stripped, base_name (source->key.file), source->key.line, source->key.name);
+  target = get_entry (stripped, row);
+
+  /* pstats builds the stripped callers dict by assignment, so two callers
+   * that collide within it overwrite each other instead of adding up. */
+  for (i = 0; i < source->callers->len; i++)
+    {
+      DetprofCallerArc arc = g_array_index (source->callers, DetprofCallerArc, i);
+      const Key *caller = &get_entry (self, arc.caller)->key;
+
+      arc.caller = ensure_key (stripped, base_name (caller->file), caller->line, caller->name);
+      set_arc (callers, &arc);
+    }
+
+  target->top_level = target->top_level || source->top_level;
+
+  /* A new row takes the numbers as they are (a -0.0 stays -0.0); a row
+   * that collides with an earlier one adds to it, callers included. */
+  if (stripped->n_functions > n_rows)
+    {
+      target->cc = source->cc;
+      target->nc = source->nc;
+      target->tt = source->tt;
+      target->ct = source->ct;
+      g_array_unref (target->callers);
+      target->callers = g_steal_pointer (&callers);
+      return;
+    }
+
+  add_numbers (target, source->cc, source->nc, source->tt, source->ct);
+  for (i = 0; i < callers->len; i++)
+    merge_arc (target->callers, &g_array_index (callers, DetprofCallerArc, i));
+}
+
+/* ---------------------------------------------------------------------- */
+/* add                                                                     */
+
+/* One row of pstats' add. @other may be @self, so what is read from it is
+ * copied before anything is written. */
+static void
+add_row (DetprofStats *self,
+         DetprofStats *other,
+         guint         index)
+{
+  const Entry *source = get_entry (other, index);
+  g_autoptr(GArray) arcs = g_array_copy (source->callers);
+  Entry copy = *source;
+  Entry *target;
+  guint i;
+
+  target = get_entry (self, ensure_row (self, copy.key.file, copy.key.line, copy.key.name));
+  add_numbers (target, copy.cc, copy.nc, copy.tt, copy.ct);
+  target->top_level = target->top_level || copy.top_level;
+
+  for (i = 0; i < arcs->len; i++)
+    {
+      DetprofCallerArc arc = g_array_index (arcs, DetprofCallerArc, i);
+      const Key *caller = &get_entry (other, arc.caller)->key;
+
+      arc.caller = ensure_key (self, caller->file, caller->line, caller->name);
+      merge_arc (target->callers, &arc);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* GObject                                                                 */
+
+static void
+detprof_stats_finalize (GObject *object)
+{
+  DetprofStats *self = DETPROF_STATS (object);
+
+  g_clear_pointer (&self->index, g_hash_table_unref);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->files, g_ptr_array_unref);
+  g_clear_pointer (&self->order, g_array_unref);
+  g_clear_pointer (&self->sort_type, g_free);
+
+  G_OBJECT_CLASS (detprof_stats_parent_class)->finalize (object);
+}
+
+static void
+detprof_stats_class_init (DetprofStatsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = detprof_stats_finalize;
+}
+
+static void
+detprof_stats_init (DetprofStats *self)
+{
+  self->entries = g_ptr_array_new_with_free_func (entry_free);
+  self->index = g_hash_table_new (key_hash, key_equal);
+  self->files = g_ptr_array_new_with_free_func (g_free);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Public API                                                              */
+
+/**
+ * detprof_stats_new:
+ *
+ * Creates an empty table, as `pstats.Stats()` with no argument does. It
+ * can be filled with detprof_stats_add() and detprof_stats_add_file().
+ *
+ * Returns: (transfer full): a new, empty #DetprofStats
+ *
+ * Since: 0.1
+ */
+DetprofStats *
+detprof_stats_new (void)
+{
+  return g_object_new (DETPROF_TYPE_STATS, NULL);
+}
+
+/**
+ * detprof_stats_new_from_file:
+ * @path: (type filename): a stats dump written by detprof, cProfile or
+ *   profile
+ * @error: return location for a #GError, or %NULL
+ *
+ * Loads a stats dump, as `pstats.Stats(path)` does. The files list gets
+ * one entry: the modification time of @path in ctime() form, four spaces,
+ * and @path as given.
+ *
+ * The dump must hold at least one function. If the file cannot be read the
+ * error is %DETPROF_ERROR_IO; if it is not a stats dump,
+ * %DETPROF_ERROR_CORRUPT, with a message that starts with the file name and
+ * says what was wrong where.
+ *
+ * Returns: (transfer full) (nullable): the statistics, or %NULL on error
+ *
+ * Since: 0.1
+ */
+DetprofStats *
+detprof_stats_new_from_file (const char  *path,
+                             GError     **error)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stats = detprof_stats_new ();
+  if (!load_file (stats, path, error))
+    return NULL;
+
+  return g_steal_pointer (&stats);
+}
+
+/**
+ * detprof_stats_new_from_bytes:
+ * @bytes: the contents of a stats dump
+ * @name: (nullable): what to call the data at the start of error messages,
+ *   or %NULL for no prefix
+ * @error: return location for a #GError, or %NULL
+ *
+ * Loads a stats dump from memory, as detprof_stats_new_from_file() does,
+ * except that the files list stays empty.
+ *
+ * Returns: (transfer full) (nullable): the statistics, or %NULL on error
+ *   (%DETPROF_ERROR_CORRUPT)
+ *
+ * Since: 0.1
+ */
+DetprofStats *
+detprof_stats_new_from_bytes (GBytes      *bytes,
+                              const char  *name,
+                              GError     **error)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+  const guint8 *data;
+  gsize len;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &len);
+  stats = detprof_stats_new ();
+  if (!load_data (stats, data, len, name, error))
+    return NULL;
+
+  return g_steal_pointer (&stats);
+}
+
+/**
+ * detprof_stats_add_file:
+ * @self: a #DetprofStats
+ * @path: (type filename): a stats dump
+ * @error: return location for a #GError, or %NULL
+ *
+ * Loads @path as detprof_stats_new_from_file() does and adds it with
+ * detprof_stats_add(), as `Stats.add(path)` does. On error @self is
+ * unchanged.
+ *
+ * Returns: %TRUE on success, %FALSE if @error is set
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_stats_add_file (DetprofStats  *self,
+                        const char    *path,
+                        GError       **error)
+{
+  g_autoptr(DetprofStats) other = NULL;
+
+  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  other = detprof_stats_new_from_file (path, error);
+  if (other == NULL)
+    return FALSE;
+
+  detprof_stats_add (self, other);
+  return TRUE;
+}
+
+/**
+ * detprof_stats_add:
+ * @self: a #DetprofStats
+ * @other: the statistics to add; may be @self
+ *
+ * Adds @other to @self, as `Stats.add()` does: the files of @other are
+ * appended; the totals of @other are added to those of @self as they are,
+ * not summed again; functions already in @self add their numbers, others
+ * are appended in the order of @other; callers merge the same way, tuple
+ * arcs adding field by field and count arcs adding. Any sort is forgotten.
+ *
+ * Since: 0.1
+ */
+void
+detprof_stats_add (DetprofStats *self,
+                   DetprofStats *other)
+{
+  guint n_files, n_rows, i;
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (DETPROF_IS_STATS (other));
+
+  n_files = other->files->len;
+  for (i = 0; i < n_files; i++)
+    g_ptr_array_add (self->files, g_strdup (g_ptr_array_index (other->files, i)));
+
+  self->total_calls += other->total_calls;
+  self->prim_calls += other->prim_calls;
+  self->total_tt += other->total_tt;
+  self->max_name_len = MAX (self->max_name_len, other->max_name_len);
+  forget_sort (self);
+
+  n_rows = other->n_functions;
+  for (i = 0; i < n_rows; i++)
+    add_row (self, other, i);
+}
+
+/**
+ * detprof_stats_to_bytes:
+ * @self: a #DetprofStats
+ *
+ * Encodes the table as a stats dump: the marshal version-2 encoding of the
+ * dict, in table order, which every Python 3 loads with `pstats.Stats`.
+ * Integer times stay integers. The sort order is not part of a dump.
+ *
+ * Returns: (transfer full): the dump
+ *
+ * Since: 0.1
+ */
+GBytes *
+detprof_stats_to_bytes (DetprofStats *self)
+{
+  g_autoptr(DetprofMarshalValue) dict = NULL;
+  GByteArray *out;
+
+  g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
+
+  dict = table_to_marshal (self);
+  out = g_byte_array_new ();
+  _detprof_marshal_write (out, dict);
+
+  return g_byte_array_free_to_bytes (out);
+}
+
+/**
+ * detprof_stats_dump:
+ * @self: a #DetprofStats
+ * @path: (type filename): where to write the dump
+ * @error: return location for a #GError, or %NULL
+ *
+ * Writes detprof_stats_to_bytes() to @path, atomically: a reader sees the
+ * old file or the new one, never a part.
+ *
+ * Returns: %TRUE on success, %FALSE if @error is set (%DETPROF_ERROR_IO)
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_stats_dump (DetprofStats  *self,
+                    const char    *path,
+                    GError       **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *data;
+  gsize len;
+
+  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  bytes = detprof_stats_to_bytes (self);
+  data = g_bytes_get_data (bytes, &len);
+
+  /* g_file_set_contents () writes a temporary file in the same directory
+   * and renames it over @path. */
+  if (!g_file_set_contents (path, data, (gssize) len, &local_error))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
+                   "Cannot write statistics to %s: %s", display, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * detprof_stats_strip_dirs:
+ * @self: a #DetprofStats
+ *
+ * Removes the directories from every file name, as `Stats.strip_dirs()`
+ * does. Functions whose keys become equal are merged, in the order of
+ * their first appearance. Within one function's callers, two callers that
+ * become equal do not add up: the later one replaces the earlier (as in
+ * Python). The longest name is measured again; the sort is forgotten; the
+ * totals stay as they are.
+ *
+ * Since: 0.1
+ */
+void
+detprof_stats_strip_dirs (DetprofStats *self)
+{
+  g_autoptr(DetprofStats) stripped = NULL;
+  guint i;
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+
+  stripped = detprof_stats_new ();
+  for (i = 0; i < self->n_functions; i++)
+    strip_row (stripped, self, i);
+
+  g_clear_pointer (&self->index, g_hash_table_unref);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  self->index = g_steal_pointer (&stripped->index);
+  self->entries = g_steal_pointer (&stripped->entries);
+  self->n_functions = stripped->n_functions;
+  self->max_name_len = compute_max_name_len (self);
+  forget_sort (self);
+}
+
+/**
+ * detprof_stats_sort:
+ * @self: a #DetprofStats
+ * @keys: (array zero-terminated=1) (nullable): the sort keys, most
+ *   significant first, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * Sorts the table for the reports, as `Stats.sort_stats(*keys)` does. The
+ * keys are calls, ncalls, cumtime, cumulative, filename, line, module,
+ * name, nfl, pcalls, stdname, time and tottime, or any unambiguous prefix
+ * of them. The sort is stable: ties keep the table order. With no keys the
+ * reports go back to table order ("Random listing order was used").
+ *
+ * An unknown or ambiguous key is %DETPROF_ERROR_INVALID_ARGUMENT, with a
+ * message listing the valid keys, and leaves @self unchanged.
+ *
+ * Returns: %TRUE on success, %FALSE if @error is set
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_stats_sort (DetprofStats       *self,
+                    const char * const *keys,
+                    GError            **error)
+{
+  g_autoptr(GHashTable) abbreviations = NULL;
+  g_autoptr(GArray) columns = NULL;
+  g_autoptr(GString) sort_type = NULL;
+  gsize i;
+
+  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (keys == NULL || keys[0] == NULL)
+    {
+      forget_sort (self);
+      return TRUE;
+    }
+
+  abbreviations = build_abbreviations ();
+  columns = g_array_new (FALSE, FALSE, sizeof (SortColumn));
+  sort_type = g_string_new (NULL);
+
+  for (i = 0; keys[i] != NULL; i++)
+    {
+      const SortKeyDef *def = g_hash_table_lookup (abbreviations, keys[i]);
+
+      if (def == NULL)
+        {
+          set_sort_key_error (keys[i], error);
+          return FALSE;
+        }
+
+      g_array_append_vals (columns, def->columns, def->n_columns);
+      g_string_append_printf (sort_type, "%s%s", i > 0 ? ", " : "", def->description);
+    }
+
+  sort_rows (self, columns);
+  g_free (self->sort_type);
+  self->sort_type = g_string_free (g_steal_pointer (&sort_type), FALSE);
+
+  return TRUE;
+}
+
+/**
+ * detprof_stats_sort_legacy:
+ * @self: a #DetprofStats
+ * @key: -1 (standard name), 0 (call count), 1 (internal time) or 2
+ *   (cumulative time)
+ * @error: return location for a #GError, or %NULL
+ *
+ * Sorts by one of the numeric keys of the old profiler, as
+ * `Stats.sort_stats(key)` with an int does.
+ *
+ * Returns: %TRUE on success, %FALSE if @error is set
+ *   (%DETPROF_ERROR_INVALID_ARGUMENT for any other @key)
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_stats_sort_legacy (DetprofStats  *self,
+                           int            key,
+                           GError       **error)
+{
+  static const char * const names[] = { "stdname", "calls", "time", "cumulative" };
+  const char *keys[2] = { NULL, NULL };
+
+  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (key < -1 || key > 2)
+    {
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_INVALID_ARGUMENT,
+                   "Invalid numeric sort key %d: expected -1 (standard name), "
+                   "0 (call count), 1 (internal time) or 2 (cumulative time)", key);
+      return FALSE;
+    }
+
+  keys[0] = names[key + 1];
+  return detprof_stats_sort (self, keys, error);
+}
+
+/**
+ * detprof_stats_reverse_order:
+ * @self: a #DetprofStats
+ *
+ * Reverses the sorted order, if there is one, as `Stats.reverse_order()`
+ * does. The "Ordered by" text does not change.
+ *
+ * Since: 0.1
+ */
+void
+detprof_stats_reverse_order (DetprofStats *self)
+{
+  guint i, n;
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+
+  if (self->order == NULL)
+    return;
+
+  n = self->order->len;
+  for (i = 0; i < n / 2; i++)
+    {
+      guint first = g_array_index (self->order, guint, i);
+
+      g_array_index (self->order, guint, i) = g_array_index (self->order, guint, n - 1 - i);
+      g_array_index (self->order, guint, n - 1 - i) = first;
+    }
+}
+
+/**
+ * detprof_stats_get_sort_type:
+ * @self: a #DetprofStats
+ *
+ * Gets the description of the last successful sort, as reports print it
+ * after "Ordered by:", e.g. "internal time, function name". It survives
+ * detprof_stats_add() and detprof_stats_strip_dirs(), which forget the
+ * order itself.
+ *
+ * Returns: (nullable): the description, or %NULL if @self was never sorted
+ *
+ * Since: 0.1
+ */
+const char *
+detprof_stats_get_sort_type (DetprofStats *self)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
+
+  return self->sort_type;
+}
+
+/**
+ * detprof_stats_get_n_functions:
+ * @self: a #DetprofStats
+ *
+ * Gets the number of functions (rows) in the table.
+ *
+ * Returns: the number of functions
+ *
+ * Since: 0.1
+ */
+guint
+detprof_stats_get_n_functions (DetprofStats *self)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (self), 0);
+
+  return self->n_functions;
+}
+
+/**
+ * detprof_stats_get_function:
+ * @self: a #DetprofStats
+ * @index: a row index, below detprof_stats_get_n_functions(), or the
+ *   @caller of a #DetprofCallerArc
+ *
+ * Gets one function, in table order. A caller that has no row of its own
+ * (possible in hand-made dumps) has an index past the rows; for it this
+ * returns its key with zero counts and no callers.
+ *
+ * Returns: (transfer none): the function; valid until @self changes
+ *
+ * Since: 0.1
+ */
+const DetprofFunctionStats *
+detprof_stats_get_function (DetprofStats *self,
+                            guint         index)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
+  g_return_val_if_fail (index < self->entries->len, NULL);
+
+  entry = get_entry (self, index);
+  entry->view.file = entry->key.file;
+  entry->view.line = entry->key.line;
+  entry->view.name = entry->key.name;
+  entry->view.cc = entry->cc;
+  entry->view.nc = entry->nc;
+  entry->view.tt = entry->tt;
+  entry->view.ct = entry->ct;
+  entry->view.n_callers = entry->callers->len;
+  entry->view.callers = (const DetprofCallerArc *) (gconstpointer) entry->callers->data;
+
+  return &entry->view;
+}
+
+/**
+ * detprof_stats_lookup:
+ * @self: a #DetprofStats
+ * @file: the file name, as in the table
+ * @line: the line number
+ * @name: the function name
+ *
+ * Finds a function by its key.
+ *
+ * Returns: (transfer none) (nullable): the function, or %NULL if it has no
+ *   row
+ *
+ * Since: 0.1
+ */
+const DetprofFunctionStats *
+detprof_stats_lookup (DetprofStats *self,
+                      const char   *file,
+                      gint64        line,
+                      const char   *name)
+{
+  guint index;
+
+  g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
+  g_return_val_if_fail (file != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (!lookup_key (self, file, line, name, &index) || index >= self->n_functions)
+    return NULL;
+
+  return detprof_stats_get_function (self, index);
+}
+
+/**
+ * detprof_stats_lookup_name:
+ * @self: a #DetprofStats
+ * @name: a function name
+ *
+ * Finds the first function, in table order, with this name.
+ *
+ * Returns: (transfer none) (nullable): the function, or %NULL if none has
+ *   that name
+ *
+ * Since: 0.1
+ */
+const DetprofFunctionStats *
+detprof_stats_lookup_name (DetprofStats *self,
+                           const char   *name)
+{
+  guint i;
+
+  g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (i = 0; i < self->n_functions; i++)
+    if (strcmp (get_entry (self, i)->key.name, name) == 0)
+      return detprof_stats_get_function (self, i);
+
+  return NULL;
+}
+
+/**
+ * detprof_stats_get_total_calls:
+ * @self: a #DetprofStats
+ *
+ * Gets the total number of calls, as summed when the table was loaded or
+ * finished, plus those of every table added since.
+ *
+ * Returns: the total calls
+ *
+ * Since: 0.1
+ */
+gint64
+detprof_stats_get_total_calls (DetprofStats *self)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (self), 0);
+
+  return self->total_calls;
+}
+
+/**
+ * detprof_stats_get_primitive_calls:
+ * @self: a #DetprofStats
+ *
+ * Gets the number of primitive calls, counted as
+ * detprof_stats_get_total_calls() counts calls.
+ *
+ * Returns: the primitive calls
+ *
+ * Since: 0.1
+ */
+gint64
+detprof_stats_get_primitive_calls (DetprofStats *self)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (self), 0);
+
+  return self->prim_calls;
+}
+
+/**
+ * detprof_stats_get_total_time:
+ * @self: a #DetprofStats
+ *
+ * Gets the sum of the internal times of all functions, which the report's
+ * summary line prints, counted as detprof_stats_get_total_calls() counts
+ * calls.
+ *
+ * Returns: the total time
+ *
+ * Since: 0.1
+ */
+double
+detprof_stats_get_total_time (DetprofStats *self)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (self), 0.0);
+
+  return self->total_tt;
+}
+
+/**
+ * detprof_stats_function_label:
+ * @self: a #DetprofStats
+ * @index: an index, as for detprof_stats_get_function()
+ *
+ * Gets the name reports print for a function: "file:line(name)", or for
+ * cProfile's built-ins, keyed ("~", 0, "<…>"), the name with its angle
+ * brackets turned into braces, e.g. "{built-in method builtins.len}".
+ *
+ * Returns: (transfer full): the label
+ *
+ * Since: 0.1
+ */
+char *
+detprof_stats_function_label (DetprofStats *self,
+                              guint         index)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
+  g_return_val_if_fail (index < self->entries->len, NULL);
+
+  return key_label (&get_entry (self, index)->key);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The builder API (detprof-stats-private.h)                               */
+
+guint
+_detprof_stats_add_function (DetprofStats *self,
+                             const char   *file,
+                             gint64        line,
+                             const char   *name,
+                             gint64        cc,
+                             gint64        nc,
+                             double        tt,
+                             double        ct)
+{
+  guint index;
+
+  g_return_val_if_fail (DETPROF_IS_STATS (self), 0);
+  g_return_val_if_fail (file != NULL, 0);
+  g_return_val_if_fail (name != NULL, 0);
+
+  index = ensure_row (self, file, line, name);
+  add_numbers (get_entry (self, index), cc, nc, float_time (tt), float_time (ct));
+  forget_sort (self);
+
+  return index;
+}
+
+void
+_detprof_stats_add_caller (DetprofStats *self,
+                           guint         callee,
+                           guint         caller,
+                           gint64        nc,
+                           gint64        cc,
+                           double        tt,
+                           double        ct)
+{
+  DetprofCallerArc arc = { 0, };
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (callee < self->n_functions);
+  g_return_if_fail (caller < self->entries->len);
+
+  arc.caller = caller;
+  arc.style = DETPROF_CALLER_TUPLE;
+  arc.nc = nc;
+  arc.cc = cc;
+  arc.tt = float_time (tt);
+  arc.ct = float_time (ct);
+  merge_arc (get_entry (self, callee)->callers, &arc);
+}
+
+void
+_detprof_stats_finish (DetprofStats *self)
+{
+  g_return_if_fail (DETPROF_IS_STATS (self));
+
+  compute_top_level_stats (self);
+}
+
+/* ---------------------------------------------------------------------- */
+/* For the report layouts (detprof-report-private.h)                       */
+
+GArray *
+_detprof_stats_get_print_list (DetprofStats *self,
+                               gboolean     *sorted)
+{
+  GArray *list;
+  guint i;
+
+  *sorted = self->order != NULL && self->order->len > 0;
+  if (*sorted)
+    return g_array_copy (self->order);
+
+  list = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->n_functions);
+  for (i = 0; i < self->n_functions; i++)
+    g_array_append_val (list, i);
+
+  return list;
+}
+
+GPtrArray *
+_detprof_stats_get_files (DetprofStats *self)
+{
+  return self->files;
+}
+
+guint
+_detprof_stats_get_max_name_len (DetprofStats *self)
+{
+  return self->max_name_len;
+}
+
+gboolean
+_detprof_stats_is_top_level (DetprofStats *self,
+                             guint         index)
+{
+  return get_entry (self, index)->top_level;
+}
+
+guint
+_detprof_stats_get_n_keys (DetprofStats *self)
+{
+  return self->entries->len;
+}
+
+static int
+compare_string_pointers (gconstpointer a,
+                         gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+char **
+_detprof_stats_list_sort_abbreviations (void)
+{
+  g_autoptr(GHashTable) abbreviations = build_abbreviations ();
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, abbreviations);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, g_strdup (key));
+
+  g_ptr_array_sort (keys, compare_string_pointers);
+  g_ptr_array_add (keys, NULL);
+
+  return (char **) g_ptr_array_free (g_steal_pointer (&keys), FALSE);
+}

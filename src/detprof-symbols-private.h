@@ -1,0 +1,47 @@
+/* detprof-symbols-private.h: resolving code addresses of this process to
+ * (file, line, function), with elfutils' libdwfl.
+ *
+ * Resolution happens once per distinct address, when a profile is written,
+ * never while profiling.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _DetprofSymbolizer DetprofSymbolizer;
+
+typedef struct
+{
+  char *file;      /* owned: source file, or the module's path without debug info */
+  int   line;      /* declaration line of a function, or the line of an address; 0 if unknown */
+  char *name;      /* owned: the function's name; "0x..." when nothing is known */
+} DetprofSymbol;
+
+void                _detprof_symbol_clear (DetprofSymbol *symbol);
+
+/* A symbolizer for the calling process: the executable and every shared
+ * library mapped when this is called, PIE or not. */
+DetprofSymbolizer  *_detprof_symbolizer_new_for_self (GError **error);
+void                _detprof_symbolizer_free (DetprofSymbolizer *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DetprofSymbolizer, _detprof_symbolizer_free)
+
+/* @address is a function's entry point (what -finstrument-functions passes
+ * as this_fn). Fills @out with the function's declaration file and line
+ * and its name, following DW_AT_abstract_origin / DW_AT_specification for
+ * out-of-line copies of inline functions; static functions included. With
+ * no DWARF: the ELF symbol's name, the module path and line 0. With no
+ * symbol at all: name "0x<hex>" and the module path (or "??"). Never fails. */
+void                _detprof_symbolizer_lookup_function (DetprofSymbolizer *self,
+                                                         guintptr           address,
+                                                         DetprofSymbol     *out);
+
+/* @address is a return address (a call site as the hook receives it).
+ * Fills @out with the source file and line of the call instruction (the
+ * address minus one) and the name of the function containing it. */
+void                _detprof_symbolizer_lookup_call_site (DetprofSymbolizer *self,
+                                                          guintptr           address,
+                                                          DetprofSymbol     *out);
+
+G_END_DECLS

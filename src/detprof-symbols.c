@@ -1,0 +1,461 @@
+/* detprof-symbols.c: code addresses of this process → (file, line, function).
+ *
+ * While profiling we only keep raw addresses: the entry point of each
+ * function (this_fn) and the return address of each call (call_site).
+ * When the profile is written, each distinct address is turned into a
+ * name here, once, with elfutils' libdwfl.
+ *
+ * The one idea: an address belongs to a module (the executable or a shared
+ * library, wherever it was loaded), and inside that module to a compile
+ * unit, and inside that to a nest of scopes. libdwfl removes the load bias
+ * for us; dwarf_getscopes () then hands back the scopes that contain the
+ * address, innermost first. The first DW_TAG_subprogram among them is the
+ * real, out-of-line function the code belongs to; DW_TAG_inlined_subroutine
+ * scopes above it are bodies of other functions that the compiler copied
+ * in, and are skipped. An out-of-line copy of an inline function has no
+ * name of its own: its DW_AT_abstract_origin points at the DIE that has
+ * the name and the declaration's file and line, and dwarf_attr_integrate ()
+ * follows that link (and DW_AT_specification) for us.
+ *
+ * When there is no DWARF we fall back, tier by tier, to the ELF symbol
+ * table (a name, but no file or line), and then to the bare address.
+ *
+ * A symbolizer is not thread-safe: it is meant to be used by the one
+ * thread that writes the profile.
+ */
+#include "config.h"
+
+#include "detprof-symbols-private.h"
+
+#include <elfutils/libdwfl.h>
+#include <dwarf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "detprof-error.h"
+
+struct _DetprofSymbolizer
+{
+  Dwfl       *dwfl;        /* owned: the modules mapped at creation */
+  GHashTable *functions;   /* owned: entry address → DetprofSymbol (owned) */
+  GHashTable *call_sites;  /* owned: return address → DetprofSymbol (owned) */
+};
+
+/* libdwfl keeps a pointer to these for the life of the Dwfl, so they are
+ * static. A NULL debuginfo_path means the standard search path: next to
+ * the file, in .debug/, and in /usr/lib/debug (by build-id or by path). */
+static const Dwfl_Callbacks self_callbacks =
+{
+  .find_elf = dwfl_linux_proc_find_elf,
+  .find_debuginfo = dwfl_standard_find_debuginfo,
+  .debuginfo_path = NULL,
+};
+
+void
+_detprof_symbol_clear (DetprofSymbol *symbol)
+{
+  g_return_if_fail (symbol != NULL);
+
+  g_clear_pointer (&symbol->file, g_free);
+  g_clear_pointer (&symbol->name, g_free);
+  symbol->line = 0;
+}
+
+static void
+symbol_free (gpointer data)
+{
+  DetprofSymbol *symbol = data;
+
+  _detprof_symbol_clear (symbol);
+  g_free (symbol);
+}
+
+DetprofSymbolizer *
+_detprof_symbolizer_new_for_self (GError **error)
+{
+  DetprofSymbolizer *self;
+  Dwfl *dwfl;
+  int rc;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  dwfl = dwfl_begin (&self_callbacks);
+  if (dwfl == NULL)
+    {
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_SYMBOLS,
+                   "Cannot start libdwfl: %s", dwfl_errmsg (-1));
+      return NULL;
+    }
+
+  /* One module per file in /proc/self/maps, at the address it was loaded
+   * at: PIE or not, the bias is the module's business, not ours. */
+  dwfl_report_begin (dwfl);
+  rc = dwfl_linux_proc_report (dwfl, getpid ());
+  if (rc != 0)
+    {
+      /* A positive value is an errno from reading /proc; -1 is libdwfl's. */
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_SYMBOLS,
+                   "Cannot list the modules of process %d: %s",
+                   (int) getpid (),
+                   rc > 0 ? g_strerror (rc) : dwfl_errmsg (-1));
+      dwfl_end (dwfl);
+      return NULL;
+    }
+
+  if (dwfl_report_end (dwfl, NULL, NULL) != 0)
+    {
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_SYMBOLS,
+                   "Cannot list the modules of process %d: %s",
+                   (int) getpid (), dwfl_errmsg (-1));
+      dwfl_end (dwfl);
+      return NULL;
+    }
+
+  self = g_new0 (DetprofSymbolizer, 1);
+  self->dwfl = dwfl;
+  self->functions = g_hash_table_new_full (NULL, NULL, NULL, symbol_free);
+  self->call_sites = g_hash_table_new_full (NULL, NULL, NULL, symbol_free);
+
+  return self;
+}
+
+void
+_detprof_symbolizer_free (DetprofSymbolizer *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->functions, g_hash_table_unref);
+  g_clear_pointer (&self->call_sites, g_hash_table_unref);
+  g_clear_pointer (&self->dwfl, dwfl_end);
+  g_free (self);
+}
+
+/* The path of the module's file as mapped; libdwfl only knows the main
+ * file once it has opened it, and the name reported from /proc otherwise. */
+static const char *
+module_path (Dwfl_Module *module)
+{
+  const char *mainfile = NULL;
+  const char *name;
+
+  name = dwfl_module_info (module, NULL, NULL, NULL, NULL, NULL,
+                           &mainfile, NULL);
+
+  return mainfile != NULL ? mainfile : name;
+}
+
+/* The name of the ELF symbol that contains @address, from .symtab or, in a
+ * stripped file, .dynsym; NULL if none does. */
+static const char *
+elf_symbol_name (Dwfl_Module *module,
+                 Dwarf_Addr   address,
+                 gboolean    *at_start)
+{
+  GElf_Off offset = 0;
+  GElf_Sym sym;
+  const char *name;
+
+  name = dwfl_module_addrinfo (module, address, &offset, &sym,
+                               NULL, NULL, NULL);
+  if (at_start != NULL)
+    *at_start = (name != NULL && offset == 0);
+
+  return name;
+}
+
+/* Finds the out-of-line function whose code contains @pc (relative to the
+ * module, bias removed) among the DIEs of @cu_die. */
+static gboolean
+find_subprogram (Dwarf_Die  *cu_die,
+                 Dwarf_Addr  pc,
+                 Dwarf_Die  *subprogram)
+{
+  Dwarf_Die *scopes = NULL;
+  gboolean found = FALSE;
+  int n_scopes;
+  int i;
+
+  n_scopes = dwarf_getscopes (cu_die, pc, &scopes);
+
+  /* Innermost first: skip the inlined bodies, stop at the function that
+   * owns the machine code. For a GNU C nested function that is the nested
+   * function itself, which has its own entry point, as it should be. */
+  for (i = 0; i < n_scopes && !found; i++)
+    {
+      if (dwarf_tag (&scopes[i]) == DW_TAG_subprogram)
+        {
+          *subprogram = scopes[i];
+          found = TRUE;
+        }
+    }
+
+  free (scopes);
+
+  return found;
+}
+
+/* The function's source name: its own DW_AT_name, or the one of the
+ * abstract instance (inline functions) or declaration (C++ methods) that
+ * it points to. */
+static const char *
+subprogram_name (Dwarf_Die *subprogram)
+{
+  Dwarf_Attribute attr;
+
+  return dwarf_formstring (dwarf_attr_integrate (subprogram, DW_AT_name, &attr));
+}
+
+/* The name to report for the function with DWARF name @dwarf_name that
+ * starts at @entry. GCC's clones (foo.constprop.0, foo.isra.0, foo.part.0)
+ * carry their source function's DWARF name, but they are distinct pieces
+ * of code with their own entry points and their own profile entries: we
+ * keep the ELF name, which is what gprof and perf show, so that two
+ * entries never collapse onto one (file, line, name) key by accident. */
+static char *
+function_name (Dwfl_Module *module,
+               Dwarf_Addr   entry,
+               const char  *dwarf_name)
+{
+  const char *elf_name;
+  gboolean at_start;
+  size_t length;
+
+  elf_name = elf_symbol_name (module, entry, &at_start);
+  if (dwarf_name == NULL)
+    return g_strdup (elf_name);
+
+  length = strlen (dwarf_name);
+  if (elf_name != NULL && at_start &&
+      strncmp (elf_name, dwarf_name, length) == 0 && elf_name[length] == '.')
+    return g_strdup (elf_name);
+
+  return g_strdup (dwarf_name);
+}
+
+/* DWARF records a source file as it was named on the compiler's command
+ * line, relative to the compilation directory unless it was absolute; we
+ * join the two so that the report names a file one can open. Distributions
+ * build with -fdebug-prefix-map, which leaves a relative compilation
+ * directory ("./csu" in glibc): then the joined path is relative to the
+ * top of the package's source tree, and we keep it as it is. */
+static char *
+source_path (const char *file,
+             const char *comp_dir)
+{
+  if (file == NULL)
+    return NULL;
+
+  if (g_path_is_absolute (file) || comp_dir == NULL)
+    return g_strdup (file);
+
+  if (!g_path_is_absolute (comp_dir))
+    return g_build_filename (comp_dir, file, NULL);
+
+  return g_canonicalize_filename (file, comp_dir);
+}
+
+/* The compilation directory of the unit that holds @attr, which is not
+ * always the unit of the DIE we started from (LTO, dwz). */
+static const char *
+attribute_comp_dir (Dwarf_Attribute *attr)
+{
+  Dwarf_Attribute comp_dir;
+  Dwarf_Die cu_die;
+
+  if (dwarf_cu_die (attr->cu, &cu_die,
+                    NULL, NULL, NULL, NULL, NULL, NULL) == NULL)
+    return NULL;
+
+  return dwarf_formstring (dwarf_attr (&cu_die, DW_AT_comp_dir, &comp_dir));
+}
+
+/* The file and line where @subprogram, or its abstract origin, is declared. */
+static void
+declaration_position (Dwarf_Die     *subprogram,
+                      DetprofSymbol *out)
+{
+  Dwarf_Attribute attr;
+  int line = 0;
+
+  if (dwarf_attr_integrate (subprogram, DW_AT_decl_file, &attr) != NULL)
+    out->file = source_path (dwarf_decl_file (subprogram),
+                             attribute_comp_dir (&attr));
+
+  if (dwarf_decl_line (subprogram, &line) == 0)
+    out->line = line;
+}
+
+/* Nothing is known beyond (maybe) the module: say so with the address. */
+static void
+resolve_unknown (Dwfl_Module   *module,
+                 guintptr       address,
+                 DetprofSymbol *out)
+{
+  out->name = g_strdup_printf ("0x%" G_GINTPTR_MODIFIER "x", address);
+  out->file = g_strdup (module != NULL ? module_path (module) : "??");
+  out->line = 0;
+}
+
+static void
+resolve_function (DetprofSymbolizer *self,
+                  guintptr           address,
+                  DetprofSymbol     *out)
+{
+  Dwfl_Module *module;
+  Dwarf_Die *cu_die;
+  Dwarf_Die subprogram;
+  Dwarf_Addr bias = 0;
+
+  module = dwfl_addrmodule (self->dwfl, address);
+  if (module == NULL)
+    {
+      resolve_unknown (NULL, address, out);
+      return;
+    }
+
+  /* Best: the DWARF of the function that starts here. */
+  cu_die = dwfl_module_addrdie (module, address, &bias);
+  if (cu_die != NULL && find_subprogram (cu_die, address - bias, &subprogram))
+    {
+      out->name = function_name (module, address,
+                                 subprogram_name (&subprogram));
+      if (out->name != NULL)
+        {
+          declaration_position (&subprogram, out);
+          if (out->file == NULL)
+            out->file = g_strdup (module_path (module));
+          return;
+        }
+    }
+
+  /* Without DWARF: the symbol table gives a name, but no file or line. */
+  out->name = g_strdup (elf_symbol_name (module, address, NULL));
+  if (out->name != NULL)
+    {
+      out->file = g_strdup (module_path (module));
+      out->line = 0;
+      return;
+    }
+
+  resolve_unknown (module, address, out);
+}
+
+static void
+resolve_call_site (DetprofSymbolizer *self,
+                   guintptr           address,
+                   DetprofSymbol     *out)
+{
+  Dwfl_Module *module;
+  Dwfl_Line *line;
+  Dwarf_Die *cu_die;
+  Dwarf_Die subprogram;
+  Dwarf_Addr bias = 0;
+  Dwarf_Addr entry = 0;
+  Dwarf_Addr pc;
+  int line_number = 0;
+
+  /* A return address points after the call, maybe already into the next
+   * line or even the next function: the call instruction ends one byte
+   * before it. */
+  pc = address - 1;
+
+  module = dwfl_addrmodule (self->dwfl, pc);
+  if (module == NULL)
+    {
+      resolve_unknown (NULL, address, out);
+      return;
+    }
+
+  /* The line table maps every instruction to a line; inside an inlined
+   * body that is the inlined function's own line, as addr2line and gdb
+   * show it for the innermost frame. */
+  line = dwfl_module_getsrc (module, pc);
+  if (line != NULL)
+    {
+      const char *file;
+
+      file = dwfl_lineinfo (line, NULL, &line_number, NULL, NULL, NULL);
+      out->file = source_path (file, dwfl_line_comp_dir (line));
+      out->line = line_number;
+    }
+
+  /* The name is the out-of-line function that contains the call, as the
+   * dispatcher saw it entered: named as lookup_function () names its
+   * entry point, so that callers and callees match up in the report. */
+  cu_die = dwfl_module_addrdie (module, pc, &bias);
+  if (cu_die != NULL && find_subprogram (cu_die, pc - bias, &subprogram))
+    {
+      if (dwarf_entrypc (&subprogram, &entry) == 0)
+        entry += bias;
+      else
+        entry = pc;
+      out->name = function_name (module, entry, subprogram_name (&subprogram));
+    }
+
+  if (out->name == NULL)
+    out->name = g_strdup (elf_symbol_name (module, pc, NULL));
+
+  if (out->file == NULL)
+    {
+      out->file = g_strdup (module_path (module));
+      out->line = 0;
+    }
+
+  if (out->name == NULL)
+    out->name = g_strdup_printf ("0x%" G_GINTPTR_MODIFIER "x", address);
+}
+
+static void
+copy_symbol (const DetprofSymbol *symbol,
+             DetprofSymbol       *out)
+{
+  out->file = g_strdup (symbol->file);
+  out->line = symbol->line;
+  out->name = g_strdup (symbol->name);
+}
+
+/* Each address is resolved once: a profile asks for the same function as
+ * a callee, as a caller, and as a key, and DWARF lookups are not cheap. */
+void
+_detprof_symbolizer_lookup_function (DetprofSymbolizer *self,
+                                     guintptr           address,
+                                     DetprofSymbol     *out)
+{
+  DetprofSymbol *symbol;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out != NULL);
+
+  symbol = g_hash_table_lookup (self->functions, GSIZE_TO_POINTER (address));
+  if (symbol == NULL)
+    {
+      symbol = g_new0 (DetprofSymbol, 1);
+      resolve_function (self, address, symbol);
+      g_hash_table_insert (self->functions, GSIZE_TO_POINTER (address), symbol);
+    }
+
+  copy_symbol (symbol, out);
+}
+
+void
+_detprof_symbolizer_lookup_call_site (DetprofSymbolizer *self,
+                                      guintptr           address,
+                                      DetprofSymbol     *out)
+{
+  DetprofSymbol *symbol;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out != NULL);
+
+  symbol = g_hash_table_lookup (self->call_sites, GSIZE_TO_POINTER (address));
+  if (symbol == NULL)
+    {
+      symbol = g_new0 (DetprofSymbol, 1);
+      resolve_call_site (self, address, symbol);
+      g_hash_table_insert (self->call_sites, GSIZE_TO_POINTER (address), symbol);
+    }
+
+  copy_symbol (symbol, out);
+}

@@ -1,0 +1,172 @@
+/* detprof-thread-private.h: what one thread's profile is made of.
+ *
+ * Each thread that runs under a profiler gets its own frame stack and its
+ * own tables, so that the dispatcher never takes a lock. The tables are
+ * merged into one profile when the statistics are made.
+ *
+ * Three kinds of record accumulate the numbers, each with the same
+ * DetprofTotals:
+ *
+ *   DetprofFunction  one per function: what pstats prints on its own line
+ *   DetprofArc       one per caller -> callee pair: pstats' callers
+ *   DetprofCallSite  one per (caller, call site, callee): the arc, resolved
+ *                    to the line that made the call
+ *
+ * A call event looks up its call site (one hash lookup; the call site
+ * points to its arc, and the arc to the callee's function record) and
+ * caches it in the new frame, so a return event needs no lookup at all.
+ */
+#pragma once
+
+#include "detprof-profiler.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gint64 nc;       /* completed activations */
+  gint64 cc;       /* completed activations that were the outermost one (primitive) */
+  gint64 active;   /* activations on the stack now (profile.py's ns, plus one) */
+  double tt;       /* internal time, summed over every activation */
+  double ct;       /* cumulative time, summed over outermost activations only */
+} DetprofTotals;
+
+typedef struct _DetprofFunction DetprofFunction;
+typedef struct _DetprofArc DetprofArc;
+typedef struct _DetprofCallSite DetprofCallSite;
+
+struct _DetprofFunction
+{
+  gconstpointer fn;            /* the function's entry address */
+  DetprofTotals totals;
+};
+
+struct _DetprofArc
+{
+  DetprofFunction *caller;
+  DetprofFunction *callee;
+  DetprofTotals    totals;
+};
+
+struct _DetprofCallSite
+{
+  DetprofFunction *caller;     /* the key is (caller, call_site, fn) ... */
+  gconstpointer    call_site;  /* ... the return address in the caller */
+  gconstpointer    fn;
+  DetprofArc      *arc;
+  DetprofTotals    totals;
+};
+
+/* One activation on our own stack: profile.py's frame record. */
+typedef struct
+{
+  DetprofCallSite *site;       /* how this activation was reached */
+  DetprofFunction *function;   /* site->arc->callee, cached */
+  guintptr         stack;      /* stack address at entry; deeper frames have lower ones */
+  double           pt;         /* the parent's time just before this call; theirs, paid on pop */
+  double           it;         /* internal time of this activation so far */
+  double           et;         /* total time of the callees that have returned */
+} DetprofFrame;
+
+struct _DetprofThreadState
+{
+  DetprofProfiler *profiler;   /* not owned: the profiler owns its states */
+  guint64          serial;     /* the profiler's serial, for the thread-local cache */
+  int              busy;       /* inside the dispatcher: new events are re-entrant */
+  int              tid;        /* the kernel's thread id, for reports */
+
+  double           t;          /* timer reading that ended the previous event */
+
+  /* frames[0] is the root, which stands for "before the first call" and is
+   * never popped; frames[depth] is the top. */
+  DetprofFrame    *frames;
+  gsize            depth;
+  gsize            capacity;
+
+  /* Open-addressing table of call sites, keyed by (caller, call site, fn). */
+  DetprofCallSite **sites;
+  gsize            n_sites;
+  gsize            sites_mask;
+
+  GHashTable      *functions;      /* fn -> DetprofFunction, on a call site's first sight only */
+  GPtrArray       *function_list;  /* owned DetprofFunction, in order of first call */
+  GHashTable      *arcs;           /* (caller, callee) -> DetprofArc */
+  GPtrArray       *arc_list;       /* owned DetprofArc, in order of first call */
+  GPtrArray       *site_list;      /* owned DetprofCallSite, in order of first call */
+
+  DetprofFunction  root_function;  /* what frames[0] stands for; never reported */
+  DetprofArc       root_arc;
+  DetprofCallSite  root_site;
+
+  gint64           unmatched_returns;  /* returns of frames we never saw enter */
+  gint64           abandoned_frames;   /* frames closed because the stack moved past them */
+  gint64           dropped_events;     /* events from inside the dispatcher (signal handlers) */
+  gboolean         out_of_memory;      /* a table could not grow: later calls were dropped */
+};
+
+DetprofThreadState *_detprof_thread_state_new (DetprofProfiler *profiler,
+                                               guint64          serial);
+void                _detprof_thread_state_free (DetprofThreadState *self);
+
+/* The slow path of a call: the call site's first sight. */
+DetprofCallSite    *_detprof_thread_state_add_site (DetprofThreadState *self,
+                                                    DetprofFunction    *caller,
+                                                    gconstpointer       call_site,
+                                                    gconstpointer       fn);
+gboolean            _detprof_thread_state_grow_stack (DetprofThreadState *self);
+
+static inline gsize
+site_hash (const DetprofFunction *caller,
+           gconstpointer          call_site,
+           gconstpointer          fn)
+{
+  guint64 h = (guint64) (guintptr) call_site * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  h ^= (guint64) (guintptr) fn * G_GUINT64_CONSTANT (0xc2b2ae3d27d4eb4f);
+  h ^= (guint64) (guintptr) caller * G_GUINT64_CONSTANT (0x165667b19e3779f9);
+  return (gsize) (h ^ (h >> 29));
+}
+
+/* Finds the call site of a call, creating it (and its arc and function)
+ * the first time. */
+static inline DetprofCallSite *
+find_call_site (DetprofThreadState *self,
+                DetprofFunction    *caller,
+                gconstpointer       call_site,
+                gconstpointer       fn)
+{
+  gsize i = site_hash (caller, call_site, fn) & self->sites_mask;
+  DetprofCallSite *site;
+
+  while ((site = self->sites[i]) != NULL)
+    {
+      if (site->call_site == call_site && site->fn == fn && site->caller == caller)
+        return site;
+      i = (i + 1) & self->sites_mask;
+    }
+  return _detprof_thread_state_add_site (self, caller, call_site, fn);
+}
+
+static inline void
+totals_enter (DetprofTotals *totals)
+{
+  totals->active++;
+}
+
+/* An activation ends: every one adds its internal time, only the outermost
+ * one adds its total, so recursion is not counted twice. */
+static inline void
+totals_leave (DetprofTotals *totals,
+              double         internal,
+              double         total)
+{
+  totals->nc++;
+  totals->tt += internal;
+  if (--totals->active == 0)
+    {
+      totals->cc++;
+      totals->ct += total;
+    }
+}
+
+G_END_DECLS

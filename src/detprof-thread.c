@@ -1,0 +1,191 @@
+/* detprof-thread.c: one thread's frame stack and tables, the slow paths.
+ *
+ * Everything here runs rarely: when a thread first meets a profiler, when
+ * a call site is seen for the first time, when the stack outgrows its
+ * array. The per-event code is in detprof-profiler.c and in the inline
+ * helpers of detprof-thread-private.h.
+ */
+#include "config.h"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "detprof-thread-private.h"
+
+#define INITIAL_STACK 1024
+#define INITIAL_SITES 1024   /* a power of two */
+
+typedef struct
+{
+  const DetprofFunction *caller;
+  const DetprofFunction *callee;
+} ArcKey;
+
+static guint
+arc_key_hash (gconstpointer key)
+{
+  const DetprofArc *arc = key;
+
+  return g_direct_hash (arc->caller) * 31 + g_direct_hash (arc->callee);
+}
+
+static gboolean
+arc_key_equal (gconstpointer a,
+               gconstpointer b)
+{
+  const DetprofArc *x = a, *y = b;
+
+  return x->caller == y->caller && x->callee == y->callee;
+}
+
+DetprofThreadState *
+_detprof_thread_state_new (DetprofProfiler *profiler,
+                           guint64          serial)
+{
+  DetprofThreadState *self = g_new0 (DetprofThreadState, 1);
+
+  self->profiler = profiler;
+  self->serial = serial;
+  self->tid = (int) syscall (SYS_gettid);
+
+  self->capacity = INITIAL_STACK;
+  self->frames = g_new0 (DetprofFrame, self->capacity);
+  self->sites = g_new0 (DetprofCallSite *, INITIAL_SITES);
+  self->sites_mask = INITIAL_SITES - 1;
+
+  self->functions = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->function_list = g_ptr_array_new_with_free_func (g_free);
+  self->arcs = g_hash_table_new (arc_key_hash, arc_key_equal);
+  self->arc_list = g_ptr_array_new_with_free_func (g_free);
+  self->site_list = g_ptr_array_new_with_free_func (g_free);
+
+  /* The root stands below the first real frame, so that every frame has a
+   * parent to fold into. It is never popped, so its counts stay zero. */
+  self->root_arc.caller = &self->root_function;
+  self->root_arc.callee = &self->root_function;
+  self->root_site.arc = &self->root_arc;
+  self->root_site.caller = &self->root_function;
+  self->frames[0].site = &self->root_site;
+  self->frames[0].function = &self->root_function;
+  self->frames[0].stack = G_MAXSIZE;
+  self->depth = 0;
+  return self;
+}
+
+void
+_detprof_thread_state_free (DetprofThreadState *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->frames);
+  g_free (self->sites);
+  g_hash_table_unref (self->functions);
+  g_hash_table_unref (self->arcs);
+  g_ptr_array_unref (self->site_list);
+  g_ptr_array_unref (self->arc_list);
+  g_ptr_array_unref (self->function_list);
+  g_free (self);
+}
+
+static DetprofFunction *
+lookup_function (DetprofThreadState *self,
+                 gconstpointer       fn)
+{
+  DetprofFunction *function = g_hash_table_lookup (self->functions, fn);
+
+  if (function == NULL)
+    {
+      function = g_new0 (DetprofFunction, 1);
+      function->fn = fn;
+      g_hash_table_insert (self->functions, (gpointer) fn, function);
+      g_ptr_array_add (self->function_list, function);
+    }
+  return function;
+}
+
+static DetprofArc *
+lookup_arc (DetprofThreadState *self,
+            DetprofFunction    *caller,
+            DetprofFunction    *callee)
+{
+  DetprofArc key = { caller, callee, { 0 } };
+  DetprofArc *arc = g_hash_table_lookup (self->arcs, &key);
+
+  if (arc == NULL)
+    {
+      arc = g_new0 (DetprofArc, 1);
+      arc->caller = caller;
+      arc->callee = callee;
+      g_hash_table_add (self->arcs, arc);
+      g_ptr_array_add (self->arc_list, arc);
+    }
+  return arc;
+}
+
+/* Doubles the call-site table when it is half full, so that probes stay
+ * short. */
+static void
+grow_sites (DetprofThreadState *self)
+{
+  gsize capacity = (self->sites_mask + 1) * 2;
+  DetprofCallSite **sites = g_new0 (DetprofCallSite *, capacity);
+  gsize i;
+
+  for (i = 0; i < self->site_list->len; i++)
+    {
+      DetprofCallSite *site = g_ptr_array_index (self->site_list, i);
+      gsize j = site_hash (site->caller, site->call_site, site->fn) & (capacity - 1);
+
+      while (sites[j] != NULL)
+        j = (j + 1) & (capacity - 1);
+      sites[j] = site;
+    }
+  g_free (self->sites);
+  self->sites = sites;
+  self->sites_mask = capacity - 1;
+}
+
+DetprofCallSite *
+_detprof_thread_state_add_site (DetprofThreadState *self,
+                                DetprofFunction    *caller,
+                                gconstpointer       call_site,
+                                gconstpointer       fn)
+{
+  DetprofCallSite *site;
+  gsize i;
+
+  if ((self->n_sites + 1) * 2 > self->sites_mask + 1)
+    grow_sites (self);
+
+  site = g_new0 (DetprofCallSite, 1);
+  site->caller = caller;
+  site->call_site = call_site;
+  site->fn = fn;
+  site->arc = lookup_arc (self, caller, lookup_function (self, fn));
+  g_ptr_array_add (self->site_list, site);
+  self->n_sites++;
+
+  i = site_hash (caller, call_site, fn) & self->sites_mask;
+  while (self->sites[i] != NULL)
+    i = (i + 1) & self->sites_mask;
+  self->sites[i] = site;
+  return site;
+}
+
+/* Doubles the frame stack. Recursion a million deep needs 48 MB, which is
+ * what it costs; we never stop counting at some depth. */
+gboolean
+_detprof_thread_state_grow_stack (DetprofThreadState *self)
+{
+  gsize capacity = self->capacity * 2;
+  DetprofFrame *frames = g_try_renew (DetprofFrame, self->frames, capacity);
+
+  if (frames == NULL)
+    {
+      self->out_of_memory = TRUE;
+      return FALSE;
+    }
+  self->frames = frames;
+  self->capacity = capacity;
+  return TRUE;
+}

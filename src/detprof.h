@@ -1,0 +1,9 @@
+/* detprof.h: the one header users of libdetprof include. */
+#pragma once
+
+#define __DETPROF_H_INSIDE__
+
+#include "detprof-error.h"
+#include "detprof-stats.h"
+
+#undef __DETPROF_H_INSIDE__

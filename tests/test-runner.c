@@ -1,0 +1,481 @@
+/* test-runner.c: real instrumented programs under `detprof`, end to end.
+ *
+ * Each test runs the runner on a program of tests/programs/, loads the dump
+ * it wrote, and checks the call counts and the caller -> callee arcs that
+ * the program's source fixes. Where valgrind is installed, callgrind's
+ * exact call counts for the same run are the oracle; where python3 is,
+ * Python's pstats must load the dump and print what we print.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+#include "detprof.h"
+
+typedef struct
+{
+  char *tmpdir;
+  char *out;       /* the dump the runner writes */
+  char *stdout_text;
+  char *stderr_text;
+  int   status;    /* the runner's exit status */
+} Fixture;
+
+static void
+setup (Fixture       *fixture,
+       gconstpointer  user_data)
+{
+  fixture->tmpdir = g_dir_make_tmp ("test-runner-XXXXXX", NULL);
+  g_assert_nonnull (fixture->tmpdir);
+  fixture->out = g_build_filename (fixture->tmpdir, "out.prof", NULL);
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  user_data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->tmpdir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->tmpdir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (fixture->tmpdir);
+  g_free (fixture->tmpdir);
+  g_free (fixture->out);
+  g_free (fixture->stdout_text);
+  g_free (fixture->stderr_text);
+}
+
+static const char *
+runner (void)
+{
+  const char *path = g_getenv ("DETPROF_RUNNER");
+
+  if (path == NULL)
+    g_error ("DETPROF_RUNNER is not set: run this test with make check");
+  return path;
+}
+
+static char *
+program (const char *name)
+{
+  return g_test_build_filename (G_TEST_BUILT, "programs", name, NULL);
+}
+
+/* Runs argv (NULL-terminated) and keeps its output and exit status. */
+static void
+run (Fixture            *fixture,
+     const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  g_clear_pointer (&fixture->stdout_text, g_free);
+  g_clear_pointer (&fixture->stderr_text, g_free);
+  g_spawn_sync (fixture->tmpdir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &fixture->stdout_text, &fixture->stderr_text, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  fixture->status = WEXITSTATUS (wait_status);
+  g_test_message ("status %d\nstdout:\n%s\nstderr:\n%s", fixture->status,
+                  fixture->stdout_text, fixture->stderr_text);
+}
+
+static DetprofStats *
+profile_program (Fixture    *fixture,
+                 const char *name,
+                 const char *arg)
+{
+  g_autofree char *path = program (name);
+  const char *argv[] = { runner (), "-o", fixture->out, path, arg, NULL };
+  g_autoptr(GError) error = NULL;
+  DetprofStats *stats;
+
+  run (fixture, argv);
+  stats = detprof_stats_new_from_file (fixture->out, &error);
+  g_assert_no_error (error);
+  return stats;
+}
+
+static const DetprofFunctionStats *
+function (DetprofStats *stats,
+          const char   *name)
+{
+  const DetprofFunctionStats *f = detprof_stats_lookup_name (stats, name);
+
+  if (f == NULL)
+    g_error ("no function %s in the profile", name);
+  return f;
+}
+
+static gint64
+arc_calls (DetprofStats *stats,
+           const char   *callee,
+           const char   *caller)
+{
+  const DetprofFunctionStats *f = function (stats, callee);
+  gint64 calls = 0;
+  guint i;
+
+  for (i = 0; i < f->n_callers; i++)
+    if (strcmp (detprof_stats_get_function (stats, f->callers[i].caller)->name, caller) == 0)
+      calls += f->callers[i].nc;
+  return calls;
+}
+
+static void
+assert_calls (DetprofStats *stats,
+              const char   *name,
+              gint64        nc,
+              gint64        cc)
+{
+  const DetprofFunctionStats *f = function (stats, name);
+
+  g_assert_cmpint (f->nc, ==, nc);
+  g_assert_cmpint (f->cc, ==, cc);
+}
+
+/* ---- programs ---- */
+
+/* A plain program: every call counted, arcs as the source says, names and
+ * lines from the debugging information, the program's exit status kept. */
+static void
+test_simple_program (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = profile_program (fixture, "simple", "100");
+  const DetprofFunctionStats *leaf;
+
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_cmpstr (fixture->stdout_text, ==, "30000\n");
+  assert_calls (stats, "main", 1, 1);
+  assert_calls (stats, "middle", 3, 3);
+  assert_calls (stats, "leaf", 300, 300);
+  g_assert_cmpint (arc_calls (stats, "middle", "main"), ==, 3);
+  g_assert_cmpint (arc_calls (stats, "leaf", "middle"), ==, 300);
+  g_assert_cmpuint (function (stats, "main")->n_callers, ==, 0);
+
+  leaf = function (stats, "leaf");
+  g_assert_true (g_str_has_suffix (leaf->file, "tests/programs/simple.c"));
+  g_assert_cmpint (leaf->line, ==, 7);
+  g_assert_cmpfloat (function (stats, "main")->ct.value, >=, function (stats, "middle")->ct.value);
+}
+
+/* The runner's status is the program's. */
+static void
+test_exit_status_is_the_programs (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autofree char *path = program ("simple");
+  const char *argv[] = { runner (), "-o", fixture->out, path, "1", "7", NULL };
+
+  run (fixture, argv);
+  g_assert_cmpint (fixture->status, ==, 7);
+  g_assert_true (g_file_test (fixture->out, G_FILE_TEST_EXISTS));
+}
+
+/* Four threads each keep their own stack; all are merged in one profile. */
+static void
+test_threads_are_merged (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = profile_program (fixture, "threads", "1000");
+
+  g_assert_cmpint (fixture->status, ==, 0);
+  assert_calls (stats, "worker", 4, 4);
+  assert_calls (stats, "work", 4001, 4001);
+  g_assert_cmpint (arc_calls (stats, "work", "worker"), ==, 4000);
+  g_assert_cmpint (arc_calls (stats, "work", "main"), ==, 1);
+  g_assert_cmpuint (function (stats, "worker")->n_callers, ==, 0);
+}
+
+/* longjmp out of a recursion: the abandoned frames are closed when the
+ * frame jumped to makes its next call, so the arcs stay right. */
+static void
+test_longjmp (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = profile_program (fixture, "jump", NULL);
+
+  g_assert_cmpint (fixture->status, ==, 0);
+  assert_calls (stats, "attempt", 5, 5);
+  assert_calls (stats, "dive", 50, 5);
+  assert_calls (stats, "after", 5, 5);
+  g_assert_cmpint (arc_calls (stats, "after", "attempt"), ==, 5);
+  g_assert_cmpint (arc_calls (stats, "dive", "attempt"), ==, 5);
+  g_assert_cmpint (arc_calls (stats, "dive", "dive"), ==, 45);
+  g_assert_cmpint (arc_calls (stats, "attempt", "main"), ==, 5);
+}
+
+/* exit() from 1000 frames deep: every open frame is closed, the profile is
+ * written, and the status is exit()'s. */
+static void
+test_exit_from_deep_recursion (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = profile_program (fixture, "deep-exit", NULL);
+
+  g_assert_cmpint (fixture->status, ==, 3);
+  assert_calls (stats, "descend", 1000, 1);
+  assert_calls (stats, "main", 1, 1);
+  g_assert_cmpint (arc_calls (stats, "descend", "descend"), ==, 999);
+}
+
+/* Recursion a million deep is counted to the bottom. */
+static void
+test_recursion_a_million_deep (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = profile_program (fixture, "deep", "1000000");
+
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_cmpstr (fixture->stdout_text, ==, "999999\n");
+  assert_calls (stats, "down", 1000000, 1);
+  g_assert_cmpint (arc_calls (stats, "down", "down"), ==, 999999);
+}
+
+/* "%p" in the output path gives a forked child a file of its own. */
+static void
+test_fork_writes_one_file_per_process (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  g_autofree char *path = program ("forks");
+  g_autofree char *pattern = g_build_filename (fixture->tmpdir, "out-%p.prof", NULL);
+  const char *argv[] = { runner (), "-o", pattern, path, NULL };
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  int n_files = 0, n_child = 0, n_parent = 0;
+
+  run (fixture, argv);
+  g_assert_cmpint (fixture->status, ==, 0);
+
+  dir = g_dir_open (fixture->tmpdir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (fixture->tmpdir, name, NULL);
+      g_autoptr(DetprofStats) stats = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!g_str_has_prefix (name, "out-"))
+        continue;
+      n_files++;
+      stats = detprof_stats_new_from_file (file, &error);
+      g_assert_no_error (error);
+      assert_calls (stats, "before", 1, 1);
+      if (detprof_stats_lookup_name (stats, "in_child") != NULL)
+        {
+          n_child++;
+          assert_calls (stats, "in_child", 3, 3);
+          g_assert_null (detprof_stats_lookup_name (stats, "in_parent"));
+        }
+      else
+        {
+          n_parent++;
+          assert_calls (stats, "in_parent", 2, 2);
+        }
+    }
+  g_assert_cmpint (n_files, ==, 2);
+  g_assert_cmpint (n_child, ==, 1);
+  g_assert_cmpint (n_parent, ==, 1);
+}
+
+/* Without -o, the report is printed: a header naming the timer and the
+ * bias, then pstats' layout, sorted as asked. */
+static void
+test_report_is_printed (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autofree char *path = program ("simple");
+  const char *argv[] = { runner (), "-s", "calls", "-t", "wall", "-b", "0", path, "5", NULL };
+  g_auto(GStrv) lines = NULL;
+
+  run (fixture, argv);
+  g_assert_cmpint (fixture->status, ==, 0);
+  lines = g_strsplit (fixture->stdout_text, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "75");
+  g_assert_true (g_str_has_prefix (lines[1], "detprof: timer wall ("));
+  g_assert_true (g_str_has_suffix (lines[1], "bias 0 (no correction)"));
+  g_assert_true (g_str_has_prefix (lines[2], "         19 function calls in "));
+  g_assert_true (strstr (fixture->stdout_text, "   Ordered by: call count\n") != NULL);
+  g_assert_true (strstr (fixture->stdout_text, "       15 ") != NULL);
+  g_assert_true (strstr (fixture->stdout_text, " simple.c:7(leaf)\n") != NULL);
+}
+
+/* ---- bad input: one clear line, a non-zero status, nothing run ---- */
+
+static void
+assert_refused (Fixture            *fixture,
+                const char * const *argv,
+                int                 status,
+                const char         *message)
+{
+  run (fixture, argv);
+  g_assert_cmpint (fixture->status, ==, status);
+  g_assert_nonnull (strstr (fixture->stderr_text, message));
+  g_assert_false (g_file_test (fixture->out, G_FILE_TEST_EXISTS));
+}
+
+/* An unknown program, one built without instrumentation, no program at
+ * all, an unknown timer or sort key, an unwritable output: each refused
+ * before anything runs. */
+static void
+test_bad_input_is_refused (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autofree char *simple = program ("simple");
+  g_autofree char *plain = program ("not-instrumented");
+  const char *no_such[] = { runner (), "-o", fixture->out, "no-such-program-xyz", NULL };
+  const char *not_instrumented[] = { runner (), "-o", fixture->out, plain, NULL };
+  const char *nothing[] = { runner (), "-o", fixture->out, NULL };
+  const char *bad_timer[] = { runner (), "-o", fixture->out, "-t", "sundial", simple, NULL };
+  const char *bad_sort[] = { runner (), "-s", "zzz", simple, NULL };
+  const char *bad_bias[] = { runner (), "-o", fixture->out, "-b", "lots", simple, NULL };
+  const char *bad_output[] = { runner (), "-o", "/nonexistent-dir/out.prof", simple, NULL };
+  const char *bad_option[] = { runner (), "--frobnicate", simple, NULL };
+
+  assert_refused (fixture, no_such, 127, "no-such-program-xyz: no such program");
+  assert_refused (fixture, not_instrumented, 2, "was not built with -finstrument-functions");
+  assert_refused (fixture, nothing, 2, "no program to run");
+  assert_refused (fixture, bad_timer, 2, "unknown timer “sundial” (valid timers: tsc, wall, cpu, thread-cpu, rusage, times, coarse)");
+  assert_refused (fixture, bad_sort, 2, "option -s:");
+  g_assert_nonnull (strstr (fixture->stderr_text, "cumulative"));
+  assert_refused (fixture, bad_bias, 2, "option -b: “lots” is not a number");
+  assert_refused (fixture, bad_output, 2, "option -o: cannot write /nonexistent-dir/out.prof");
+  assert_refused (fixture, bad_option, 2, "Unknown option --frobnicate");
+}
+
+/* ---- oracles ---- */
+
+/* Python's pstats loads our dump and prints, byte for byte, what we print
+ * for the same operations. */
+static void
+test_python_pstats_reads_the_dump (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  const char *python = g_getenv ("PYTHON3");
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autoptr(GString) ours = g_string_new (NULL);
+  const char *sorts[] = { "stdname", "calls", "tottime", "cumulative" };
+  guint i;
+
+  if (python == NULL || *python == '\0')
+    {
+      g_test_skip ("python3 is not installed: cannot compare with its pstats");
+      return;
+    }
+
+  stats = profile_program (fixture, "simple", "50");
+  for (i = 0; i < G_N_ELEMENTS (sorts); i++)
+    {
+      g_autofree char *script = g_strdup_printf (
+        "import pstats, sys\n"
+        "pstats.Stats(sys.argv[1]).strip_dirs().sort_stats('%s').print_stats()\n", sorts[i]);
+      const char *argv[] = { python, "-c", script, fixture->out, NULL };
+      const char *keys[] = { sorts[i], NULL };
+      g_autoptr(DetprofStats) ours_stats = detprof_stats_new_from_file (fixture->out, NULL);
+      char *body;
+
+      g_string_truncate (ours, 0);
+      detprof_stats_strip_dirs (ours_stats);
+      g_assert_true (detprof_stats_sort (ours_stats, keys, NULL));
+      detprof_stats_print_stats (ours_stats, ours, NULL, 0);
+      run (fixture, argv);
+      g_assert_cmpint (fixture->status, ==, 0);
+      /* The first line names the file and its time: the same, by construction. */
+      body = strchr (fixture->stdout_text, '\n');
+      g_assert_nonnull (body);
+      g_assert_cmpstr (body, ==, strchr (ours->str, '\n'));
+    }
+}
+
+/* callgrind counts every call instruction: for each of our functions its
+ * count of calls from each caller must equal ours. */
+static void
+test_counts_match_callgrind (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  const char *valgrind = g_getenv ("VALGRIND");
+  const char *python = g_getenv ("PYTHON3");
+  const char *program_name = user_data;
+  g_autofree char *path = program (program_name);
+  g_autofree char *cg_out = g_build_filename (fixture->tmpdir, "callgrind.out", NULL);
+  g_autofree char *parser = g_test_build_filename (G_TEST_DIST, "callgrind-calls.py", NULL);
+  g_autoptr(DetprofStats) stats = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint i, checked = 0;
+
+  if (valgrind == NULL || *valgrind == '\0' || python == NULL || *python == '\0')
+    {
+      g_test_skip ("valgrind or python3 is not installed: no callgrind cross-check");
+      return;
+    }
+  if (g_getenv ("DETPROF_SANITIZED") != NULL)
+    {
+      g_test_skip ("built with AddressSanitizer, which valgrind cannot run: no callgrind cross-check");
+      return;
+    }
+
+  stats = profile_program (fixture, program_name, "200");
+  {
+    g_autofree char *cg_arg = g_strdup_printf ("--callgrind-out-file=%s", cg_out);
+    const char *argv[] = { valgrind, "--tool=callgrind", cg_arg, path, "200", NULL };
+    const char *parse[] = { python, parser, cg_out, NULL };
+
+    run (fixture, argv);
+    g_assert_cmpint (fixture->status, ==, 0);
+    run (fixture, parse);
+    g_assert_cmpint (fixture->status, ==, 0);
+  }
+
+  /* Lines "caller callee count", for calls between functions we profiled. */
+  lines = g_strsplit (fixture->stdout_text, "\n", -1);
+  for (i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], " ", 3);
+
+      if (g_strv_length (fields) != 3
+          || detprof_stats_lookup_name (stats, fields[0]) == NULL
+          || detprof_stats_lookup_name (stats, fields[1]) == NULL)
+        continue;
+      g_test_message ("callgrind: %s -> %s: %s", fields[0], fields[1], fields[2]);
+      g_assert_cmpint (arc_calls (stats, fields[1], fields[0]), ==, g_ascii_strtoll (fields[2], NULL, 10));
+      checked++;
+    }
+  g_assert_cmpuint (checked, >=, 2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/runner/simple-program", Fixture, NULL, setup, test_simple_program, teardown);
+  g_test_add ("/runner/exit-status-is-the-programs", Fixture, NULL, setup,
+              test_exit_status_is_the_programs, teardown);
+  g_test_add ("/runner/threads-are-merged", Fixture, NULL, setup, test_threads_are_merged, teardown);
+  g_test_add ("/runner/longjmp", Fixture, NULL, setup, test_longjmp, teardown);
+  g_test_add ("/runner/exit-from-deep-recursion", Fixture, NULL, setup,
+              test_exit_from_deep_recursion, teardown);
+  g_test_add ("/runner/recursion-a-million-deep", Fixture, NULL, setup,
+              test_recursion_a_million_deep, teardown);
+  g_test_add ("/runner/fork-writes-one-file-per-process", Fixture, NULL, setup,
+              test_fork_writes_one_file_per_process, teardown);
+  g_test_add ("/runner/report-is-printed", Fixture, NULL, setup, test_report_is_printed, teardown);
+  g_test_add ("/runner/bad-input-is-refused", Fixture, NULL, setup, test_bad_input_is_refused, teardown);
+  g_test_add ("/runner/python-pstats-reads-the-dump", Fixture, NULL, setup,
+              test_python_pstats_reads_the_dump, teardown);
+  g_test_add ("/runner/counts-match-callgrind/simple", Fixture, "simple", setup,
+              test_counts_match_callgrind, teardown);
+  g_test_add ("/runner/counts-match-callgrind/threads", Fixture, "threads", setup,
+              test_counts_match_callgrind, teardown);
+
+  return g_test_run ();
+}
