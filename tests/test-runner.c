@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -164,7 +165,7 @@ test_simple_program (Fixture       *fixture,
 
   leaf = function (stats, "leaf");
   g_assert_true (g_str_has_suffix (leaf->file, "tests/programs/simple.c"));
-  g_assert_cmpint (leaf->line, ==, 7);
+  g_assert_cmpint (leaf->line, ==, 9);   /* the line of "leaf (int x)" in simple.c */
   g_assert_cmpfloat (function (stats, "main")->ct.value, >=, function (stats, "middle")->ct.value);
 }
 
@@ -179,6 +180,21 @@ test_exit_status_is_the_programs (Fixture       *fixture,
   run (fixture, argv);
   g_assert_cmpint (fixture->status, ==, 7);
   g_assert_true (g_file_test (fixture->out, G_FILE_TEST_EXISTS));
+}
+
+/* A program killed by a signal is reported as such, with a shell's
+ * status (128 + the signal), and leaves no half-written profile. */
+static void
+test_killed_by_signal_is_reported (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autofree char *path = program ("simple");
+  const char *argv[] = { runner (), "-o", fixture->out, path, "1", "abort", NULL };
+
+  run (fixture, argv);
+  g_assert_cmpint (fixture->status, ==, 128 + SIGABRT);
+  g_assert_nonnull (strstr (fixture->stderr_text, "was killed by signal 6 (Aborted); no profile was written"));
+  g_assert_false (g_file_test (fixture->out, G_FILE_TEST_EXISTS));
 }
 
 /* Four threads each keep their own stack; all are merged in one profile. */
@@ -305,7 +321,7 @@ test_report_is_printed (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (lines[2], "         19 function calls in "));
   g_assert_true (strstr (fixture->stdout_text, "   Ordered by: call count\n") != NULL);
   g_assert_true (strstr (fixture->stdout_text, "       15 ") != NULL);
-  g_assert_true (strstr (fixture->stdout_text, " simple.c:7(leaf)\n") != NULL);
+  g_assert_true (strstr (fixture->stdout_text, " simple.c:9(leaf)\n") != NULL);
 }
 
 /* ---- bad input: one clear line, a non-zero status, nothing run ---- */
@@ -460,6 +476,8 @@ main (int    argc,
   g_test_add ("/runner/simple-program", Fixture, NULL, setup, test_simple_program, teardown);
   g_test_add ("/runner/exit-status-is-the-programs", Fixture, NULL, setup,
               test_exit_status_is_the_programs, teardown);
+  g_test_add ("/runner/killed-by-signal-is-reported", Fixture, NULL, setup,
+              test_killed_by_signal_is_reported, teardown);
   g_test_add ("/runner/threads-are-merged", Fixture, NULL, setup, test_threads_are_merged, teardown);
   g_test_add ("/runner/longjmp", Fixture, NULL, setup, test_longjmp, teardown);
   g_test_add ("/runner/exit-from-deep-recursion", Fixture, NULL, setup,

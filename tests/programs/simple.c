@@ -1,7 +1,9 @@
 /* simple.c: main calls middle 3 times; middle calls leaf N times.
- * Usage: simple [N [STATUS]]: exits with STATUS (default 0). */
+ * Usage: simple [N [STATUS]]: exits with STATUS (default 0), or aborts
+ * (SIGABRT) if STATUS is "abort". */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 __attribute__ ((noipa)) static int
 leaf (int x)
@@ -32,5 +34,7 @@ main (int    argc,
   for (i = 0; i < 3; i++)
     s += middle (n);
   printf ("%d\n", s);
+  if (argc > 2 && strcmp (argv[2], "abort") == 0)
+    abort ();
   return status;
 }
