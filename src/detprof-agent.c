@@ -58,6 +58,26 @@ report (const char *format,
   fputc ('\n', stderr);
 }
 
+/* The program and its arguments, from the kernel's copy of argv. */
+static void
+record_program (DetprofStats *stats)
+{
+  g_autofree char *cmdline = NULL;
+  gsize length = 0, i;
+
+  if (!g_file_get_contents ("/proc/self/cmdline", &cmdline, &length, NULL) || length == 0)
+    return;
+  detprof_stats_set_info (stats, "program", cmdline);
+  for (i = strlen (cmdline) + 1; i < length; i++)
+    if (cmdline[i] == '\0')
+      cmdline[i] = ' ';
+  if (strlen (cmdline) + 1 < length)
+    {
+      cmdline[length - 1] = '\0';
+      detprof_stats_set_info (stats, "arguments", cmdline + strlen (cmdline) + 1);
+    }
+}
+
 static void
 write_profile (void)
 {
@@ -86,6 +106,7 @@ write_profile (void)
     report ("%" G_GINT64_FORMAT " events arrived while the profiler was busy (signal handlers) and were not counted",
             detprof_profiler_get_dropped_events (agent_profiler));
 
+  record_program (stats);
   path = expand_output_path (pattern);
   if (!detprof_stats_dump (stats, path, &error))
     report ("%s", error->message);

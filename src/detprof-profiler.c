@@ -903,6 +903,18 @@ typedef struct
   DetprofStats      *stats;
 } StatsBuilder;
 
+/* libdwfl is set up only if some address needs it. */
+static DetprofSymbolizer *
+ensure_symbolizer (StatsBuilder *builder)
+{
+  if (builder->symbolizer == NULL && !builder->symbolizer_failed)
+    {
+      builder->symbolizer = _detprof_symbolizer_new_for_self (NULL);
+      builder->symbolizer_failed = (builder->symbolizer == NULL);
+    }
+  return builder->symbolizer;
+}
+
 static guint
 function_index (StatsBuilder    *builder,
                 DetprofFunction *function,
@@ -913,11 +925,8 @@ function_index (StatsBuilder    *builder,
   DetprofSymbol symbol = { NULL, 0, NULL };
   guint index;
 
-  if (named == NULL && builder->symbolizer == NULL && !builder->symbolizer_failed)
-    {
-      builder->symbolizer = _detprof_symbolizer_new_for_self (NULL);
-      builder->symbolizer_failed = (builder->symbolizer == NULL);
-    }
+  if (named == NULL)
+    ensure_symbolizer (builder);
 
   if (named != NULL)
     {
@@ -973,6 +982,51 @@ add_thread_to_stats (StatsBuilder       *builder,
                                  arc->totals.nc, arc->totals.cc,
                                  arc->totals.tt * timeunit, arc->totals.ct * timeunit);
     }
+
+  /* The same arcs, by the line that made each call. */
+  for (i = 0; i < thread->site_list->len; i++)
+    {
+      DetprofCallSite *site = g_ptr_array_index (thread->site_list, i);
+      guint callee = GPOINTER_TO_UINT (g_hash_table_lookup (indices, site->arc->callee));
+      guint caller = GPOINTER_TO_UINT (g_hash_table_lookup (indices, site->caller));
+      DetprofSymbol where = { NULL, 0, NULL };
+      DetprofSymbolizer *symbolizer;
+
+      if (callee == 0 || caller == 0 || site->totals.nc == 0 || site->call_site == NULL)
+        continue;
+      symbolizer = ensure_symbolizer (builder);
+      if (symbolizer != NULL)
+        _detprof_symbolizer_lookup_call_site (symbolizer, (guintptr) site->call_site, &where);
+      _detprof_stats_add_call_site (builder->stats, caller - 1, callee - 1,
+                                    where.file != NULL ? where.file : "??", where.line,
+                                    site->totals.nc, site->totals.cc,
+                                    site->totals.tt * timeunit, site->totals.ct * timeunit);
+      _detprof_symbol_clear (&where);
+    }
+}
+
+/* What a reader of the profile needs to know to trust its numbers. */
+static void
+record_run_facts (DetprofProfiler *self,
+                  DetprofStats    *stats)
+{
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format_iso8601 (now);
+  char bias[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *threads = g_strdup_printf ("%u", priv->threads->len);
+  g_autofree char *unmatched = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_unmatched_returns (self));
+  g_autofree char *abandoned = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_abandoned_frames (self));
+  g_autofree char *dropped = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_dropped_events (self));
+
+  detprof_stats_set_info (stats, "timer", priv->timer->name);
+  detprof_stats_set_info (stats, "timer-description", priv->timer->description);
+  detprof_stats_set_info (stats, "bias", g_ascii_dtostr (bias, sizeof bias, priv->bias));
+  detprof_stats_set_info (stats, "threads", threads);
+  detprof_stats_set_info (stats, "date", date);
+  detprof_stats_set_info (stats, "unmatched-returns", unmatched);
+  detprof_stats_set_info (stats, "abandoned-frames", abandoned);
+  detprof_stats_set_info (stats, "dropped-events", dropped);
 }
 
 /**
@@ -1013,6 +1067,7 @@ detprof_profiler_create_stats (DetprofProfiler  *self,
   g_mutex_unlock (&threads_lock);
 
   g_clear_pointer (&builder.symbolizer, _detprof_symbolizer_free);
+  record_run_facts (self, builder.stats);
   _detprof_stats_finish (builder.stats);
   return builder.stats;
 }

@@ -27,6 +27,18 @@ void  _detprof_stats_add_caller (DetprofStats *self,
                                  double        tt,
                                  double        ct);
 
+/* Adds the numbers of the calls from one line (@file:@line) along the arc
+ * caller -> callee; an equal call site is summed. */
+void  _detprof_stats_add_call_site (DetprofStats *self,
+                                    guint         caller,
+                                    guint         callee,
+                                    const char   *file,
+                                    gint64        line,
+                                    gint64        nc,
+                                    gint64        cc,
+                                    double        tt,
+                                    double        ct);
+
 /* Computes the totals and the name width once the table is complete, as
  * pstats does when it constructs a Stats. */
 void  _detprof_stats_finish (DetprofStats *self);

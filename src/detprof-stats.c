@@ -58,7 +58,27 @@ struct _DetprofStats
   gint64      prim_calls;
   double      total_tt;
   guint       max_name_len;  /* the longest label, in code points */
+
+  GPtrArray  *call_sites;    /* of CallSite, in order of first call; owned */
+  GHashTable *call_site_index; /* CallSite -> itself, to merge equal sites; keys borrowed */
+  GPtrArray  *info_keys;     /* of char *: the run facts' names, in order; owned */
+  GHashTable *info;          /* name -> value of each run fact; owned */
 };
+
+/* A call site: an arc resolved to the line that made the call. It keeps
+ * its own keys, since table indices change as rows are added. */
+typedef struct
+{
+  Key                  caller;
+  Key                  callee;
+  char                *file;   /* owned: the file of the call */
+  gint64               line;
+  gint64               nc;
+  gint64               cc;
+  double               tt;
+  double               ct;
+  DetprofCallSiteStats view;   /* what detprof_stats_get_call_site () hands out */
+} CallSite;
 
 G_DEFINE_FINAL_TYPE (DetprofStats, detprof_stats, G_TYPE_OBJECT)
 
@@ -250,6 +270,124 @@ static void
 forget_sort (DetprofStats *self)
 {
   g_clear_pointer (&self->order, g_array_unref);
+}
+
+/* os.path.basename on POSIX: "a/b/" gives "". */
+static const char *
+base_name (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+
+  return slash != NULL ? slash + 1 : path;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Call sites and run facts: what detprof keeps beyond pstats' dict        */
+
+static guint
+call_site_hash (gconstpointer data)
+{
+  const CallSite *site = data;
+
+  return key_hash (&site->caller) * 31 + key_hash (&site->callee) * 7
+         + g_str_hash (site->file) + (guint) site->line;
+}
+
+static gboolean
+call_site_equal (gconstpointer a,
+                 gconstpointer b)
+{
+  const CallSite *x = a, *y = b;
+
+  return key_equal (&x->caller, &y->caller) && key_equal (&x->callee, &y->callee)
+         && x->line == y->line && strcmp (x->file, y->file) == 0;
+}
+
+static void
+call_site_free (gpointer data)
+{
+  CallSite *site = data;
+
+  g_free (site->caller.file);
+  g_free (site->caller.name);
+  g_free (site->callee.file);
+  g_free (site->callee.name);
+  g_free (site->file);
+  g_free (site);
+}
+
+/* Adds a call site, or adds its numbers to an equal one (same caller,
+ * callee, file and line: the same line seen from two threads, or two
+ * processes' dumps added together). */
+static void
+add_call_site (DetprofStats *self,
+               const Key    *caller,
+               const Key    *callee,
+               const char   *file,
+               gint64        line,
+               gint64        nc,
+               gint64        cc,
+               double        tt,
+               double        ct)
+{
+  CallSite probe = { *caller, *callee, (char *) file, line, 0, 0, 0.0, 0.0, { 0 } };
+  CallSite *site = g_hash_table_lookup (self->call_site_index, &probe);
+
+  if (site == NULL)
+    {
+      site = g_new0 (CallSite, 1);
+      site->caller.file = g_strdup (caller->file);
+      site->caller.line = caller->line;
+      site->caller.name = g_strdup (caller->name);
+      site->callee.file = g_strdup (callee->file);
+      site->callee.line = callee->line;
+      site->callee.name = g_strdup (callee->name);
+      site->file = g_strdup (file);
+      site->line = line;
+      g_ptr_array_add (self->call_sites, site);
+      g_hash_table_add (self->call_site_index, site);
+    }
+  site->nc += nc;
+  site->cc += cc;
+  site->tt += tt;
+  site->ct += ct;
+}
+
+static void
+copy_call_sites (DetprofStats *self,
+                 DetprofStats *other,
+                 gboolean      strip)
+{
+  g_autoptr(GPtrArray) sites = g_ptr_array_new_full (other->call_sites->len, NULL);
+  guint i;
+
+  /* @other may be @self: iterate over a copy of the list (one that does
+   * not own the sites, unlike g_ptr_array_copy()'s). */
+  for (i = 0; i < other->call_sites->len; i++)
+    g_ptr_array_add (sites, g_ptr_array_index (other->call_sites, i));
+  for (i = 0; i < sites->len; i++)
+    {
+      const CallSite *site = g_ptr_array_index (sites, i);
+      Key caller = site->caller, callee = site->callee;
+
+      if (strip)
+        {
+          caller.file = (char *) base_name (caller.file);
+          callee.file = (char *) base_name (callee.file);
+        }
+      add_call_site (self, &caller, &callee, strip ? base_name (site->file) : site->file,
+                     site->line, site->nc, site->cc, site->tt, site->ct);
+    }
+}
+
+static void
+set_info (DetprofStats *self,
+          const char   *key,
+          const char   *value)
+{
+  if (!g_hash_table_contains (self->info, key))
+    g_ptr_array_insert (self->info_keys, self->info_keys->len - 1, g_strdup (key));
+  g_hash_table_replace (self->info, g_strdup (key), g_strdup (value));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -659,6 +797,10 @@ load_table (DetprofStats              *self,
   return TRUE;
 }
 
+static gboolean load_extra (DetprofStats              *self,
+                            const DetprofMarshalValue *extra,
+                            GError                   **error);
+
 /* @name, if not NULL, starts every error message. */
 static gboolean
 load_data (DetprofStats  *self,
@@ -668,16 +810,29 @@ load_data (DetprofStats  *self,
            GError       **error)
 {
   g_autoptr(DetprofMarshalValue) root = NULL;
-  gsize consumed;
+  g_autoptr(DetprofMarshalValue) extra = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize consumed = 0, extra_consumed = 0;
+  gboolean ok;
 
-  /* A second object may follow the dict (detprof's own extra data, some
-   * day). Python's marshal.load ignores it, and so do we for now. */
-  root = _detprof_marshal_read (data, len, &consumed, error);
+  root = _detprof_marshal_read (data, len, &consumed, &local_error);
+  ok = root != NULL && load_table (self, root, &local_error);
 
-  if (root == NULL || !load_table (self, root, error))
+  /* A second object may follow the dict: detprof's call sites and run
+   * facts. Python's marshal.load reads the first object only. */
+  if (ok && consumed < len)
+    {
+      extra = _detprof_marshal_read (data + consumed, len - consumed, &extra_consumed, &local_error);
+      ok = extra != NULL && load_extra (self, extra, &local_error);
+      if (!ok)
+        g_prefix_error (&local_error, "detprof's extra data (from byte %" G_GSIZE_FORMAT "): ", consumed);
+    }
+
+  if (!ok)
     {
       if (name != NULL)
-        g_prefix_error (error, "%s: ", name);
+        g_prefix_error (&local_error, "%s: ", name);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
@@ -806,6 +961,146 @@ table_to_marshal (DetprofStats *self)
     }
 
   return dict;
+}
+
+/* detprof's extra object, written after the dict:
+ *
+ *   { "detprof": 1,
+ *     "info": { name: value, ... },                       the run's facts
+ *     "call_sites": ( (caller key, callee key, file, line, nc, cc, tt, ct), ... ) }
+ */
+static DetprofMarshalValue *
+extra_to_marshal (DetprofStats *self)
+{
+  DetprofMarshalValue *extra = _detprof_marshal_value_new_dict ();
+  DetprofMarshalValue *info = _detprof_marshal_value_new_dict ();
+  DetprofMarshalValue *sites = _detprof_marshal_value_new_tuple (self->call_sites->len);
+  guint i;
+
+  for (i = 0; i + 1 < self->info_keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (self->info_keys, i);
+
+      _detprof_marshal_dict_append (info, _detprof_marshal_value_new_str (key),
+                                    _detprof_marshal_value_new_str (g_hash_table_lookup (self->info, key)));
+    }
+
+  for (i = 0; i < self->call_sites->len; i++)
+    {
+      const CallSite *site = g_ptr_array_index (self->call_sites, i);
+      DetprofMarshalValue *tuple = _detprof_marshal_value_new_tuple (8);
+
+      tuple->u.seq.items[0] = key_to_marshal (&site->caller);
+      tuple->u.seq.items[1] = key_to_marshal (&site->callee);
+      tuple->u.seq.items[2] = _detprof_marshal_value_new_str (site->file);
+      tuple->u.seq.items[3] = _detprof_marshal_value_new_int (site->line);
+      tuple->u.seq.items[4] = _detprof_marshal_value_new_int (site->nc);
+      tuple->u.seq.items[5] = _detprof_marshal_value_new_int (site->cc);
+      tuple->u.seq.items[6] = _detprof_marshal_value_new_float (site->tt);
+      tuple->u.seq.items[7] = _detprof_marshal_value_new_float (site->ct);
+      sites->u.seq.items[i] = tuple;
+    }
+
+  _detprof_marshal_dict_append (extra, _detprof_marshal_value_new_str ("detprof"),
+                                _detprof_marshal_value_new_int (1));
+  _detprof_marshal_dict_append (extra, _detprof_marshal_value_new_str ("info"), info);
+  _detprof_marshal_dict_append (extra, _detprof_marshal_value_new_str ("call_sites"), sites);
+  return extra;
+}
+
+static const DetprofMarshalValue *
+dict_get (const DetprofMarshalValue *dict,
+          const char                *name)
+{
+  gsize i;
+
+  for (i = 0; i < dict->u.dict.n; i++)
+    {
+      const DetprofMarshalValue *key = dict->u.dict.keys[i];
+
+      if (key->type == DETPROF_MARSHAL_STR && strcmp (key->u.s.data, name) == 0)
+        return dict->u.dict.values[i];
+    }
+  return NULL;
+}
+
+static gboolean
+load_call_site (DetprofStats              *self,
+                const DetprofMarshalValue *value,
+                GError                   **error)
+{
+  Key caller = { 0 }, callee = { 0 };
+  g_autofree char *caller_name = NULL;
+  g_autofree char *callee_name = NULL;
+  const char *caller_file, *callee_file;
+  gint64 line, nc, cc;
+  DetprofTime tt, ct;
+
+  if (!is_tuple_of (value, 8))
+    return expect_failed ("an 8-tuple as call site", value, error);
+  if (!read_key (value->u.seq.items[0], &caller_file, &caller.line, &caller_name, error)
+      || !read_key (value->u.seq.items[1], &callee_file, &callee.line, &callee_name, error))
+    return FALSE;
+  if (value->u.seq.items[2]->type != DETPROF_MARSHAL_STR)
+    return expect_failed ("a str as call site file", value->u.seq.items[2], error);
+  if (!read_int (value->u.seq.items[3], "an int as call site line", &line, error)
+      || !read_int (value->u.seq.items[4], "an int as call count", &nc, error)
+      || !read_int (value->u.seq.items[5], "an int as primitive call count", &cc, error)
+      || !read_time (value->u.seq.items[6], "a number as internal time", &tt, error)
+      || !read_time (value->u.seq.items[7], "a number as cumulative time", &ct, error))
+    return FALSE;
+
+  caller.file = (char *) caller_file;
+  caller.name = caller_name;
+  callee.file = (char *) callee_file;
+  callee.name = callee_name;
+  add_call_site (self, &caller, &callee, value->u.seq.items[2]->u.s.data, line,
+                 nc, cc, tt.value, ct.value);
+  return TRUE;
+}
+
+/* Reads detprof's extra object (see extra_to_marshal ()). A newer format
+ * version, or an object that is not ours, is left unread: the stats dict
+ * is all a reader needs. */
+static gboolean
+load_extra (DetprofStats              *self,
+            const DetprofMarshalValue *extra,
+            GError                   **error)
+{
+  const DetprofMarshalValue *version, *info, *sites;
+  gsize i;
+
+  /* Someone else's object: ignored, as Python ignores whatever follows. */
+  if (extra->type != DETPROF_MARSHAL_DICT || dict_get (extra, "detprof") == NULL)
+    return TRUE;
+  version = dict_get (extra, "detprof");
+  if (version->type != DETPROF_MARSHAL_INT)
+    return expect_failed ("an int as format version", version, error);
+  if (version->u.i != 1)
+    return TRUE;
+
+  info = dict_get (extra, "info");
+  if (info != NULL && info->type != DETPROF_MARSHAL_DICT)
+    return expect_failed ("a dict of run facts", info, error);
+  for (i = 0; info != NULL && i < info->u.dict.n; i++)
+    {
+      const DetprofMarshalValue *key = info->u.dict.keys[i], *value = info->u.dict.values[i];
+
+      if (key->type != DETPROF_MARSHAL_STR || value->type != DETPROF_MARSHAL_STR)
+        return expect_failed ("a str -> str run fact", key->type != DETPROF_MARSHAL_STR ? key : value, error);
+      set_info (self, key->u.s.data, value->u.s.data);
+    }
+
+  sites = dict_get (extra, "call_sites");
+  if (sites != NULL && sites->type != DETPROF_MARSHAL_TUPLE && sites->type != DETPROF_MARSHAL_LIST)
+    return expect_failed ("a tuple of call sites", sites, error);
+  for (i = 0; sites != NULL && i < sites->u.seq.n; i++)
+    if (!load_call_site (self, sites->u.seq.items[i], error))
+      {
+        g_prefix_error (error, "call site %" G_GSIZE_FORMAT ": ", i);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1019,14 +1314,6 @@ sort_rows (DetprofStats *self,
 /* ---------------------------------------------------------------------- */
 /* strip_dirs                                                              */
 
-/* os.path.basename on POSIX: "a/b/" gives "". */
-static const char *
-base_name (const char *path)
-{
-  const char *slash = strrchr (path, '/');
-
-  return slash != NULL ? slash + 1 : path;
-}
 
 /* One row of pstats' strip_dirs, into the new table @stripped. */
 static void
@@ -1117,6 +1404,10 @@ detprof_stats_finalize (GObject *object)
   g_clear_pointer (&self->files, g_ptr_array_unref);
   g_clear_pointer (&self->order, g_array_unref);
   g_clear_pointer (&self->sort_type, g_free);
+  g_clear_pointer (&self->call_site_index, g_hash_table_unref);
+  g_clear_pointer (&self->call_sites, g_ptr_array_unref);
+  g_clear_pointer (&self->info_keys, g_ptr_array_unref);
+  g_clear_pointer (&self->info, g_hash_table_unref);
 
   G_OBJECT_CLASS (detprof_stats_parent_class)->finalize (object);
 }
@@ -1135,6 +1426,11 @@ detprof_stats_init (DetprofStats *self)
   self->entries = g_ptr_array_new_with_free_func (entry_free);
   self->index = g_hash_table_new (key_hash, key_equal);
   self->files = g_ptr_array_new_with_free_func (g_free);
+  self->call_sites = g_ptr_array_new_with_free_func (call_site_free);
+  self->call_site_index = g_hash_table_new (call_site_hash, call_site_equal);
+  self->info_keys = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->info_keys, NULL);
+  self->info = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1294,6 +1590,15 @@ detprof_stats_add (DetprofStats *self,
   n_rows = other->n_functions;
   for (i = 0; i < n_rows; i++)
     add_row (self, other, i);
+
+  copy_call_sites (self, other, FALSE);
+  for (i = 0; i + 1 < other->info_keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (other->info_keys, i);
+
+      if (!g_hash_table_contains (self->info, key))
+        set_info (self, key, g_hash_table_lookup (other->info, key));
+    }
 }
 
 /**
@@ -1319,6 +1624,14 @@ detprof_stats_to_bytes (DetprofStats *self)
   dict = table_to_marshal (self);
   out = g_byte_array_new ();
   _detprof_marshal_write (out, dict);
+
+  /* Python's marshal.load reads one object and stops: what follows is ours. */
+  if (self->call_sites->len > 0 || self->info_keys->len > 1)
+    {
+      g_autoptr(DetprofMarshalValue) extra = extra_to_marshal (self);
+
+      _detprof_marshal_write (out, extra);
+    }
 
   return g_byte_array_free_to_bytes (out);
 }
@@ -1392,10 +1705,16 @@ detprof_stats_strip_dirs (DetprofStats *self)
   for (i = 0; i < self->n_functions; i++)
     strip_row (stripped, self, i);
 
+  copy_call_sites (stripped, self, TRUE);
+
   g_clear_pointer (&self->index, g_hash_table_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->call_site_index, g_hash_table_unref);
+  g_clear_pointer (&self->call_sites, g_ptr_array_unref);
   self->index = g_steal_pointer (&stripped->index);
   self->entries = g_steal_pointer (&stripped->entries);
+  self->call_site_index = g_steal_pointer (&stripped->call_site_index);
+  self->call_sites = g_steal_pointer (&stripped->call_sites);
   self->n_functions = stripped->n_functions;
   self->max_name_len = compute_max_name_len (self);
   forget_sort (self);
@@ -1876,4 +2195,129 @@ _detprof_stats_list_sort_abbreviations (void)
   g_ptr_array_add (keys, NULL);
 
   return (char **) g_ptr_array_free (g_steal_pointer (&keys), FALSE);
+}
+
+/**
+ * detprof_stats_get_n_call_sites:
+ * @self: a #DetprofStats
+ *
+ * Returns: how many call sites the table has: caller -> callee arcs
+ *   resolved to the line of the call. Dumps written by detprof have them;
+ *   Python's dumps have none.
+ *
+ * Since: 0.1
+ */
+guint
+detprof_stats_get_n_call_sites (DetprofStats *self)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (self), 0);
+
+  return self->call_sites->len;
+}
+
+/**
+ * detprof_stats_get_call_site:
+ * @self: a #DetprofStats
+ * @index: less than detprof_stats_get_n_call_sites()
+ *
+ * Returns: (transfer none): the call site; valid until @self changes
+ *
+ * Since: 0.1
+ */
+const DetprofCallSiteStats *
+detprof_stats_get_call_site (DetprofStats *self,
+                             guint         index)
+{
+  CallSite *site;
+
+  g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
+  g_return_val_if_fail (index < self->call_sites->len, NULL);
+
+  site = g_ptr_array_index (self->call_sites, index);
+  site->view.caller = ensure_key (self, site->caller.file, site->caller.line, site->caller.name);
+  site->view.callee = ensure_key (self, site->callee.file, site->callee.line, site->callee.name);
+  site->view.file = site->file;
+  site->view.line = site->line;
+  site->view.nc = site->nc;
+  site->view.cc = site->cc;
+  site->view.tt = site->tt;
+  site->view.ct = site->ct;
+  return &site->view;
+}
+
+/**
+ * detprof_stats_get_info:
+ * @self: a #DetprofStats
+ * @key: the name of a run fact: "timer", "bias", "program", "arguments",
+ *   "threads", "date", ...
+ *
+ * Returns: (nullable): the value, or %NULL if the dump did not say
+ *
+ * Since: 0.1
+ */
+const char *
+detprof_stats_get_info (DetprofStats *self,
+                        const char   *key)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return g_hash_table_lookup (self->info, key);
+}
+
+/**
+ * detprof_stats_set_info:
+ * @self: a #DetprofStats
+ * @key: the name of a run fact
+ * @value: its value
+ *
+ * Records a fact about the run, written with the statistics.
+ *
+ * Since: 0.1
+ */
+void
+detprof_stats_set_info (DetprofStats *self,
+                        const char   *key,
+                        const char   *value)
+{
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (value != NULL);
+
+  set_info (self, key, value);
+}
+
+/**
+ * detprof_stats_list_info:
+ * @self: a #DetprofStats
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the names of the run
+ *   facts, in the order they were recorded
+ *
+ * Since: 0.1
+ */
+const char * const *
+detprof_stats_list_info (DetprofStats *self)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
+
+  return (const char * const *) self->info_keys->pdata;
+}
+
+void
+_detprof_stats_add_call_site (DetprofStats *self,
+                              guint         caller,
+                              guint         callee,
+                              const char   *file,
+                              gint64        line,
+                              gint64        nc,
+                              gint64        cc,
+                              double        tt,
+                              double        ct)
+{
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (caller < self->entries->len && callee < self->entries->len);
+
+  add_call_site (self, &get_entry (self, caller)->key, &get_entry (self, callee)->key,
+                 file, line, nc, cc, tt, ct);
 }

@@ -153,6 +153,7 @@ test_simple_program (Fixture       *fixture,
 {
   g_autoptr(DetprofStats) stats = profile_program (fixture, "simple", "100");
   const DetprofFunctionStats *leaf;
+  guint i;
 
   g_assert_cmpint (fixture->status, ==, 0);
   g_assert_cmpstr (fixture->stdout_text, ==, "30000\n");
@@ -162,6 +163,30 @@ test_simple_program (Fixture       *fixture,
   g_assert_cmpint (arc_calls (stats, "middle", "main"), ==, 3);
   g_assert_cmpint (arc_calls (stats, "leaf", "middle"), ==, 300);
   g_assert_cmpuint (function (stats, "main")->n_callers, ==, 0);
+
+  /* Call sites: the lines of simple.c that make the calls. */
+  g_assert_cmpuint (detprof_stats_get_n_call_sites (stats), ==, 2);
+  for (i = 0; i < 2; i++)
+    {
+      const DetprofCallSiteStats *site = detprof_stats_get_call_site (stats, i);
+      const char *callee = detprof_stats_get_function (stats, site->callee)->name;
+
+      g_assert_true (g_str_has_suffix (site->file, "tests/programs/simple.c"));
+      if (strcmp (callee, "middle") == 0)
+        {
+          g_assert_cmpint (site->line, ==, 35);   /* s += middle (n); */
+          g_assert_cmpint (site->nc, ==, 3);
+        }
+      else
+        {
+          g_assert_cmpint (site->line, ==, 21);   /* s += leaf (i); */
+          g_assert_cmpint (site->nc, ==, 300);
+        }
+    }
+  g_assert_cmpstr (detprof_stats_get_info (stats, "threads"), ==, "1");
+  g_assert_cmpstr (detprof_stats_get_info (stats, "bias"), ==, "0");
+  g_assert_nonnull (detprof_stats_get_info (stats, "timer"));
+  g_assert_cmpstr (detprof_stats_get_info (stats, "arguments"), ==, "100");
 
   leaf = function (stats, "leaf");
   g_assert_true (g_str_has_suffix (leaf->file, "tests/programs/simple.c"));
@@ -411,6 +436,50 @@ test_python_pstats_reads_the_dump (Fixture       *fixture,
     }
 }
 
+/* The oldest and the newest Python we support both load a dump that
+ * carries detprof's extra object after the stats (pyenv's, when present). */
+static void
+test_python_versions_load_the_dump (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autofree char *pyenv = g_find_program_in_path ("pyenv");
+  g_autoptr(DetprofStats) stats = NULL;
+  const char *wanted[] = { "3.8.", "3.13." };
+  g_auto(GStrv) versions = NULL;
+  guint i, j, checked = 0;
+
+  if (pyenv == NULL)
+    {
+      g_test_skip ("pyenv is not installed: cannot try Python 3.8 and 3.13");
+      return;
+    }
+  stats = profile_program (fixture, "simple", "5");
+  g_assert_cmpuint (detprof_stats_get_n_call_sites (stats), >, 0);
+  {
+    const char *argv[] = { pyenv, "versions", "--bare", NULL };
+
+    run (fixture, argv);
+    versions = g_strsplit (fixture->stdout_text, "\n", -1);
+  }
+  for (i = 0; i < G_N_ELEMENTS (wanted); i++)
+    for (j = 0; versions[j] != NULL; j++)
+      if (g_str_has_prefix (g_strstrip (versions[j]), wanted[i]))
+        {
+          g_autofree char *env = g_strdup_printf ("PYENV_VERSION=%s", versions[j]);
+          const char *argv[] = { "/usr/bin/env", env, pyenv, "exec", "python", "-c",
+                                 "import pstats, sys; s = pstats.Stats(sys.argv[1]);"
+                                 " print(sys.version_info[:2], s.total_calls)", fixture->out, NULL };
+
+          run (fixture, argv);
+          g_assert_cmpint (fixture->status, ==, 0);
+          g_assert_true (g_str_has_suffix (fixture->stdout_text, " 19\n"));
+          checked++;
+          break;
+        }
+  if (checked < G_N_ELEMENTS (wanted))
+    g_test_skip ("pyenv has no Python 3.8 or no 3.13 installed");
+}
+
 /* callgrind counts every call instruction: for each of our functions its
  * count of calls from each caller must equal ours. */
 static void
@@ -490,6 +559,8 @@ main (int    argc,
   g_test_add ("/runner/bad-input-is-refused", Fixture, NULL, setup, test_bad_input_is_refused, teardown);
   g_test_add ("/runner/python-pstats-reads-the-dump", Fixture, NULL, setup,
               test_python_pstats_reads_the_dump, teardown);
+  g_test_add ("/runner/python-versions-load-the-dump", Fixture, NULL, setup,
+              test_python_versions_load_the_dump, teardown);
   g_test_add ("/runner/counts-match-callgrind/simple", Fixture, "simple", setup,
               test_counts_match_callgrind, teardown);
   g_test_add ("/runner/counts-match-callgrind/threads", Fixture, "threads", setup,

@@ -767,6 +767,102 @@ test_builder (void)
   g_assert_null (detprof_stats_lookup (stats, "a.c", 2, "main"));
 }
 
+
+/* ---- call sites and run facts (detprof's extra object) ---- */
+
+static DetprofStats *
+stats_with_call_sites (const char *dir)
+{
+  DetprofStats *stats = detprof_stats_new ();
+  g_autofree char *file = g_strdup_printf ("%s/m.c", dir);
+  guint main_row = _detprof_stats_add_function (stats, file, 10, "main", 1, 1, 0.5, 2.0);
+  guint work_row = _detprof_stats_add_function (stats, file, 3, "work", 5, 5, 1.5, 1.5);
+
+  _detprof_stats_add_caller (stats, work_row, main_row, 5, 5, 1.5, 1.5);
+  _detprof_stats_add_call_site (stats, main_row, work_row, file, 12, 2, 2, 0.5, 0.5);
+  _detprof_stats_add_call_site (stats, main_row, work_row, file, 14, 3, 3, 1.0, 1.0);
+  detprof_stats_set_info (stats, "timer", "tsc");
+  detprof_stats_set_info (stats, "bias", "1e-08");
+  _detprof_stats_finish (stats);
+  return stats;
+}
+
+/* Call sites and run facts survive a dump and a load; Python reads the
+ * same file as if they were not there. */
+static void
+test_call_sites_round_trip (void)
+{
+  g_autoptr(DetprofStats) stats = stats_with_call_sites ("/src");
+  g_autoptr(GBytes) bytes = detprof_stats_to_bytes (stats);
+  g_autoptr(DetprofStats) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  const DetprofCallSiteStats *site;
+  const char * const *keys;
+
+  loaded = detprof_stats_new_from_bytes (bytes, "sites.prof", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (detprof_stats_get_n_call_sites (loaded), ==, 2);
+  site = detprof_stats_get_call_site (loaded, 1);
+  g_assert_cmpstr (detprof_stats_get_function (loaded, site->caller)->name, ==, "main");
+  g_assert_cmpstr (detprof_stats_get_function (loaded, site->callee)->name, ==, "work");
+  g_assert_cmpstr (site->file, ==, "/src/m.c");
+  g_assert_cmpint (site->line, ==, 14);
+  g_assert_cmpint (site->nc, ==, 3);
+  g_assert_cmpfloat (site->tt, ==, 1.0);
+  keys = detprof_stats_list_info (loaded);
+  g_assert_cmpstr (keys[0], ==, "timer");
+  g_assert_cmpstr (keys[1], ==, "bias");
+  g_assert_null (keys[2]);
+  g_assert_cmpstr (detprof_stats_get_info (loaded, "bias"), ==, "1e-08");
+}
+
+/* strip_dirs merges call sites that become equal; add sums equal sites. */
+static void
+test_call_sites_strip_and_add (void)
+{
+  g_autoptr(DetprofStats) a = stats_with_call_sites ("/one");
+  g_autoptr(DetprofStats) b = stats_with_call_sites ("/two");
+
+  detprof_stats_add (a, b);
+  g_assert_cmpuint (detprof_stats_get_n_call_sites (a), ==, 4);
+  detprof_stats_strip_dirs (a);
+  g_assert_cmpuint (detprof_stats_get_n_call_sites (a), ==, 2);
+  g_assert_cmpint (detprof_stats_get_call_site (a, 0)->nc, ==, 4);
+  g_assert_cmpstr (detprof_stats_get_call_site (a, 0)->file, ==, "m.c");
+  detprof_stats_add (a, a);
+  g_assert_cmpint (detprof_stats_get_call_site (a, 1)->nc, ==, 12);
+}
+
+/* A truncated extra object is an error that names where it starts; an
+ * object that is not detprof's is ignored, as Python ignores it. */
+static void
+test_call_sites_corrupt_extra (void)
+{
+  g_autoptr(DetprofStats) stats = stats_with_call_sites ("/src");
+  g_autoptr(GBytes) bytes = detprof_stats_to_bytes (stats);
+  g_autoptr(GBytes) dict_only = NULL;
+  g_autoptr(GBytes) truncated = NULL;
+  g_autoptr(DetprofStats) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DetprofStats) plain = detprof_stats_new ();
+  g_autofree char *where = NULL;
+  gsize dict_len;
+
+  _detprof_stats_add_function (plain, "/src/m.c", 10, "main", 1, 1, 0.5, 2.0);
+  _detprof_stats_add_function (plain, "/src/m.c", 3, "work", 5, 5, 1.5, 1.5);
+  _detprof_stats_add_caller (plain, 1, 0, 5, 5, 1.5, 1.5);
+  dict_only = detprof_stats_to_bytes (plain);
+  dict_len = g_bytes_get_size (dict_only);
+
+  truncated = g_bytes_new_from_bytes (bytes, 0, g_bytes_get_size (bytes) - 3);
+  loaded = detprof_stats_new_from_bytes (truncated, "t.prof", &error);
+  g_assert_null (loaded);
+  g_assert_error (error, DETPROF_ERROR, DETPROF_ERROR_CORRUPT);
+  g_assert_true (g_str_has_prefix (error->message, "t.prof: detprof's extra data (from byte "));
+  where = g_strdup_printf ("byte %" G_GSIZE_FORMAT ")", dict_len);
+  g_assert_nonnull (strstr (error->message, where));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -836,6 +932,9 @@ main (int    argc,
   g_test_add ("/stats/label/braces-for-builtins", Fixture, "mixed-callers.prof",
               setup, test_labels, teardown);
   g_test_add_func ("/stats/builder/sums-and-finishes", test_builder);
+  g_test_add_func ("/stats/call-sites/round-trip", test_call_sites_round_trip);
+  g_test_add_func ("/stats/call-sites/strip-and-add", test_call_sites_strip_and_add);
+  g_test_add_func ("/stats/call-sites/corrupt-extra", test_call_sites_corrupt_extra);
 
   return g_test_run ();
 }
