@@ -15,6 +15,14 @@ void                _detprof_profiler_handle_event (DetprofProfiler    *self,
 /* The calling thread's state for this profiler, made on first use. */
 DetprofThreadState *_detprof_profiler_get_thread_state (DetprofProfiler *self);
 
+/* The totals of the function @fn, summed over @self's threads (zeros if
+ * it never ran): calibration reads its workload's numbers this way. */
+void                _detprof_profiler_function_totals (DetprofProfiler *self,
+                                                       gconstpointer    fn,
+                                                       gint64          *nc,
+                                                       gint64          *cc,
+                                                       double          *tt);
+
 /* A thread of @self's other than @skip that is inside an event, or NULL. */
 DetprofThreadState *_detprof_profiler_get_busy_thread (DetprofProfiler    *self,
                                                        DetprofThreadState *skip);

@@ -23,16 +23,35 @@
  *
  * Two things profile.py does not meet: frames abandoned by longjmp() (the
  * next event may be a call from the frame jumped to, not a return), and
- * returns that match nothing (frames entered before profiling began). The
- * first is seen from the stack address of each event: a frame entered at
- * or below the address of a new call, or below the address of a return,
- * is gone, and is closed as if it returned with no more time. The second
- * is counted and otherwise ignored.
+ * returns that match nothing (frames entered before profiling began).
+ *
+ * - A call is placed by its stack address: a frame entered at or below
+ *   the address of a new call is not one of its callers, so the program
+ *   has left it. (The enter hook always runs after the function's
+ *   prologue, so the addresses of one function's entries are comparable.)
+ * - A return is placed by its function: the nearest frame of that function
+ *   returns, and the frames above it, whose functions cannot still be
+ *   running, are closed first. Stack addresses are not used here: the exit
+ *   hook may be reached by a tail jump, after the frame is torn down, so
+ *   its address says nothing about the frame's.
+ * - A return of a function that is not on the stack is counted and
+ *   otherwise ignored.
+ *
+ * Frames the program left are closed as if they returned with no more
+ * time: the stretch that reveals them goes to the frame that survives.
+ *
+ * The bias may be one constant, as in profile.py, or one per pair of
+ * consecutive event kinds (call -> call, call -> return, return -> call,
+ * return -> return): each delta covers exactly the stretch between two
+ * events, and the code the program runs in that stretch (hook epilogue,
+ * function prologue or epilogue, hook prologue) depends on the two kinds.
+ * With one constant, the four are equal and the arithmetic is profile.py's.
  */
 #include "config.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -52,8 +71,10 @@ typedef struct
 typedef struct
 {
   DetprofTimer *timer;        /* owned */
-  double        bias;         /* seconds per event */
-  double        bias_units;   /* the same in the timer's unit: what each event takes off */
+  double        bias;         /* seconds per event (the constant model) */
+  gboolean      has_pairs;    /* a bias per pair of event kinds was set */
+  double        pairs[4];     /* seconds: call->call, call->return, return->call, return->return */
+  double        bias_units[2][2];  /* [previous kind][kind], in the timer's unit: what each event takes off */
   guint64       serial;       /* unique among all profilers of the process */
   GPtrArray    *threads;      /* owned DetprofThreadState, in order of first event; threads_lock */
   GHashTable   *names;        /* fn -> owned NamedFunction, from detprof_profiler_name_function() */
@@ -116,12 +137,11 @@ pop_frame (DetprofThreadState *thread,
   totals_leave (&frame->site->totals, internal, total);
 }
 
-/* Closes the frames the program has left without returning: those entered
- * deeper than @stack (and, for a call, at the same depth: a sibling). */
+/* Closes the frames the program has left without returning: at a call
+ * whose stack address is @stack, those entered at or below it. */
 static void
 close_abandoned_frames (DetprofThreadState *thread,
-                        guintptr            stack,
-                        gboolean            including_same_depth)
+                        guintptr            stack)
 {
   if (stack == 0)
     return;
@@ -130,15 +150,16 @@ close_abandoned_frames (DetprofThreadState *thread,
     {
       guintptr top = thread->frames[thread->depth].stack;
 
-      if (top == 0 || top > stack || (top == stack && !including_same_depth))
+      if (top == 0 || top > stack)
         break;
       pop_frame (thread, 0.0);
       thread->abandoned_frames++;
     }
 }
 
-/* Without stack addresses (events made by hand), a return may still find
- * its frame below the top: close the frames above it. */
+/* A return whose frame is below the top: the frames above it were left
+ * (by a jump, or their exits were missed). Closes them; FALSE if @fn is
+ * nowhere on the stack. */
 static gboolean
 close_frames_above (DetprofThreadState *thread,
                     gconstpointer       fn)
@@ -179,7 +200,7 @@ detprof_profiler_real_dispatch_call (DetprofProfiler    *self,
   DetprofCallSite *site;
   DetprofFrame *frame;
 
-  close_abandoned_frames (thread, event->stack, TRUE);
+  close_abandoned_frames (thread, event->stack);
 
   caller = thread->frames[thread->depth].function;
   site = find_call_site (thread, caller, event->call_site, event->fn);
@@ -207,11 +228,9 @@ detprof_profiler_real_dispatch_return (DetprofProfiler    *self,
                                        const DetprofEvent *event,
                                        double              delta)
 {
-  close_abandoned_frames (thread, event->stack, FALSE);
-
   if (thread->depth == 0 || thread->frames[thread->depth].function->fn != event->fn)
     {
-      if (event->stack != 0 || !close_frames_above (thread, event->fn))
+      if (!close_frames_above (thread, event->fn))
         {
           /* A frame we never saw enter. The time since the last event was
            * spent all the same: it stays with the frame on top. */
@@ -237,7 +256,8 @@ _detprof_profiler_handle_event (DetprofProfiler    *self,
   double delta;
   gboolean charged;
 
-  delta = klass->read_timer (self) - thread->t - priv->bias_units;
+  delta = klass->read_timer (self) - thread->t - priv->bias_units[thread->last_kind][event->kind];
+  thread->last_kind = event->kind;
 
   if (event->kind == DETPROF_EVENT_CALL)
     charged = klass->dispatch_call (self, thread, event, delta);
@@ -286,6 +306,33 @@ _detprof_profiler_get_thread_state (DetprofProfiler *self)
   thread_cache.serial = priv->serial;
   thread_cache.state = state;
   return state;
+}
+
+void
+_detprof_profiler_function_totals (DetprofProfiler *self,
+                                   gconstpointer    fn,
+                                   gint64          *nc,
+                                   gint64          *cc,
+                                   double          *tt)
+{
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+  guint i;
+
+  *nc = *cc = 0;
+  *tt = 0.0;
+  g_mutex_lock (&threads_lock);
+  for (i = 0; i < priv->threads->len; i++)
+    {
+      DetprofThreadState *state = g_ptr_array_index (priv->threads, i);
+      DetprofFunction *function = g_hash_table_lookup (state->functions, fn);
+
+      if (function == NULL)
+        continue;
+      *nc += function->totals.nc;
+      *cc += function->totals.cc;
+      *tt += function->totals.tt;
+    }
+  g_mutex_unlock (&threads_lock);
 }
 
 DetprofThreadState *
@@ -362,8 +409,12 @@ static void
 update_bias_units (DetprofProfiler *self)
 {
   DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+  double unit = (priv->timer != NULL) ? priv->timer->timeunit : 1.0;
+  int previous, kind;
 
-  priv->bias_units = (priv->timer != NULL) ? priv->bias / priv->timer->timeunit : 0.0;
+  for (previous = 0; previous < 2; previous++)
+    for (kind = 0; kind < 2; kind++)
+      priv->bias_units[previous][kind] = (priv->has_pairs ? priv->pairs[previous * 2 + kind] : priv->bias) / unit;
 }
 
 static void
@@ -596,11 +647,72 @@ detprof_profiler_set_bias (DetprofProfiler *self,
   g_return_if_fail (isfinite (bias));
 
   priv = detprof_profiler_get_instance_private (self);
-  if (priv->bias == bias)
+  if (priv->bias == bias && !priv->has_pairs)
     return;
   priv->bias = bias;
+  priv->has_pairs = FALSE;
   update_bias_units (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BIAS]);
+}
+
+/**
+ * detprof_profiler_set_bias_pairs:
+ * @self: a #DetprofProfiler
+ * @pairs: (array fixed-size=4): seconds to subtract at an event, by the
+ *   kinds of the previous event and this one: call -> call, call -> return,
+ *   return -> call, return -> return; each finite
+ *
+ * Sets a bias per pair of consecutive event kinds, from the next event on.
+ * #DetprofProfiler:bias becomes their mean (and notifies); setting
+ * #DetprofProfiler:bias goes back to one constant.
+ *
+ * Since: 0.1
+ */
+void
+detprof_profiler_set_bias_pairs (DetprofProfiler *self,
+                                 const double     pairs[4])
+{
+  DetprofProfilerPrivate *priv;
+  int i;
+
+  g_return_if_fail (DETPROF_IS_PROFILER (self));
+  g_return_if_fail (pairs != NULL);
+  for (i = 0; i < 4; i++)
+    g_return_if_fail (isfinite (pairs[i]));
+
+  priv = detprof_profiler_get_instance_private (self);
+  memcpy (priv->pairs, pairs, sizeof priv->pairs);
+  priv->has_pairs = TRUE;
+  priv->bias = (pairs[0] + pairs[1] + pairs[2] + pairs[3]) / 4;
+  update_bias_units (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BIAS]);
+}
+
+/**
+ * detprof_profiler_get_bias_pairs:
+ * @self: a #DetprofProfiler
+ * @pairs: (array fixed-size=4) (out caller-allocates): the four biases, in
+ *   the order of detprof_profiler_set_bias_pairs()
+ *
+ * Returns: %TRUE if a bias per pair is set; %FALSE if the bias is one
+ *   constant (then all four are that constant)
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_profiler_get_bias_pairs (DetprofProfiler *self,
+                                 double           pairs[4])
+{
+  DetprofProfilerPrivate *priv;
+  int i;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), FALSE);
+  g_return_val_if_fail (pairs != NULL, FALSE);
+
+  priv = detprof_profiler_get_instance_private (self);
+  for (i = 0; i < 4; i++)
+    pairs[i] = priv->has_pairs ? priv->pairs[i] : priv->bias;
+  return priv->has_pairs;
 }
 
 /**
@@ -765,8 +877,9 @@ detprof_profiler_dispatch_event (DetprofProfiler    *self,
  * @fn: the function's address (any unique pointer will do)
  * @call_site: (nullable): where it was called from
  *
- * detprof_profiler_dispatch_event() without a stack address: a return
- * whose frame is not on top closes the frames above its own.
+ * detprof_profiler_dispatch_event() without a stack address: calls then
+ * never close frames, and a return whose frame is not on top closes the
+ * frames above its own.
  *
  * Since: 0.1
  */
@@ -1022,6 +1135,16 @@ record_run_facts (DetprofProfiler *self,
   detprof_stats_set_info (stats, "timer", priv->timer->name);
   detprof_stats_set_info (stats, "timer-description", priv->timer->description);
   detprof_stats_set_info (stats, "bias", g_ascii_dtostr (bias, sizeof bias, priv->bias));
+  if (priv->has_pairs)
+    {
+      g_autofree char *pairs = g_strdup_printf ("call->call %.4g, call->return %.4g, return->call %.4g, return->return %.4g",
+                                                priv->pairs[0], priv->pairs[1], priv->pairs[2], priv->pairs[3]);
+
+      detprof_stats_set_info (stats, "bias-model", "pairs");
+      detprof_stats_set_info (stats, "bias-pairs", pairs);
+    }
+  else
+    detprof_stats_set_info (stats, "bias-model", "constant");
   detprof_stats_set_info (stats, "threads", threads);
   detprof_stats_set_info (stats, "date", date);
   detprof_stats_set_info (stats, "unmatched-returns", unmatched);

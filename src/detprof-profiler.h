@@ -117,6 +117,27 @@ struct _DetprofProfilerClass
  */
 typedef gpointer (*DetprofRunFunc) (gpointer user_data);
 
+/**
+ * DetprofCalibration:
+ * @pairs: the bias in seconds for each pair of consecutive event kinds:
+ *   call -> call, call -> return, return -> call, return -> return
+ * @spread: the largest over the smallest of the repeated measurements of
+ *   the overhead (1 is perfectly consistent)
+ * @repeats: how many measurements the minimum was taken over
+ * @n: calls per measurement
+ *
+ * What detprof_profiler_calibrate_pairs() measured.
+ *
+ * Since: 0.1
+ */
+typedef struct
+{
+  double  pairs[4];
+  double  spread;
+  guint   repeats;
+  guint64 n;
+} DetprofCalibration;
+
 DetprofProfiler *detprof_profiler_new (DetprofTimer *timer);
 DetprofProfiler *detprof_profiler_new_with_bias (DetprofTimer *timer,
                                                  double        bias);
@@ -125,6 +146,10 @@ DetprofTimer    *detprof_profiler_get_timer (DetprofProfiler *self);
 double           detprof_profiler_get_bias (DetprofProfiler *self);
 void             detprof_profiler_set_bias (DetprofProfiler *self,
                                             double           bias);
+void             detprof_profiler_set_bias_pairs (DetprofProfiler *self,
+                                                  const double     pairs[4]);
+gboolean         detprof_profiler_get_bias_pairs (DetprofProfiler *self,
+                                                  double           pairs[4]);
 void             detprof_profiler_class_set_default_bias (DetprofProfilerClass *klass,
                                                           double                bias);
 
@@ -161,6 +186,17 @@ gboolean         detprof_profiler_dump_stats (DetprofProfiler  *self,
 gboolean         detprof_profiler_print_stats (DetprofProfiler  *self,
                                                const char       *sort,
                                                GError          **error);
+
+gboolean         detprof_profiler_calibrate (DetprofProfiler  *self,
+                                            guint             m,
+                                            gboolean          verbose,
+                                            double           *bias,
+                                            GError          **error);
+gboolean         detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
+                                                  guint64              n,
+                                                  guint                repeats,
+                                                  DetprofCalibration  *out,
+                                                  GError             **error);
 
 gint64           detprof_profiler_get_unmatched_returns (DetprofProfiler *self);
 gint64           detprof_profiler_get_abandoned_frames (DetprofProfiler *self);

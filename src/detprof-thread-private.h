@@ -76,6 +76,7 @@ struct _DetprofThreadState
   int              tid;        /* the kernel's thread id, for reports */
 
   double           t;          /* timer reading that ended the previous event */
+  DetprofEventKind last_kind;  /* the previous event's kind: with this one's, it picks the bias */
 
   /* frames[0] is the root, which stands for "before the first call" and is
    * never popped; frames[depth] is the top. */

@@ -194,6 +194,24 @@ test_simple_program (Fixture       *fixture,
   g_assert_cmpfloat (function (stats, "main")->ct.value, >=, function (stats, "middle")->ct.value);
 }
 
+/* Built as users build (-O2, no frame pointer), GCC reaches leaf
+ * functions' exit hook by a tail jump, after tearing the frame down: every
+ * return must still match its call. */
+static void
+test_tail_jumped_exit_hooks_match (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = profile_program (fixture, "tail", "100");
+
+  g_assert_cmpint (fixture->status, ==, 0);
+  assert_calls (stats, "touch", 102, 102);
+  assert_calls (stats, "outer", 1, 1);
+  g_assert_cmpint (arc_calls (stats, "touch", "main"), ==, 100);
+  g_assert_cmpint (arc_calls (stats, "touch", "outer"), ==, 2);
+  g_assert_cmpstr (detprof_stats_get_info (stats, "unmatched-returns"), ==, "0");
+  g_assert_cmpstr (detprof_stats_get_info (stats, "abandoned-frames"), ==, "0");
+}
+
 /* The runner's status is the program's. */
 static void
 test_exit_status_is_the_programs (Fixture       *fixture,
@@ -543,6 +561,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/runner/simple-program", Fixture, NULL, setup, test_simple_program, teardown);
+  g_test_add ("/runner/tail-jumped-exit-hooks-match", Fixture, NULL, setup,
+              test_tail_jumped_exit_hooks_match, teardown);
   g_test_add ("/runner/exit-status-is-the-programs", Fixture, NULL, setup,
               test_exit_status_is_the_programs, teardown);
   g_test_add ("/runner/killed-by-signal-is-reported", Fixture, NULL, setup,

@@ -1,0 +1,380 @@
+/* detprof-calibrate.c: measuring the profiler's own hidden cost per event.
+ *
+ * Every event adds some time to the stretch it ends: the way from where
+ * the program was to the hook's first timer reading, and from the hook's
+ * second reading back to the program. Nobody's code, charged to somebody.
+ * The bias is an estimate of it, subtracted at every event.
+ *
+ * Two methods live here.
+ *
+ * The classic one is profile.py's calibrate(m), step for step: run a
+ * function that calls a short loop m times, once unprofiled and once under
+ * a profiler with no bias; the overhead per event is (reported time -
+ * unprofiled time) / events. It is kept as it is, because it is how Python
+ * does it and because it shows why a naive calibration is not enough: the
+ * callee's loop is real work whose timing noise swamps the few
+ * nanoseconds being measured. Unlike profile.py, it measures a profiler of
+ * the caller's own class and timer, so a subclass with its own dispatcher
+ * gets its own constant.
+ *
+ * detprof's own method measures on empty bodies, takes the minimum over
+ * repeats (noise only ever adds time), and gives one constant per pair of
+ * consecutive event kinds, since that is the stretch each delta covers.
+ * Every measurement is made twice, on the instrumented and on the plain
+ * twin of calibrate/workload.c, so that what the uninstrumented program
+ * really spends (a call and a return cost something) is not mistaken for
+ * overhead:
+ *
+ *   empty's internal time per call   - plain cost of a call of empty   = call -> return
+ *   driver1's internal time per call - plain cost of driver1's loop    = return -> call
+ *   one_call's internal time per call - plain cost of its extra call  = call -> call + return -> return
+ *
+ * The last two stretches are always charged to the same function (the one
+ * that makes calls), so only their sum matters; it is split in half.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "detprof-error.h"
+#include "detprof-profiler-private.h"
+#include "detprof-report-private.h"
+#include "detprof-timer-private.h"
+#include "workload.h"
+
+/* The workload's two twins; tests may swap in a wrong one. */
+static const DetprofWorkload *instrumented_twin = &_detprof_workload_instrumented;
+static const DetprofWorkload *plain_twin = &_detprof_workload_plain;
+
+void
+_detprof_calibrate_set_workload (const DetprofWorkload *instrumented,
+                                 const DetprofWorkload *plain)
+{
+  instrumented_twin = instrumented != NULL ? instrumented : &_detprof_workload_instrumented;
+  plain_twin = plain != NULL ? plain : &_detprof_workload_plain;
+}
+
+/* A profiler like @self (same class, so the same dispatcher and read_timer;
+ * same timer) but with no bias: the one whose error is measured. */
+static DetprofProfiler *
+new_probe (DetprofProfiler *self)
+{
+  return g_object_new (G_OBJECT_TYPE (self),
+                       "timer", detprof_profiler_get_timer (self),
+                       "bias", 0.0,
+                       NULL);
+}
+
+static double
+read_units (DetprofProfiler *probe)
+{
+  return DETPROF_PROFILER_GET_CLASS (probe)->read_timer (probe);
+}
+
+static gboolean
+run_profiled (DetprofProfiler  *probe,
+              void            (*run) (long),
+              long              n,
+              GError          **error)
+{
+  if (!detprof_profiler_enable (probe, error))
+    {
+      g_prefix_error (error, "cannot calibrate: ");
+      return FALSE;
+    }
+  run (n);
+  detprof_profiler_disable (probe);
+  return TRUE;
+}
+
+static double
+run_plain (DetprofProfiler  *probe,
+           void            (*run) (long),
+           long              n)
+{
+  double start = read_units (probe);
+
+  run (n);
+  return read_units (probe) - start;
+}
+
+static void
+print_verbose (const char *label,
+               double      value)
+{
+  g_autoptr(GString) text = g_string_new (label);
+
+  g_string_append_c (text, ' ');
+  _detprof_format_float_repr (text, value);
+  puts (text->str);
+}
+
+static void
+run_classic (long m)
+{
+  instrumented_twin->classic_f ((int) m);
+}
+
+/**
+ * detprof_profiler_calibrate:
+ * @self: a #DetprofProfiler
+ * @m: how many times the workload calls its inner loop; Python's
+ *   documentation suggests about 10,000, more for a coarse timer
+ * @verbose: print profile.py's figures as it goes
+ * @bias: (out): the overhead per event, in seconds
+ * @error: return location for a #GError
+ *
+ * profile.py's calibrate(m): the overhead per event is the time the
+ * profiler reported for the workload, less the time the workload takes
+ * unprofiled, divided by the number of events. The profiler measured has
+ * @self's class and timer and no bias; @self is not changed.
+ *
+ * Returns: %TRUE, or %FALSE with @error set if another profiler is enabled
+ *   or the event count is wrong
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_profiler_calibrate (DetprofProfiler  *self,
+                            guint             m,
+                            gboolean          verbose,
+                            double           *bias,
+                            GError          **error)
+{
+  g_autoptr(DetprofProfiler) probe = NULL;
+  double elapsed_noprofile, elapsed_profile, start, reported_time = 0.0, total_calls = 0.0;
+  double timeunit;
+  gint64 nc, cc;
+  double tt;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), FALSE);
+  g_return_val_if_fail (m > 0 && m < G_MAXINT, FALSE);
+  g_return_val_if_fail (bias != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  probe = new_probe (self);
+  timeunit = detprof_profiler_get_timer (probe)->timeunit;
+
+  /* Warm the caches, then time the plain twin. */
+  plain_twin->classic_f ((int) m);
+  start = read_units (probe);
+  plain_twin->classic_f ((int) m);
+  elapsed_noprofile = read_units (probe) - start;
+  if (verbose)
+    print_verbose ("elapsed time without profiling =", elapsed_noprofile * timeunit);
+
+  start = read_units (probe);
+  if (!run_profiled (probe, run_classic, m, error))
+    return FALSE;
+  elapsed_profile = read_units (probe) - start;
+  if (verbose)
+    print_verbose ("elapsed time with profiling =", elapsed_profile * timeunit);
+
+  /* What the profiler charged to the two workload functions. */
+  _detprof_profiler_function_totals (probe, instrumented_twin->classic_f, &nc, &cc, &tt);
+  total_calls += (double) cc;
+  reported_time += tt;
+  _detprof_profiler_function_totals (probe, instrumented_twin->classic_f1, &nc, &cc, &tt);
+  total_calls += (double) cc;
+  reported_time += tt;
+  if (verbose)
+    {
+      print_verbose ("'CPU seconds' profiler reported =", reported_time * timeunit);
+      print_verbose ("total # calls =", total_calls);
+    }
+
+  if (total_calls != (double) m + 1)
+    {
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_CALIBRATION,
+                   "internal error: total calls = %.0f, expected %u: the calibration "
+                   "workload was not profiled as built", total_calls, m + 1);
+      return FALSE;
+    }
+
+  /* Two events per call, as profile.py counts them. */
+  *bias = (reported_time - elapsed_noprofile) / 2.0 / total_calls * timeunit;
+  if (verbose)
+    print_verbose ("mean stopwatch overhead per profile event =", *bias);
+  return TRUE;
+}
+
+/* ---- detprof's own calibration ---- */
+
+typedef struct
+{
+  double plain0, plain1, plain2;     /* plain twin: driver0, driver1, driver2 */
+  double empty_tt;                   /* instrumented driver1: empty's internal time */
+  double driver1_tt;                 /* ... and driver1's */
+  double one_call_tt;                /* instrumented driver2: one_call's internal time */
+} Measurement;
+
+static double
+internal_time (DetprofProfiler *probe,
+               gconstpointer    fn)
+{
+  gint64 nc, cc;
+  double tt;
+
+  _detprof_profiler_function_totals (probe, fn, &nc, &cc, &tt);
+  return tt;
+}
+
+static gboolean
+measure_once (DetprofProfiler  *self,
+              long              n,
+              Measurement      *out,
+              GError          **error)
+{
+  const DetprofWorkload *plain = plain_twin;
+  const DetprofWorkload *instrumented = instrumented_twin;
+  g_autoptr(DetprofProfiler) probe1 = new_probe (self);
+  g_autoptr(DetprofProfiler) probe2 = new_probe (self);
+
+  out->plain0 = run_plain (probe1, plain->driver0, n);
+  out->plain1 = run_plain (probe1, plain->driver1, n);
+  out->plain2 = run_plain (probe1, plain->driver2, n);
+
+  if (!run_profiled (probe1, instrumented->driver1, n, error)
+      || !run_profiled (probe2, instrumented->driver2, n, error))
+    return FALSE;
+  out->empty_tt = internal_time (probe1, instrumented->empty);
+  out->driver1_tt = internal_time (probe1, instrumented->driver1);
+  out->one_call_tt = internal_time (probe2, instrumented->one_call);
+  return TRUE;
+}
+
+static void
+keep_minimum (Measurement       *best,
+              const Measurement *m)
+{
+  best->plain0 = MIN (best->plain0, m->plain0);
+  best->plain1 = MIN (best->plain1, m->plain1);
+  best->plain2 = MIN (best->plain2, m->plain2);
+  best->empty_tt = MIN (best->empty_tt, m->empty_tt);
+  best->driver1_tt = MIN (best->driver1_tt, m->driver1_tt);
+  best->one_call_tt = MIN (best->one_call_tt, m->one_call_tt);
+}
+
+/* What the profiler reported for driver1's run, which repeats show the
+ * spread of. (The plain runs are left out: one that was preempted would
+ * say nothing about the profiler.) */
+static double
+reported_per_call (const Measurement *m)
+{
+  return m->empty_tt + m->driver1_tt;
+}
+
+/* Picks n so that a measurement lasts at least a thousand ticks of the
+ * timer (and some milliseconds), as Python's documentation advises doing
+ * by hand: the resolution then costs at most a tenth of a percent. */
+static long
+choose_n (DetprofProfiler *self,
+          long             requested)
+{
+  g_autoptr(DetprofProfiler) probe = new_probe (self);
+  DetprofTimer *timer = detprof_profiler_get_timer (probe);
+  double resolution = MAX (timer->resolution, timer->timeunit);
+  double wanted = MAX (1000.0 * resolution, 2e-3);
+  long n = 4096;
+
+  if (requested > 0)
+    return requested;
+
+  while (n < (1L << 24))
+    {
+      double seconds = run_plain (probe, plain_twin->driver1, n) * timer->timeunit;
+
+      /* The profiled run is several times slower than the plain one. */
+      if (seconds * 4.0 >= wanted)
+        break;
+      n *= 2;
+    }
+  return n;
+}
+
+/**
+ * detprof_profiler_calibrate_pairs:
+ * @self: a #DetprofProfiler
+ * @n: calls per measurement; 0 to choose from the timer's resolution
+ * @repeats: how many measurements to take the minimum of (at least 1)
+ * @out: (out caller-allocates): the result
+ * @error: return location for a #GError
+ *
+ * detprof's calibration: one bias per pair of consecutive event kinds,
+ * measured on empty bodies against the uninstrumented twin of the same
+ * workload, the minimum over @repeats. The profiler measured has @self's
+ * class and timer; @self is not changed (apply the result with
+ * detprof_profiler_set_bias_pairs()).
+ *
+ * Returns: %TRUE, or %FALSE with @error set: another profiler is enabled,
+ *   or a constant came out negative or absurdly large (the reason is given;
+ *   such a value must not be used)
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
+                                  guint64              n,
+                                  guint                repeats,
+                                  DetprofCalibration  *out,
+                                  GError             **error)
+{
+  Measurement best, m;
+  double timeunit, lowest = G_MAXDOUBLE, highest = 0.0;
+  double call_return, return_call, call_call_and_return_return;
+  long calls;
+  guint r;
+  int i;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), FALSE);
+  g_return_val_if_fail (repeats >= 1, FALSE);
+  g_return_val_if_fail (n <= G_MAXINT32, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  timeunit = detprof_profiler_get_timer (self)->timeunit;
+  calls = choose_n (self, (long) n);
+
+  /* Warm up: page in both twins and the profiler's tables. */
+  if (!measure_once (self, MIN (calls, 4096), &best, error))
+    return FALSE;
+
+  for (r = 0; r < repeats; r++)
+    {
+      if (!measure_once (self, calls, &m, error))
+        return FALSE;
+      if (r == 0)
+        best = m;
+      keep_minimum (&best, &m);
+      lowest = MIN (lowest, reported_per_call (&m));
+      highest = MAX (highest, reported_per_call (&m));
+    }
+
+  /* Subtract before dividing: with an integer timer the results stay exact. */
+  call_return = (best.empty_tt - (best.plain1 - best.plain0)) / (double) calls;
+  return_call = (best.driver1_tt - best.plain0) / (double) calls;
+  call_call_and_return_return = (best.one_call_tt - (best.plain2 - best.plain1)) / (double) calls;
+
+  out->pairs[0] = call_call_and_return_return / 2 * timeunit;
+  out->pairs[1] = call_return * timeunit;
+  out->pairs[2] = return_call * timeunit;
+  out->pairs[3] = call_call_and_return_return / 2 * timeunit;
+  out->spread = (lowest > 0.0) ? highest / lowest : (double) INFINITY;
+  out->repeats = repeats;
+  out->n = (guint64) calls;
+
+  for (i = 0; i < 4; i++)
+    if (!isfinite (out->pairs[i]) || out->pairs[i] < 0.0 || out->pairs[i] > 1e-4)
+      {
+        static const char * const names[] = { "call->call", "call->return", "return->call", "return->return" };
+
+        g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_CALIBRATION,
+                     "calibration gave %g s for %s, which cannot be an overhead%s; "
+                     "was the machine busy? Not using it",
+                     out->pairs[i], names[i],
+                     out->pairs[i] < 0.0 ? " (negative: the instrumented code ran faster than the plain one)" : "");
+        return FALSE;
+      }
+  return TRUE;
+}
