@@ -14,7 +14,7 @@
  * Settings (all set by the runner):
  *   DETPROF_OUTPUT  where to write; "%p" becomes the process id
  *   DETPROF_TIMER   a built-in timer name
- *   DETPROF_BIAS    seconds per event
+ *   DETPROF_BIAS    seconds per event, or "pairs:CC,CR,RC,RR"
  */
 #include "config.h"
 
@@ -112,6 +112,34 @@ write_profile (void)
     report ("%s", error->message);
 }
 
+/* DETPROF_BIAS: seconds per event, or "pairs:CC,CR,RC,RR", one per pair
+ * of consecutive event kinds. */
+static gboolean
+parse_bias (const char *text,
+            double      pairs[4],
+            gboolean   *has_pairs)
+{
+  const char *p = text;
+  int i, n = 1;
+
+  *has_pairs = g_str_has_prefix (text, "pairs:");
+  if (*has_pairs)
+    {
+      p += strlen ("pairs:");
+      n = 4;
+    }
+  for (i = 0; i < n; i++)
+    {
+      char *end = NULL;
+
+      pairs[i] = g_ascii_strtod (p, &end);
+      if (end == p || !isfinite (pairs[i]) || *end != (i + 1 < n ? ',' : '\0'))
+        return FALSE;
+      p = end + 1;
+    }
+  return TRUE;
+}
+
 static void
 agent_exit (void)
 {
@@ -125,7 +153,8 @@ agent_start (void)
   const char *bias_text = g_getenv ("DETPROF_BIAS");
   g_autoptr(DetprofTimer) timer = NULL;
   g_autoptr(GError) error = NULL;
-  double bias = 0.0;
+  double pairs[4] = { 0.0, 0.0, 0.0, 0.0 };
+  gboolean has_pairs = FALSE;
 
   if (g_getenv ("DETPROF_OUTPUT") == NULL)
     return;   /* loaded by hand, not by the runner: stay out of the way */
@@ -138,19 +167,15 @@ agent_start (void)
       return;
     }
 
-  if (bias_text != NULL)
+  if (bias_text != NULL && !parse_bias (bias_text, pairs, &has_pairs))
     {
-      char *end = NULL;
-
-      bias = g_ascii_strtod (bias_text, &end);
-      if (end == bias_text || *end != '\0' || !isfinite (bias))
-        {
-          report ("bias “%s” is not a number; not profiling", bias_text);
-          return;
-        }
+      report ("bias “%s” is not a number; not profiling", bias_text);
+      return;
     }
 
-  agent_profiler = detprof_profiler_new_with_bias (timer, bias);
+  agent_profiler = detprof_profiler_new_with_bias (timer, has_pairs ? 0.0 : pairs[0]);
+  if (has_pairs)
+    detprof_profiler_set_bias_pairs (agent_profiler, pairs);
   if (atexit (agent_exit) != 0 || !detprof_profiler_enable (agent_profiler, &error))
     {
       report ("cannot start profiling: %s", error != NULL ? error->message : g_strerror (errno));

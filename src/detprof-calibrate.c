@@ -37,6 +37,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "detprof-calibration-cache-private.h"
 #include "detprof-error.h"
 #include "detprof-profiler-private.h"
 #include "detprof-report-private.h"
@@ -376,5 +377,59 @@ detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
                      out->pairs[i] < 0.0 ? " (negative: the instrumented code ran faster than the plain one)" : "");
         return FALSE;
       }
+  return TRUE;
+}
+
+/* ---- -b auto: the stored bias, or a calibration stored for next time ---- */
+
+/* Measures @timer's pairs on this host: the minimum over @repeats
+ * measurements, and fills @entry for the cache. */
+gboolean
+_detprof_calibration_measure (DetprofTimer             *timer,
+                              guint                     repeats,
+                              DetprofCalibrationEntry  *entry,
+                              GError                  **error)
+{
+  g_autoptr(DetprofProfiler) profiler = detprof_profiler_new (timer);
+  DetprofCalibration calibration;
+  int i;
+
+  if (!detprof_profiler_calibrate_pairs (profiler, 0, repeats, &calibration, error))
+    return FALSE;
+
+  _detprof_calibration_entry_init (entry, detprof_timer_get_name (timer), "pairs");
+  for (i = 0; i < 4; i++)
+    entry->constants[i] = calibration.pairs[i];
+  entry->spread = calibration.spread;
+  entry->repeats = calibration.repeats;
+  entry->n = calibration.n;
+  return TRUE;
+}
+
+gboolean
+_detprof_calibration_auto (DetprofTimer             *timer,
+                           DetprofCalibrationEntry  *entry,
+                           gboolean                 *measured,
+                           GError                  **error)
+{
+  g_autoptr(GError) why = NULL;
+  g_autoptr(GError) store_error = NULL;
+
+  *measured = FALSE;
+  if (_detprof_calibration_cache_lookup (NULL, detprof_timer_get_name (timer), "pairs", entry, &why))
+    return TRUE;
+  if (!g_error_matches (why, DETPROF_CALIBRATION_CACHE_ERROR, why->code)
+      && !g_error_matches (why, DETPROF_ERROR, DETPROF_ERROR_IO))
+    {
+      g_propagate_error (error, g_steal_pointer (&why));
+      return FALSE;
+    }
+
+  g_printerr ("detprof: %s; calibrating now (once: detprof-calibrate stores it)\n", why->message);
+  if (!_detprof_calibration_measure (timer, 5, entry, error))
+    return FALSE;
+  *measured = TRUE;
+  if (!_detprof_calibration_cache_store (NULL, entry, &store_error))
+    g_printerr ("detprof: warning: the calibration is used but not stored: %s\n", store_error->message);
   return TRUE;
 }

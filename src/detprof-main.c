@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <math.h>
@@ -27,6 +28,7 @@
 
 #include "detprof.h"
 #include "detprof-profiler.h"
+#include "detprof-calibration-cache-private.h"
 #include "detprof-timer-private.h"
 
 #define EXIT_USAGE 2
@@ -44,7 +46,8 @@ static const GOptionEntry entries[] = {
   { "timer", 't', 0, G_OPTION_ARG_STRING, &opt_timer,
     "Read TIMER at each event: tsc, wall, cpu, thread-cpu, rusage, times, coarse", "TIMER" },
   { "bias", 'b', 0, G_OPTION_ARG_STRING, &opt_bias,
-    "Subtract BIAS seconds at each event (0: no correction)", "BIAS" },
+    "auto (the default): the calibrated bias stored for this timer and host, calibrating first if"
+    " there is none; 0: no correction; or a number of seconds subtracted at each event", "BIAS" },
   G_OPTION_ENTRY_NULL
 };
 
@@ -257,16 +260,26 @@ run_program (char  **argv,
   return pid < 0 ? saved : 0;
 }
 
+/* The report's first line: which clock, and what was subtracted. */
 static void
-print_header (DetprofTimer *timer,
-              double        bias)
+print_header (DetprofTimer                  *timer,
+              double                         bias,
+              const DetprofCalibrationEntry *calibration)
 {
-  if (bias == 0.0)
-    printf ("detprof: timer %s (%s), bias 0 (no correction)\n",
-            detprof_timer_get_name (timer), detprof_timer_get_description (timer));
+  printf ("detprof: timer %s (%s), ", detprof_timer_get_name (timer), detprof_timer_get_description (timer));
+  if (calibration != NULL)
+    {
+      g_autofree char *date = g_date_time_format (calibration->date, "%Y-%m-%d");
+
+      printf ("bias auto, calibrated %s: call->call %.2f ns, call->return %.2f ns, "
+              "return->call %.2f ns, return->return %.2f ns (spread %.3f)\n", date,
+              calibration->constants[0] * 1e9, calibration->constants[1] * 1e9,
+              calibration->constants[2] * 1e9, calibration->constants[3] * 1e9, calibration->spread);
+    }
+  else if (bias == 0.0)
+    printf ("bias 0 (no correction)\n");
   else
-    printf ("detprof: timer %s (%s), bias %.6g s per event\n",
-            detprof_timer_get_name (timer), detprof_timer_get_description (timer), bias);
+    printf ("bias %.6g s per event\n", bias);
 }
 
 static int
@@ -363,10 +376,12 @@ main (int    argc,
   g_autofree char *tmpdir = NULL;
   g_autofree char *bias_text = NULL;
   g_autofree char *hz = NULL;
+  g_auto(DetprofCalibrationEntry) calibration = { 0 };
   double bias = 0.0;
   int status = 0, result;
   pid_t child = -1;
 
+  setlocale (LC_ALL, "");
   context = g_option_context_new ("[--] PROGRAM [ARGS...]");
   g_option_context_set_summary (context,
     "Run PROGRAM, built with -finstrument-functions, under the deterministic profiler,\n"
@@ -393,13 +408,13 @@ main (int    argc,
   if (timer == NULL)
     return fail (EXIT_USAGE, "%s", error->message);
 
-  if (opt_bias != NULL)
+  if (opt_bias != NULL && strcmp (opt_bias, "auto") != 0)
     {
       char *end = NULL;
 
       bias = g_ascii_strtod (opt_bias, &end);
       if (end == opt_bias || *end != '\0' || !isfinite (bias))
-        return fail (EXIT_USAGE, "option -b: “%s” is not a number of seconds", opt_bias);
+        return fail (EXIT_USAGE, "option -b: “%s” is neither auto nor a number of seconds", opt_bias);
     }
 
   if (opt_sort == NULL)
@@ -451,7 +466,19 @@ main (int    argc,
         return fail (1, "%s", error->message);
     }
 
-  bias_text = g_strdup_printf ("%.17g", bias);
+  if (opt_bias == NULL || strcmp (opt_bias, "auto") == 0)
+    {
+      gboolean measured;
+
+      if (!_detprof_calibration_auto (timer, &calibration, &measured, &error))
+        return fail (1, "cannot calibrate the %s timer: %s (use -b 0 for no correction)",
+                     detprof_timer_get_name (timer), error->message);
+      bias_text = g_strdup_printf ("pairs:%.17g,%.17g,%.17g,%.17g",
+                                   calibration.constants[0], calibration.constants[1],
+                                   calibration.constants[2], calibration.constants[3]);
+    }
+  else
+    bias_text = g_strdup_printf ("%.17g", bias);
   prepend_env ("LD_PRELOAD", agent);
   g_setenv ("DETPROF_OUTPUT", output != NULL ? output : tmpdir, TRUE);
   if (tmpdir != NULL)
@@ -485,7 +512,7 @@ main (int    argc,
     {
       if (!WIFSIGNALED (status))
         {
-          print_header (timer, bias);
+          print_header (timer, bias, calibration.timer != NULL ? &calibration : NULL);
           if (print_reports (tmpdir, (int) child, opt_sort) != 0 && WEXITSTATUS (status) == 0)
             status = 1 << 8;
         }

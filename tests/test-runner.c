@@ -70,23 +70,32 @@ program (const char *name)
   return g_test_build_filename (G_TEST_BUILT, "programs", name, NULL);
 }
 
-/* Runs argv (NULL-terminated) and keeps its output and exit status. */
+/* Runs argv (NULL-terminated) with @envp (NULL: ours) and keeps its
+ * output and exit status. */
 static void
-run (Fixture            *fixture,
-     const char * const *argv)
+run_with_env (Fixture            *fixture,
+              const char * const *argv,
+              char              **envp)
 {
   g_autoptr(GError) error = NULL;
   int wait_status = 0;
 
   g_clear_pointer (&fixture->stdout_text, g_free);
   g_clear_pointer (&fixture->stderr_text, g_free);
-  g_spawn_sync (fixture->tmpdir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  g_spawn_sync (fixture->tmpdir, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
                 &fixture->stdout_text, &fixture->stderr_text, &wait_status, &error);
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (wait_status));
   fixture->status = WEXITSTATUS (wait_status);
   g_test_message ("status %d\nstdout:\n%s\nstderr:\n%s", fixture->status,
                   fixture->stdout_text, fixture->stderr_text);
+}
+
+static void
+run (Fixture            *fixture,
+     const char * const *argv)
+{
+  run_with_env (fixture, argv, NULL);
 }
 
 static DetprofStats *
@@ -184,7 +193,7 @@ test_simple_program (Fixture       *fixture,
         }
     }
   g_assert_cmpstr (detprof_stats_get_info (stats, "threads"), ==, "1");
-  g_assert_cmpstr (detprof_stats_get_info (stats, "bias"), ==, "0");
+  g_assert_cmpstr (detprof_stats_get_info (stats, "bias-model"), ==, "pairs");   /* -b auto, the default */
   g_assert_nonnull (detprof_stats_get_info (stats, "timer"));
   g_assert_cmpstr (detprof_stats_get_info (stats, "arguments"), ==, "100");
 
@@ -367,6 +376,44 @@ test_report_is_printed (Fixture       *fixture,
   g_assert_true (strstr (fixture->stdout_text, " simple.c:9(leaf)\n") != NULL);
 }
 
+/* -b auto (the default): with no calibration stored, the runner
+ * calibrates once, says so in one line, and stores it; the next run uses
+ * it without calibrating; a corrupt cache is reported and replaced. */
+static void
+test_bias_auto_calibrates_once (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autofree char *path = program ("simple");
+  g_autofree char *cache_dir = g_build_filename (fixture->tmpdir, "cache", NULL);
+  g_autofree char *cache = g_build_filename (cache_dir, "calibration.ini", NULL);
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "DETPROF_CACHE_DIR", cache_dir, TRUE);
+  const char *argv[] = { runner (), "-o", fixture->out, path, "10", NULL };
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  run_with_env (fixture, argv, envp);
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_nonnull (strstr (fixture->stderr_text, "none is stored; calibrating now"));
+  g_assert_true (g_file_get_contents (cache, &first, NULL, NULL));
+  stats = detprof_stats_new_from_file (fixture->out, NULL);
+  g_assert_cmpstr (detprof_stats_get_info (stats, "bias-model"), ==, "pairs");
+
+  run_with_env (fixture, argv, envp);
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_null (strstr (fixture->stderr_text, "calibrating"));
+  g_assert_true (g_file_get_contents (cache, &second, NULL, NULL));
+  g_assert_cmpstr (first, ==, second);
+
+  g_assert_true (g_file_set_contents (cache, "[tsc|pairs\ngarbage", -1, NULL));
+  run_with_env (fixture, argv, envp);
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_nonnull (strstr (fixture->stderr_text, "calibrating now"));
+  g_clear_pointer (&second, g_free);
+  g_assert_true (g_file_get_contents (cache, &second, NULL, NULL));
+  g_assert_true (g_str_has_prefix (second, "# detprof calibration cache"));
+}
+
 /* ---- bad input: one clear line, a non-zero status, nothing run ---- */
 
 static void
@@ -405,7 +452,7 @@ test_bad_input_is_refused (Fixture       *fixture,
   assert_refused (fixture, bad_timer, 2, "unknown timer “sundial” (valid timers: tsc, wall, cpu, thread-cpu, rusage, times, coarse)");
   assert_refused (fixture, bad_sort, 2, "option -s:");
   g_assert_nonnull (strstr (fixture->stderr_text, "cumulative"));
-  assert_refused (fixture, bad_bias, 2, "option -b: “lots” is not a number");
+  assert_refused (fixture, bad_bias, 2, "option -b: “lots” is neither auto nor a number of seconds");
   assert_refused (fixture, bad_output, 2, "option -o: cannot write /nonexistent-dir/out.prof");
   assert_refused (fixture, bad_option, 2, "Unknown option --frobnicate");
 }
@@ -576,6 +623,8 @@ main (int    argc,
   g_test_add ("/runner/fork-writes-one-file-per-process", Fixture, NULL, setup,
               test_fork_writes_one_file_per_process, teardown);
   g_test_add ("/runner/report-is-printed", Fixture, NULL, setup, test_report_is_printed, teardown);
+  g_test_add ("/runner/bias-auto-calibrates-once", Fixture, NULL, setup,
+              test_bias_auto_calibrates_once, teardown);
   g_test_add ("/runner/bad-input-is-refused", Fixture, NULL, setup, test_bad_input_is_refused, teardown);
   g_test_add ("/runner/python-pstats-reads-the-dump", Fixture, NULL, setup,
               test_python_pstats_reads_the_dump, teardown);

@@ -1,0 +1,199 @@
+/* detprof-calibrate-main.c: `detprof-calibrate`, measure and store the bias.
+ *
+ * For each timer asked for, it runs several consecutive calibrations,
+ * shows each and how far apart they are, and stores the lowest value of
+ * each constant (a smaller bias errs on the side of positive times) in the
+ * per-user cache that `detprof -b auto` reads. With -v it first runs
+ * profile.py's own calibrate(n) and prints its figures, for comparison.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "detprof.h"
+#include "detprof-calibration-cache-private.h"
+#include "detprof-profiler.h"
+
+static char **opt_timers;
+static gboolean opt_all;
+static int opt_n = 10000;
+static int opt_repeat = 7;
+static gboolean opt_verbose;
+static gboolean opt_classic;
+static gboolean opt_no_store;
+
+static const GOptionEntry entries[] = {
+  { "timer", 't', 0, G_OPTION_ARG_STRING_ARRAY, &opt_timers,
+    "Calibrate TIMER (repeatable; default: the default timer)", "TIMER" },
+  { "all", 'a', 0, G_OPTION_ARG_NONE, &opt_all, "Calibrate every built-in timer this host has", NULL },
+  { "calls", 'n', 0, G_OPTION_ARG_INT, &opt_n,
+    "Calls of profile.py's workload for -v and --classic (default 10000)", "N" },
+  { "repeat", 'r', 0, G_OPTION_ARG_INT, &opt_repeat,
+    "Consecutive calibrations to compare (default 7)", "R" },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
+    "Also run profile.py's calibrate(N) and print its figures", NULL },
+  { "classic", 'c', 0, G_OPTION_ARG_NONE, &opt_classic,
+    "Only run profile.py's calibrate(N), print its result, store nothing", NULL },
+  { "no-store", 0, 0, G_OPTION_ARG_NONE, &opt_no_store, "Measure and show, but store nothing", NULL },
+  G_OPTION_ENTRY_NULL
+};
+
+static void
+progress (const char *timer,
+          int         done,
+          int         total)
+{
+  int width = 30, filled = total > 0 ? done * width / total : width;
+
+  if (!isatty (STDERR_FILENO))
+    return;
+  fprintf (stderr, "\r%-10s [%.*s%*s] %d/%d", timer, filled, "##############################",
+           width - filled, "", done, total);
+  if (done == total)
+    fputs ("\r\033[K", stderr);
+  fflush (stderr);
+}
+
+static double
+total_overhead (const DetprofCalibrationEntry *entry)
+{
+  /* What one leaf call costs: a call -> return stretch and a return -> call one. */
+  return entry->constants[1] + entry->constants[2];
+}
+
+static gboolean
+calibrate_timer (const char  *name,
+                 GError     **error)
+{
+  g_autoptr(DetprofTimer) timer = detprof_timer_new_builtin (name, error);
+  g_auto(DetprofCalibrationEntry) lowest = { 0 };
+  double smallest = G_MAXDOUBLE, largest = 0.0;
+  g_autofree char *path = NULL;
+  int r, i;
+
+  if (timer == NULL)
+    return FALSE;
+
+  if (opt_verbose || opt_classic)
+    {
+      g_autoptr(DetprofProfiler) profiler = detprof_profiler_new (timer);
+      double bias;
+
+      printf ("%s: profile.py's calibrate(%d):\n", name, opt_n);
+      if (!detprof_profiler_calibrate (profiler, (guint) opt_n, TRUE, &bias, error))
+        return FALSE;
+      if (opt_classic)
+        return TRUE;
+      printf ("\n");
+    }
+
+  printf ("%s: %d calibrations (one bias per pair of consecutive events, in ns):\n", name, opt_repeat);
+  printf ("  %12s %13s %13s %15s %10s\n", "call->call", "call->return", "return->call", "return->return", "calls");
+  for (r = 0; r < opt_repeat; r++)
+    {
+      g_auto(DetprofCalibrationEntry) entry = { 0 };
+
+      progress (name, r, opt_repeat);
+      if (!_detprof_calibration_measure (timer, 7, &entry, error))
+        {
+          progress (name, opt_repeat, opt_repeat);
+          return FALSE;
+        }
+      printf ("  %12.3f %13.3f %13.3f %15.3f %10" G_GUINT64_FORMAT "\n",
+              entry.constants[0] * 1e9, entry.constants[1] * 1e9,
+              entry.constants[2] * 1e9, entry.constants[3] * 1e9, entry.n);
+      smallest = MIN (smallest, total_overhead (&entry));
+      largest = MAX (largest, total_overhead (&entry));
+
+      if (r == 0)
+        {
+          _detprof_calibration_entry_init (&lowest, name, "pairs");
+          memcpy (lowest.constants, entry.constants, sizeof lowest.constants);
+          lowest.n = entry.n;
+        }
+      for (i = 0; i < 4; i++)
+        lowest.constants[i] = MIN (lowest.constants[i], entry.constants[i]);
+    }
+  progress (name, opt_repeat, opt_repeat);
+
+  lowest.spread = largest / smallest;
+  lowest.repeats = (guint) opt_repeat;
+  printf ("  %12.3f %13.3f %13.3f %15.3f   lowest of each: the bias used\n",
+          lowest.constants[0] * 1e9, lowest.constants[1] * 1e9,
+          lowest.constants[2] * 1e9, lowest.constants[3] * 1e9);
+  printf ("  spread (largest / smallest cost of a leaf call): %.4f\n", lowest.spread);
+
+  if (opt_no_store)
+    return TRUE;
+  if (!_detprof_calibration_cache_store (NULL, &lowest, error))
+    return FALSE;
+  path = _detprof_calibration_cache_default_path ();
+  printf ("  stored in %s\n", path);
+  return TRUE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) timers = g_ptr_array_new ();
+  int status = 0;
+  guint i;
+
+  setlocale (LC_ALL, "");
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+    "Measure the profiler's hidden cost per event on this host, show how consistent\n"
+    "the measurement is, and store the bias that `detprof -b auto` then uses.");
+  g_option_context_set_description (context,
+    "Examples:\n"
+    "  detprof-calibrate                      # the default timer\n"
+    "  detprof-calibrate -t cpu -n 100000 -v  # with profile.py's verbose figures\n"
+    "  detprof-calibrate --all                # every timer\n");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "detprof-calibrate: %s (see detprof-calibrate --help)\n", error->message);
+      return 2;
+    }
+  if (argc > 1 || opt_n < 1 || opt_repeat < 1)
+    {
+      fprintf (stderr, "detprof-calibrate: %s\n",
+               argc > 1 ? "unexpected arguments (see detprof-calibrate --help)"
+                        : "-n and -r must be at least 1");
+      return 2;
+    }
+
+  if (opt_all)
+    {
+      const char * const *names = detprof_timer_list_builtins ();
+
+      for (i = 0; names[i] != NULL; i++)
+        if (strcmp (names[i], "tsc") != 0 || strcmp (detprof_timer_get_default_name (), "tsc") == 0)
+          g_ptr_array_add (timers, (gpointer) names[i]);
+    }
+  for (i = 0; opt_timers != NULL && opt_timers[i] != NULL; i++)
+    g_ptr_array_add (timers, opt_timers[i]);
+  if (timers->len == 0)
+    g_ptr_array_add (timers, (gpointer) detprof_timer_get_default_name ());
+
+  for (i = 0; i < timers->len; i++)
+    {
+      if (i > 0)
+        printf ("\n");
+      if (!calibrate_timer (g_ptr_array_index (timers, i), &error))
+        {
+          fprintf (stderr, "detprof-calibrate: %s: %s\n", (const char *) g_ptr_array_index (timers, i),
+                   error->message);
+          g_clear_error (&error);
+          status = 1;
+        }
+    }
+  return status;
+}

@@ -1,0 +1,139 @@
+/* detprof-calibration-cache-private.h: where measured biases are kept.
+ *
+ * detprof-calibrate measures the per-event overhead (the bias) of a timer
+ * on this host and stores it here; `detprof -b auto` looks it up instead of
+ * calibrating again. A bias holds only for the timer, the CPU and the
+ * kernel clock source it was measured with, so those name the entry, and
+ * lookup never hands out an entry of another host, of another format
+ * version, or with a missing field or an implausible number.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "detprof-timer.h"
+
+G_BEGIN_DECLS
+
+#define DETPROF_CALIBRATION_CACHE_ERROR (_detprof_calibration_cache_error_quark ())
+
+/* Why lookup has no bias to give. Every one of them means the same to the
+ * caller (calibrate, then store the result over whatever was there); the
+ * codes and messages say which case it was. I/O failures are
+ * DETPROF_ERROR_IO, and names that cannot be part of a key are
+ * DETPROF_ERROR_INVALID_ARGUMENT. */
+typedef enum
+{
+  DETPROF_CALIBRATION_CACHE_ERROR_NONE_STORED,  /* no file, or no entry for this timer and model */
+  DETPROF_CALIBRATION_CACHE_ERROR_OTHER_HOST,   /* only entries measured on another CPU or clock source */
+  DETPROF_CALIBRATION_CACHE_ERROR_STALE,        /* the entry was written in another format version */
+  DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT,      /* the file or the entry is malformed or implausible */
+} DetprofCalibrationCacheError;
+
+/* The four constants of the "pairs" model, in the order they are stored:
+ * the hidden cost between two consecutive events depends on their kinds. */
+typedef enum
+{
+  DETPROF_CALIBRATION_CALL_CALL,
+  DETPROF_CALIBRATION_CALL_RETURN,
+  DETPROF_CALIBRATION_RETURN_CALL,
+  DETPROF_CALIBRATION_RETURN_RETURN,
+} DetprofCalibrationPair;
+
+/* The most an event can plausibly cost, in seconds: even with the slowest
+ * timer, a system call of under a microsecond, an event costs a few. */
+#define DETPROF_CALIBRATION_MAX_CONSTANT 1e-4
+
+/* One stored calibration. Strings and the date are owned by the entry. */
+typedef struct
+{
+  char      *timer;            /* owned: the timer's name, as given to `-t` */
+  char      *model;            /* owned: "constant" (one bias per event) or "pairs" */
+  guint      n_constants;      /* 1 for "constant", 4 for "pairs" */
+  double     constants[4];     /* seconds per event; for "pairs" indexed by DetprofCalibrationPair */
+  double     spread;           /* max/min of the repeated calibrations: 1 is perfectly consistent */
+  guint      repeats;          /* how many calibrations the spread is over */
+  guint64    n;                /* events per calibration */
+  GDateTime *date;             /* owned: when it was measured; stored in UTC, to the second */
+  char      *cpu_model;        /* owned: "model name" in /proc/cpuinfo, or "unknown" */
+  char      *clocksource;      /* owned: the kernel's current clock source, or "unknown" */
+  char      *detprof_version;  /* owned: the detprof that stored it; store writes its own */
+} DetprofCalibrationEntry;
+
+GQuark   _detprof_calibration_cache_error_quark (void);
+
+/* Fills @entry's identity for this host: @timer, @model, the number of
+ * constants, the date (now), the CPU model, the clock source and our
+ * version. The measurement (constants, spread, repeats, n) is left at 0
+ * for the caller: store refuses an entry whose measurement is missing. */
+void     _detprof_calibration_entry_init  (DetprofCalibrationEntry *entry,
+                                           const char              *timer,
+                                           const char              *model);
+/* Frees what @entry owns and zeroes it; it can then be reused. */
+void     _detprof_calibration_entry_clear (DetprofCalibrationEntry *entry);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DetprofCalibrationEntry, _detprof_calibration_entry_clear)
+
+/* The host facts a bias depends on, never NULL and never empty: "unknown"
+ * when the kernel does not say. Characters that a key cannot hold
+ * (controls, "[", "]", "|") become "_". */
+char    *_detprof_calibration_host_cpu_model   (void);
+char    *_detprof_calibration_host_clocksource (void);
+/* The "model name" of the first CPU in the text of /proc/cpuinfo. */
+char    *_detprof_calibration_parse_cpu_model  (const char *cpuinfo);
+
+/* The key of this host's entry for @timer and @model, which is also its
+ * group name in the cache file: "TIMER|MODEL|CPU MODEL|CLOCK SOURCE". */
+char    *_detprof_calibration_host_key (const char *timer,
+                                        const char *model);
+
+/* $DETPROF_CACHE_DIR/calibration.ini if that variable is set and not
+ * empty, else $XDG_CACHE_HOME/detprof/calibration.ini. */
+char    *_detprof_calibration_cache_default_path (void);
+
+/* Finds this host's entry for @timer and @model in @cache_path (NULL: the
+ * default path) and moves it into @out, which must be zeroed or cleared;
+ * @out is only written when TRUE is returned. Returns FALSE with a
+ * DETPROF_CALIBRATION_CACHE_ERROR when there is no entry that can be
+ * trusted, and says why in the message. */
+gboolean _detprof_calibration_cache_lookup (const char              *cache_path,
+                                            const char              *timer,
+                                            const char              *model,
+                                            DetprofCalibrationEntry *out,
+                                            GError                 **error);
+/* The same, for a host with the given CPU model and clock source: tests
+ * use it to play another host. */
+gboolean _detprof_calibration_cache_lookup_for_host (const char              *cache_path,
+                                                     const char              *timer,
+                                                     const char              *model,
+                                                     const char              *cpu_model,
+                                                     const char              *clocksource,
+                                                     DetprofCalibrationEntry *out,
+                                                     GError                 **error);
+
+/* Stores @entry under its key in @cache_path (NULL: the default path),
+ * replacing any entry of the same key and keeping the others; a file that
+ * is not a key file is replaced as a whole. Creates the directory (mode
+ * 0700) if needed. Safe against concurrent stores from other processes.
+ * Refuses an implausible entry with DETPROF_ERROR_CALIBRATION and the
+ * reason; fails with DETPROF_ERROR_IO when the file cannot be written. */
+gboolean _detprof_calibration_cache_store (const char                    *cache_path,
+                                           const DetprofCalibrationEntry *entry,
+                                           GError                       **error);
+
+/* Measures the "pairs" model for @timer on this host (detprof-calibrate.c),
+ * the minimum over @repeats measurements, and fills @entry to be stored. */
+gboolean _detprof_calibration_measure (DetprofTimer             *timer,
+                                       guint                     repeats,
+                                       DetprofCalibrationEntry  *entry,
+                                       GError                  **error);
+
+/* `-b auto`: this host's stored entry for @timer, or, when there is none
+ * to trust, a calibration made now (with a one-line notice on stderr) and
+ * stored for next time. @measured tells which. */
+gboolean _detprof_calibration_auto (DetprofTimer             *timer,
+                                    DetprofCalibrationEntry  *entry,
+                                    gboolean                 *measured,
+                                    GError                  **error);
+
+G_END_DECLS
