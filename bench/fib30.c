@@ -11,10 +11,17 @@ static long calls;
 __attribute__ ((noipa)) static long
 fib (int n)
 {
+  long sum;
+
   calls++;
   if (n < 2)
     return n;
-  return fib (n - 1) + fib (n - 2);
+  sum = fib (n - 1) + fib (n - 2);
+  /* Without this, GCC turns the second call into a loop (an accumulator)
+   * in the uninstrumented build only, and the two builds no longer make
+   * the same calls. */
+  __asm__ volatile ("" : "+r" (sum));
+  return sum;
 }
 
 int

@@ -268,30 +268,32 @@ reported_per_call (const Measurement *m)
 
 /* Picks n so that a measurement lasts at least a thousand ticks of the
  * timer (and some milliseconds), as Python's documentation advises doing
- * by hand: the resolution then costs at most a tenth of a percent. */
+ * by hand: the resolution then costs at most a tenth of a percent. For
+ * the coarsest clocks (times(): 10 ms) that would take 10 s a measurement;
+ * a quarter of a second is the most it takes, at 4 % per reading, which
+ * the minimum over repeats then narrows. */
 static long
 choose_n (DetprofProfiler *self,
           long             requested)
 {
   g_autoptr(DetprofProfiler) probe = new_probe (self);
   DetprofTimer *timer = detprof_profiler_get_timer (probe);
-  double resolution = MAX (timer->resolution, timer->timeunit);
-  double wanted = MAX (1000.0 * resolution, 2e-3);
-  long n = 4096;
+  double resolution = timer->resolution > 0.0 ? timer->resolution : 1e-9;
+  double wanted = CLAMP (1000.0 * resolution, 2e-3, 0.25);
+  const long trial = 4096;
+  gint64 start;
+  double seconds_per_call;
 
   if (requested > 0)
     return requested;
 
-  while (n < (1L << 24))
-    {
-      double seconds = run_plain (probe, plain_twin->driver1, n) * timer->timeunit;
-
-      /* The profiled run is several times slower than the plain one. */
-      if (seconds * 4.0 >= wanted)
-        break;
-      n *= 2;
-    }
-  return n;
+  /* Sized on the profiled run, timed with the monotonic clock: the timer
+   * being calibrated may be too coarse to time a short run at all. */
+  start = g_get_monotonic_time ();
+  if (!run_profiled (probe, instrumented_twin->driver1, trial, NULL))
+    return trial;
+  seconds_per_call = MAX ((double) (g_get_monotonic_time () - start) * 1e-6 / trial, 1e-9);
+  return CLAMP ((long) (wanted / seconds_per_call), trial, 1L << 22);
 }
 
 /**

@@ -1,0 +1,725 @@
+#!/usr/bin/env python3
+"""run-accuracy.py BUILDDIR: how close detprof's numbers are to the truth.
+
+For each workload in bench/accuracy (coarse, medium, fill-sort, fib) and
+each built-in timer, this runs, several times each and in the same session:
+
+  truth           the plain build: "--truth" times every workload function
+                  in isolation (per call x calls in the workload = its true
+                  self time), and a plain run gives the uninstrumented time
+                  of the whole workload;
+  -b 0            detprof with no correction;
+  -b auto         detprof with its calibrated bias ("auto: not available"
+                  when this detprof does not accept it);
+  instrumented    the -finstrument-functions build run without any profiler
+                  (glibc's no-op hooks): what the instrumentation alone does
+                  to the program, which no bias can take away;
+  uftrace, gprof  the peers on the same workloads, where installed.
+
+It compares each profile's total (the sum of the self times of the workload
+functions, driver included) with the uninstrumented run time, and each
+function's self time with its truth, and prints the signed errors in percent
+(positive: the profile says the function takes longer than it does). Each
+figure is the median over the runs. The fill-sort workload also reports
+fill's share of fill + sort, and fib the top-level cumulative time of fib.
+"""
+
+import argparse
+import csv
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TIMERS = ["tsc", "wall", "cpu", "thread-cpu", "rusage", "times", "coarse"]
+BIASES = ["0", "auto"]
+DRIVER = "run_workload"
+
+WORKLOADS = [
+    {"name": "coarse", "title": "functions of 10 us to 1 ms"},
+    {"name": "medium", "title": "functions of 100 ns to 2 us"},
+    {"name": "fill-sort",
+     "title": "a million calls to a tiny next_random(), then a heapsort",
+     # fill's share of fill + sort, cumulative: fill's time includes
+     # that of next_random, which only fill calls.
+     "share": (["fill", "next_random"], ["sort"])},
+    {"name": "fib", "title": "fib(30), 2.7 million calls of a few ns",
+     "toplevel": "fib"},
+]
+
+RUN_TIMEOUT = 300  # seconds; --run-timeout
+
+
+class Unavailable(Exception):
+    """A configuration that cannot be run here: what to print in its row,
+    and optionally the detail (what the tool said)."""
+
+    def __init__(self, message, detail=None, transient=False):
+        super().__init__(message)
+        self.detail = detail
+        self.transient = transient  # worth another try (a program being rebuilt)
+
+
+def retrying(measure, tries=4, pause=3.0):
+    """MEASURE(), tried again after a pause when it fails in a way that may
+    pass: a shared build tree being rebuilt under us, say."""
+    for attempt in range(tries):
+        try:
+            return measure()
+        except Unavailable as e:
+            if not e.transient or attempt == tries - 1:
+                raise
+            log("   (%s; trying again)" % e)
+            time.sleep(pause)
+    raise AssertionError("not reached")
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def set_run_timeout(seconds):
+    global RUN_TIMEOUT
+    RUN_TIMEOUT = seconds
+
+
+def run(argv, cwd=None, env=None, timeout=None):
+    """Run ARGV; return (returncode, stdout, stderr)."""
+    timeout = timeout or RUN_TIMEOUT
+    try:
+        p = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True,
+                           timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return 124, "", "timed out after %.0f s" % timeout
+    except OSError as e:
+        return 127, "", str(e)
+    return p.returncode, p.stdout, p.stderr
+
+
+def first_line(text):
+    lines = [l.strip() for l in text.strip().splitlines() if l.strip()]
+    return lines[-1] if lines else "no message"
+
+
+def parse_elapsed(stdout):
+    """(wall, cpu) seconds from the workload's "elapsed_ns N cpu_ns M" line,
+    or (None, None)."""
+    for line in stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[0] == "elapsed_ns" and parts[2] == "cpu_ns":
+            return float(parts[1]) * 1e-9, float(parts[3]) * 1e-9
+    return None, None
+
+
+# Below this share of a CPU (CPU time / wall time of the work), the machine
+# was busy: the run waited for a CPU, and wall-clock figures are inflated.
+BUSY_CPU_SHARE = 0.95
+
+
+# ---------------------------------------------------------------------------
+# The workload's own measurements
+
+
+def measure_truth(prog, env):
+    """{name: (self_ns_per_call, calls)} from PROG --truth."""
+    rc, out, err = run([prog, "--truth"], env=env)
+    if rc != 0:
+        raise Unavailable("%s --truth failed: %s" % (prog, first_line(err)),
+                          transient=True)
+    truth = {}
+    for line in out.splitlines():
+        name, per_call, calls = line.split()
+        truth[name] = (float(per_call), int(calls))
+    return truth
+
+
+def measure_elapsed(prog, env):
+    """(wall, cpu) seconds of the work in one run of PROG."""
+    rc, out, err = run([prog], env=env)
+    wall, cpu = parse_elapsed(out)
+    if rc != 0 or wall is None:
+        raise Unavailable("%s failed: %s" % (prog, first_line(err)),
+                          transient=True)
+    return wall, cpu
+
+
+# ---------------------------------------------------------------------------
+# Profilers: each returns {"self": {function: seconds}, "cum": {...},
+# "negative": [functions with a negative self time], "elapsed": seconds}.
+
+
+def profile_detprof(detprof, timer, bias, prog, tmp, env):
+    out_file = os.path.join(tmp, "x.prof")
+    if os.path.exists(out_file):
+        os.unlink(out_file)
+    rc, out, err = run([detprof, "-t", timer, "-b", bias, "-o", out_file, prog],
+                       cwd=tmp, env=env)
+    if rc != 0 or not os.path.exists(out_file):
+        # Exit status 2 is the runner's usage error: it does not take "auto".
+        if bias == "auto" and rc == 2:
+            raise Unavailable("auto: not available", first_line(err))
+        raise Unavailable("failed: " + first_line(err),
+                          transient=rc == 127 or not os.access(detprof, os.X_OK))
+    import pstats  # only needed here; part of the standard library
+    try:
+        stats = pstats.Stats(out_file).stats
+    except Exception as e:  # a dump pstats cannot load is a finding too
+        raise Unavailable("pstats cannot load the dump: %s" % e)
+    selfs, cums, negative = {}, {}, []
+    for (_file, _line, name), (_cc, _nc, tt, ct, _callers) in stats.items():
+        selfs[name] = selfs.get(name, 0.0) + tt
+        cums[name] = cums.get(name, 0.0) + ct
+        if tt < 0 or ct < 0:
+            negative.append(name)
+    wall, cpu = parse_elapsed(out)
+    return {"self": selfs, "cum": cums, "negative": negative,
+            "elapsed": wall, "cpu": cpu}
+
+
+UFTRACE_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
+                 "h": 3600.0}
+
+
+def profile_uftrace(prog, tmp, env):
+    data = os.path.join(tmp, "uftrace.data")
+    shutil.rmtree(data, ignore_errors=True)
+    rc, out, err = run(["uftrace", "record", "--no-pager", "-d", data, prog],
+                       cwd=tmp, env=env)
+    if rc != 0:
+        raise Unavailable("uftrace record failed: " + first_line(err))
+    elapsed, cpu = parse_elapsed(out)
+    rc, report, err = run(["uftrace", "report", "--no-pager", "-d", data,
+                           "-f", "total,self,call"], cwd=tmp, env=env)
+    if rc != 0:
+        raise Unavailable("uftrace report failed: " + first_line(err))
+    selfs = {}
+    for line in report.splitlines():
+        # "  77.346 ms   49.139 ms           1  fill": total, self, calls, name
+        parts = line.split()
+        if (len(parts) < 6 or parts[1] not in UFTRACE_UNITS
+                or parts[3] not in UFTRACE_UNITS):
+            continue
+        try:
+            self_ = float(parts[2]) * UFTRACE_UNITS[parts[3]]
+        except ValueError:
+            continue
+        name = " ".join(parts[5:])
+        selfs[name] = selfs.get(name, 0.0) + self_
+    shutil.rmtree(data, ignore_errors=True)
+    # uftrace's total time of a recursive function is not its top-level
+    # time, so "cum" stays empty: the top-level figure comes from self times.
+    return {"self": selfs, "cum": {},
+            "negative": [n for n, v in selfs.items() if v < 0],
+            "elapsed": elapsed, "cpu": cpu}
+
+
+def profile_gprof(prog, tmp, env):
+    gmon = os.path.join(tmp, "gmon.out")
+    if os.path.exists(gmon):
+        os.unlink(gmon)
+    rc, out, err = run([prog], cwd=tmp, env=env)
+    if rc != 0 or not os.path.exists(gmon):
+        raise Unavailable("the -pg build wrote no gmon.out: " + first_line(err))
+    elapsed, cpu = parse_elapsed(out)
+    rc, flat, err = run(["gprof", "-b", "-p", prog, gmon], cwd=tmp, env=env)
+    if rc != 0:
+        raise Unavailable("gprof failed: " + first_line(err))
+    selfs = {}
+    for line in flat.splitlines():
+        # " 44.49      0.08     0.08    25000     0.00     0.00  lcg_2us"
+        parts = line.split()
+        if len(parts) < 4:
+            continue
+        try:
+            float(parts[0])
+            self_ = float(parts[2])
+        except ValueError:
+            continue
+        selfs[parts[-1]] = selfs.get(parts[-1], 0.0) + self_
+    # A run shorter than gprof's 10 ms sampling period may get no sample at
+    # all: every self time is then 0, which is what gprof says.
+    no_samples = "no time accumulated" in flat or not any(selfs.values())
+    return {"self": selfs, "cum": {}, "negative": [], "elapsed": elapsed,
+            "cpu": cpu, "no_samples": no_samples}
+
+
+def warm_up_auto(detprof, timers, prog, tmp, env, timeout):
+    """Run "-b auto" once per timer on a short program, so that the first
+    use's calibration (stored, then reused) is neither timed nor counted in
+    a configuration's run time. Returns {timer: (seconds, None or why
+    "auto" cannot be used with it)}."""
+    out = {}
+    for timer in timers:
+        log("[calibration] -t %s -b auto" % timer)
+        out_file = os.path.join(tmp, "warm-up.prof")
+        t0 = time.monotonic()
+        rc, _out, err = run([detprof, "-t", timer, "-b", "auto", "-o", out_file, prog],
+                            cwd=tmp, env=env, timeout=timeout)
+        took = time.monotonic() - t0
+        if rc == 2:
+            out[timer] = (took, "auto: not available")
+            # A usage error: no other timer will fare better.
+            for t in timers:
+                out.setdefault(t, (0.0, "auto: not available"))
+            out["detail"] = first_line(err)
+            break
+        if rc == 124:
+            out[timer] = (took, "auto: calibration took over %.0f s;"
+                          " run detprof-calibrate -t %s first" % (timeout, timer))
+        elif rc != 0 or not os.path.exists(out_file):
+            out[timer] = (took, "auto: failed: " + first_line(err))
+        else:
+            out[timer] = (took, None)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Figures
+
+
+def run_metrics(workload, truth, result):
+    """The figures of one profiled run: {key: value}. Keys: ("total",),
+    ("self", function), ("share",), ("toplevel",), ("elapsed",)."""
+    selfs = result["self"]
+    m = {}
+    names = list(truth) + [DRIVER]
+    m[("total",)] = sum(selfs.get(n, 0.0) for n in names)
+    for n in truth:
+        m[("self", n)] = selfs.get(n, 0.0)
+    if "share" in workload:
+        part, rest = workload["share"]
+        a = sum(selfs.get(n, 0.0) for n in part)
+        b = sum(selfs.get(n, 0.0) for n in rest)
+        m[("share",)] = 100.0 * a / (a + b) if a + b > 0 else float("nan")
+    if "toplevel" in workload:
+        n = workload["toplevel"]
+        # A recursive function's cumulative time counts its outermost calls
+        # only; a profiler that has none (gprof) gives its self time, which
+        # is the same here: fib calls nothing else.
+        m[("toplevel",)] = result["cum"].get(n, selfs.get(n, 0.0))
+    if result.get("elapsed"):
+        m[("elapsed",)] = result["elapsed"]
+        if result.get("cpu") is not None:
+            m[("cpu_share",)] = result["cpu"] / result["elapsed"]
+    return m
+
+
+def truth_metrics(workload, truth, plain_elapsed):
+    selfs = {n: per * 1e-9 * calls for n, (per, calls) in truth.items()}
+    m = {("total",): plain_elapsed}
+    for n in truth:
+        m[("self", n)] = selfs[n]
+    if "share" in workload:
+        part, rest = workload["share"]
+        a = sum(selfs[n] for n in part)
+        b = sum(selfs[n] for n in rest)
+        m[("share",)] = 100.0 * a / (a + b)
+    if "toplevel" in workload:
+        m[("toplevel",)] = selfs[workload["toplevel"]]
+    m[("elapsed",)] = plain_elapsed
+    return m
+
+
+def medians(runs):
+    keys = set()
+    for r in runs:
+        keys.update(r)
+    return {k: statistics.median([r[k] for r in runs if k in r]) for k in keys}
+
+
+def spread(values):
+    """(max - min) / median of VALUES, in percent: how noisy a figure is."""
+    m = statistics.median(values)
+    return 100.0 * (max(values) - min(values)) / m if m else ""
+
+
+def error_pct(value, truth):
+    if truth == 0:
+        return float("nan")
+    return 100.0 * (value - truth) / truth
+
+
+def fmt_err(e):
+    if e != e:
+        return "n/a"
+    if abs(e) >= 1000:
+        return "%+.0f %%" % e
+    return "%+.1f %%" % e
+
+
+def fmt_time(s):
+    if abs(s) >= 1:
+        return "%.3f s" % s
+    if abs(s) >= 1e-3:
+        return "%.2f ms" % (s * 1e3)
+    return "%.1f us" % (s * 1e6)
+
+
+# ---------------------------------------------------------------------------
+# The benchmark
+
+
+class Config:
+    """One way of measuring a workload: a profiler with its settings."""
+
+    def __init__(self, label, source, timer, bias, measure):
+        self.label = label
+        self.source = source
+        self.timer = timer
+        self.bias = bias
+        self.measure = measure  # () -> result dict, or raises Unavailable
+        self.runs = []          # metrics of each run
+        self.negative_runs = 0
+        self.no_sample_runs = 0
+        self.negative_names = set()
+        self.unavailable = None
+        self.detail = None
+        self.spent = 0.0
+
+
+def bench_workload(workload, args, paths, env, tmp, warm):
+    name = workload["name"]
+    plain, instr, gprof_prog = (paths[name + "-plain"],
+                                paths[name + "-instrumented"],
+                                paths[name + "-gprof"])
+    configs = []
+    for timer in args.timers:
+        for bias in BIASES:
+            c = Config("%s -b %s" % (timer, bias), "detprof", timer, bias,
+                       lambda t=timer, b=bias: profile_detprof(
+                           paths["detprof"], t, b, instr, tmp, env))
+            if bias == "auto" and warm.get(timer, (0, None))[1]:
+                c.unavailable = warm[timer][1]
+                if c.unavailable == "auto: not available":
+                    c.detail = warm.get("detail")
+            configs.append(c)
+    if args.peers:
+        if shutil.which("uftrace"):
+            configs.append(Config("uftrace", "uftrace", "", "",
+                                  lambda: profile_uftrace(instr, tmp, env)))
+        if shutil.which("gprof"):
+            configs.append(Config("gprof", "gprof", "", "",
+                                  lambda: profile_gprof(gprof_prog, tmp, env)))
+
+    truth_runs, plain_runs, instr_runs = [], [], []
+    # Rounds: every configuration once per round, so that a machine that
+    # gets busier half-way through hurts all of them alike.
+    for rnd in range(args.runs):
+        log("[%s] round %d/%d" % (name, rnd + 1, args.runs))
+        truth_runs.append(retrying(lambda: measure_truth(plain, env)))
+        plain_runs.append(retrying(lambda: measure_elapsed(plain, env)))
+        instr_runs.append(retrying(lambda: measure_elapsed(instr, env)))
+        for c in configs:
+            if c.unavailable or (c.runs and c.spent > args.max_seconds):
+                continue
+            t0 = time.monotonic()
+            try:
+                result = retrying(c.measure)
+            except Unavailable as e:
+                c.unavailable = str(e)
+                c.detail = e.detail
+                continue
+            c.spent += time.monotonic() - t0
+            if result.get("no_samples"):
+                c.no_sample_runs += 1
+            if result["negative"]:
+                c.negative_runs += 1
+                c.negative_names.update(result["negative"])
+            c.runs.append(run_metrics(workload, truth_runs[0], result))
+
+    # The truth: the median per-call time of each function over the rounds.
+    truth = {}
+    for n, (_per, calls) in truth_runs[0].items():
+        truth[n] = (statistics.median(t[n][0] for t in truth_runs), calls)
+    plain_cpu_share = statistics.median(c / w for w, c in plain_runs)
+    plain_runs = [w for w, _c in plain_runs]
+    instr_runs = [w for w, _c in instr_runs]
+    plain_elapsed = statistics.median(plain_runs)
+    instr_elapsed = statistics.median(instr_runs)
+    tm = truth_metrics(workload, truth, plain_elapsed)
+    return {"workload": workload, "truth": truth, "truth_metrics": tm,
+            "plain_elapsed": plain_elapsed, "instr_elapsed": instr_elapsed,
+            "plain_cpu_share": plain_cpu_share,
+            "truth_runs": {n: [t[n][0] for t in truth_runs] for n in truth},
+            "plain_runs": plain_runs, "instr_runs": instr_runs,
+            "configs": configs, "rounds": args.runs}
+
+
+def columns_of(workload, truth):
+    cols = [(("total",), "total")]
+    cols += [(("self", n), n) for n in truth]
+    if "share" in workload:
+        cols.append((("share",), "fill share"))
+    if "toplevel" in workload:
+        cols.append((("toplevel",), "top-level cum"))
+    return cols
+
+
+def cell(key, value, truth_value):
+    if key == ("share",):
+        return "%.1f %%" % value if value == value else "n/a"
+    return fmt_err(error_pct(value, truth_value))
+
+
+def print_workload(res):
+    w, truth, tm = res["workload"], res["truth"], res["truth_metrics"]
+    plain, instr = res["plain_elapsed"], res["instr_elapsed"]
+    sum_truth = sum(per * 1e-9 * calls for per, calls in truth.values())
+    print()
+    print("== %s: %s" % (w["name"], w["title"]))
+    print("   uninstrumented run: %s (the isolated truths add up to %s, %.1f %%;"
+          % (fmt_time(plain), fmt_time(sum_truth), 100.0 * sum_truth / plain))
+    print("   the rest is the driver, %s, and the difference between running"
+          " alone and in the mix)" % DRIVER)
+    if res["plain_cpu_share"] < BUSY_CPU_SHARE:
+        print("   ~ BUSY MACHINE: the uninstrumented runs got %.0f %% of a CPU;"
+              " wall-clock figures are inflated, the truths (best of 9) much less"
+              % (100.0 * res["plain_cpu_share"]))
+    print("   instrumented, not profiled: %s, %s against uninstrumented: what"
+          " no bias can remove" % (fmt_time(instr), fmt_err(error_pct(instr, plain))))
+    print()
+    print("   %-14s %12s %12s %12s" % ("function", "calls", "per call", "truth self"))
+    for n, (per, calls) in truth.items():
+        print("   %-14s %12d %9.1f ns %12s" % (n, calls, per, fmt_time(per * 1e-9 * calls)))
+    if "share" in w:
+        print("   %-14s %12s %12s %11.1f %%" % ("fill share", "", "", tm[("share",)]))
+    print()
+    cols = columns_of(w, truth)
+    widths = [max(len(label), 10) for _k, label in cols]
+    print("   %-22s" % "error vs truth" + "".join(
+        "  %*s" % (wd, label) for (_k, label), wd in zip(cols, widths)))
+    print("   %-22s" % "truth" + "".join(
+        "  %*s" % (wd, "%.1f %%" % tm[k] if k == ("share",) else fmt_time(tm[k]))
+        for (k, _l), wd in zip(cols, widths)))
+    notes = []
+    details = set()
+    for c in res["configs"]:
+        label = c.label
+        if c.detail and c.detail not in details:
+            details.add(c.detail)
+            notes.append("   %s: %s" % (c.unavailable, c.detail))
+        if not c.runs:
+            print("   %-22s  %s" % (label, c.unavailable or "no runs"))
+            continue
+        if len(c.runs) < res["rounds"]:
+            label += " (%d)" % len(c.runs)
+        if c.no_sample_runs == len(c.runs):
+            print("   %-22s  no samples: it samples every 10 ms, and the workload"
+                  " is shorter" % label)
+            continue
+        if c.no_sample_runs:
+            notes.append("   %s: no samples at all in %d of %d runs (it samples"
+                         " every 10 ms)" % (c.label, c.no_sample_runs, len(c.runs)))
+        med = medians(c.runs)
+        mark = "!" if c.negative_runs else " "
+        if med.get(("cpu_share",), 1.0) < BUSY_CPU_SHARE:
+            mark += "~"
+        print("   %-22s" % label + "".join(
+            "  %*s" % (wd, cell(k, med[k], tm[k]) if k in med else "-")
+            for (k, _l), wd in zip(cols, widths)) + " " + mark)
+        if c.negative_runs:
+            notes.append("   ! %s: negative times in %d of %d runs (%s)"
+                         % (c.label, c.negative_runs, len(c.runs),
+                            ", ".join(sorted(c.negative_names))))
+        if c.unavailable:
+            notes.append("   %s: stopped after %d runs: %s"
+                         % (c.label, len(c.runs), c.unavailable))
+    for n in notes:
+        print(n)
+
+
+def write_csv(path, results, args):
+    with open(path, "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["workload", "source", "timer", "bias", "metric", "function",
+                      "truth", "measured", "error_pct", "runs", "spread_pct",
+                      "negative_runs", "note"])
+        for res in results:
+            w, tm = res["workload"]["name"], res["truth_metrics"]
+            for n, (per, calls) in res["truth"].items():
+                out.writerow([w, "truth", "", "", "self_ns_per_call", n, per, per,
+                              0, res["rounds"], spread(res["truth_runs"][n]), 0,
+                              "calls=%d" % calls])
+            out.writerow([w, "uninstrumented", "", "", "elapsed_s", "",
+                          res["plain_elapsed"], res["plain_elapsed"], 0,
+                          res["rounds"], spread(res["plain_runs"]), 0,
+                          "cpu_share=%.3f" % res["plain_cpu_share"]])
+            out.writerow([w, "instrumented-unprofiled", "", "", "elapsed_s", "",
+                          res["plain_elapsed"], res["instr_elapsed"],
+                          error_pct(res["instr_elapsed"], res["plain_elapsed"]),
+                          res["rounds"], spread(res["instr_runs"]), 0, ""])
+            for c in res["configs"]:
+                if not c.runs:
+                    out.writerow([w, c.source, c.timer, c.bias, "", "", "", "", "",
+                                  0, "", 0, c.unavailable or ""])
+                    continue
+                med = medians(c.runs)
+                for k, v in sorted(med.items()):
+                    metric = {"total": "total_s", "self": "self_s",
+                              "share": "share_pct", "toplevel": "toplevel_cum_s",
+                              "elapsed": "elapsed_s", "cpu_share": "cpu_share"}[k[0]]
+                    fn = k[1] if len(k) > 1 else ""
+                    t = tm.get(k)
+                    if k == ("share",):
+                        err = v - t  # percentage points
+                    elif t is not None:
+                        err = error_pct(v, t)
+                    else:
+                        err = ""
+                    out.writerow([w, c.source, c.timer, c.bias, metric, fn, t, v,
+                                  err, len(c.runs),
+                                  spread([r[k] for r in c.runs if k in r]),
+                                  c.negative_runs, c.unavailable or ""])
+
+
+def print_summary(results, args):
+    """The headline: per timer, the figures that matter."""
+    by = {r["workload"]["name"]: r for r in results}
+    print()
+    print("== summary: median error of the profile's total against the"
+          " uninstrumented run; fill's share (truth in the header); fib's"
+          " top-level cumulative time")
+    heads = []
+    for name in ("coarse", "medium", "fill-sort", "fib"):
+        if name not in by:
+            continue
+        if name == "fill-sort":
+            heads.append((name, ("share",), "fill share (%.1f %%)"
+                          % by[name]["truth_metrics"][("share",)]))
+        elif name == "fib":
+            heads.append((name, ("toplevel",), "fib cum"))
+        else:
+            heads.append((name, ("total",), name + " total"))
+        if name in ("coarse", "medium"):
+            heads.append((name, "worst", name + " worst fn"))
+    widths = [max(len(h[2]), 10) for h in heads]
+    print("   %-22s" % "" + "".join("  %*s" % (wd, h[2]) for h, wd in zip(heads, widths)))
+    labels = []
+    for r in results:
+        for c in r["configs"]:
+            if c.label not in labels:
+                labels.append(c.label)
+    for label in labels:
+        cells = []
+        for (name, key, _h), wd in zip(heads, widths):
+            c = next((c for c in by[name]["configs"] if c.label == label), None)
+            tm = by[name]["truth_metrics"]
+            if c is None or not c.runs:
+                text = "n/a" if c is None or c.bias != "auto" else "not avail."
+            else:
+                med = medians(c.runs)
+                if key == "worst":
+                    errs = [error_pct(med[k], tm[k]) for k in med if k[0] == "self"]
+                    text = fmt_err(max(errs, key=abs))
+                else:
+                    text = cell(key, med[key], tm[key])
+            cells.append("  %*s" % (wd, text))
+        print("   %-22s" % label + "".join(cells))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("builddir", help="the configured build tree (holds src/detprof)")
+    ap.add_argument("--runs", type=int, default=None,
+                    help="runs of each configuration; the median is kept (default 5)")
+    ap.add_argument("--timers", default=None,
+                    help="comma-separated timers (default: all: %s)" % ",".join(TIMERS))
+    ap.add_argument("--workloads", default=None,
+                    help="comma-separated workloads (default: all: %s)"
+                    % ",".join(w["name"] for w in WORKLOADS))
+    ap.add_argument("--csv", default=None, help="also write every figure to this CSV file")
+    ap.add_argument("--max-seconds", type=float, default=None,
+                    help="stop repeating a configuration once its runs took this long"
+                    " (default 4; slow timers on fib then get fewer runs)")
+    ap.add_argument("--run-timeout", type=float, default=RUN_TIMEOUT,
+                    help="give up on a run after this many seconds (default %d)"
+                    % RUN_TIMEOUT)
+    ap.add_argument("--calibration-timeout", type=float, default=None,
+                    help="give up on a timer's first -b auto (which calibrates when"
+                    " nothing is stored) after this many seconds (default 30;"
+                    " 20 with --quick); detprof-calibrate --all beforehand"
+                    " stores every timer's bias")
+    ap.add_argument("--detprof", default=None,
+                    help="the runner to use (default: BUILDDIR/src/detprof)")
+    ap.add_argument("--no-peers", dest="peers", action="store_false",
+                    help="leave out uftrace and gprof")
+    ap.add_argument("--quick", action="store_true",
+                    help="3 runs, timers tsc and wall, at most 2 s per configuration")
+    args = ap.parse_args()
+
+    if args.runs is None:
+        args.runs = 3 if args.quick else 5
+    if args.timers is None:
+        args.timers = "tsc,wall" if args.quick else ",".join(TIMERS)
+    if args.max_seconds is None:
+        args.max_seconds = 2.0 if args.quick else 4.0
+    if args.calibration_timeout is None:
+        args.calibration_timeout = 20.0 if args.quick else 30.0
+    set_run_timeout(args.run_timeout)
+    args.timers = [t for t in args.timers.split(",") if t]
+    wanted = args.workloads.split(",") if args.workloads else [w["name"] for w in WORKLOADS]
+    unknown = set(wanted) - {w["name"] for w in WORKLOADS}
+    if unknown or args.runs < 1:
+        ap.error("unknown workload %s" % ", ".join(sorted(unknown)) if unknown
+                 else "--runs must be at least 1")
+
+    top = os.path.abspath(args.builddir)
+    paths = {"detprof": os.path.abspath(args.detprof) if args.detprof
+             else os.path.join(top, "src", "detprof")}
+    for w in WORKLOADS:
+        for variant in ("plain", "instrumented", "gprof"):
+            key = "%s-%s" % (w["name"], variant)
+            paths[key] = os.path.join(top, "bench", "accuracy", key)
+    missing = [p for p in paths.values() if not os.access(p, os.X_OK)]
+    if missing:
+        sys.exit("run-accuracy: not built: %s (run make in %s)" % (", ".join(missing), top))
+
+    env = dict(os.environ)
+    env.setdefault("DEBUGINFOD_URLS", "")  # libdw must not go to the network
+
+    print("detprof accuracy benchmark: %s; %d runs each, median kept; timers %s"
+          % (paths["detprof"], args.runs, ", ".join(args.timers)))
+    print("errors are signed: (profile - truth) / truth; fill share is the"
+          " profile's own figure; (N) after a label: fewer runs (--max-seconds);"
+          " ! negative times seen; ~ busy machine (the run got < %.0f %% of a CPU)"
+          % (100 * BUSY_CPU_SHARE))
+    if args.peers:
+        for tool in ("uftrace", "gprof"):
+            if not shutil.which(tool):
+                print("%s: not installed, skipped" % tool)
+    started = time.monotonic()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="detprof-accuracy-") as tmp:
+        warm = warm_up_auto(paths["detprof"], args.timers, paths["fill-sort-instrumented"],
+                            tmp, env, args.calibration_timeout)
+        print("first -b auto per timer (calibrates and stores the bias when"
+              " none is stored; not timed):")
+        print("   " + "; ".join(
+            "%s %.1f s%s" % (t, warm[t][0], " (%s)" % warm[t][1] if warm[t][1] else "")
+            for t in args.timers if t in warm))
+        for w in WORKLOADS:
+            if w["name"] not in wanted:
+                continue
+            try:
+                res = bench_workload(w, args, paths, env, tmp, warm)
+            except Unavailable as e:
+                print()
+                print("== %s: skipped: %s" % (w["name"], e))
+                continue
+            results.append(res)
+            print_workload(res)
+            sys.stdout.flush()
+    print_summary(results, args)
+    if args.csv:
+        write_csv(args.csv, results, args)
+        print()
+        print("Written: %s" % args.csv)
+    print("(%.0f s)" % (time.monotonic() - started))
+
+
+if __name__ == "__main__":
+    main()
