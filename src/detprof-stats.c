@@ -707,10 +707,14 @@ read_arc (const DetprofMarshalValue *value,
          && read_time (items[3], "a number as cumulative time", &arc->ct, error);
 }
 
+/* @known maps key tuples already read to their index + 1. Python's dumps
+ * refer back to one tuple object for each appearance of a key, so most
+ * caller keys are found here without reading or hashing their strings. */
 static gboolean
 load_callers (DetprofStats              *self,
               Entry                     *entry,
               const DetprofMarshalValue *callers,
+              GHashTable                *known,
               GError                   **error)
 {
   gsize i;
@@ -720,19 +724,26 @@ load_callers (DetprofStats              *self,
 
   for (i = 0; i < callers->u.dict.n; i++)
     {
+      const DetprofMarshalValue *key = callers->u.dict.keys[i];
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (known, key));
       g_autofree char *name = NULL;
       const char *file;
       gint64 line;
       DetprofCallerArc arc = { 0, };
 
-      if (!read_key (callers->u.dict.keys[i], &file, &line, &name, error)
+      if ((index == 0 && !read_key (key, &file, &line, &name, error))
           || !read_arc (callers->u.dict.values[i], &arc, error))
         {
           g_prefix_error (error, "caller %" G_GSIZE_FORMAT ": ", i + 1);
           return FALSE;
         }
 
-      arc.caller = ensure_key (self, file, line, name);
+      if (index == 0)
+        {
+          index = ensure_key (self, file, line, name) + 1;
+          g_hash_table_insert (known, (gpointer) key, GUINT_TO_POINTER (index));
+        }
+      arc.caller = index - 1;
       set_arc (entry->callers, &arc);
     }
 
@@ -745,6 +756,7 @@ static gboolean
 load_entry (DetprofStats              *self,
             const DetprofMarshalValue *key,
             const DetprofMarshalValue *value,
+            GHashTable                *known,
             GError                   **error)
 {
   g_autofree char *name = NULL;
@@ -766,7 +778,7 @@ load_entry (DetprofStats              *self,
          && read_int (items[1], "an int as total calls", &entry->nc, error)
          && read_time (items[2], "a number as internal time", &entry->tt, error)
          && read_time (items[3], "a number as cumulative time", &entry->ct, error)
-         && load_callers (self, entry, items[4], error);
+         && load_callers (self, entry, items[4], known, error);
 }
 
 /* Errors number the entries from 1, in file order. */
@@ -775,6 +787,7 @@ load_table (DetprofStats              *self,
             const DetprofMarshalValue *root,
             GError                   **error)
 {
+  g_autoptr(GHashTable) known = NULL;
   gsize i;
 
   if (root->type != DETPROF_MARSHAL_DICT)
@@ -787,8 +800,22 @@ load_table (DetprofStats              *self,
       return FALSE;
     }
 
+  /* Every row first, in dict order: a key first met as a caller and only
+   * later as a row would otherwise be moved into place, and every arc of
+   * the table renumbered, once for each such key. */
   for (i = 0; i < root->u.dict.n; i++)
-    if (!load_entry (self, root->u.dict.keys[i], root->u.dict.values[i], error))
+    {
+      g_autofree char *name = NULL;
+      const char *file;
+      gint64 line;
+
+      if (read_key (root->u.dict.keys[i], &file, &line, &name, NULL))
+        ensure_row (self, file, line, name);
+    }
+
+  known = g_hash_table_new (NULL, NULL);
+  for (i = 0; i < root->u.dict.n; i++)
+    if (!load_entry (self, root->u.dict.keys[i], root->u.dict.values[i], known, error))
       {
         g_prefix_error (error, "entry %" G_GSIZE_FORMAT ": ", i + 1);
         return FALSE;
@@ -1319,11 +1346,11 @@ sort_rows (DetprofStats *self,
 static void
 strip_row (DetprofStats *stripped,
            DetprofStats *self,
-           guint         index)
+           guint         index,
+           gboolean     *filled)
 {
   const Entry *source = get_entry (self, index);
   g_autoptr(GArray) callers = g_array_new (FALSE, FALSE, sizeof (DetprofCallerArc));
-  guint n_rows = stripped->n_functions;
   Entry *target;
   guint row, i;
 
@@ -1345,8 +1372,9 @@ strip_row (DetprofStats *stripped,
 
   /* A new row takes the numbers as they are (a -0.0 stays -0.0); a row
    * that collides with an earlier one adds to it, callers included. */
-  if (stripped->n_functions > n_rows)
+  if (!filled[row])
     {
+      filled[row] = TRUE;
       target->cc = source->cc;
       target->nc = source->nc;
       target->tt = source->tt;
@@ -1587,7 +1615,16 @@ detprof_stats_add (DetprofStats *self,
   self->max_name_len = MAX (self->max_name_len, other->max_name_len);
   forget_sort (self);
 
+  /* Rows first, as when loading (see load_table ()). */
   n_rows = other->n_functions;
+  for (i = 0; i < n_rows; i++)
+    {
+      Key key = get_entry (other, i)->key;
+      g_autofree char *file = g_strdup (key.file);
+      g_autofree char *name = g_strdup (key.name);
+
+      ensure_row (self, file, key.line, name);
+    }
   for (i = 0; i < n_rows; i++)
     add_row (self, other, i);
 
@@ -1697,13 +1734,21 @@ void
 detprof_stats_strip_dirs (DetprofStats *self)
 {
   g_autoptr(DetprofStats) stripped = NULL;
+  g_autofree gboolean *filled = NULL;
   guint i;
 
   g_return_if_fail (DETPROF_IS_STATS (self));
 
   stripped = detprof_stats_new ();
   for (i = 0; i < self->n_functions; i++)
-    strip_row (stripped, self, i);
+    {
+      const Key *key = &get_entry (self, i)->key;
+
+      ensure_row (stripped, base_name (key->file), key->line, key->name);
+    }
+  filled = g_new0 (gboolean, stripped->n_functions);
+  for (i = 0; i < self->n_functions; i++)
+    strip_row (stripped, self, i, filled);
 
   copy_call_sites (stripped, self, TRUE);
 

@@ -1,0 +1,660 @@
+/* detprof-stats-main.c: `detprof-stats`, Python's pstats in C.
+ *
+ * With nothing but file names it is the interactive browser of
+ * `python -m pstats` (detprof-browser.c), with line editing and history
+ * when a person types, and reading commands silently from a pipe
+ * otherwise. With any report option it prints one report and exits: the
+ * pstats tables, the callers by line, or an export for KCachegrind or
+ * Graphviz (detprof-export.c).
+ *
+ * Exit status: 0 on success, 1 when a file cannot be read or written, 2
+ * for a usage error (unknown option or sort key, invalid expression).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <editline/readline.h>
+#include <glib/gstdio.h>
+
+#include "detprof.h"
+#include "detprof-browser-private.h"
+#include "detprof-export.h"
+
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+
+typedef enum
+{
+  FORMAT_TEXT,
+  FORMAT_CALLGRIND,
+  FORMAT_DOT,
+  FORMAT_PSTATS,
+} OutputFormat;
+
+typedef struct
+{
+  GPtrArray    *sort_keys;    /* of char *, in order; owned */
+  char         *limit;        /* -n: a count or a fraction; owned */
+  gboolean      callers;
+  gboolean      callees;
+  gboolean      by_line;
+  gboolean      strip;
+  gboolean      reverse;
+  char         *output;       /* owned */
+  OutputFormat  format;
+  double        threshold;
+  gboolean      version;
+  gboolean      one_shot;     /* any option that asks for a report */
+} Options;
+
+static Options options = { NULL, NULL, FALSE, FALSE, FALSE, FALSE, FALSE, NULL,
+                           FORMAT_TEXT, DETPROF_EXPORT_DEFAULT_THRESHOLD, FALSE, FALSE };
+
+static int
+fail (int         status,
+      const char *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+/* One line on stderr, "detprof-stats: ...", and the exit status. */
+static int
+fail (int         status,
+      const char *format,
+      ...)
+{
+  va_list args;
+
+  fputs ("detprof-stats: ", stderr);
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  fputc ('\n', stderr);
+  return status;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Options                                                                 */
+
+static gboolean
+parse_sort (const char  *option_name,
+            const char  *value,
+            gpointer     data,
+            GError     **error)
+{
+  g_auto(GStrv) keys = g_strsplit (value, ",", -1);
+  gsize i;
+
+  for (i = 0; keys[i] != NULL; i++)
+    {
+      g_strstrip (keys[i]);
+      if (*keys[i] != '\0')
+        g_ptr_array_add (options.sort_keys, g_strdup (keys[i]));
+    }
+  options.one_shot = TRUE;
+  return TRUE;
+}
+
+static gboolean
+parse_limit (const char  *option_name,
+             const char  *value,
+             gpointer     data,
+             GError     **error)
+{
+  DetprofRestriction restriction;
+
+  if (!_detprof_browser_parse_term (value, &restriction)
+      || restriction.kind == DETPROF_RESTRICTION_REGEX)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "%s needs a count or a fraction between 0 and 1, not '%s'",
+                   option_name, value);
+      return FALSE;
+    }
+
+  g_free (options.limit);
+  options.limit = g_strdup (value);
+  options.one_shot = TRUE;
+  return TRUE;
+}
+
+static gboolean
+parse_format (const char  *option_name,
+              const char  *value,
+              gpointer     data,
+              GError     **error)
+{
+  if (g_str_equal (value, "text"))
+    options.format = FORMAT_TEXT;
+  else if (g_str_equal (value, "callgrind"))
+    options.format = FORMAT_CALLGRIND;
+  else if (g_str_equal (value, "dot"))
+    options.format = FORMAT_DOT;
+  else if (g_str_equal (value, "pstats"))
+    options.format = FORMAT_PSTATS;
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Unknown format '%s': expected text, callgrind, dot or pstats", value);
+      return FALSE;
+    }
+
+  options.one_shot = TRUE;
+  return TRUE;
+}
+
+static gboolean
+parse_threshold (const char  *option_name,
+                 const char  *value,
+                 gpointer     data,
+                 GError     **error)
+{
+  char *end = NULL;
+  double threshold = g_ascii_strtod (value, &end);
+  gboolean percent = end != value && g_str_equal (end, "%");
+
+  if (end == value || (*end != '\0' && !percent))
+    threshold = NAN;
+  if (percent)
+    threshold /= 100.0;
+  if (!(threshold >= 0.0 && threshold <= 1.0))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "%s needs a fraction between 0 and 1 (or a percentage such as 0.5%%), not '%s'",
+                   option_name, value);
+      return FALSE;
+    }
+
+  options.threshold = threshold;
+  options.one_shot = TRUE;
+  return TRUE;
+}
+
+static gboolean
+set_flag (const char  *option_name,
+          const char  *value,
+          gpointer     data,
+          GError     **error)
+{
+  if (g_str_equal (option_name, "--callers"))
+    options.callers = TRUE;
+  else if (g_str_equal (option_name, "--callees"))
+    options.callees = TRUE;
+  else if (g_str_equal (option_name, "-l") || g_str_equal (option_name, "--by-line"))
+    options.by_line = TRUE;
+  else if (g_str_equal (option_name, "-S") || g_str_equal (option_name, "--strip"))
+    options.strip = TRUE;
+  else if (g_str_equal (option_name, "--no-strip"))
+    options.strip = FALSE;
+  else if (g_str_equal (option_name, "-r") || g_str_equal (option_name, "--reverse"))
+    options.reverse = TRUE;
+  else
+    g_assert_not_reached ();
+
+  options.one_shot = TRUE;
+  return TRUE;
+}
+
+static gboolean
+set_output (const char  *option_name,
+            const char  *value,
+            gpointer     data,
+            GError     **error)
+{
+  g_free (options.output);
+  options.output = g_strdup (value);
+  options.one_shot = TRUE;
+  return TRUE;
+}
+
+static const GOptionEntry entries[] = {
+  { "sort", 's', 0, G_OPTION_ARG_CALLBACK, parse_sort,
+    "Sort by KEY: calls, cumulative, filename, line, name, nfl, pcalls, stdname, time "
+    "(or an unambiguous prefix, or several, comma-separated or repeated)", "KEY" },
+  { "limit", 'n', 0, G_OPTION_ARG_CALLBACK, parse_limit,
+    "Show at most N functions (a fraction such as 0.1: that part of them), after the other restrictions", "N" },
+  { "callers", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
+    "Print who called each function (print_callers)", NULL },
+  { "callees", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
+    "Print whom each function called (print_callees)", NULL },
+  { "by-line", 'l', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
+    "With --callers (the default) or --callees: one line per call site (file:line)", NULL },
+  { "strip", 'S', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
+    "Strip directories from file names (strip_dirs)", NULL },
+  { "no-strip", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
+    "Keep file names as recorded (the default)", NULL },
+  { "reverse", 'r', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
+    "Reverse the sort order", NULL },
+  { "format", 'f', 0, G_OPTION_ARG_CALLBACK, parse_format,
+    "Output FORMAT: text (default), callgrind, dot, or pstats (a merged dump)", "FORMAT" },
+  { "output", 'o', G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, set_output,
+    "Write to FILE instead of standard output", "FILE" },
+  { "threshold", 't', 0, G_OPTION_ARG_CALLBACK, parse_threshold,
+    "With --format=dot: leave out functions and calls below this fraction of the "
+    "total time (default 0.005; 0 keeps all)", "FRACTION" },
+  { "version", 'V', 0, G_OPTION_ARG_NONE, &options.version,
+    "Print the version and exit", NULL },
+  G_OPTION_ENTRY_NULL
+};
+
+static const char description[] =
+  "With only file names, detprof-stats is the interactive browser of\n"
+  "python -m pstats (type \"help\"); it reads commands from standard input\n"
+  "when that is not a terminal, without prompts. Any other option prints one\n"
+  "report and exits. TERMs restrict the report as the browser's arguments do:\n"
+  "an integer keeps that many functions, a fraction in [0, 1] that part of\n"
+  "them, anything else is a regular expression that the function's name must\n"
+  "match. An argument that names an existing file, or ends in .prof or\n"
+  ".pstats, is a statistics file (if none does, the last word is); several\n"
+  "files are added together.\n"
+  "\n"
+  "Examples:\n"
+  "  detprof-stats myprog.prof\n"
+  "  detprof-stats -s cumulative -n 20 myprog.prof\n"
+  "  detprof-stats --callers 'parse' myprog.prof\n"
+  "  detprof-stats --callers --by-line 'parse' myprog.prof\n"
+  "  detprof-stats --format callgrind -o myprog.callgrind myprog.prof\n"
+  "  detprof-stats --format dot myprog.prof | dot -Tsvg > callgraph.svg\n"
+  "\n"
+  "Exit status: 0 on success, 1 if a file cannot be read or written,\n"
+  "2 for a usage error (unknown option or sort key, invalid expression).\n";
+
+/* ---------------------------------------------------------------------- */
+/* Arguments: files and restrictions                                       */
+
+static gboolean
+looks_like_a_dump (const char *arg)
+{
+  return g_file_test (arg, G_FILE_TEST_EXISTS)
+         || g_str_has_suffix (arg, ".prof") || g_str_has_suffix (arg, ".pstats");
+}
+
+/* Numbers are always restrictions; of the rest, what looks like a dump is
+ * a file. If nothing does, the last word is taken for a file anyway (as in
+ * "grep PATTERN FILE"), so that a mistyped name is reported as missing,
+ * not used as a pattern. */
+static void
+split_arguments (char      **args,
+                 GPtrArray  *files,
+                 GPtrArray  *terms)
+{
+  int last_word = -1;
+  int i;
+
+  for (i = 0; args[i] != NULL; i++)
+    {
+      DetprofRestriction restriction;
+      gboolean is_number = _detprof_browser_parse_term (args[i], &restriction)
+                           ? restriction.kind != DETPROF_RESTRICTION_REGEX : TRUE;
+
+      if (!is_number && looks_like_a_dump (args[i]))
+        g_ptr_array_add (files, args[i]);
+      else
+        {
+          if (!is_number)
+            last_word = (int) terms->len;
+          g_ptr_array_add (terms, args[i]);
+        }
+    }
+
+  if (files->len == 0 && last_word >= 0)
+    g_ptr_array_add (files, g_ptr_array_steal_index (terms, (guint) last_word));
+}
+
+static int
+build_restrictions (GPtrArray *terms,
+                    GArray    *restrictions)
+{
+  guint i;
+
+  if (options.limit != NULL)
+    g_ptr_array_add (terms, options.limit);
+
+  for (i = 0; i < terms->len; i++)
+    {
+      const char *term = g_ptr_array_index (terms, i);
+      DetprofRestriction restriction;
+
+      if (!_detprof_browser_parse_term (term, &restriction))
+        return fail (EXIT_USAGE, "fraction '%s' is not in [0, 1]", term);
+
+      if (restriction.kind == DETPROF_RESTRICTION_REGEX)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GRegex) regex = g_regex_new (term, G_REGEX_DEFAULT, G_REGEX_MATCH_DEFAULT, &error);
+
+          /* GRegex's message repeats the pattern; keep what follows it. */
+          if (regex == NULL)
+            {
+              const char *where = strstr (error->message, " at char ");
+
+              if (where != NULL)
+                return fail (EXIT_USAGE, "invalid regular expression '%s'%s", term, where);
+              return fail (EXIT_USAGE, "invalid regular expression '%s': %s", term, error->message);
+            }
+        }
+
+      g_array_append_val (restrictions, restriction);
+    }
+
+  return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* One-shot reports                                                        */
+
+static DetprofStats *
+load_all (GPtrArray  *files,
+          GError    **error)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+  guint i;
+
+  stats = _detprof_browser_load_file (g_ptr_array_index (files, 0), error);
+  if (stats == NULL)
+    return NULL;
+
+  for (i = 1; i < files->len; i++)
+    {
+      g_autoptr(DetprofStats) other = _detprof_browser_load_file (g_ptr_array_index (files, i), error);
+
+      if (other == NULL)
+        return NULL;
+      detprof_stats_add (stats, other);
+    }
+
+  return g_steal_pointer (&stats);
+}
+
+static int
+apply_sort (DetprofStats *stats)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean sorted;
+  char *end = NULL;
+
+  if (options.sort_keys->len == 0)
+    return 0;
+
+  /* The old numeric keys: -1, 0, 1, 2. */
+  if (options.sort_keys->len == 1)
+    {
+      const char *key = g_ptr_array_index (options.sort_keys, 0);
+      gint64 number = g_ascii_strtoll (key, &end, 10);
+
+      if (end != key && *end == '\0')
+        {
+          sorted = number >= G_MININT && number <= G_MAXINT
+                   ? detprof_stats_sort_legacy (stats, (int) number, &error)
+                   : detprof_stats_sort_legacy (stats, 3, &error);
+          return sorted ? 0 : fail (EXIT_USAGE, "%s", error->message);
+        }
+    }
+
+  g_ptr_array_add (options.sort_keys, NULL);
+  sorted = detprof_stats_sort (stats, (const char * const *) options.sort_keys->pdata, &error);
+  g_ptr_array_remove_index (options.sort_keys, options.sort_keys->len - 1);
+
+  return sorted ? 0 : fail (EXIT_USAGE, "%s", error->message);
+}
+
+static void
+print_text (DetprofStats *stats,
+            GArray       *restrictions,
+            GString      *out)
+{
+  const DetprofRestriction *terms = (const DetprofRestriction *) restrictions->data;
+  guint n = restrictions->len;
+
+  _detprof_browser_append_info (stats, out);
+
+  if (options.by_line)
+    {
+      if (options.callers || !options.callees)
+        _detprof_browser_print_call_sites (stats, out, TRUE, terms, n);
+      if (options.callees)
+        _detprof_browser_print_call_sites (stats, out, FALSE, terms, n);
+      return;
+    }
+
+  if (!options.callers && !options.callees)
+    detprof_stats_print_stats (stats, out, terms, n);
+  if (options.callers)
+    detprof_stats_print_callers (stats, out, terms, n);
+  if (options.callees)
+    detprof_stats_print_callees (stats, out, terms, n);
+}
+
+static int
+write_output (GBytes *bytes)
+{
+  g_autoptr(GError) error = NULL;
+  const char *data;
+  gsize len;
+
+  data = g_bytes_get_data (bytes, &len);
+
+  if (options.output != NULL)
+    {
+      if (!g_file_set_contents (options.output, data, (gssize) len, &error))
+        return fail (EXIT_FAILED, "%s", error->message);
+      return 0;
+    }
+
+  if ((len > 0 && fwrite (data, 1, len, stdout) != len) || fflush (stdout) != 0)
+    return fail (EXIT_FAILED, "cannot write to standard output: %s", g_strerror (errno));
+
+  return 0;
+}
+
+static int
+run_one_shot (GPtrArray *files,
+              GPtrArray *terms)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autoptr(GArray) restrictions = g_array_new (FALSE, TRUE, sizeof (DetprofRestriction));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  int status;
+
+  if (files->len == 0)
+    return fail (EXIT_USAGE, "no statistics file given (try --help)");
+
+  status = build_restrictions (terms, restrictions);
+  if (status != 0)
+    return status;
+
+  if (options.format == FORMAT_PSTATS && options.output == NULL && isatty (STDOUT_FILENO))
+    return fail (EXIT_USAGE, "a pstats dump is binary: write it with -o FILE");
+
+  stats = load_all (files, &error);
+  if (stats == NULL)
+    return fail (EXIT_FAILED, "%s", error->message);
+
+  if (options.strip)
+    detprof_stats_strip_dirs (stats);
+  status = apply_sort (stats);
+  if (status != 0)
+    return status;
+  if (options.reverse)
+    detprof_stats_reverse_order (stats);
+
+  switch (options.format)
+    {
+    case FORMAT_TEXT:
+      print_text (stats, restrictions, out);
+      break;
+    case FORMAT_CALLGRIND:
+      if (!detprof_stats_export_callgrind (stats, out, &error))
+        return fail (EXIT_FAILED, "%s", error->message);
+      break;
+    case FORMAT_DOT:
+      if (!detprof_stats_export_dot (stats, out, options.threshold, &error))
+        return fail (EXIT_FAILED, "%s", error->message);
+      break;
+    case FORMAT_PSTATS:
+      bytes = detprof_stats_to_bytes (stats);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (bytes == NULL)
+    bytes = g_string_free_to_bytes (g_steal_pointer (&out));
+
+  return write_output (bytes);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The browser                                                             */
+
+static char **completions;  /* of the word being completed; owned */
+
+static char *
+next_completion (const char *text,
+                 int         state)
+{
+  static int next;
+
+  if (state == 0)
+    next = 0;
+  if (completions == NULL || completions[next] == NULL)
+    return NULL;
+
+  /* readline frees what we return, with free (). */
+  return strdup (completions[next++]);
+}
+
+static char **
+complete (const char *text,
+          int         start,
+          int         end)
+{
+  g_autofree char *before = g_strndup (rl_line_buffer, (gsize) start);
+
+  g_clear_pointer (&completions, g_strfreev);
+  completions = _detprof_browser_complete (before, text);
+  if (completions == NULL)
+    return NULL;  /* a file name: readline's own completion */
+
+  rl_attempted_completion_over = 1;
+  return rl_completion_matches (text, next_completion);
+}
+
+static void
+flush_output (GString *out)
+{
+  fputs (out->str, stdout);
+  fflush (stdout);
+  g_string_truncate (out, 0);
+}
+
+/* The welcome, the prompts and the Goodbye are for a person: a script
+ * that pipes commands in gets only the reports. */
+static int
+run_browser (GPtrArray *files)
+{
+  g_autoptr(DetprofBrowser) browser = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean interactive = isatty (STDIN_FILENO);
+  gboolean go_on = TRUE;
+
+  browser = _detprof_browser_new (interactive);
+  g_ptr_array_add (files, NULL);
+  _detprof_browser_open (browser, (const char * const *) files->pdata, out);
+  g_ptr_array_remove_index (files, files->len - 1);
+
+  if (interactive)
+    {
+      g_string_append (out, "Welcome to the profile statistics browser.\n");
+      rl_readline_name = "detprof-stats";
+      rl_attempted_completion_function = complete;
+    }
+  flush_output (out);
+
+  while (go_on)
+    {
+      char *line = NULL;
+
+      if (interactive)
+        {
+          line = readline (_detprof_browser_get_prompt (browser));
+          if (line != NULL && *line != '\0')
+            add_history (line);
+        }
+      else
+        {
+          size_t size = 0;
+          ssize_t n = getline (&line, &size, stdin);
+
+          if (n < 0)
+            g_clear_pointer (&line, free);
+          else if (n > 0 && line[n - 1] == '\n')
+            line[n - 1] = '\0';
+        }
+
+      go_on = _detprof_browser_execute (browser, line != NULL ? line : "EOF", out);
+      free (line);
+      flush_output (out);
+    }
+
+  if (interactive)
+    {
+      g_string_append (out, "Goodbye.\n");
+      flush_output (out);
+    }
+  g_clear_pointer (&completions, g_strfreev);
+
+  return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+  g_autoptr(GPtrArray) terms = g_ptr_array_new ();
+  g_auto(GStrv) args = NULL;
+  int status;
+
+  setlocale (LC_ALL, "");
+
+  options.sort_keys = g_ptr_array_new_with_free_func (g_free);
+
+  args = g_strdupv (argv);
+  context = g_option_context_new ("[FILE…] [TERM…] — print or browse profile statistics");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context, description);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    return fail (EXIT_USAGE, "%s (try --help)", error->message);
+
+  if (options.version)
+    {
+      printf ("detprof-stats %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  split_arguments (args + 1, files, terms);
+  if (terms->len > 0)
+    options.one_shot = TRUE;
+
+  if (options.one_shot)
+    status = run_one_shot (files, terms);
+  else
+    status = run_browser (files);
+
+  g_clear_pointer (&options.sort_keys, g_ptr_array_unref);
+  g_clear_pointer (&options.limit, g_free);
+  g_clear_pointer (&options.output, g_free);
+  return status;
+}

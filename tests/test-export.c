@@ -1,0 +1,237 @@
+/* test-export.c: the callgrind and DOT exports of a DetprofStats.
+ *
+ * A small table is built by hand, so that every number of the export can
+ * be checked: self costs, call arcs with their inclusive costs (per call
+ * site when there are sites), the totals, name compression and escaping,
+ * and the pruning of the graph.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "detprof-error.h"
+#include "detprof-export.h"
+#include "detprof-stats-private.h"
+
+typedef struct
+{
+  DetprofStats *stats;
+  guint         main_fn;
+  guint         parse;
+  guint         tiny;
+} Fixture;
+
+/* main (1 s self, 4 s in all) calls parse (3 s) twice and tiny (1 ms)
+ * once; parse is a C++ template with quotes and angle brackets. */
+static void
+setup (Fixture       *fixture,
+       gconstpointer  user_data)
+{
+  fixture->stats = detprof_stats_new ();
+  fixture->main_fn = _detprof_stats_add_function (fixture->stats, "src/main.c", 10, "main",
+                                                  1, 1, 1.0, 4.0);
+  fixture->parse = _detprof_stats_add_function (fixture->stats, "src/parse.cc", 40,
+                                                "parse<std::map<int, \"x\">>(char const*)\\n",
+                                                2, 2, 2.999, 2.999);
+  fixture->tiny = _detprof_stats_add_function (fixture->stats, "src/main.c", 30, "tiny",
+                                               1, 1, 0.001, 0.001);
+  _detprof_stats_add_caller (fixture->stats, fixture->parse, fixture->main_fn, 2, 2, 2.999, 2.999);
+  _detprof_stats_add_caller (fixture->stats, fixture->tiny, fixture->main_fn, 1, 1, 0.001, 0.001);
+  _detprof_stats_finish (fixture->stats);
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  user_data)
+{
+  g_clear_object (&fixture->stats);
+}
+
+static gboolean
+contains (const char *haystack,
+          const char *needle)
+{
+  if (strstr (haystack, needle) != NULL)
+    return TRUE;
+
+  g_test_message ("“%s” not found in:\n%s", needle, haystack);
+  return FALSE;
+}
+
+/* Self costs at the definition line, each arc a calls= line with its
+ * inclusive cost, and a total that is pstats' total time in ns. */
+static void
+test_callgrind_costs (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GString) out = g_string_new ("previous text\n");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (detprof_stats_export_callgrind (fixture->stats, out, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_str_has_prefix (out->str, "previous text\n# callgrind format\nversion: 1\n"));
+  g_assert_true (contains (out->str, "positions: line\nevent: ns : Time (nanoseconds)\nevents: ns\n"));
+  g_assert_true (contains (out->str, "fl=(1) src/main.c\nfn=(1) main\n10 1000000000\n"));
+  g_assert_true (contains (out->str, "cfl=(2) src/parse.cc\n"
+                           "cfn=(2) parse<std::map<int, \"x\">>(char const*)\\n\n"
+                           "calls=2 40\n10 2999000000\n"));
+  g_assert_true (contains (out->str, "cfl=(1)\ncfn=(3) tiny\ncalls=1 30\n10 1000000\n"));
+  g_assert_true (contains (out->str, "fl=(2)\nfn=(2)\n40 2999000000\n"));
+  g_assert_true (g_str_has_suffix (out->str, "\ntotals: 4000000000\n"));
+}
+
+/* With call sites, each arc is split over the lines that made the calls. */
+static void
+test_callgrind_uses_call_sites (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  _detprof_stats_add_call_site (fixture->stats, fixture->main_fn, fixture->parse,
+                                "src/main.c", 12, 1, 1, 1.0, 1.0);
+  _detprof_stats_add_call_site (fixture->stats, fixture->main_fn, fixture->parse,
+                                "src/main.c", 15, 1, 1, 1.999, 1.999);
+  detprof_stats_set_info (fixture->stats, "program", "./myprog");
+  detprof_stats_set_info (fixture->stats, "arguments", "a\nb");
+  detprof_stats_set_info (fixture->stats, "timer", "tsc");
+
+  g_assert_true (detprof_stats_export_callgrind (fixture->stats, out, &error));
+  g_assert_no_error (error);
+  g_assert_true (contains (out->str, "cmd: ./myprog a b\ndesc: Timer: tsc\n"));
+  g_assert_true (contains (out->str, "calls=1 40\n12 1000000000\ncfl=(2)\ncfn=(2)\ncalls=1 40\n15 1999000000\n"));
+  /* The arc without sites keeps the caller's line. */
+  g_assert_true (contains (out->str, "calls=1 30\n10 1000000\n"));
+}
+
+/* Two functions of one file with one name are told apart by their line. */
+static void
+test_callgrind_tells_namesakes_apart (void)
+{
+  g_autoptr(DetprofStats) stats = detprof_stats_new ();
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  _detprof_stats_add_function (stats, "a.py", 3, "<lambda>", 1, 1, 0.5, 0.5);
+  _detprof_stats_add_function (stats, "a.py", 9, "<lambda>", 1, 1, 0.25, 0.25);
+  _detprof_stats_add_function (stats, "b.py", 9, "<lambda>", 1, 1, -0.25, 0.25);
+  _detprof_stats_finish (stats);
+
+  g_assert_true (detprof_stats_export_callgrind (stats, out, NULL));
+  g_assert_true (contains (out->str, "fn=(1) <lambda>\n3 500000000\n"));
+  g_assert_true (contains (out->str, "fn=(2) <lambda>'9\n9 250000000\n"));
+  /* A negative time is written as 0, and said so. */
+  g_assert_true (contains (out->str, "fn=(3) <lambda>\n9 0\n"));
+  g_assert_true (contains (out->str, "# 1 negative times were written as 0\n"));
+  g_assert_true (g_str_has_suffix (out->str, "totals: 750000000\n"));
+}
+
+/* A time that is not a number is an error, and nothing is written. */
+static void
+test_exports_refuse_nan (void)
+{
+  g_autoptr(DetprofStats) stats = detprof_stats_new ();
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  _detprof_stats_add_function (stats, "a.c", 1, "f", 1, 1, NAN, 1.0);
+  _detprof_stats_finish (stats);
+
+  g_assert_false (detprof_stats_export_callgrind (stats, out, &error));
+  g_assert_error (error, DETPROF_ERROR, DETPROF_ERROR_CORRUPT);
+  g_assert_true (contains (error->message, "a.c:1(f)"));
+  g_clear_error (&error);
+  g_assert_false (detprof_stats_export_dot (stats, out, 0.0, &error));
+  g_assert_error (error, DETPROF_ERROR, DETPROF_ERROR_CORRUPT);
+  g_assert_cmpuint (out->len, ==, 0);
+}
+
+/* Nodes carry the name (escaped for DOT), place, times and calls; edges
+ * the call counts. */
+static void
+test_dot_labels_and_escapes (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (detprof_stats_export_dot (fixture->stats, out, 0.0, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (out->str, "digraph \"detprof\" {\n"));
+  g_assert_true (g_str_has_suffix (out->str, "}\n"));
+  g_assert_true (contains (out->str, "  f0 [label=\"main\\nsrc/main.c:10\\n100.00% total (4.000 s)\\n"
+                           "25.00% self (1.000 s)\\n1 call\", fillcolor=\"#f23d3d\""));
+  g_assert_true (contains (out->str, "  f1 [label=\"parse<std::map<int, \\\"x\\\">>(char const*)\\\\n\\n"
+                           "src/parse.cc:40\\n74.98% total (2.999 s)\\n74.98% self (2.999 s)\\n2 calls\""));
+  g_assert_true (contains (out->str, "  f0 -> f1 [label=\"2\", penwidth=4.00"));
+  g_assert_true (contains (out->str, "  f0 -> f2 [label=\"1\""));
+  g_assert_true (contains (out->str, "1.000 ms"));
+}
+
+/* Under the threshold, functions and their calls are left out, and the
+ * graph says how many. */
+static void
+test_dot_prunes_below_threshold (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (detprof_stats_export_dot (fixture->stats, out, DETPROF_EXPORT_DEFAULT_THRESHOLD, &error));
+  g_assert_no_error (error);
+  g_assert_true (contains (out->str, "  f0 ["));
+  g_assert_true (contains (out->str, "  f1 ["));
+  g_assert_null (strstr (out->str, "  f2 ["));
+  g_assert_null (strstr (out->str, "-> f2"));
+  g_assert_true (contains (out->str, "// left out: 1 of 3 functions and 0 calls, under 0.5% of 4.000 s\n"));
+
+  g_string_truncate (out, 0);
+  /* Only main has all the time. */
+  g_assert_true (detprof_stats_export_dot (fixture->stats, out, 1.0, &error));
+  g_assert_true (contains (out->str, "  f0 ["));
+  g_assert_null (strstr (out->str, "  f1 ["));
+  g_assert_null (strstr (out->str, "->"));
+
+  g_assert_false (detprof_stats_export_dot (fixture->stats, out, 1.5, &error));
+  g_assert_error (error, DETPROF_ERROR, DETPROF_ERROR_INVALID_ARGUMENT);
+}
+
+/* Python's profile module records a count per arc and no time: the arc
+ * gets its share of the callee's cumulative time. */
+static void
+test_count_arcs_share_the_time (void)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "stats-fixtures", "profile-profilee.prof", NULL);
+
+  stats = detprof_stats_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (detprof_stats_export_callgrind (stats, out, &error));
+  g_assert_no_error (error);
+  g_assert_true (contains (out->str, "\ntotals: 1000000000000\n"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/export/callgrind/costs", Fixture, NULL, setup, test_callgrind_costs, teardown);
+  g_test_add ("/export/callgrind/uses-call-sites", Fixture, NULL, setup,
+              test_callgrind_uses_call_sites, teardown);
+  g_test_add_func ("/export/callgrind/tells-namesakes-apart", test_callgrind_tells_namesakes_apart);
+  g_test_add_func ("/export/callgrind/count-arcs-share-the-time", test_count_arcs_share_the_time);
+  g_test_add_func ("/export/refuse-nan", test_exports_refuse_nan);
+  g_test_add ("/export/dot/labels-and-escapes", Fixture, NULL, setup, test_dot_labels_and_escapes, teardown);
+  g_test_add ("/export/dot/prunes-below-threshold", Fixture, NULL, setup,
+              test_dot_prunes_below_threshold, teardown);
+
+  return g_test_run ();
+}
