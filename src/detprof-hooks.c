@@ -140,14 +140,17 @@ barrier_all_threads (void)
   g_usleep (1000);
 }
 
-/* Waits until no thread is inside an event of @profiler's. A thread stuck
- * busy for a second (stopped by a debugger, say) is left alone. */
+/* Waits until no thread is inside an event of @profiler's, which was the
+ * active one in generation @ended. A thread stuck busy for a second
+ * (stopped by a debugger, say) is left alone. */
 static void
-quiesce (DetprofProfiler *profiler)
+quiesce (DetprofProfiler *profiler,
+         guint64          ended)
 {
   gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
-  DetprofThreadState *mine = (hook_cache.state != NULL
-                              && hook_cache.state->profiler == profiler) ? hook_cache.state : NULL;
+  /* Our own state, if this thread made events in that generation; an
+   * older cache may point at a state long freed, and is not looked at. */
+  DetprofThreadState *mine = (hook_cache.generation == ended) ? hook_cache.state : NULL;
 
   barrier_all_threads ();
   for (;;)
@@ -216,19 +219,20 @@ void
 _detprof_hooks_clear_active (DetprofProfiler *profiler)
 {
   DetprofProfiler *old = NULL;
+  guint64 ended = 0;
 
   g_mutex_lock (&active_lock);
   if (active == profiler)
     {
       old = active;
       active = NULL;
-      __atomic_add_fetch (&generation, 1, __ATOMIC_SEQ_CST);
+      ended = __atomic_fetch_add (&generation, 1, __ATOMIC_SEQ_CST);
     }
   g_mutex_unlock (&active_lock);
 
   if (old != NULL)
     {
-      quiesce (old);
+      quiesce (old, ended);
       g_object_unref (old);
     }
 }
