@@ -388,71 +388,6 @@ compare_site_links (gconstpointer a,
   return 0;
 }
 
-/* pstats' eval_print_amount, as detprof-report.c applies it. */
-static void
-restrict_rows (DetprofStats             *stats,
-               const DetprofRestriction *restriction,
-               GArray                   *rows,
-               GString                  *messages)
-{
-  guint before = rows->len;
-  guint i, kept = 0;
-  g_autoptr(GRegex) regex = NULL;
-
-  switch (restriction->kind)
-    {
-    case DETPROF_RESTRICTION_COUNT:
-      if (restriction->count >= 0 && restriction->count < (gint64) rows->len)
-        g_array_set_size (rows, (guint) restriction->count);
-      break;
-    case DETPROF_RESTRICTION_FRACTION:
-      if (restriction->fraction >= 0.0 && restriction->fraction < 1.0)
-        g_array_set_size (rows, (guint) ((double) rows->len * restriction->fraction + 0.5));
-      break;
-    case DETPROF_RESTRICTION_REGEX:
-      regex = g_regex_new (restriction->pattern, G_REGEX_DEFAULT, G_REGEX_MATCH_DEFAULT, NULL);
-      if (regex == NULL)
-        {
-          g_string_append (messages, "   <Invalid regular expression ");
-          _detprof_format_str_repr (messages, restriction->pattern);
-          g_string_append (messages, ">\n");
-          return;
-        }
-      for (i = 0; i < rows->len; i++)
-        {
-          guint row = g_array_index (rows, guint, i);
-          g_autofree char *label = detprof_stats_function_label (stats, row);
-
-          if (g_regex_match (regex, label, G_REGEX_MATCH_DEFAULT, NULL))
-            g_array_index (rows, guint, kept++) = row;
-        }
-      g_array_set_size (rows, kept);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-
-  if (rows->len == before)
-    return;
-
-  g_string_append_printf (messages, "   List reduced from %u to %u due to restriction <",
-                          before, rows->len);
-  switch (restriction->kind)
-    {
-    case DETPROF_RESTRICTION_COUNT:
-      g_string_append_printf (messages, "%" G_GINT64_FORMAT, restriction->count);
-      break;
-    case DETPROF_RESTRICTION_FRACTION:
-      _detprof_format_float_repr (messages, restriction->fraction);
-      break;
-    case DETPROF_RESTRICTION_REGEX:
-      _detprof_format_str_repr (messages, restriction->pattern);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-  g_string_append (messages, ">\n");
-}
 
 static void
 append_f8 (GString *out,
@@ -523,7 +458,7 @@ _detprof_browser_print_call_sites (DetprofStats             *stats,
   else
     g_string_append (messages, "   Random listing order was used\n");
   for (i = 0; i < n_restrictions; i++)
-    restrict_rows (stats, &restrictions[i], rows, messages);
+    _detprof_stats_apply_restriction (stats, &restrictions[i], rows, messages);
   if (rows->len == 0)
     return;
 

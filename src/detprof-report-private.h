@@ -51,4 +51,11 @@ void        _detprof_format_str_repr (GString    *out,
 gboolean    _detprof_format_ctime (GString *out,
                                    gint64   unix_time);
 
+/* pstats' eval_print_amount: applies one restriction to @rows (indices of
+ * rows of @self), and appends to @messages the line it makes, if any. */
+void        _detprof_stats_apply_restriction (DetprofStats             *self,
+                                              const DetprofRestriction *restriction,
+                                              GArray                   *rows,
+                                              GString                  *messages);
+
 G_END_DECLS

@@ -351,11 +351,11 @@ filter_by_regex (DetprofStats *self,
   g_array_set_size (rows, kept);
 }
 
-static void
-apply_restriction (DetprofStats             *self,
-                   const DetprofRestriction *restriction,
-                   GArray                   *rows,
-                   GString                  *messages)
+void
+_detprof_stats_apply_restriction (DetprofStats             *self,
+                                  const DetprofRestriction *restriction,
+                                  GArray                   *rows,
+                                  GString                  *messages)
 {
   guint before = rows->len;
 
@@ -430,7 +430,7 @@ select_rows (DetprofStats             *self,
     g_string_append (messages, "   Random listing order was used\n");
 
   for (i = 0; i < n_restrictions; i++)
-    apply_restriction (self, &restrictions[i], rows, messages);
+    _detprof_stats_apply_restriction (self, &restrictions[i], rows, messages);
 
   if (rows->len == 0)
     return rows;
