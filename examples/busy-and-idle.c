@@ -1,6 +1,7 @@
 /* busy-and-idle.c: tiny() does almost nothing and is called a million
- * times; big() does a lot and is called ten times. Both do about the same
- * total work, so an honest profiler shows them about equal. */
+ * times; big() does a lot and is called ten times. Uninstrumented, both
+ * take about a millisecond in all, so an honest profiler shows them within
+ * a small factor of each other, not a hundred. */
 #include <stdio.h>
 
 static volatile unsigned long sink;
