@@ -43,6 +43,29 @@ check_finite (DetprofStats  *stats,
   return FALSE;
 }
 
+/* Every time an export draws from must be a number: both exports refuse
+ * a profile that has a NaN or an infinity rather than draw nonsense. */
+static gboolean
+check_all_finite (DetprofStats  *stats,
+                  GError       **error)
+{
+  guint n_functions = detprof_stats_get_n_functions (stats);
+  guint i, j;
+
+  for (i = 0; i < n_functions; i++)
+    {
+      const DetprofFunctionStats *function = detprof_stats_get_function (stats, i);
+
+      if (!check_finite (stats, i, function->tt.value, error)
+          || !check_finite (stats, i, function->ct.value, error))
+        return FALSE;
+      for (j = 0; j < function->n_callers; j++)
+        if (!check_finite (stats, i, function->callers[j].ct.value, error))
+          return FALSE;
+    }
+  return TRUE;
+}
+
 /* Seconds to whole nanoseconds. Callgrind costs are counters: a negative
  * time (a profile corrected for more overhead than a function had) is
  * written as 0, and counted in *n_negative. */
@@ -283,17 +306,8 @@ detprof_stats_export_callgrind (DetprofStats  *stats,
   n_functions = detprof_stats_get_n_functions (stats);
   n_keys = _detprof_stats_get_n_keys (stats);
 
-  for (i = 0; i < n_functions; i++)
-    {
-      const DetprofFunctionStats *function = detprof_stats_get_function (stats, i);
-
-      if (!check_finite (stats, i, function->tt.value, error)
-          || !check_finite (stats, i, function->ct.value, error))
-        return FALSE;
-      for (j = 0; j < function->n_callers; j++)
-        if (!check_finite (stats, i, function->callers[j].ct.value, error))
-          return FALSE;
-    }
+  if (!check_all_finite (stats, error))
+    return FALSE;
 
   body = g_string_new (NULL);
   file_ids = g_hash_table_new (g_str_hash, g_str_equal);
@@ -540,18 +554,10 @@ detprof_stats_export_dot (DetprofStats  *stats,
   n_functions = detprof_stats_get_n_functions (stats);
   n_keys = _detprof_stats_get_n_keys (stats);
 
+  if (!check_all_finite (stats, error))
+    return FALSE;
   for (i = 0; i < n_functions; i++)
-    {
-      const DetprofFunctionStats *function = detprof_stats_get_function (stats, i);
-
-      if (!check_finite (stats, i, function->tt.value, error)
-          || !check_finite (stats, i, function->ct.value, error))
-        return FALSE;
-      for (j = 0; j < function->n_callers; j++)
-        if (!check_finite (stats, i, function->callers[j].ct.value, error))
-          return FALSE;
-      max_ct = MAX (max_ct, function->ct.value);
-    }
+    max_ct = MAX (max_ct, detprof_stats_get_function (stats, i)->ct.value);
 
   /* pstats' total, the sum of internal times; a profile whose times are
    * all zero (or odd) falls back on the largest cumulative time. */

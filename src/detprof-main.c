@@ -480,13 +480,9 @@ main (int    argc,
   else
     bias_text = g_strdup_printf ("%.17g", bias);
   prepend_env ("LD_PRELOAD", agent);
-  g_setenv ("DETPROF_OUTPUT", output != NULL ? output : tmpdir, TRUE);
   if (tmpdir != NULL)
-    {
-      g_autofree char *pattern = g_build_filename (tmpdir, "%p.prof", NULL);
-
-      g_setenv ("DETPROF_OUTPUT", pattern, TRUE);
-    }
+    output = g_build_filename (tmpdir, "%p.prof", NULL);
+  g_setenv ("DETPROF_OUTPUT", output, TRUE);
   g_setenv ("DETPROF_TIMER", detprof_timer_get_name (timer), TRUE);
   g_setenv ("DETPROF_BIAS", bias_text, TRUE);
   if (strcmp (detprof_timer_get_name (timer), "tsc") == 0)
