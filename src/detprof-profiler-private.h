@@ -6,11 +6,15 @@
 
 G_BEGIN_DECLS
 
-/* One event, already routed to the calling thread's state: read the timer,
- * dispatch, restart the stopwatch. The caller guards against re-entry. */
-void                _detprof_profiler_handle_event (DetprofProfiler    *self,
-                                                    DetprofThreadState *thread,
-                                                    const DetprofEvent *event);
+/* One event, already routed to the calling thread's state, handed to the
+ * class's handle_event. The caller guards against re-entry. */
+static inline void
+_detprof_profiler_handle_event (DetprofProfiler    *self,
+                                DetprofThreadState *thread,
+                                const DetprofEvent *event)
+{
+  DETPROF_PROFILER_GET_CLASS (self)->handle_event (self, thread, event);
+}
 
 /* The calling thread's state for this profiler, made on first use. */
 DetprofThreadState *_detprof_profiler_get_thread_state (DetprofProfiler *self);

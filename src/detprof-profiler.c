@@ -246,10 +246,10 @@ detprof_profiler_real_dispatch_return (DetprofProfiler    *self,
 
 /* ---- one event ---- */
 
-void
-_detprof_profiler_handle_event (DetprofProfiler    *self,
-                                DetprofThreadState *thread,
-                                const DetprofEvent *event)
+static void
+detprof_profiler_real_handle_event (DetprofProfiler    *self,
+                                    DetprofThreadState *thread,
+                                    const DetprofEvent *event)
 {
   DetprofProfilerClass *klass = DETPROF_PROFILER_GET_CLASS (self);
   DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
@@ -510,6 +510,7 @@ detprof_profiler_class_init (DetprofProfilerClass *klass)
   klass->read_timer = detprof_profiler_real_read_timer;
   klass->dispatch_call = detprof_profiler_real_dispatch_call;
   klass->dispatch_return = detprof_profiler_real_dispatch_return;
+  klass->handle_event = detprof_profiler_real_handle_event;
   klass->default_bias = 0.0;
 
   /**
@@ -1379,3 +1380,4 @@ detprof_thread_state_get_top_function (const DetprofThreadState *thread)
   g_return_val_if_fail (thread != NULL, NULL);
   return thread->depth > 0 ? thread->frames[thread->depth].function->fn : NULL;
 }
+

@@ -70,12 +70,14 @@ typedef struct
 
 struct _DetprofThreadState
 {
+  /* First, so that detprof_thread_state_get_stopwatch() can be inline. */
+  double           t;          /* timer reading that ended the previous event */
+
   DetprofProfiler *profiler;   /* not owned: the profiler owns its states */
   guint64          serial;     /* the profiler's serial, for the thread-local cache */
   int              busy;       /* inside the dispatcher: new events are re-entrant */
   int              tid;        /* the kernel's thread id, for reports */
 
-  double           t;          /* timer reading that ended the previous event */
   DetprofEventKind last_kind;  /* the previous event's kind: with this one's, it picks the bias */
 
   /* frames[0] is the root, which stands for "before the first call" and is
@@ -104,6 +106,8 @@ struct _DetprofThreadState
   gint64           dropped_events;     /* events from inside the dispatcher (signal handlers) */
   gboolean         out_of_memory;      /* a table could not grow: later calls were dropped */
 };
+
+G_STATIC_ASSERT (G_STRUCT_OFFSET (DetprofThreadState, t) == 0);
 
 DetprofThreadState *_detprof_thread_state_new (DetprofProfiler *profiler,
                                                guint64          serial);

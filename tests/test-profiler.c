@@ -566,6 +566,101 @@ test_bias_subtracted_once_per_event (void)
     }
 }
 
+/* A subclass that handles whole events itself, reading the timer once per
+ * event, as examples/fast-tsc-profiler.c does with the cycle counter. */
+#define TEST_TYPE_ONCE_PROFILER (test_once_profiler_get_type ())
+G_DECLARE_FINAL_TYPE (TestOnceProfiler, test_once_profiler, TEST, ONCE_PROFILER, DetprofProfiler)
+
+struct _TestOnceProfiler
+{
+  DetprofProfiler parent_instance;
+  double          now;             /* what the timer reads */
+  double          advance_on_read; /* ticks each reading costs */
+  guint           events;          /* how many events it handled */
+  guint           reads;           /* how many times it read the timer */
+};
+
+G_DEFINE_TYPE (TestOnceProfiler, test_once_profiler, DETPROF_TYPE_PROFILER)
+
+static void
+test_once_profiler_handle_event (DetprofProfiler    *profiler,
+                                 DetprofThreadState *thread,
+                                 const DetprofEvent *event)
+{
+  TestOnceProfiler *self = TEST_ONCE_PROFILER (profiler);
+  DetprofProfilerClass *klass = DETPROF_PROFILER_GET_CLASS (profiler);
+  double now = klass->read_timer (profiler);
+  double delta = now - detprof_thread_state_get_stopwatch (thread) - detprof_profiler_get_bias (profiler);
+  gboolean charged;
+
+  self->events++;
+  if (event->kind == DETPROF_EVENT_CALL)
+    charged = klass->dispatch_call (profiler, thread, event, delta);
+  else
+    charged = klass->dispatch_return (profiler, thread, event, delta);
+  detprof_thread_state_set_stopwatch (thread, charged ? now : now - delta);
+}
+
+static double
+test_once_profiler_read_timer (DetprofProfiler *profiler)
+{
+  TestOnceProfiler *self = TEST_ONCE_PROFILER (profiler);
+  double now = self->now;
+
+  /* Counts the readings made outside events too (a thread's first). */
+  self->reads++;
+  self->now += self->advance_on_read;
+  return now;
+}
+
+static void
+test_once_profiler_class_init (TestOnceProfilerClass *klass)
+{
+  DETPROF_PROFILER_CLASS (klass)->handle_event = test_once_profiler_handle_event;
+  DETPROF_PROFILER_CLASS (klass)->read_timer = test_once_profiler_read_timer;
+}
+
+static void
+test_once_profiler_init (TestOnceProfiler *self)
+{
+}
+
+/* Read once per event, a reading's cost is no longer hidden between two
+ * readings: it lands in the next delta. One tick per reading is then
+ * exactly what the base class shows with its two readings (the first
+ * costs nothing it does not also charge), and a bias of one tick cancels
+ * it just the same. handle_event ran for every event, and read the timer
+ * once for each (plus the thread's first reading). */
+static void
+test_handle_event_override_reads_once (void)
+{
+  const struct { double bias; double a_tt, a_ct, b_tt; } cases[] = {
+    { 1.0, 15, 35, 20 },
+    { 0.0, 17, 38, 21 },
+    { 0.5, 16, 36.5, 20.5 },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(DetprofTimer) ticks = detprof_timer_new_double ("ticks", unused_timer, 1.0, NULL, NULL);
+      g_autoptr(TestOnceProfiler) profiler = g_object_new (TEST_TYPE_ONCE_PROFILER, "timer", ticks,
+                                                           "bias", cases[i].bias, NULL);
+      g_autoptr(DetprofStats) stats = NULL;
+
+      profiler->now = 1000;
+      profiler->advance_on_read = 1;
+      run_a_calls_b (DETPROF_PROFILER (profiler), &profiler->now);
+      profiler->advance_on_read = 0;
+      g_assert_cmpuint (profiler->events, ==, 4);
+      g_assert_cmpuint (profiler->reads, ==, 1 + 4);
+
+      stats = detprof_profiler_create_stats (DETPROF_PROFILER (profiler), NULL);
+      assert_function (stats, "A", 1, 1, cases[i].a_tt, cases[i].a_ct);
+      assert_function (stats, "B", 1, 1, cases[i].b_tt, cases[i].b_tt);
+    }
+}
+
 /* The class default applies to profilers made afterwards without a bias
  * (profile.py's Profile.bias = b); existing ones keep theirs. */
 static void
@@ -915,6 +1010,7 @@ main (int    argc,
   g_test_add_func ("/profiler/timer/shapes-give-the-same-profile", test_timer_shapes_give_the_same_profile);
   g_test_add_func ("/profiler/bias/subtracted-once-per-event", test_bias_subtracted_once_per_event);
   g_test_add_func ("/profiler/bias/class-default", test_bias_class_default);
+  g_test_add_func ("/profiler/subclass/handle-event-reads-once", test_handle_event_override_reads_once);
   g_test_add_func ("/profiler/bias/property-notifies", test_bias_property_notifies);
   g_test_add_func ("/profiler/bias/must-be-finite", test_bias_must_be_finite);
   g_test_add ("/profiler/stack/mutual-recursion", Fixture, NULL, setup, test_mutual_recursion, teardown);
