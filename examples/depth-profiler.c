@@ -1,0 +1,425 @@
+/* depth-profiler.c: extending the profiler by one dispatch step.
+ *
+ * DetprofProfiler is derivable so that a subclass can add to what happens
+ * at an event without copying the dispatcher. DepthProfiler overrides one
+ * step, dispatch_call. It lets its parent do all of the profiling, then
+ * looks at the frame stack the parent has just pushed, and notes
+ *
+ *   - the depth of the stack, for a histogram of calls by depth, and
+ *   - how many activations of the called function are now open at once,
+ *     its recursion depth, keeping the deepest for each function.
+ *
+ * The parent shows us the depth of its stack and the function on top, but
+ * for the recursion depth we need the functions below as well. So we keep
+ * a shadow stack: at each call, the function goes into the slot at the new
+ * depth. We need no dispatch_return to pop it. A slot is written when its
+ * frame is pushed, and only a later push at the same depth overwrites it,
+ * which cannot happen until that frame is gone; so slots 1 to depth are
+ * always the frames that are open, whatever returned or was abandoned.
+ *
+ * Two things come free from the design:
+ *
+ *   - Our work runs inside the dispatcher, between its two readings of the
+ *     timer, so it is charged to no function: the extension slows the
+ *     program down but does not skew its profile.
+ *   - The timer, the bias and the report are the parent's: a DepthProfiler
+ *     takes any timer a DetprofProfiler takes, and prints the same report.
+ *
+ * One limit: the parent keeps a stack per thread, and we keep one shadow
+ * stack, so we follow one thread, the first to make a call. Calls on other
+ * threads are profiled by the parent as usual, and only counted here.
+ *
+ * This file must not be built with -finstrument-functions: its own events
+ * would reach the profiler while it is busy, and be dropped.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <string.h>
+
+#include "depth-profiler.h"
+
+/* One slot of the shadow stack. */
+typedef struct
+{
+  gconstpointer fn;         /* the function of the open frame at this depth */
+  gsize         recursion;  /* its activations open at this depth and below */
+} ShadowFrame;
+
+/* What we learn about one function. */
+typedef struct
+{
+  gsize max_recursion;  /* the most activations open at once */
+  gsize max_depth;      /* the deepest stack depth it was called at */
+} FunctionDepths;
+
+struct _DepthProfiler
+{
+  DetprofProfiler     parent_instance;
+
+  DetprofThreadState *thread;              /* the thread we follow; set once, atomically */
+  GArray             *shadow;              /* ShadowFrame per depth; [0] is unused, like the parent's root */
+  GArray             *calls_by_depth;      /* guint64 per depth: the calls made at that depth */
+  GHashTable         *functions;           /* fn -> owned FunctionDepths */
+  gint64              other_thread_calls;  /* calls on threads we do not follow */
+};
+
+G_DEFINE_FINAL_TYPE (DepthProfiler, depth_profiler, DETPROF_TYPE_PROFILER)
+
+/* ---- the extra step ---- */
+
+/* TRUE if @thread is the one we follow: the first to get here. */
+static gboolean
+follows (DepthProfiler      *self,
+         DetprofThreadState *thread)
+{
+  if (G_LIKELY (g_atomic_pointer_get (&self->thread) == thread))
+    return TRUE;
+  if (g_atomic_pointer_compare_and_exchange (&self->thread, NULL, thread))
+    return TRUE;
+
+  __atomic_fetch_add (&self->other_thread_calls, 1, __ATOMIC_RELAXED);
+  return FALSE;
+}
+
+/* The recursion depth of @fn, just pushed at @depth: one more than at its
+ * nearest activation below. Direct recursion finds that one slot down; a
+ * function that does not recurse walks the whole stack, which is short in
+ * most programs. */
+static gsize
+recursion_at (GArray        *shadow,
+              gsize          depth,
+              gconstpointer  fn)
+{
+  gsize i;
+
+  for (i = depth - 1; i > 0; i--)
+    {
+      const ShadowFrame *below = &g_array_index (shadow, ShadowFrame, i);
+
+      if (below->fn == fn)
+        return below->recursion + 1;
+    }
+  return 1;
+}
+
+static FunctionDepths *
+lookup_function (DepthProfiler *self,
+                 gconstpointer  fn)
+{
+  FunctionDepths *depths = g_hash_table_lookup (self->functions, fn);
+
+  if (G_UNLIKELY (depths == NULL))
+    {
+      depths = g_new0 (FunctionDepths, 1);
+      g_hash_table_insert (self->functions, (gpointer) fn, depths);
+    }
+  return depths;
+}
+
+/* A call of @fn has just been pushed at @depth. */
+static void
+record_call (DepthProfiler *self,
+             gsize          depth,
+             gconstpointer  fn)
+{
+  ShadowFrame *frame;
+  FunctionDepths *depths;
+
+  /* Both arrays are zero-filled as they grow, one slot per new depth. */
+  if (depth >= self->shadow->len)
+    {
+      g_array_set_size (self->shadow, depth + 1);
+      g_array_set_size (self->calls_by_depth, depth + 1);
+    }
+
+  frame = &g_array_index (self->shadow, ShadowFrame, depth);
+  frame->fn = fn;
+  frame->recursion = recursion_at (self->shadow, depth, fn);
+
+  g_array_index (self->calls_by_depth, guint64, depth)++;
+
+  depths = lookup_function (self, fn);
+  depths->max_recursion = MAX (depths->max_recursion, frame->recursion);
+  depths->max_depth = MAX (depths->max_depth, depth);
+}
+
+/* The one step we override. The parent closes the frames a longjmp() left
+ * and pushes the new one; after that, its stack is exactly the program's. */
+static gboolean
+depth_profiler_dispatch_call (DetprofProfiler    *profiler,
+                              DetprofThreadState *thread,
+                              const DetprofEvent *event,
+                              double              delta)
+{
+  DepthProfiler *self = DEPTH_PROFILER (profiler);
+  gboolean charged;
+
+  charged = DETPROF_PROFILER_CLASS (depth_profiler_parent_class)->dispatch_call (profiler, thread, event, delta);
+
+  if (!follows (self, thread))
+    return charged;
+  /* Out of memory, the parent drops the call and pushes nothing. */
+  if (detprof_thread_state_get_top_function (thread) != event->fn)
+    return charged;
+
+  record_call (self, detprof_thread_state_get_depth (thread), event->fn);
+  return charged;
+}
+
+/* ---- GObject ---- */
+
+static void
+depth_profiler_finalize (GObject *object)
+{
+  DepthProfiler *self = DEPTH_PROFILER (object);
+
+  g_clear_pointer (&self->shadow, g_array_unref);
+  g_clear_pointer (&self->calls_by_depth, g_array_unref);
+  g_clear_pointer (&self->functions, g_hash_table_unref);
+
+  G_OBJECT_CLASS (depth_profiler_parent_class)->finalize (object);
+}
+
+static void
+depth_profiler_class_init (DepthProfilerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  DetprofProfilerClass *profiler_class = DETPROF_PROFILER_CLASS (klass);
+
+  object_class->finalize = depth_profiler_finalize;
+  profiler_class->dispatch_call = depth_profiler_dispatch_call;
+}
+
+static void
+depth_profiler_init (DepthProfiler *self)
+{
+  self->shadow = g_array_new (FALSE, TRUE, sizeof (ShadowFrame));
+  self->calls_by_depth = g_array_new (FALSE, TRUE, sizeof (guint64));
+  self->functions = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+}
+
+/* ---- public API ---- */
+
+/**
+ * depth_profiler_new:
+ * @timer: (nullable): the timer to read; %NULL for the host's default
+ *
+ * Returns: (transfer full): a new profiler
+ */
+DepthProfiler *
+depth_profiler_new (DetprofTimer *timer)
+{
+  return g_object_new (DEPTH_TYPE_PROFILER, "timer", timer, NULL);
+}
+
+/**
+ * depth_profiler_get_max_recursion:
+ * @self: a #DepthProfiler
+ * @fn: a function's address, as events give it
+ *
+ * Returns: the most activations of @fn that were open at once; 0 if it
+ *   was never called
+ */
+gsize
+depth_profiler_get_max_recursion (DepthProfiler *self,
+                                  gconstpointer  fn)
+{
+  FunctionDepths *depths;
+
+  g_return_val_if_fail (DEPTH_IS_PROFILER (self), 0);
+
+  depths = g_hash_table_lookup (self->functions, fn);
+  return depths != NULL ? depths->max_recursion : 0;
+}
+
+/**
+ * depth_profiler_get_max_depth:
+ * @self: a #DepthProfiler
+ * @fn: a function's address, as events give it
+ *
+ * Returns: the deepest stack depth @fn was called at (a call from outside
+ *   any profiled function is at depth 1); 0 if it was never called
+ */
+gsize
+depth_profiler_get_max_depth (DepthProfiler *self,
+                              gconstpointer  fn)
+{
+  FunctionDepths *depths;
+
+  g_return_val_if_fail (DEPTH_IS_PROFILER (self), 0);
+
+  depths = g_hash_table_lookup (self->functions, fn);
+  return depths != NULL ? depths->max_depth : 0;
+}
+
+/**
+ * depth_profiler_get_deepest:
+ * @self: a #DepthProfiler
+ *
+ * Returns: the deepest stack depth any call was made at; 0 if none was
+ */
+gsize
+depth_profiler_get_deepest (DepthProfiler *self)
+{
+  g_return_val_if_fail (DEPTH_IS_PROFILER (self), 0);
+
+  return self->calls_by_depth->len > 0 ? self->calls_by_depth->len - 1 : 0;
+}
+
+/**
+ * depth_profiler_get_calls_at_depth:
+ * @self: a #DepthProfiler
+ * @depth: a stack depth, 1 for calls from outside any profiled function
+ *
+ * Returns: how many calls were made at @depth: one bar of the histogram
+ */
+guint64
+depth_profiler_get_calls_at_depth (DepthProfiler *self,
+                                   gsize          depth)
+{
+  g_return_val_if_fail (DEPTH_IS_PROFILER (self), 0);
+
+  if (depth >= self->calls_by_depth->len)
+    return 0;
+  return g_array_index (self->calls_by_depth, guint64, depth);
+}
+
+/**
+ * depth_profiler_get_other_thread_calls:
+ * @self: a #DepthProfiler
+ *
+ * Returns: how many calls were made on threads other than the one
+ *   followed; they are in the profile, but not in the depth tables
+ */
+gint64
+depth_profiler_get_other_thread_calls (DepthProfiler *self)
+{
+  g_return_val_if_fail (DEPTH_IS_PROFILER (self), 0);
+
+  return __atomic_load_n (&self->other_thread_calls, __ATOMIC_RELAXED);
+}
+
+/* ---- the report ---- */
+
+/* A function's name, from the dynamic symbol table, which lists the
+ * program's global functions when it is linked with -rdynamic. (The parent
+ * names functions from the debugging information, but only inside
+ * detprof_profiler_create_stats(); it does not lend that lookup out.) */
+static char *
+function_name (gconstpointer fn)
+{
+  Dl_info info;
+
+  if (dladdr (fn, &info) != 0 && info.dli_sname != NULL && info.dli_saddr == fn)
+    return g_strdup (info.dli_sname);
+  return g_strdup_printf ("%p", fn);
+}
+
+typedef struct
+{
+  char                 *name;    /* owned */
+  const FunctionDepths *depths;
+} NamedDepths;
+
+static void
+named_depths_clear (gpointer data)
+{
+  NamedDepths *named = data;
+
+  g_free (named->name);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  const NamedDepths *x = a, *y = b;
+
+  return strcmp (x->name, y->name);
+}
+
+static void
+print_recursion_table (DepthProfiler *self,
+                       GString       *out)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (NamedDepths));
+  GHashTableIter iter;
+  gpointer fn, depths;
+  guint i;
+
+  g_array_set_clear_func (rows, named_depths_clear);
+  g_hash_table_iter_init (&iter, self->functions);
+  while (g_hash_table_iter_next (&iter, &fn, &depths))
+    {
+      NamedDepths row = { function_name (fn), depths };
+
+      g_array_append_val (rows, row);
+    }
+  g_array_sort (rows, compare_names);
+
+  g_string_append (out, "   Recursion: the most activations of each function open at once,\n"
+                        "   and the deepest stack it was called on.\n\n"
+                        "   recursion    depth  function\n");
+  for (i = 0; i < rows->len; i++)
+    {
+      const NamedDepths *row = &g_array_index (rows, NamedDepths, i);
+
+      g_string_append_printf (out, "   %9" G_GSIZE_FORMAT " %8" G_GSIZE_FORMAT "  %s\n",
+                              row->depths->max_recursion, row->depths->max_depth, row->name);
+    }
+}
+
+static void
+print_histogram (DepthProfiler *self,
+                 GString       *out)
+{
+  const int width = 50;
+  guint64 most = 0;
+  gsize depth;
+  int i;
+
+  for (depth = 1; depth < self->calls_by_depth->len; depth++)
+    most = MAX (most, g_array_index (self->calls_by_depth, guint64, depth));
+
+  g_string_append (out, "   Calls by stack depth (1: called from outside the profiled code).\n\n"
+                        "       depth      calls\n");
+  for (depth = 1; depth < self->calls_by_depth->len; depth++)
+    {
+      guint64 calls = g_array_index (self->calls_by_depth, guint64, depth);
+      /* At least one mark for any calls at all, so no bar is lost. */
+      int bar = (calls == 0) ? 0 : MAX (1, (int) (calls * width / most));
+
+      g_string_append_printf (out, "   %9" G_GSIZE_FORMAT " %10" G_GUINT64_FORMAT "  ", depth, calls);
+      for (i = 0; i < bar; i++)
+        g_string_append_c (out, '#');
+      g_string_append_c (out, '\n');
+    }
+}
+
+/**
+ * depth_profiler_print_depths:
+ * @self: a #DepthProfiler
+ * @out: where to append the tables
+ *
+ * Appends the two tables the parent's report lacks: each function's
+ * deepest recursion, by name, and the histogram of calls by stack depth.
+ */
+void
+depth_profiler_print_depths (DepthProfiler *self,
+                             GString       *out)
+{
+  gint64 others;
+
+  g_return_if_fail (DEPTH_IS_PROFILER (self));
+  g_return_if_fail (out != NULL);
+
+  print_recursion_table (self, out);
+  g_string_append_c (out, '\n');
+  print_histogram (self, out);
+
+  others = depth_profiler_get_other_thread_calls (self);
+  if (others > 0)
+    g_string_append_printf (out, "\n   %" G_GINT64_FORMAT " calls on other threads are in the profile,"
+                                 " but not in these tables.\n", others);
+}
