@@ -23,6 +23,35 @@
 #include "detprof-export.h"
 #include "detprof-report-private.h"
 
+/**
+ * SECTION:detprof-export
+ * @title: Exports
+ * @short_description: statistics for KCachegrind, callgrind_annotate and Graphviz
+ *
+ * Two views of a #DetprofStats for tools that are not pstats:
+ *
+ * - detprof_stats_export_callgrind() writes valgrind's callgrind profile
+ *   format, which KCachegrind and `callgrind_annotate` read. Its one event
+ *   is `ns`, time in nanoseconds: a function's self cost is its tottime,
+ *   and each call carries the cumtime of its arc, at the line that made
+ *   the call when the dump records call sites.
+ * - detprof_stats_export_dot() writes the call graph in Graphviz's DOT
+ *   language, leaving out what takes less than a threshold fraction of
+ *   the total time (#DETPROF_EXPORT_DEFAULT_THRESHOLD), as gprof2dot does.
+ *
+ * Both append to a #GString and leave it unchanged on error. They are what
+ * `detprof-stats --format callgrind` and `--format dot` print.
+ *
+ * |[<!-- language="C" -->
+ * g_autoptr(GError) error = NULL;
+ * g_autoptr(DetprofStats) stats = detprof_stats_new_from_file ("run.prof", &error);
+ * g_autoptr(GString) out = g_string_new (NULL);
+ *
+ * if (stats != NULL && detprof_stats_export_callgrind (stats, out, &error))
+ *   g_file_set_contents ("run.callgrind", out->str, out->len, &error);
+ * ]|
+ */
+
 /* ---------------------------------------------------------------------- */
 /* Numbers                                                                 */
 

@@ -28,6 +28,55 @@
 #include "detprof-error.h"
 #include "detprof-timer-private.h"
 
+/**
+ * SECTION:detprof-timer
+ * @title: DetprofTimer
+ * @short_description: the clocks a profiler can read
+ *
+ * Reading a clock is the largest cost of a deterministic profiler and the
+ * main source of its error, so detprof lets you choose the clock. A
+ * #DetprofTimer comes in one of the three shapes of Python's profile
+ * module (#DetprofTimerShape):
+ *
+ * - a double: the callback returns a time, in seconds or in any unit
+ *   given as the timeunit (detprof_timer_new_double());
+ * - an integer: the callback returns a count, and the timeunit says how
+ *   many seconds one count is: a cycle counter, nanoseconds
+ *   (detprof_timer_new_integer());
+ * - a tuple: the callback fills several values whose sum is the time, as
+ *   Python's `os.times()` gives user and system time
+ *   (detprof_timer_new_tuple()).
+ *
+ * The profiler works in the timer's own unit and converts to seconds only
+ * when it makes the statistics, so an integer timer loses nothing at each
+ * event.
+ *
+ * The built-in timers (detprof_timer_list_builtins()) are `tsc`, `wall`,
+ * `cpu`, `thread-cpu`, `rusage`, `times` and `coarse`; see
+ * detprof_timer_new_builtin(). Their costs differ by two orders of
+ * magnitude: the cycle counter is one instruction, `wall` a vDSO call, the
+ * CPU-time clocks and getrusage() are system calls, and the coarse clock
+ * is cheap but ticks only every few milliseconds. `detprof-calibrate`
+ * measures what each costs per event on your host.
+ *
+ * A timer of your own, here reading the monotonic clock in microseconds:
+ *
+ * |[<!-- language="C" -->
+ * static double
+ * read_microseconds (gpointer user_data)
+ * {
+ *   return (double) g_get_monotonic_time ();
+ * }
+ *
+ * g_autoptr(DetprofTimer) timer =
+ *   detprof_timer_new_double ("usec", read_microseconds, 1e-6, NULL, NULL);
+ * g_autoptr(DetprofProfiler) profiler = detprof_profiler_new (timer);
+ * ]|
+ *
+ * A subclass of #DetprofProfiler may instead override its `read_timer`
+ * class method, and so avoid the indirect call through the timer.
+ */
+
 G_DEFINE_BOXED_TYPE (DetprofTimer, detprof_timer, detprof_timer_ref, detprof_timer_unref)
 
 /* ---- generic readers, one per shape (profile.py's dispatcher variants) ---- */
@@ -363,6 +412,9 @@ static const char * const builtin_names[] = {
 /**
  * detprof_timer_list_builtins:
  *
+ * Lists the names detprof_timer_new_builtin() accepts. Some may not be
+ * usable on this host (`tsc` needs an invariant cycle counter).
+ *
  * Returns: (transfer none) (array zero-terminated=1): the names of the
  *   built-in timers, cheapest and most precise first
  *
@@ -495,6 +547,9 @@ detprof_timer_new_default (void)
  * detprof_timer_ref:
  * @self: a #DetprofTimer
  *
+ * Takes a reference to @self. References may be taken and dropped from any
+ * thread.
+ *
  * Returns: (transfer full): @self
  *
  * Since: 0.1
@@ -534,6 +589,10 @@ detprof_timer_unref (DetprofTimer *self)
  * detprof_timer_get_name:
  * @self: a #DetprofTimer
  *
+ * Gets the name the timer was made with: the built-in name, or the one
+ * given to detprof_timer_new_double() and its siblings. Reports and the
+ * calibration cache use it.
+ *
  * Returns: (transfer none): the timer's name
  *
  * Since: 0.1
@@ -548,6 +607,9 @@ detprof_timer_get_name (DetprofTimer *self)
 /**
  * detprof_timer_get_description:
  * @self: a #DetprofTimer
+ *
+ * Gets a description of the clock for people, such as "CLOCK_MONOTONIC, in
+ * nanoseconds"; the first line of a `detprof` report shows it.
  *
  * Returns: (transfer none): what the clock is, in a few words
  *
@@ -564,6 +626,9 @@ detprof_timer_get_description (DetprofTimer *self)
  * detprof_timer_get_shape:
  * @self: a #DetprofTimer
  *
+ * Gets the shape of the timer's readings; the built-in timers are
+ * integers, except `rusage` and `times`, which are tuples.
+ *
  * Returns: whether the timer returns a double, an integer or a tuple
  *
  * Since: 0.1
@@ -578,6 +643,8 @@ detprof_timer_get_shape (DetprofTimer *self)
 /**
  * detprof_timer_get_n_values:
  * @self: a #DetprofTimer
+ *
+ * Gets how many values a reading has.
  *
  * Returns: the length of a tuple timer's readings; 1 for the other shapes
  *
@@ -594,6 +661,9 @@ detprof_timer_get_n_values (DetprofTimer *self)
  * detprof_timer_get_timeunit:
  * @self: a #DetprofTimer
  *
+ * Gets the unit of the timer's readings: 1e-9 for the clocks that count
+ * nanoseconds, one cycle for `tsc`, one clock tick for `times`.
+ *
  * Returns: how many seconds one unit of a reading is
  *
  * Since: 0.1
@@ -608,6 +678,9 @@ detprof_timer_get_timeunit (DetprofTimer *self)
 /**
  * detprof_timer_get_resolution:
  * @self: a #DetprofTimer
+ *
+ * Gets the timer's resolution. A time shorter than this cannot be
+ * measured, only averaged over many events.
  *
  * Returns: the smallest step between two distinct readings, in seconds, as
  *   the system reports it; 0 if unknown (custom timers)

@@ -40,6 +40,12 @@ typedef enum
  * DetprofTimerDoubleFunc:
  * @user_data: the data given when the timer was made
  *
+ * Reads the clock of a timer made with detprof_timer_new_double(). The
+ * profiler calls it at every event of the profiled program (twice, in the
+ * default dispatcher), so it should be as cheap as the clock allows. Do
+ * not build it with -finstrument-functions: events that arrive while the
+ * dispatcher is busy are dropped (and counted).
+ *
  * Returns: the current time, in timeunits (seconds unless the timer says
  *   otherwise)
  *
@@ -50,6 +56,10 @@ typedef double (*DetprofTimerDoubleFunc) (gpointer user_data);
 /**
  * DetprofTimerIntegerFunc:
  * @user_data: the data given when the timer was made
+ *
+ * Reads the clock of a timer made with detprof_timer_new_integer(): a
+ * cycle counter, or a clock that counts nanoseconds. The count is
+ * converted to a double exactly up to 2^53 (104 days of nanoseconds).
  *
  * Returns: the current time, as a count of timeunits
  *
@@ -70,8 +80,28 @@ typedef gint64 (*DetprofTimerIntegerFunc) (gpointer user_data);
 typedef void (*DetprofTimerTupleFunc) (double   *values,
                                        gpointer  user_data);
 
+/**
+ * DetprofTimer:
+ *
+ * A clock that a #DetprofProfiler reads at every event: one of the
+ * built-in timers (detprof_timer_new_builtin()) or one made from a
+ * callback. An opaque, reference-counted boxed type whose fields are
+ * private. A timer does not change once made, so several profilers may
+ * share one; the built-in timers may be read from any thread, and a
+ * callback given to a profiler that sees several threads must be
+ * thread-safe too.
+ *
+ * Since: 0.1
+ */
 typedef struct _DetprofTimer DetprofTimer;
 
+/**
+ * DETPROF_TYPE_TIMER:
+ *
+ * The #GType of #DetprofTimer, a boxed type.
+ *
+ * Since: 0.1
+ */
 #define DETPROF_TYPE_TIMER (detprof_timer_get_type ())
 GType               detprof_timer_get_type (void) G_GNUC_CONST;
 
