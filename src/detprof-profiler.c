@@ -47,6 +47,43 @@
  * function prologue or epilogue, hook prologue) depends on the two kinds.
  * With one constant, the four are equal and the arithmetic is profile.py's.
  */
+/**
+ * SECTION:detprof-profiler
+ * @title: DetprofProfiler
+ * @short_description: the deterministic profiler, after Python's profile.py
+ *
+ * A #DetprofProfiler receives an event at every function call and return:
+ * from the -finstrument-functions hooks once it is enabled
+ * (detprof_profiler_enable(), detprof_profiler_runcall()), or from the
+ * caller (detprof_profiler_trace_dispatch(), detprof_profiler_dispatch_event()).
+ *
+ * At each event it reads its timer, takes off the thread's stopwatch (the
+ * reading that ended the previous event) and the bias, charges the rest
+ * (the delta) to the function on top of its frame stack, and reads the
+ * timer again to restart the stopwatch. detprof_profiler_create_stats(),
+ * detprof_profiler_print_stats() and detprof_profiler_dump_stats() turn the
+ * tables into statistics.
+ *
+ * The bias may come from the class (detprof_profiler_class_set_default_bias()),
+ * from construction (detprof_profiler_new_with_bias()) or be set later
+ * (detprof_profiler_set_bias()); detprof_profiler_set_bias_pairs() sets one
+ * per pair of consecutive event kinds. detprof_profiler_calibrate() measures
+ * it as profile.py does, detprof_profiler_calibrate_pairs() as detprof does.
+ *
+ * A subclass may override read_timer, dispatch_call and dispatch_return
+ * (chaining up), or the whole of handle_event, with
+ * detprof_thread_state_get_stopwatch() and
+ * detprof_thread_state_set_stopwatch().
+ *
+ * |[<!-- language="C" -->
+ * g_autoptr(DetprofProfiler) profiler = detprof_profiler_new (NULL);
+ *
+ * detprof_profiler_runcall (profiler, run_my_program, NULL);
+ * if (!detprof_profiler_dump_stats (profiler, "my.prof", &error))
+ *   g_printerr ("%s\n", error->message);
+ * ]|
+ */
+
 #include "config.h"
 
 #include <math.h>
@@ -595,6 +632,8 @@ detprof_profiler_new_with_bias (DetprofTimer *timer,
  * detprof_profiler_get_timer:
  * @self: a #DetprofProfiler
  *
+ * Gets the timer @self reads at every event.
+ *
  * Returns: (transfer none): the timer
  *
  * Since: 0.1
@@ -613,6 +652,10 @@ detprof_profiler_get_timer (DetprofProfiler *self)
 /**
  * detprof_profiler_get_bias:
  * @self: a #DetprofProfiler
+ *
+ * Gets the bias subtracted at every event: the constant, or the mean of
+ * the four when a bias per pair of event kinds is set
+ * (detprof_profiler_set_bias_pairs()).
  *
  * Returns: the bias, in seconds per event
  *
@@ -694,6 +737,8 @@ detprof_profiler_set_bias_pairs (DetprofProfiler *self,
  * @self: a #DetprofProfiler
  * @pairs: (array fixed-size=4) (out caller-allocates): the four biases, in
  *   the order of detprof_profiler_set_bias_pairs()
+ *
+ * Gets the bias for each pair of consecutive event kinds.
  *
  * Returns: %TRUE if a bias per pair is set; %FALSE if the bias is one
  *   constant (then all four are that constant)
@@ -780,6 +825,8 @@ detprof_profiler_disable (DetprofProfiler *self)
  * detprof_profiler_is_enabled:
  * @self: a #DetprofProfiler
  *
+ * Tells whether @self is the profiler the hooks send events to.
+ *
  * Returns: whether events are routed to @self
  *
  * Since: 0.1
@@ -794,6 +841,9 @@ detprof_profiler_is_enabled (DetprofProfiler *self)
 
 /**
  * detprof_profiler_get_active:
+ *
+ * Gets the profiler that detprof_profiler_enable() enabled, which
+ * receives the events of every thread.
  *
  * Returns: (transfer none) (nullable): the enabled profiler, if any
  *
@@ -901,7 +951,7 @@ detprof_profiler_trace_dispatch (DetprofProfiler  *self,
  * @fn: the function to pretend was called
  *
  * Pushes a frame for @fn with no time and no timer reading, as profile.py's
- * simulate_call() does for its root and command records.
+ * simulate_call method does for its root and command records.
  *
  * Since: 0.1
  */
@@ -1283,6 +1333,8 @@ sum_counter (DetprofProfiler *self,
  * detprof_profiler_get_unmatched_returns:
  * @self: a #DetprofProfiler
  *
+ * Counts the return events, over all threads, that matched no open frame.
+ *
  * Returns: how many return events matched no frame (functions entered
  *   before profiling began); they are otherwise ignored
  *
@@ -1298,6 +1350,8 @@ detprof_profiler_get_unmatched_returns (DetprofProfiler *self)
 /**
  * detprof_profiler_get_abandoned_frames:
  * @self: a #DetprofProfiler
+ *
+ * Counts the frames, over all threads, closed without a return event.
  *
  * Returns: how many frames were closed without a return event, because a
  *   later event showed the program had left them (longjmp(), exceptions)
@@ -1315,6 +1369,9 @@ detprof_profiler_get_abandoned_frames (DetprofProfiler *self)
  * detprof_profiler_get_dropped_events:
  * @self: a #DetprofProfiler
  *
+ * Counts the events, over all threads, that arrived while the dispatcher
+ * was busy.
+ *
  * Returns: how many events arrived while the dispatcher was busy (from a
  *   signal handler, or from a subclass's own dispatch code) and were
  *   dropped
@@ -1331,6 +1388,9 @@ detprof_profiler_get_dropped_events (DetprofProfiler *self)
 /**
  * detprof_profiler_get_n_threads:
  * @self: a #DetprofProfiler
+ *
+ * Counts the threads that have sent events to @self; their tables are
+ * kept until @self is finalized.
  *
  * Returns: how many threads have sent events to @self
  *
@@ -1355,6 +1415,10 @@ detprof_profiler_get_n_threads (DetprofProfiler *self)
  * detprof_thread_state_get_depth:
  * @thread: a thread's state, as given to a dispatch method
  *
+ * Gets the depth of the thread's frame stack: 0 before the first call, 1
+ * inside the outermost function. After chaining up, a dispatch_call
+ * override sees the new frame counted.
+ *
  * Returns: how many frames are open on this thread's stack
  *
  * Since: 0.1
@@ -1369,6 +1433,9 @@ detprof_thread_state_get_depth (const DetprofThreadState *thread)
 /**
  * detprof_thread_state_get_top_function:
  * @thread: a thread's state, as given to a dispatch method
+ *
+ * Gets the function of the frame on top of the thread's stack: after the
+ * parent's dispatch_call, the function just called.
  *
  * Returns: (nullable): the function on top of the stack, %NULL if none
  *

@@ -68,6 +68,21 @@ typedef struct
  */
 typedef struct _DetprofThreadState DetprofThreadState;
 
+/**
+ * DETPROF_TYPE_PROFILER:
+ *
+ * The #GType of #DetprofProfiler.
+ *
+ * Since: 0.1
+ */
+/**
+ * DetprofProfiler:
+ *
+ * A deterministic profiler. Its fields are private: use the functions
+ * below and the class methods of #DetprofProfilerClass.
+ *
+ * Since: 0.1
+ */
 #define DETPROF_TYPE_PROFILER (detprof_profiler_get_type ())
 G_DECLARE_DERIVABLE_TYPE (DetprofProfiler, detprof_profiler, DETPROF, PROFILER, GObject)
 
