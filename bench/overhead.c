@@ -34,6 +34,15 @@ raw_read (const char *name)
 
   if (g_str_equal (name, "tsc"))
     return (double) __rdtsc ();
+  if (g_str_equal (name, "tsc-fenced"))
+    {
+      double reading;
+
+      _mm_lfence ();
+      reading = (double) __rdtsc ();
+      _mm_lfence ();
+      return reading;
+    }
   if (g_str_equal (name, "wall"))
     clock_gettime (CLOCK_MONOTONIC, &ts);
   else if (g_str_equal (name, "cpu"))

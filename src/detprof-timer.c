@@ -51,7 +51,7 @@
  * when it makes the statistics, so an integer timer loses nothing at each
  * event.
  *
- * The built-in timers (detprof_timer_list_builtins()) are `tsc`, `wall`,
+ * The built-in timers (detprof_timer_list_builtins()) are `tsc`, `tsc-fenced`, `wall`,
  * `cpu`, `thread-cpu`, `rusage`, `times` and `coarse`; see
  * detprof_timer_new_builtin(). Their costs differ by two orders of
  * magnitude: the cycle counter is one instruction, `wall` a vDSO call, the
@@ -309,6 +309,23 @@ read_tsc (DetprofTimer *self)
   return (double) __rdtsc ();
 }
 
+/* rdtsc is not ordered with the instructions around it: the CPU may start
+ * the program's next instructions before the reading, or finish earlier
+ * ones after it, so a few nanoseconds of work can hide under a reading
+ * (bench/overhead-shape measures how much). The fences keep every
+ * instruction on its side of the reading: dearer, but the cost of an
+ * event no longer depends on the work around it. */
+static double
+read_tsc_fenced (DetprofTimer *self)
+{
+  double t;
+
+  _mm_lfence ();
+  t = (double) __rdtsc ();
+  _mm_lfence ();
+  return t;
+}
+
 static gboolean
 tsc_is_invariant (void)
 {
@@ -406,7 +423,7 @@ builtin_clock (const char  *name,
 }
 
 static const char * const builtin_names[] = {
-  "tsc", "wall", "cpu", "thread-cpu", "rusage", "times", "coarse", NULL
+  "tsc", "tsc-fenced", "wall", "cpu", "thread-cpu", "rusage", "times", "coarse", NULL
 };
 
 /**
@@ -448,7 +465,10 @@ detprof_timer_get_default_name (void)
  * @error: return location for a #GError
  *
  * Makes a built-in timer: `tsc` (the invariant cycle counter, converted
- * with a frequency measured at start-up), `wall` (CLOCK_MONOTONIC), `cpu`
+ * with a frequency measured at start-up), `tsc-fenced` (the same, with
+ * each reading fenced by lfence so that no work moves across it: about
+ * three times dearer, but its cost per event does not depend on the work
+ * between events), `wall` (CLOCK_MONOTONIC), `cpu`
  * (process CPU time, profile.py's default), `thread-cpu` (this thread's CPU
  * time), `rusage` (user + system from getrusage(), a tuple), `times` (user +
  * system clock ticks from times(), a tuple) or `coarse`
@@ -499,21 +519,23 @@ detprof_timer_new_builtin (const char  *name,
       self->resolution = tick;
       return self;
     }
-  if (strcmp (name, "tsc") == 0)
+  if (strcmp (name, "tsc") == 0 || strcmp (name, "tsc-fenced") == 0)
     {
+      gboolean fenced = strcmp (name, "tsc-fenced") == 0;
       double hz = _detprof_timer_tsc_frequency ();
 
       if (hz <= 0.0)
         {
           g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_NO_TIMER,
-                       "timer “tsc” is not usable here: this CPU has no invariant "
-                       "time-stamp counter (use “wall”)");
+                       "timer “%s” is not usable here: this CPU has no invariant "
+                       "time-stamp counter (use “wall”)", name);
           return NULL;
         }
 #ifdef HAVE_X86_TSC
-      self = timer_new ("tsc", DETPROF_TIMER_INTEGER, 1, 1.0 / hz, NULL, NULL);
-      self->read = read_tsc;
-      self->description = g_strdup_printf ("invariant time-stamp counter at %.6f GHz", hz * 1e-9);
+      self = timer_new (name, DETPROF_TIMER_INTEGER, 1, 1.0 / hz, NULL, NULL);
+      self->read = fenced ? read_tsc_fenced : read_tsc;
+      self->description = g_strdup_printf ("invariant time-stamp counter at %.6f GHz%s", hz * 1e-9,
+                                           fenced ? ", read between two lfence" : "");
       self->resolution = 1.0 / hz;
       return self;
 #endif

@@ -449,7 +449,7 @@ test_bad_input_is_refused (Fixture       *fixture,
   assert_refused (fixture, no_such, 127, "no-such-program-xyz: no such program");
   assert_refused (fixture, not_instrumented, 2, "was not built with -finstrument-functions");
   assert_refused (fixture, nothing, 2, "no program to run");
-  assert_refused (fixture, bad_timer, 2, "unknown timer “sundial” (valid timers: tsc, wall, cpu, thread-cpu, rusage, times, coarse)");
+  assert_refused (fixture, bad_timer, 2, "unknown timer “sundial” (valid timers: tsc, tsc-fenced, wall, cpu, thread-cpu, rusage, times, coarse)");
   assert_refused (fixture, bad_sort, 2, "option -s:");
   g_assert_nonnull (strstr (fixture->stderr_text, "cumulative"));
   assert_refused (fixture, bad_bias, 2, "option -b: “lots” is neither auto nor a number of seconds");

@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 
-TIMERS = ["tsc", "wall", "cpu", "thread-cpu", "rusage", "times", "coarse"]
+TIMERS = ["tsc", "tsc-fenced", "wall", "cpu", "thread-cpu", "rusage", "times", "coarse"]
 BIASES = ["0", "auto"]
 DRIVER = "run_workload"
 
