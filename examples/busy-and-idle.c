@@ -1,7 +1,10 @@
 /* busy-and-idle.c: tiny() does almost nothing and is called a million
  * times; big() does a lot and is called ten times. Uninstrumented, both
  * take about a millisecond in all, so an honest profiler shows them within
- * a small factor of each other, not a hundred. */
+ * a small factor of each other, not a hundred.
+ *
+ * make demo shows the same effect with its truth and its correction
+ * (examples/demos/overhead.c, demo 1 of doc/teaching-demos.md). */
 #include <stdio.h>
 
 static volatile unsigned long sink;
