@@ -64,6 +64,13 @@ gboolean        _detprof_browser_parse_term (const char         *text,
 void            _detprof_browser_append_info (DetprofStats *stats,
                                               GString      *out);
 
+/* Appends one line naming the functions with a negative internal or
+ * cumulative time, if any: a bias larger than the overhead those functions
+ * really had. Such a profile must not be read without the warning.
+ * Nothing when every time is >= 0. */
+void            _detprof_browser_append_negative_warning (DetprofStats *stats,
+                                                          GString      *out);
+
 /* The call-site report (`lines`, `detprof-stats --by-line`): for each
  * selected function, each line that called it (@callers) or each line of
  * it that called another function (!@callers). */

@@ -307,13 +307,14 @@ void
 _detprof_browser_append_info (DetprofStats *stats,
                               GString      *out)
 {
-  const char *timer, *bias;
+  const char *timer, *bias, *pairs;
 
   g_return_if_fail (DETPROF_IS_STATS (stats));
   g_return_if_fail (out != NULL);
 
   timer = detprof_stats_get_info (stats, "timer");
   bias = detprof_stats_get_info (stats, "bias");
+  pairs = detprof_stats_get_info (stats, "bias-pairs");
   if (timer == NULL && bias == NULL)
     return;
 
@@ -327,8 +328,11 @@ _detprof_browser_append_info (DetprofStats *stats,
 
       if (timer != NULL)
         g_string_append_c (out, ',');
-      /* As the runner prints it: six significant digits. */
-      if (end == bias || *end != '\0')
+      /* As the runner prints it: the four constants of the pairs model,
+       * or one constant to six significant digits. */
+      if (pairs != NULL && g_strcmp0 (detprof_stats_get_info (stats, "bias-model"), "pairs") == 0)
+        g_string_append_printf (out, " bias per pair of events (s): %s", pairs);
+      else if (end == bias || *end != '\0')
         g_string_append_printf (out, " bias %s s per event", bias);
       else if (value == 0.0)
         g_string_append (out, " bias 0 (no correction)");
@@ -343,6 +347,39 @@ _detprof_browser_append_info (DetprofStats *stats,
   g_string_append_c (out, '\n');
 }
 
+/* At most this many functions are named; the count says how many more. */
+#define MAX_NAMED_NEGATIVE 5
+
+void
+_detprof_browser_append_negative_warning (DetprofStats *stats,
+                                          GString      *out)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  guint i, n = detprof_stats_get_n_functions (stats), negative = 0;
+
+  g_return_if_fail (DETPROF_IS_STATS (stats));
+  g_return_if_fail (out != NULL);
+
+  for (i = 0; i < n; i++)
+    {
+      const DetprofFunctionStats *function = detprof_stats_get_function (stats, i);
+
+      if (!(function->tt.value < 0.0 || function->ct.value < 0.0))
+        continue;
+      if (negative++ < MAX_NAMED_NEGATIVE)
+        g_string_append_printf (names, "%s%s", negative > 1 ? ", " : "", function->name);
+    }
+  if (negative == 0)
+    return;
+  if (negative > MAX_NAMED_NEGATIVE)
+    g_string_append_printf (names, " and %u more", negative - MAX_NAMED_NEGATIVE);
+  g_string_append_printf (out, "detprof: warning: negative times in %u function%s (%s): the bias "
+                          "took off more than the overhead %s really had; %s not "
+                          "to be trusted (try a smaller -b, or -b 0 to see the uncorrected times)\n\n",
+                          negative, negative == 1 ? "" : "s", names->str,
+                          negative == 1 ? "it" : "they", negative == 1 ? "its times are" : "their times are");
+}
+
 static void
 print_stats_with_info (DetprofStats             *stats,
                        GString                  *out,
@@ -351,6 +388,7 @@ print_stats_with_info (DetprofStats             *stats,
 {
   _detprof_browser_append_info (stats, out);
   detprof_stats_print_stats (stats, out, restrictions, n_restrictions);
+  _detprof_browser_append_negative_warning (stats, out);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -28,6 +28,7 @@
 
 #include "detprof.h"
 #include "detprof-profiler.h"
+#include "detprof-browser-private.h"
 #include "detprof-calibration-cache-private.h"
 #include "detprof-timer-private.h"
 
@@ -342,6 +343,7 @@ print_reports (const char *dir,
       detprof_stats_strip_dirs (stats);
       detprof_stats_sort (stats, keys, NULL);
       detprof_stats_print_stats (stats, out, NULL, 0);
+      _detprof_browser_append_negative_warning (stats, out);
       fwrite (out->str, 1, out->len, stdout);
     }
   fflush (stdout);

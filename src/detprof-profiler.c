@@ -93,6 +93,7 @@
 #include <unistd.h>
 
 #include "detprof-error.h"
+#include "detprof-browser-private.h"
 #include "detprof-profiler-private.h"
 #include "detprof-stats-private.h"
 #include "detprof-symbols-private.h"
@@ -1284,7 +1285,9 @@ detprof_profiler_dump_stats (DetprofProfiler  *self,
  * @error: return location for a #GError
  *
  * Prints the statistics to standard output as Python's
- * `Stats(profiler).strip_dirs().sort_stats(sort).print_stats()` does.
+ * `Stats(profiler).strip_dirs().sort_stats(sort).print_stats()` does,
+ * followed by a warning line naming the functions with negative times
+ * (a bias larger than their real overhead), if there are any.
  *
  * Returns: %TRUE, or %FALSE with @error set for an unknown sort key
  *
@@ -1309,6 +1312,7 @@ detprof_profiler_print_stats (DetprofProfiler  *self,
   if (!detprof_stats_sort (stats, keys, error))
     return FALSE;
   detprof_stats_print_stats (stats, out, NULL, 0);
+  _detprof_browser_append_negative_warning (stats, out);
   fwrite (out->str, 1, out->len, stdout);
   fflush (stdout);
   return TRUE;

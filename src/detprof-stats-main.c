@@ -423,7 +423,10 @@ print_text (DetprofStats *stats,
     }
 
   if (!options.callers && !options.callees)
-    detprof_stats_print_stats (stats, out, terms, n);
+    {
+      detprof_stats_print_stats (stats, out, terms, n);
+      _detprof_browser_append_negative_warning (stats, out);
+    }
   if (options.callers)
     detprof_stats_print_callers (stats, out, terms, n);
   if (options.callees)

@@ -374,6 +374,27 @@ test_report_is_printed (Fixture       *fixture,
   g_assert_true (strstr (fixture->stdout_text, "   Ordered by: call count\n") != NULL);
   g_assert_true (strstr (fixture->stdout_text, "       15 ") != NULL);
   g_assert_true (strstr (fixture->stdout_text, " simple.c:9(leaf)\n") != NULL);
+  g_assert_null (strstr (fixture->stdout_text, "negative"));
+}
+
+/* A bias of a whole second per event takes off far more than any event
+ * costs: every time is negative, and the report says so after the table. */
+static void
+test_negative_times_are_flagged (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autofree char *path = program ("simple");
+  const char *argv[] = { runner (), "-t", "wall", "-b", "1", path, "5", NULL };
+  const char *warning;
+
+  run (fixture, argv);
+  g_assert_cmpint (fixture->status, ==, 0);
+  warning = strstr (fixture->stdout_text, "\ndetprof: warning: negative times in ");
+  g_assert_nonnull (warning);
+  g_assert_nonnull (strstr (warning, "leaf"));
+  g_assert_nonnull (strstr (warning, "(try a smaller -b, or -b 0 to see the uncorrected times)\n"));
+  /* After the table, not inside it. */
+  g_assert_true (warning > strstr (fixture->stdout_text, " simple.c:9(leaf)\n"));
 }
 
 /* -b auto (the default): with no calibration stored, the runner
@@ -623,6 +644,8 @@ main (int    argc,
   g_test_add ("/runner/fork-writes-one-file-per-process", Fixture, NULL, setup,
               test_fork_writes_one_file_per_process, teardown);
   g_test_add ("/runner/report-is-printed", Fixture, NULL, setup, test_report_is_printed, teardown);
+  g_test_add ("/runner/negative-times-are-flagged", Fixture, NULL, setup,
+              test_negative_times_are_flagged, teardown);
   g_test_add ("/runner/bias-auto-calibrates-once", Fixture, NULL, setup,
               test_bias_auto_calibrates_once, teardown);
   g_test_add ("/runner/bad-input-is-refused", Fixture, NULL, setup, test_bad_input_is_refused, teardown);

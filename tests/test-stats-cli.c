@@ -738,6 +738,44 @@ write_detprof_dump (const char *path)
   g_assert_no_error (error);
 }
 
+/* A profile corrected with too large a bias (per pair of events): the
+ * header gives the four constants, and the report warns of the function
+ * whose time is negative (tiny; main's own time stays positive), naming
+ * it, after the table. */
+static void
+test_negative_times_are_flagged (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autofree char *path = g_build_filename (fixture->tmpdir, "negative.prof", NULL);
+  const char *report[] = { NULL, "-s", "stdname", "negative.prof", NULL };
+  g_autoptr(DetprofStats) stats = detprof_stats_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  guint main_fn, tiny;
+
+  main_fn = _detprof_stats_add_function (stats, "main.c", 10, "main", 1, 1, 0.5, 0.25);
+  tiny = _detprof_stats_add_function (stats, "main.c", 4, "tiny", 1000, 1000, -0.25, -0.25);
+  _detprof_stats_add_caller (stats, tiny, main_fn, 1000, 1000, -0.25, -0.25);
+  detprof_stats_set_info (stats, "timer", "tsc");
+  detprof_stats_set_info (stats, "bias", "3e-08");
+  detprof_stats_set_info (stats, "bias-model", "pairs");
+  detprof_stats_set_info (stats, "bias-pairs", "call->call 3e-08, call->return 2.9e-08, "
+                          "return->call 3.1e-08, return->return 3e-08");
+  _detprof_stats_finish (stats);
+  detprof_stats_dump (stats, path, &error);
+  g_assert_no_error (error);
+
+  report[0] = fixture->program;
+  g_assert_cmpint (run (fixture->tmpdir, NULL, report, &out, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_str_has_prefix (out, "detprof: timer tsc, bias per pair of events (s): call->call 3e-08, "
+                                   "call->return 2.9e-08, return->call 3.1e-08, return->return 3e-08\n"));
+  g_assert_true (g_str_has_suffix (out, "main.c:4(tiny)\n\n\n"
+                                   "detprof: warning: negative times in 1 function (tiny): the bias "
+                                   "took off more than the overhead it really had; its times are not "
+                                   "to be trusted (try a smaller -b, or -b 0 to see the uncorrected times)\n\n"));
+}
+
 /* --by-line lists the lines that called each function, and the text
  * report starts with the timer and bias of a detprof dump. */
 static void
@@ -812,6 +850,8 @@ main (int    argc,
               test_callgrind_export_reads_back, teardown);
   g_test_add ("/stats-cli/program/dot-export-draws", Fixture, NULL, setup,
               test_dot_export_draws, teardown);
+  g_test_add ("/stats-cli/program/negative-times-are-flagged", Fixture, NULL, setup,
+              test_negative_times_are_flagged, teardown);
   g_test_add ("/stats-cli/program/by-line-lists-call-sites", Fixture, NULL, setup,
               test_by_line_lists_call_sites, teardown);
 
