@@ -13,6 +13,11 @@
  * after every row, so that the rows are always 0 .. n_functions - 1. When
  * such a key later gets a row, it is swapped into place and the arcs are
  * renumbered.
+ *
+ * A dump is read by one of two readers: the stream reader
+ * (detprof-stats-load.c) reads the usual dumps straight into the table,
+ * and declines anything else to the tree reader here, which walks the
+ * marshal tree of the dump and is the reference for both.
  */
 #include "config.h"
 
@@ -23,14 +28,28 @@
 #include "detprof-error.h"
 #include "detprof-marshal-private.h"
 #include "detprof-report-private.h"
+#include "detprof-stats-load-private.h"
 #include "detprof-stats-private.h"
 
 typedef struct
 {
-  char   *file;  /* owned */
+  char   *file;  /* an entry's: in DetprofStats.strings; a call site's: owned */
   gint64  line;
-  char   *name;  /* owned */
+  char   *name;  /* as @file */
 } Key;
+
+/* The arcs from a function's callers, in dict order. The stream reader
+ * puts the arcs of all the rows it reads in one block, which the table
+ * owns (a big dump has a million arcs: one array for each row would cost
+ * as many allocations and frees, and GArray would round each up to a power
+ * of two). Such a list borrows its items, and copies them out the first
+ * time it grows. Other lists own their items and grow by doubling. */
+typedef struct
+{
+  DetprofCallerArc *items;  /* owned, unless @size is 0 */
+  guint             len;
+  guint             size;   /* room for this many; 0 when borrowed */
+} ArcList;
 
 typedef struct
 {
@@ -39,8 +58,10 @@ typedef struct
   gint64               nc;
   DetprofTime          tt;
   DetprofTime          ct;
-  GArray              *callers;    /* of DetprofCallerArc, in dict order; owned */
+  ArcList              callers;    /* in dict order */
   gboolean             top_level;  /* has the caller ("jprofile", 0, "profiler") */
+  guint                index;      /* its place in DetprofStats.entries */
+  guint                label_width;  /* key_label_width (), measured once */
   DetprofFunctionStats view;       /* what detprof_stats_get_function () hands out */
 } Entry;
 
@@ -50,7 +71,9 @@ struct _DetprofStats
 
   GPtrArray  *entries;       /* of Entry: the rows in dict order, then caller-only keys; owned */
   guint       n_functions;   /* how many of @entries are rows */
-  GHashTable *index;         /* Key -> GUINT_TO_POINTER (its index in @entries); keys borrowed */
+  GHashTable *index;         /* Key -> its Entry; both borrowed from @entries */
+  GStringChunk *strings;     /* the file and name of every entry's key; owned */
+  DetprofCallerArc *arc_block;  /* what the stream reader read, which lists borrow; owned */
   GPtrArray  *files;         /* of char *: "<ctime>    <path>" of each loaded file; owned */
   GArray     *order;         /* of guint: the rows in sorted order, NULL when unsorted; owned */
   char       *sort_type;     /* the "Ordered by" text of the last sort, NULL before any; owned */
@@ -80,11 +103,49 @@ typedef struct
   DetprofCallSiteStats view;   /* what detprof_stats_get_call_site () hands out */
 } CallSite;
 
+/**
+ * SECTION:detprof-stats
+ * @title: DetprofStats
+ * @short_description: profile statistics, as Python's pstats keeps and prints them
+ *
+ * A #DetprofStats is what `pstats.Stats` is in Python: the table of a
+ * stats dump, one row per function, with its calls, its internal and
+ * cumulative times and the arcs from its callers. It loads the dumps of
+ * detprof, cProfile and profile (detprof_stats_new_from_file()), adds them
+ * up (detprof_stats_add()), sorts them (detprof_stats_sort()) and prints
+ * the three pstats reports byte for byte (detprof_stats_print_stats(),
+ * detprof_stats_print_callers(), detprof_stats_print_callees()). It writes
+ * dumps that Python's pstats loads (detprof_stats_dump()).
+ *
+ * |[<!-- language="C" -->
+ * g_autoptr(GError) error = NULL;
+ * g_autoptr(DetprofStats) stats = detprof_stats_new_from_file ("run.prof", &error);
+ * const char * const keys[] = { "cumulative", NULL };
+ * DetprofRestriction top = { DETPROF_RESTRICTION_COUNT, 20, 0.0, NULL };
+ * g_autoptr(GString) out = g_string_new (NULL);
+ *
+ * if (stats == NULL || !detprof_stats_sort (stats, keys, &error))
+ *   g_error ("%s", error->message);
+ * detprof_stats_print_stats (stats, out, &top, 1);
+ * fputs (out->str, stdout);
+ * ]|
+ */
+
 G_DEFINE_FINAL_TYPE (DetprofStats, detprof_stats, G_TYPE_OBJECT)
 
 /* pstats' fresh entry is (0, 0, 0, 0, {}) with integer zeros: adding
  * integer times to it keeps them integers. */
 static const DetprofTime int_zero = { 0.0, TRUE };
+
+/* Counts add as Python's ints do, except that ours have 64 bits: past
+ * that they wrap around (without the undefined behaviour of a signed
+ * overflow). Only a hand-made dump gets there. */
+static gint64
+add_counts (gint64 a,
+            gint64 b)
+{
+  return (gint64) ((guint64) a + (guint64) b);
+}
 
 /* ---------------------------------------------------------------------- */
 /* Keys and entries                                                        */
@@ -126,27 +187,96 @@ key_label (const Key *key)
   return g_strdup (key->name);
 }
 
+static gboolean
+is_ascii (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if ((guchar) *text >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* How many characters printf ("%" G_GINT64_FORMAT) gives for @value. */
+static guint
+decimal_width (gint64 value)
+{
+  guint64 magnitude = value < 0 ? 0 - (guint64) value : (guint64) value;
+  guint width = value < 0 ? 2 : 1;
+
+  for (; magnitude >= 10; magnitude /= 10)
+    width++;
+  return width;
+}
+
+/* The length of key_label (), in code points. A big table has a hundred
+ * thousand labels to measure: an ASCII key, which is the usual one, is
+ * measured without making its label. */
 static guint
 key_label_width (const Key *key)
 {
-  g_autofree char *label = key_label (key);
+  g_autofree char *label = NULL;
 
-  return (guint) g_utf8_strlen (label, -1);
+  if (!is_ascii (key->file) || !is_ascii (key->name))
+    {
+      label = key_label (key);
+      return (guint) g_utf8_strlen (label, -1);
+    }
+
+  /* "{…}" is as long as "<…>", and a bare name is itself. */
+  if (strcmp (key->file, "~") == 0 && key->line == 0)
+    return (guint) strlen (key->name);
+
+  /* "file:line(name)" */
+  return (guint) (strlen (key->file) + decimal_width (key->line) + strlen (key->name) + 3);
 }
 
+static void
+arc_list_append (ArcList                *list,
+                 const DetprofCallerArc *arc)
+{
+  /* Full, or borrowed. */
+  if (list->len >= list->size)
+    {
+      guint size = MAX (4, 2 * list->len);
+      DetprofCallerArc *items = g_new (DetprofCallerArc, size);
+
+      if (list->len > 0)
+        memcpy (items, list->items, list->len * sizeof *items);
+      if (list->size > 0)
+        g_free (list->items);
+      list->items = items;
+      list->size = size;
+    }
+  list->items[list->len++] = *arc;
+}
+
+static void
+arc_list_clear (ArcList *list)
+{
+  if (list->size > 0)
+    g_free (list->items);
+  list->items = NULL;
+  list->len = 0;
+  list->size = 0;
+}
+
+/* A new entry with zero counts and no callers, whose strings are already
+ * in the table's string pool: the entries of a big table would otherwise
+ * cost two allocations and two frees each. Its label is measured now,
+ * while the strings are in the cache. */
 static Entry *
-entry_new (const char *file,
-           gint64      line,
-           const char *name)
+entry_new (char   *file,
+           gint64  line,
+           char   *name)
 {
   Entry *entry = g_new0 (Entry, 1);
 
-  entry->key.file = g_strdup (file);
+  entry->key.file = file;
   entry->key.line = line;
-  entry->key.name = g_strdup (name);
+  entry->key.name = name;
   entry->tt = int_zero;
   entry->ct = int_zero;
-  entry->callers = g_array_new (FALSE, FALSE, sizeof (DetprofCallerArc));
+  entry->label_width = key_label_width (&entry->key);
 
   return entry;
 }
@@ -156,9 +286,7 @@ entry_free (gpointer data)
 {
   Entry *entry = data;
 
-  g_free (entry->key.file);
-  g_free (entry->key.name);
-  g_array_unref (entry->callers);
+  arc_list_clear (&entry->callers);
   g_free (entry);
 }
 
@@ -177,13 +305,25 @@ lookup_key (DetprofStats *self,
             guint        *index)
 {
   Key probe = { (char *) file, line, (char *) name };
-  gpointer value;
+  const Entry *entry = g_hash_table_lookup (self->index, &probe);
 
-  if (!g_hash_table_lookup_extended (self->index, &probe, NULL, &value))
+  if (entry == NULL)
     return FALSE;
 
-  *index = GPOINTER_TO_UINT (value);
+  *index = entry->index;
   return TRUE;
+}
+
+/* Gives @entry, whose key is new, the next index. */
+static guint
+append_entry (DetprofStats *self,
+              Entry        *entry)
+{
+  entry->index = self->entries->len;
+  g_ptr_array_add (self->entries, entry);
+  g_hash_table_insert (self->index, &entry->key, entry);
+
+  return entry->index;
 }
 
 /* The index of a key, which is given one (after every row) if it has none. */
@@ -193,18 +333,13 @@ ensure_key (DetprofStats *self,
             gint64        line,
             const char   *name)
 {
-  Entry *entry;
   guint index;
 
   if (lookup_key (self, file, line, name, &index))
     return index;
 
-  entry = entry_new (file, line, name);
-  index = self->entries->len;
-  g_ptr_array_add (self->entries, entry);
-  g_hash_table_insert (self->index, &entry->key, GUINT_TO_POINTER (index));
-
-  return index;
+  return append_entry (self, entry_new (g_string_chunk_insert (self->strings, file), line,
+                                        g_string_chunk_insert (self->strings, name)));
 }
 
 static void
@@ -216,11 +351,11 @@ renumber_arcs (DetprofStats *self,
 
   for (i = 0; i < self->entries->len; i++)
     {
-      GArray *callers = get_entry (self, i)->callers;
+      ArcList *callers = &get_entry (self, i)->callers;
 
       for (j = 0; j < callers->len; j++)
         {
-          DetprofCallerArc *arc = &g_array_index (callers, DetprofCallerArc, j);
+          DetprofCallerArc *arc = &callers->items[j];
 
           if (arc->caller == a)
             arc->caller = b;
@@ -242,8 +377,8 @@ swap_keys (DetprofStats *self,
 
   self->entries->pdata[a] = entry_b;
   self->entries->pdata[b] = entry_a;
-  g_hash_table_insert (self->index, &entry_a->key, GUINT_TO_POINTER (b));
-  g_hash_table_insert (self->index, &entry_b->key, GUINT_TO_POINTER (a));
+  entry_a->index = b;
+  entry_b->index = a;
   renumber_arcs (self, a, b);
 }
 
@@ -347,8 +482,8 @@ add_call_site (DetprofStats *self,
       g_ptr_array_add (self->call_sites, site);
       g_hash_table_add (self->call_site_index, site);
     }
-  site->nc += nc;
-  site->cc += cc;
+  site->nc = add_counts (site->nc, nc);
+  site->cc = add_counts (site->cc, cc);
   site->tt += tt;
   site->ct += ct;
 }
@@ -419,7 +554,7 @@ arc_add (DetprofCallerArc       *into,
 {
   if (into->style == DETPROF_CALLER_COUNT && from->style == DETPROF_CALLER_COUNT)
     {
-      into->nc += from->nc;
+      into->nc = add_counts (into->nc, from->nc);
       into->cc = into->nc;
       return;
     }
@@ -432,56 +567,56 @@ arc_add (DetprofCallerArc       *into,
       into->ct = int_zero;
     }
 
-  into->nc += from->nc;
+  into->nc = add_counts (into->nc, from->nc);
   if (from->style == DETPROF_CALLER_TUPLE)
     {
-      into->cc += from->cc;
+      into->cc = add_counts (into->cc, from->cc);
       into->tt = time_add (into->tt, from->tt);
       into->ct = time_add (into->ct, from->ct);
     }
   else
     {
-      into->cc += from->nc;
+      into->cc = add_counts (into->cc, from->nc);
     }
 }
 
 static int
-find_arc (GArray *callers,
-          guint   caller)
+find_arc (const ArcList *callers,
+          guint          caller)
 {
   guint i;
 
   for (i = 0; i < callers->len; i++)
-    if (g_array_index (callers, DetprofCallerArc, i).caller == caller)
+    if (callers->items[i].caller == caller)
       return (int) i;
 
   return -1;
 }
 
 static void
-merge_arc (GArray                 *callers,
+merge_arc (ArcList                *callers,
            const DetprofCallerArc *arc)
 {
   int position = find_arc (callers, arc->caller);
 
   if (position >= 0)
-    arc_add (&g_array_index (callers, DetprofCallerArc, position), arc);
+    arc_add (&callers->items[position], arc);
   else
-    g_array_append_val (callers, *arc);
+    arc_list_append (callers, arc);
 }
 
 /* Within one callers dict a repeated key replaces the earlier value and
  * keeps its place, as a Python dict assignment does. */
 static void
-set_arc (GArray                 *callers,
+set_arc (ArcList                *callers,
          const DetprofCallerArc *arc)
 {
   int position = find_arc (callers, arc->caller);
 
   if (position >= 0)
-    g_array_index (callers, DetprofCallerArc, position) = *arc;
+    callers->items[position] = *arc;
   else
-    g_array_append_val (callers, *arc);
+    arc_list_append (callers, arc);
 }
 
 static void
@@ -491,20 +626,10 @@ add_numbers (Entry       *entry,
              DetprofTime  tt,
              DetprofTime  ct)
 {
-  entry->cc += cc;
-  entry->nc += nc;
+  entry->cc = add_counts (entry->cc, cc);
+  entry->nc = add_counts (entry->nc, nc);
   entry->tt = time_add (entry->tt, tt);
   entry->ct = time_add (entry->ct, ct);
-}
-
-static gboolean
-has_jprofile_caller (DetprofStats *self,
-                     const Entry  *entry)
-{
-  guint index;
-
-  return lookup_key (self, "jprofile", 0, "profiler", &index)
-         && find_arc (entry->callers, index) >= 0;
 }
 
 static guint
@@ -514,7 +639,7 @@ compute_max_name_len (DetprofStats *self)
   guint i;
 
   for (i = 0; i < self->n_functions; i++)
-    width = MAX (width, key_label_width (&get_entry (self, i)->key));
+    width = MAX (width, get_entry (self, i)->label_width);
 
   return width;
 }
@@ -524,27 +649,30 @@ compute_max_name_len (DetprofStats *self)
 static void
 compute_top_level_stats (DetprofStats *self)
 {
+  guint jprofile = 0;
+  gboolean has_jprofile;
   guint i;
 
   self->total_calls = 0;
   self->prim_calls = 0;
   self->total_tt = 0.0;
+  has_jprofile = lookup_key (self, "jprofile", 0, "profiler", &jprofile);
 
   for (i = 0; i < self->n_functions; i++)
     {
       Entry *entry = get_entry (self, i);
 
-      self->total_calls += entry->nc;
-      self->prim_calls += entry->cc;
+      self->total_calls = add_counts (self->total_calls, entry->nc);
+      self->prim_calls = add_counts (self->prim_calls, entry->cc);
       self->total_tt += entry->tt.value;
-      entry->top_level = has_jprofile_caller (self, entry);
+      entry->top_level = has_jprofile && find_arc (&entry->callers, jprofile) >= 0;
     }
 
   self->max_name_len = compute_max_name_len (self);
 }
 
 /* ---------------------------------------------------------------------- */
-/* From a marshalled dict to the table                                     */
+/* From a marshalled dict to the table: the tree reader                    */
 
 static char *
 describe_value (const DetprofMarshalValue *value)
@@ -707,14 +835,56 @@ read_arc (const DetprofMarshalValue *value,
          && read_time (items[3], "a number as cumulative time", &arc->ct, error);
 }
 
-/* @known maps key tuples already read to their index + 1. Python's dumps
- * refer back to one tuple object for each appearance of a key, so most
- * caller keys are found here without reading or hashing their strings. */
+/* Where a key was last a caller, by key index. */
+typedef struct
+{
+  guint dict_serial;  /* the callers dict */
+  guint position;     /* its arc's place in that dict */
+} ArcPlace;
+
+/* What the walk of a tree keeps from one entry to the next. */
+typedef struct
+{
+  GHashTable *known;        /* key tuple -> its index + 1 */
+  GArray     *places;       /* of ArcPlace, by key index */
+  guint       dict_serial;  /* how many callers dicts have been started */
+} Walk;
+
+/* Within one callers dict a repeated key replaces the earlier value and
+ * keeps its place, as a Python dict assignment does. @walk finds that
+ * place at once, where set_arc () would search the dict: a function may
+ * have a hundred thousand callers. */
+static void
+set_loaded_arc (DetprofStats           *self,
+                Walk                   *walk,
+                ArcList                *callers,
+                const DetprofCallerArc *arc)
+{
+  ArcPlace *place;
+
+  if (arc->caller >= walk->places->len)
+    g_array_set_size (walk->places, self->entries->len);
+  place = &g_array_index (walk->places, ArcPlace, arc->caller);
+
+  if (place->dict_serial == walk->dict_serial)
+    {
+      callers->items[place->position] = *arc;
+      return;
+    }
+  place->dict_serial = walk->dict_serial;
+  place->position = callers->len;
+  arc_list_append (callers, arc);
+}
+
+/* @walk->known maps key tuples already read to their index + 1. Python's
+ * dumps refer back to one tuple object for each appearance of a key, so
+ * most caller keys are found there without reading or hashing their
+ * strings. */
 static gboolean
 load_callers (DetprofStats              *self,
               Entry                     *entry,
               const DetprofMarshalValue *callers,
-              GHashTable                *known,
+              Walk                      *walk,
               GError                   **error)
 {
   gsize i;
@@ -722,10 +892,11 @@ load_callers (DetprofStats              *self,
   if (callers->type != DETPROF_MARSHAL_DICT)
     return expect_failed ("a dict of callers", callers, error);
 
+  walk->dict_serial++;
   for (i = 0; i < callers->u.dict.n; i++)
     {
       const DetprofMarshalValue *key = callers->u.dict.keys[i];
-      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (known, key));
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (walk->known, key));
       g_autofree char *name = NULL;
       const char *file;
       gint64 line;
@@ -741,10 +912,10 @@ load_callers (DetprofStats              *self,
       if (index == 0)
         {
           index = ensure_key (self, file, line, name) + 1;
-          g_hash_table_insert (known, (gpointer) key, GUINT_TO_POINTER (index));
+          g_hash_table_insert (walk->known, (gpointer) key, GUINT_TO_POINTER (index));
         }
       arc.caller = index - 1;
-      set_arc (entry->callers, &arc);
+      set_loaded_arc (self, walk, &entry->callers, &arc);
     }
 
   return TRUE;
@@ -756,7 +927,7 @@ static gboolean
 load_entry (DetprofStats              *self,
             const DetprofMarshalValue *key,
             const DetprofMarshalValue *value,
-            GHashTable                *known,
+            Walk                      *walk,
             GError                   **error)
 {
   g_autofree char *name = NULL;
@@ -772,13 +943,13 @@ load_entry (DetprofStats              *self,
 
   entry = get_entry (self, ensure_row (self, file, line, name));
   items = value->u.seq.items;
-  g_array_set_size (entry->callers, 0);
+  entry->callers.len = 0;
 
   return read_int (items[0], "an int as primitive calls", &entry->cc, error)
          && read_int (items[1], "an int as total calls", &entry->nc, error)
          && read_time (items[2], "a number as internal time", &entry->tt, error)
          && read_time (items[3], "a number as cumulative time", &entry->ct, error)
-         && load_callers (self, entry, items[4], known, error);
+         && load_callers (self, entry, items[4], walk, error);
 }
 
 /* Errors number the entries from 1, in file order. */
@@ -787,7 +958,8 @@ load_table (DetprofStats              *self,
             const DetprofMarshalValue *root,
             GError                   **error)
 {
-  g_autoptr(GHashTable) known = NULL;
+  Walk walk = { NULL, NULL, 0 };
+  gboolean ok = TRUE;
   gsize i;
 
   if (root->type != DETPROF_MARSHAL_DICT)
@@ -813,15 +985,141 @@ load_table (DetprofStats              *self,
         ensure_row (self, file, line, name);
     }
 
-  known = g_hash_table_new (NULL, NULL);
-  for (i = 0; i < root->u.dict.n; i++)
-    if (!load_entry (self, root->u.dict.keys[i], root->u.dict.values[i], known, error))
-      {
+  walk.known = g_hash_table_new (NULL, NULL);
+  walk.places = g_array_new (FALSE, TRUE, sizeof (ArcPlace));
+  for (i = 0; ok && i < root->u.dict.n; i++)
+    {
+      ok = load_entry (self, root->u.dict.keys[i], root->u.dict.values[i], &walk, error);
+      if (!ok)
         g_prefix_error (error, "entry %" G_GSIZE_FORMAT ": ", i + 1);
-        return FALSE;
-      }
+    }
 
-  return TRUE;
+  g_hash_table_unref (walk.known);
+  g_array_unref (walk.places);
+  return ok;
+}
+
+gboolean
+_detprof_stats_load_tree (DetprofStats  *self,
+                          const guint8  *data,
+                          gsize          len,
+                          gsize         *consumed,
+                          GError       **error)
+{
+  g_autoptr(DetprofMarshalValue) root = NULL;
+
+  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
+  g_return_val_if_fail (self->entries->len == 0, FALSE);
+
+  root = _detprof_marshal_read (data, len, consumed, error);
+  return root != NULL && load_table (self, root, error);
+}
+
+guint
+_detprof_stats_take_key (DetprofStats *self,
+                         const char   *file,
+                         gsize         file_len,
+                         gint64        line,
+                         const char   *name,
+                         gsize         name_len)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (self), 0);
+  g_return_val_if_fail (self->n_functions == 0, 0);
+
+  return append_entry (self, entry_new (g_string_chunk_insert_len (self->strings, file, (gssize) file_len),
+                                        line,
+                                        g_string_chunk_insert_len (self->strings, name, (gssize) name_len)));
+}
+
+void
+_detprof_stats_take_numbers (DetprofStats     *self,
+                             guint             index,
+                             gint64            cc,
+                             gint64            nc,
+                             DetprofTime       tt,
+                             DetprofTime       ct,
+                             DetprofCallerArc *callers,
+                             guint             n_callers)
+{
+  Entry *entry;
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (index < self->entries->len);
+  g_return_if_fail (callers != NULL || n_callers == 0);
+
+  entry = get_entry (self, index);
+  entry->cc = cc;
+  entry->nc = nc;
+  entry->tt = tt;
+  entry->ct = ct;
+  arc_list_clear (&entry->callers);
+  entry->callers.items = callers;
+  entry->callers.len = n_callers;
+}
+
+void
+_detprof_stats_take_arcs (DetprofStats     *self,
+                          DetprofCallerArc *arcs)
+{
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (self->arc_block == NULL);
+
+  self->arc_block = arcs;
+}
+
+void
+_detprof_stats_place_rows (DetprofStats *self,
+                           const guint  *rows,
+                           guint         n_rows)
+{
+  g_autofree guint *new_index = NULL;
+  g_autofree gpointer *placed = NULL;
+  guint n, i, j, next;
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (self->n_functions == 0);
+  g_return_if_fail (n_rows <= self->entries->len);
+
+  n = self->entries->len;
+
+  /* Where each key goes: the rows first, then the others in their order. */
+  new_index = g_new (guint, MAX (n, 1));
+  for (i = 0; i < n; i++)
+    new_index[i] = G_MAXUINT;
+  for (i = 0; i < n_rows; i++)
+    {
+      g_return_if_fail (rows[i] < n && new_index[rows[i]] == G_MAXUINT);
+      new_index[rows[i]] = i;
+    }
+  for (i = 0, next = n_rows; i < n; i++)
+    if (new_index[i] == G_MAXUINT)
+      new_index[i] = next++;
+
+  placed = g_new (gpointer, MAX (n, 1));
+  for (i = 0; i < n; i++)
+    {
+      Entry *entry = get_entry (self, i);
+
+      entry->index = new_index[i];
+      placed[entry->index] = entry;
+      for (j = 0; j < entry->callers.len; j++)
+        entry->callers.items[j].caller = new_index[entry->callers.items[j].caller];
+    }
+  memcpy (self->entries->pdata, placed, n * sizeof *placed);
+  self->n_functions = n_rows;
+}
+
+void
+_detprof_stats_clear_table (DetprofStats *self)
+{
+  g_return_if_fail (DETPROF_IS_STATS (self));
+
+  g_hash_table_remove_all (self->index);
+  g_ptr_array_set_size (self->entries, 0);
+  g_string_chunk_clear (self->strings);
+  g_clear_pointer (&self->arc_block, g_free);
+  self->n_functions = 0;
+  forget_sort (self);
 }
 
 static gboolean load_extra (DetprofStats              *self,
@@ -836,14 +1134,16 @@ load_data (DetprofStats  *self,
            const char    *name,
            GError       **error)
 {
-  g_autoptr(DetprofMarshalValue) root = NULL;
   g_autoptr(DetprofMarshalValue) extra = NULL;
   g_autoptr(GError) local_error = NULL;
   gsize consumed = 0, extra_consumed = 0;
   gboolean ok;
 
-  root = _detprof_marshal_read (data, len, &consumed, &local_error);
-  ok = root != NULL && load_table (self, root, &local_error);
+  /* The stream reader takes the dumps that Python and detprof write, and
+   * declines the rest, errors included, to the tree reader (see
+   * detprof-stats-load-private.h). */
+  ok = _detprof_stats_load_stream (self, data, len, &consumed)
+       || _detprof_stats_load_tree (self, data, len, &consumed, &local_error);
 
   /* A second object may follow the dict: detprof's call sites and run
    * facts. Python's marshal.load reads the first object only. */
@@ -956,9 +1256,9 @@ entry_to_marshal (DetprofStats *self,
   DetprofMarshalValue *callers = _detprof_marshal_value_new_dict ();
   guint i;
 
-  for (i = 0; i < entry->callers->len; i++)
+  for (i = 0; i < entry->callers.len; i++)
     {
-      const DetprofCallerArc *arc = &g_array_index (entry->callers, DetprofCallerArc, i);
+      const DetprofCallerArc *arc = &entry->callers.items[i];
 
       _detprof_marshal_dict_append (callers, key_to_marshal (&get_entry (self, arc->caller)->key),
                                     arc_to_marshal (arc));
@@ -1230,10 +1530,18 @@ set_sort_key_error (const char  *word,
                n_matches > 1 && word[0] != '\0' ? "Ambiguous" : "Unknown", word, valid->str);
 }
 
+/* A row as the sort sees it. The numbers are copied from the entry, so
+ * that comparing two records reads only the records, which lie together,
+ * and not the entries, which a big table spreads over the heap. */
 typedef struct
 {
-  const Entry *entry;
-  char        *label;  /* owned */
+  gint64       cc;
+  gint64       nc;
+  double       tt;
+  double       ct;
+  gint64       line;
+  const Entry *entry;  /* for the file and the name */
+  char        *label;  /* owned; NULL unless the sort compares labels */
   guint        index;
 } SortRecord;
 
@@ -1269,17 +1577,17 @@ compare_field (const SortRecord *a,
   switch (field)
     {
     case FIELD_CC:
-      return compare_int64 (a->entry->cc, b->entry->cc);
+      return compare_int64 (a->cc, b->cc);
     case FIELD_NC:
-      return compare_int64 (a->entry->nc, b->entry->nc);
+      return compare_int64 (a->nc, b->nc);
     case FIELD_TT:
-      return compare_double (a->entry->tt.value, b->entry->tt.value);
+      return compare_double (a->tt, b->tt);
     case FIELD_CT:
-      return compare_double (a->entry->ct.value, b->entry->ct.value);
+      return compare_double (a->ct, b->ct);
     case FIELD_FILE:
       return compare_strings (a->entry->key.file, b->entry->key.file);
     case FIELD_LINE:
-      return compare_int64 (a->entry->key.line, b->entry->key.line);
+      return compare_int64 (a->line, b->line);
     case FIELD_NAME:
       return compare_strings (a->entry->key.name, b->entry->key.name);
     case FIELD_STDNAME:
@@ -1317,12 +1625,24 @@ sort_rows (DetprofStats *self,
            GArray       *columns)
 {
   g_autofree SortRecord *records = g_new0 (SortRecord, MAX (self->n_functions, 1));
+  gboolean by_label = FALSE;
   guint i;
+
+  /* Labels are made only for a sort that compares them. */
+  for (i = 0; i < columns->len; i++)
+    by_label |= g_array_index (columns, SortColumn, i).field == FIELD_STDNAME;
 
   for (i = 0; i < self->n_functions; i++)
     {
-      records[i].entry = get_entry (self, i);
-      records[i].label = key_label (&records[i].entry->key);
+      const Entry *entry = get_entry (self, i);
+
+      records[i].cc = entry->cc;
+      records[i].nc = entry->nc;
+      records[i].tt = entry->tt.value;
+      records[i].ct = entry->ct.value;
+      records[i].line = entry->key.line;
+      records[i].entry = entry;
+      records[i].label = by_label ? key_label (&entry->key) : NULL;
       records[i].index = i;
     }
 
@@ -1350,7 +1670,7 @@ strip_row (DetprofStats *stripped,
            gboolean     *filled)
 {
   const Entry *source = get_entry (self, index);
-  g_autoptr(GArray) callers = g_array_new (FALSE, FALSE, sizeof (DetprofCallerArc));
+  ArcList callers = { NULL, 0, 0 };
   Entry *target;
   guint row, i;
 
@@ -1359,13 +1679,13 @@ strip_row (DetprofStats *stripped,
 
   /* pstats builds the stripped callers dict by assignment, so two callers
    * that collide within it overwrite each other instead of adding up. */
-  for (i = 0; i < source->callers->len; i++)
+  for (i = 0; i < source->callers.len; i++)
     {
-      DetprofCallerArc arc = g_array_index (source->callers, DetprofCallerArc, i);
+      DetprofCallerArc arc = source->callers.items[i];
       const Key *caller = &get_entry (self, arc.caller)->key;
 
       arc.caller = ensure_key (stripped, base_name (caller->file), caller->line, caller->name);
-      set_arc (callers, &arc);
+      set_arc (&callers, &arc);
     }
 
   target->top_level = target->top_level || source->top_level;
@@ -1379,14 +1699,15 @@ strip_row (DetprofStats *stripped,
       target->nc = source->nc;
       target->tt = source->tt;
       target->ct = source->ct;
-      g_array_unref (target->callers);
-      target->callers = g_steal_pointer (&callers);
+      arc_list_clear (&target->callers);
+      target->callers = callers;
       return;
     }
 
   add_numbers (target, source->cc, source->nc, source->tt, source->ct);
-  for (i = 0; i < callers->len; i++)
-    merge_arc (target->callers, &g_array_index (callers, DetprofCallerArc, i));
+  for (i = 0; i < callers.len; i++)
+    merge_arc (&target->callers, &callers.items[i]);
+  arc_list_clear (&callers);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1400,7 +1721,8 @@ add_row (DetprofStats *self,
          guint         index)
 {
   const Entry *source = get_entry (other, index);
-  g_autoptr(GArray) arcs = g_array_copy (source->callers);
+  guint n_arcs = source->callers.len;
+  g_autofree DetprofCallerArc *arcs = g_memdup2 (source->callers.items, n_arcs * sizeof *arcs);
   Entry copy = *source;
   Entry *target;
   guint i;
@@ -1409,13 +1731,13 @@ add_row (DetprofStats *self,
   add_numbers (target, copy.cc, copy.nc, copy.tt, copy.ct);
   target->top_level = target->top_level || copy.top_level;
 
-  for (i = 0; i < arcs->len; i++)
+  for (i = 0; i < n_arcs; i++)
     {
-      DetprofCallerArc arc = g_array_index (arcs, DetprofCallerArc, i);
+      DetprofCallerArc arc = arcs[i];
       const Key *caller = &get_entry (other, arc.caller)->key;
 
       arc.caller = ensure_key (self, caller->file, caller->line, caller->name);
-      merge_arc (target->callers, &arc);
+      merge_arc (&target->callers, &arc);
     }
 }
 
@@ -1429,6 +1751,8 @@ detprof_stats_finalize (GObject *object)
 
   g_clear_pointer (&self->index, g_hash_table_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
+  g_clear_pointer (&self->arc_block, g_free);
   g_clear_pointer (&self->files, g_ptr_array_unref);
   g_clear_pointer (&self->order, g_array_unref);
   g_clear_pointer (&self->sort_type, g_free);
@@ -1453,6 +1777,7 @@ detprof_stats_init (DetprofStats *self)
 {
   self->entries = g_ptr_array_new_with_free_func (entry_free);
   self->index = g_hash_table_new (key_hash, key_equal);
+  self->strings = g_string_chunk_new (64 * 1024);
   self->files = g_ptr_array_new_with_free_func (g_free);
   self->call_sites = g_ptr_array_new_with_free_func (call_site_free);
   self->call_site_index = g_hash_table_new (call_site_hash, call_site_equal);
@@ -1609,8 +1934,8 @@ detprof_stats_add (DetprofStats *self,
   for (i = 0; i < n_files; i++)
     g_ptr_array_add (self->files, g_strdup (g_ptr_array_index (other->files, i)));
 
-  self->total_calls += other->total_calls;
-  self->prim_calls += other->prim_calls;
+  self->total_calls = add_counts (self->total_calls, other->total_calls);
+  self->prim_calls = add_counts (self->prim_calls, other->prim_calls);
   self->total_tt += other->total_tt;
   self->max_name_len = MAX (self->max_name_len, other->max_name_len);
   forget_sort (self);
@@ -1752,12 +2077,16 @@ detprof_stats_strip_dirs (DetprofStats *self)
 
   copy_call_sites (stripped, self, TRUE);
 
+  /* The stripped rows own their arcs: the old block can go. */
   g_clear_pointer (&self->index, g_hash_table_unref);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
+  g_clear_pointer (&self->arc_block, g_free);
   g_clear_pointer (&self->call_site_index, g_hash_table_unref);
   g_clear_pointer (&self->call_sites, g_ptr_array_unref);
   self->index = g_steal_pointer (&stripped->index);
   self->entries = g_steal_pointer (&stripped->entries);
+  self->strings = g_steal_pointer (&stripped->strings);
   self->call_site_index = g_steal_pointer (&stripped->call_site_index);
   self->call_sites = g_steal_pointer (&stripped->call_sites);
   self->n_functions = stripped->n_functions;
@@ -1966,8 +2295,8 @@ detprof_stats_get_function (DetprofStats *self,
   entry->view.nc = entry->nc;
   entry->view.tt = entry->tt;
   entry->view.ct = entry->ct;
-  entry->view.n_callers = entry->callers->len;
-  entry->view.callers = (const DetprofCallerArc *) (gconstpointer) entry->callers->data;
+  entry->view.n_callers = entry->callers.len;
+  entry->view.callers = entry->callers.items;
 
   return &entry->view;
 }
@@ -2160,7 +2489,7 @@ _detprof_stats_add_caller (DetprofStats *self,
   arc.cc = cc;
   arc.tt = float_time (tt);
   arc.ct = float_time (ct);
-  merge_arc (get_entry (self, callee)->callers, &arc);
+  merge_arc (&get_entry (self, callee)->callers, &arc);
 }
 
 void
@@ -2246,6 +2575,9 @@ _detprof_stats_list_sort_abbreviations (void)
  * detprof_stats_get_n_call_sites:
  * @self: a #DetprofStats
  *
+ * Counts the call sites, which detprof_stats_get_call_site() gets one by
+ * one.
+ *
  * Returns: how many call sites the table has: caller -> callee arcs
  *   resolved to the line of the call. Dumps written by detprof have them;
  *   Python's dumps have none.
@@ -2264,6 +2596,10 @@ detprof_stats_get_n_call_sites (DetprofStats *self)
  * detprof_stats_get_call_site:
  * @self: a #DetprofStats
  * @index: less than detprof_stats_get_n_call_sites()
+ *
+ * Gets one call site, in the order the calls were first seen. Its caller
+ * and callee are indices of the table, as for detprof_stats_get_function();
+ * a function named only by call sites is given an index past the rows.
  *
  * Returns: (transfer none): the call site; valid until @self changes
  *
@@ -2295,6 +2631,9 @@ detprof_stats_get_call_site (DetprofStats *self,
  * @self: a #DetprofStats
  * @key: the name of a run fact: "timer", "bias", "program", "arguments",
  *   "threads", "date", ...
+ *
+ * Gets a fact about the run, as detprof records it in its dumps (Python's
+ * dumps have none), or as detprof_stats_set_info() set it.
  *
  * Returns: (nullable): the value, or %NULL if the dump did not say
  *
@@ -2335,6 +2674,8 @@ detprof_stats_set_info (DetprofStats *self,
 /**
  * detprof_stats_list_info:
  * @self: a #DetprofStats
+ *
+ * Lists the facts about the run that detprof_stats_get_info() knows.
  *
  * Returns: (transfer none) (array zero-terminated=1): the names of the run
  *   facts, in the order they were recorded

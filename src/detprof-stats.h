@@ -12,7 +12,23 @@
 
 G_BEGIN_DECLS
 
+/**
+ * DETPROF_TYPE_STATS:
+ *
+ * The #GType of #DetprofStats.
+ *
+ * Since: 0.1
+ */
 #define DETPROF_TYPE_STATS (detprof_stats_get_type ())
+
+/**
+ * DetprofStats:
+ *
+ * The statistics of one or more profiles: an ordered table of functions.
+ * A final #GObject whose fields are private.
+ *
+ * Since: 0.1
+ */
 G_DECLARE_FINAL_TYPE (DetprofStats, detprof_stats, DETPROF, STATS, GObject)
 
 /**

@@ -1,9 +1,16 @@
-/* fuzz-marshal.c: a libFuzzer target for the marshal reader.
+/* fuzz-marshal.c: a libFuzzer target for the marshal reader and the two
+ * readers of stats dumps.
  *
  * Any input must either fail with DETPROF_ERROR_CORRUPT or give a tree
  * whose strings are valid UTF-8. A tree that the writer can write must
  * then survive a round trip: reading what we wrote consumes all of it, and
  * writing that again gives the same bytes.
+ *
+ * The same input is then a stats dump. The stream reader
+ * (detprof-stats-load.c) may decline it, leaving its table empty; if it
+ * takes it, the tree reader must take it too, consume as many bytes and
+ * give the very same table. Loading it the public way must succeed or
+ * fail with DETPROF_ERROR_CORRUPT.
  *
  * References let a small input describe a tree whose expansion is
  * exponential (each level a tuple of two references to the one below), so
@@ -13,9 +20,10 @@
  * directory for config.h):
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I src -I BUILDDIR \
- *     $(pkg-config --cflags glib-2.0) tests/fuzz-marshal.c \
- *     src/detprof-marshal.c src/detprof-error.c $(pkg-config --libs glib-2.0) \
- *     -o fuzz-marshal
+ *     $(pkg-config --cflags gobject-2.0) tests/fuzz-marshal.c \
+ *     src/detprof-marshal.c src/detprof-error.c src/detprof-stats.c \
+ *     src/detprof-stats-load.c src/detprof-report.c \
+ *     $(pkg-config --libs gobject-2.0) -lm -o fuzz-marshal
  *   ./fuzz-marshal -max_total_time=60 tests/marshal-fixtures
  */
 #include "config.h"
@@ -25,6 +33,8 @@
 
 #include "detprof-error.h"
 #include "detprof-marshal-private.h"
+#include "detprof-report-private.h"
+#include "detprof-stats-load-private.h"
 
 #define MAX_EXPANDED_NODES 100000
 
@@ -116,6 +126,69 @@ check_value (const DetprofMarshalValue *value,
     }
 }
 
+static gboolean
+same_time (DetprofTime a,
+           DetprofTime b)
+{
+  return memcmp (&a.value, &b.value, sizeof a.value) == 0 && a.is_int == b.is_int;
+}
+
+static gboolean
+same_arc (const DetprofCallerArc *a,
+          const DetprofCallerArc *b)
+{
+  return a->caller == b->caller && a->style == b->style && a->nc == b->nc
+         && a->cc == b->cc && same_time (a->tt, b->tt) && same_time (a->ct, b->ct);
+}
+
+static void
+check_same_table (DetprofStats *a,
+                  DetprofStats *b)
+{
+  guint i, j;
+
+  check (detprof_stats_get_n_functions (a) == detprof_stats_get_n_functions (b));
+  check (_detprof_stats_get_n_keys (a) == _detprof_stats_get_n_keys (b));
+  for (i = 0; i < _detprof_stats_get_n_keys (a); i++)
+    {
+      const DetprofFunctionStats *x = detprof_stats_get_function (a, i);
+      const DetprofFunctionStats *y = detprof_stats_get_function (b, i);
+
+      check (strcmp (x->file, y->file) == 0 && x->line == y->line
+             && strcmp (x->name, y->name) == 0);
+      check (x->cc == y->cc && x->nc == y->nc && same_time (x->tt, y->tt)
+             && same_time (x->ct, y->ct));
+      check (x->n_callers == y->n_callers);
+      for (j = 0; j < x->n_callers; j++)
+        check (same_arc (&x->callers[j], &y->callers[j]));
+    }
+}
+
+static void
+check_stats_readers (const guint8 *data,
+                     size_t        size)
+{
+  g_autoptr(DetprofStats) stream = detprof_stats_new ();
+  g_autoptr(DetprofStats) tree = detprof_stats_new ();
+  g_autoptr(DetprofStats) loaded = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new_static (data, size);
+  g_autoptr(GError) error = NULL;
+  gsize stream_consumed = 0, tree_consumed = 0;
+
+  if (_detprof_stats_load_stream (stream, data, size, &stream_consumed))
+    {
+      check (_detprof_stats_load_tree (tree, data, size, &tree_consumed, &error));
+      check (stream_consumed == tree_consumed);
+      check_same_table (stream, tree);
+    }
+  else
+    check (_detprof_stats_get_n_keys (stream) == 0);
+
+  g_clear_error (&error);
+  loaded = detprof_stats_new_from_bytes (bytes, NULL, &error);
+  check (loaded != NULL || g_error_matches (error, DETPROF_ERROR, DETPROF_ERROR_CORRUPT));
+}
+
 int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
@@ -126,6 +199,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   g_autoptr(GByteArray) first = NULL;
   g_autoptr(GByteArray) second = NULL;
   gsize consumed = 0, nodes = 0;
+
+  check_stats_readers (data, size);
 
   value = _detprof_marshal_read (data, size, &consumed, &error);
   if (value == NULL)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # fuzz-marshal.sh: run the libFuzzer target tests/fuzz-marshal.c over the
-# marshal reader for a bounded time, as one TAP test.
+# marshal reader and the two readers of stats dumps for a bounded time, as
+# one TAP test.
 #
 # It needs clang (configure's CLANG, in the environment that make check
 # sets up); without it the test is skipped. The corpus starts from the
@@ -20,8 +21,8 @@ if [ -z "$CLANG" ]; then
   exit 0
 fi
 
-cflags=${FUZZ_GLIB_CFLAGS:-$(pkg-config --cflags glib-2.0 2>/dev/null)}
-libs=${FUZZ_GLIB_LIBS:-$(pkg-config --libs glib-2.0 2>/dev/null)}
+cflags=${FUZZ_GLIB_CFLAGS:-$(pkg-config --cflags gobject-2.0 2>/dev/null)}
+libs=${FUZZ_GLIB_LIBS:-$(pkg-config --libs gobject-2.0 2>/dev/null)}
 work=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-marshal.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT INT TERM
 
@@ -33,7 +34,8 @@ cp "$srcdir"/marshal-fixtures/*.prof "$srcdir"/stats-fixtures/*.prof "$work/corp
 if ! "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
      -I "$srcdir/../src" -I "$builddir/.." $cflags \
      "$srcdir/fuzz-marshal.c" "$srcdir/../src/detprof-marshal.c" "$srcdir/../src/detprof-error.c" \
-     $libs -o "$work/fuzz-marshal" > "$work/build.log" 2>&1; then
+     "$srcdir/../src/detprof-stats.c" "$srcdir/../src/detprof-stats-load.c" "$srcdir/../src/detprof-report.c" \
+     $libs -lm -o "$work/fuzz-marshal" > "$work/build.log" 2>&1; then
   if grep -q -e 'fuzzer' -e 'libclang_rt' "$work/build.log"; then
     echo "ok 1 - fuzz the marshal reader # SKIP clang cannot link libFuzzer here"
     sed 's/^/# /' "$work/build.log"
