@@ -96,6 +96,15 @@ run_profiled (DetprofProfiler  *profiler,
   return TRUE;
 }
 
+/* The one constant the fast class subtracts at every event: the mean of
+ * the four a pairs calibration measured. */
+static double
+pairs_mean (const DetprofCalibration *calibration)
+{
+  return (calibration->pairs[0] + calibration->pairs[1]
+          + calibration->pairs[2] + calibration->pairs[3]) / 4;
+}
+
 /* A fresh profiler like @model (same class, same timer) with @bias. */
 static DetprofProfiler *
 new_like (DetprofProfiler *model,
@@ -237,9 +246,8 @@ compare (int      n,
       || !detprof_profiler_calibrate_pairs (base, 0, RUNS, &pairs, error)
       || !detprof_profiler_calibrate_pairs (fast, 0, RUNS, &fast_pairs, error))
     return FALSE;
-  /* The fast class subtracts one constant at every event: the mean of its
-   * four pairs (in fib, calls and returns come in equal numbers). */
-  fast_mean = (fast_pairs.pairs[0] + fast_pairs.pairs[1] + fast_pairs.pairs[2] + fast_pairs.pairs[3]) / 4;
+  /* In fib, calls and returns come in equal numbers: the mean fits. */
+  fast_mean = pairs_mean (&fast_pairs);
 
   printf ("fib(%d) uninstrumented: %.2f ms (best of %d)\n\n", n, plain_ns / 1e6, RUNS);
   printf ("%-26s %12s   %26s  %10s\n", "profiler", "per event", "bias", "fib error");
@@ -266,7 +274,7 @@ profile (int      n,
   if (!detprof_profiler_calibrate (profiler, 100000, FALSE, &classic, error)
       || !detprof_profiler_calibrate_pairs (profiler, 0, RUNS, &pairs, error))
     return FALSE;
-  mean = (pairs.pairs[0] + pairs.pairs[1] + pairs.pairs[2] + pairs.pairs[3]) / 4;
+  mean = pairs_mean (&pairs);
   printf ("calibrate(100000) on this machine:  %.2f ns per event\n", classic * 1e9);
   printf ("calibrate_pairs(), mean of the four: %.2f ns per event\n", mean * 1e9);
   printf ("Using the smaller: too large a bias makes times negative.\n\n");
