@@ -40,7 +40,17 @@ struct _DetprofSymbolizer
   Dwfl       *dwfl;        /* owned: the modules mapped at creation */
   GHashTable *functions;   /* owned: entry address → DetprofSymbol (owned) */
   GHashTable *call_sites;  /* owned: return address → DetprofSymbol (owned) */
+  GHashTable *cu_ranges;   /* owned: Dwfl_Module → GArray of CuRange, made on demand */
 };
+
+/* One address range of a compile unit, for modules without .debug_aranges. */
+typedef struct
+{
+  Dwarf_Addr  low;         /* the range, load bias included: [low, high) */
+  Dwarf_Addr  high;
+  Dwarf_Addr  bias;
+  Dwarf_Die  *cu_die;      /* libdwfl's, valid as long as the Dwfl */
+} CuRange;
 
 /* libdwfl keeps a pointer to these for the life of the Dwfl, so they are
  * static. A NULL debuginfo_path means the standard search path: next to
@@ -116,6 +126,7 @@ _detprof_symbolizer_new_for_self (GError **error)
   self->dwfl = dwfl;
   self->functions = g_hash_table_new_full (NULL, NULL, NULL, symbol_free);
   self->call_sites = g_hash_table_new_full (NULL, NULL, NULL, symbol_free);
+  self->cu_ranges = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 
   return self;
 }
@@ -128,6 +139,7 @@ _detprof_symbolizer_free (DetprofSymbolizer *self)
 
   g_clear_pointer (&self->functions, g_hash_table_unref);
   g_clear_pointer (&self->call_sites, g_hash_table_unref);
+  g_clear_pointer (&self->cu_ranges, g_hash_table_unref);
   g_clear_pointer (&self->dwfl, dwfl_end);
   g_free (self);
 }
@@ -163,6 +175,84 @@ elf_symbol_name (Dwfl_Module *module,
     *at_start = (name != NULL && offset == 0);
 
   return name;
+}
+
+static int
+compare_cu_ranges (gconstpointer a,
+                   gconstpointer b)
+{
+  const CuRange *x = a, *y = b;
+
+  return (x->low > y->low) - (x->low < y->low);
+}
+
+/* Every address range of every compile unit of @module, sorted. */
+static GArray *
+index_cu_ranges (Dwfl_Module *module)
+{
+  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (CuRange));
+  Dwarf_Die *cu_die = NULL;
+  Dwarf_Addr bias = 0;
+
+  while ((cu_die = dwfl_module_nextcu (module, cu_die, &bias)) != NULL)
+    {
+      Dwarf_Addr base, low, high;
+      ptrdiff_t offset = 0;
+
+      while ((offset = dwarf_ranges (cu_die, offset, &base, &low, &high)) > 0)
+        {
+          CuRange range = { low + bias, high + bias, bias, cu_die };
+
+          if (low < high)
+            g_array_append_val (ranges, range);
+        }
+    }
+  g_array_sort (ranges, compare_cu_ranges);
+  return ranges;
+}
+
+/* The compile unit whose code holds @address, and the module's load bias.
+ * libdwfl finds it through .debug_aranges. clang writes no such table
+ * unless asked (-gdwarf-aranges), tools may strip it, and the libdw of
+ * Debian 12 (0.188) does not make one up from the units; so without it
+ * we look through the units' own ranges. NULL if no unit holds @address. */
+static Dwarf_Die *
+module_addrdie (DetprofSymbolizer *self,
+                Dwfl_Module       *module,
+                Dwarf_Addr         address,
+                Dwarf_Addr        *bias)
+{
+  Dwarf_Die *cu_die = dwfl_module_addrdie (module, address, bias);
+  GArray *ranges;
+  guint lo, hi;
+
+  if (cu_die != NULL)
+    return cu_die;
+
+  ranges = g_hash_table_lookup (self->cu_ranges, module);
+  if (ranges == NULL)
+    {
+      ranges = index_cu_ranges (module);
+      g_hash_table_insert (self->cu_ranges, module, ranges);
+    }
+
+  /* The last range that starts at or before @address. */
+  lo = 0;
+  hi = ranges->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (ranges, CuRange, mid).low <= address)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo == 0 || address >= g_array_index (ranges, CuRange, lo - 1).high)
+    return NULL;
+
+  *bias = g_array_index (ranges, CuRange, lo - 1).bias;
+  return g_array_index (ranges, CuRange, lo - 1).cu_die;
 }
 
 /* Finds the out-of-line function whose code contains @pc (relative to the
@@ -271,6 +361,34 @@ attribute_comp_dir (Dwarf_Attribute *attr)
   return dwarf_formstring (dwarf_attr (&cu_die, DW_AT_comp_dir, &comp_dir));
 }
 
+/* The file that the DW_AT_decl_file @attr names, as its unit's line table
+ * lists it. dwarf_decl_file () does the same, but the libdw of Debian 12
+ * (0.188) refuses file 0, which DWARF 5 made the unit's primary source
+ * file, and with which clang declares every function of that file. */
+static const char *
+attribute_decl_file (Dwarf_Attribute *attr)
+{
+  Dwarf_Word index;
+  Dwarf_Die cu_die;
+  Dwarf_Half version = 0;
+  Dwarf_Files *files;
+  size_t n_files;
+
+  if (dwarf_formudata (attr, &index) != 0
+      || dwarf_cu_die (attr->cu, &cu_die, &version,
+                       NULL, NULL, NULL, NULL, NULL) == NULL)
+    return NULL;
+
+  /* Before DWARF 5, files count from 1, and 0 means none. */
+  if (index == 0 && version < 5)
+    return NULL;
+
+  if (dwarf_getsrcfiles (&cu_die, &files, &n_files) != 0 || index >= n_files)
+    return NULL;
+
+  return dwarf_filesrc (files, index, NULL, NULL);
+}
+
 /* The file and line where @subprogram, or its abstract origin, is declared. */
 static void
 declaration_position (Dwarf_Die     *subprogram,
@@ -280,7 +398,7 @@ declaration_position (Dwarf_Die     *subprogram,
   int line = 0;
 
   if (dwarf_attr_integrate (subprogram, DW_AT_decl_file, &attr) != NULL)
-    out->file = source_path (dwarf_decl_file (subprogram),
+    out->file = source_path (attribute_decl_file (&attr),
                              attribute_comp_dir (&attr));
 
   if (dwarf_decl_line (subprogram, &line) == 0)
@@ -316,7 +434,7 @@ resolve_function (DetprofSymbolizer *self,
     }
 
   /* Best: the DWARF of the function that starts here. */
-  cu_die = dwfl_module_addrdie (module, address, &bias);
+  cu_die = module_addrdie (self, module, address, &bias);
   if (cu_die != NULL && find_subprogram (cu_die, address - bias, &subprogram))
     {
       out->name = function_name (module, address,
@@ -368,9 +486,12 @@ resolve_call_site (DetprofSymbolizer *self,
       return;
     }
 
+  cu_die = module_addrdie (self, module, pc, &bias);
+
   /* The line table maps every instruction to a line; inside an inlined
    * body that is the inlined function's own line, as addr2line and gdb
-   * show it for the innermost frame. */
+   * show it for the innermost frame. libdwfl finds the table through
+   * .debug_aranges; without that, through the unit found above. */
   line = dwfl_module_getsrc (module, pc);
   if (line != NULL)
     {
@@ -380,11 +501,22 @@ resolve_call_site (DetprofSymbolizer *self,
       out->file = source_path (file, dwfl_line_comp_dir (line));
       out->line = line_number;
     }
+  else if (cu_die != NULL)
+    {
+      Dwarf_Line *unit_line = dwarf_getsrc_die (cu_die, pc - bias);
+      Dwarf_Attribute comp_dir;
+
+      if (unit_line != NULL && dwarf_lineno (unit_line, &line_number) == 0)
+        {
+          out->file = source_path (dwarf_linesrc (unit_line, NULL, NULL),
+                                   dwarf_formstring (dwarf_attr (cu_die, DW_AT_comp_dir, &comp_dir)));
+          out->line = line_number;
+        }
+    }
 
   /* The name is the out-of-line function that contains the call, as the
    * dispatcher saw it entered: named as lookup_function () names its
    * entry point, so that callers and callees match up in the report. */
-  cu_die = dwfl_module_addrdie (module, pc, &bias);
   if (cu_die != NULL && find_subprogram (cu_die, pc - bias, &subprogram))
     {
       if (dwarf_entrypc (&subprogram, &entry) == 0)
