@@ -44,10 +44,26 @@ monotonic_seconds (gpointer user_data)
   return (double) now.tv_sec + (double) now.tv_nsec * 1e-9;
 }
 
+/* The step of CLOCK_MONOTONIC, as the kernel reports it. */
+static double
+monotonic_resolution (void)
+{
+  struct timespec res;
+
+  clock_getres (CLOCK_MONOTONIC, &res);
+  return (double) res.tv_sec + (double) res.tv_nsec * 1e-9;
+}
+
+/* A custom timer knows nothing of its clock unless told: say what it is,
+ * for the report's first line, and how fine it is, for calibrate(). */
 static DetprofTimer *
 new_seconds_timer (void)
 {
-  return detprof_timer_new_double ("monotonic-seconds", monotonic_seconds, 1.0, NULL, NULL);
+  DetprofTimer *timer = detprof_timer_new_double ("monotonic-seconds", monotonic_seconds, 1.0, NULL, NULL);
+
+  detprof_timer_set_description (timer, "CLOCK_MONOTONIC as a double, in seconds");
+  detprof_timer_set_resolution (timer, monotonic_resolution ());
+  return timer;
 }
 
 /* An integer: the same clock as a count of nanoseconds, so the timeunit is
@@ -65,7 +81,11 @@ monotonic_nanoseconds (gpointer user_data)
 static DetprofTimer *
 new_nanoseconds_timer (void)
 {
-  return detprof_timer_new_integer ("monotonic-nanoseconds", monotonic_nanoseconds, 1e-9, NULL, NULL);
+  DetprofTimer *timer = detprof_timer_new_integer ("monotonic-nanoseconds", monotonic_nanoseconds, 1e-9, NULL, NULL);
+
+  detprof_timer_set_description (timer, "CLOCK_MONOTONIC as an integer count of nanoseconds");
+  detprof_timer_set_resolution (timer, monotonic_resolution ());
+  return timer;
 }
 
 /* A tuple: the CPU time of the process, user and system, in seconds. */
@@ -83,7 +103,13 @@ user_and_system_seconds (double   *values,
 static DetprofTimer *
 new_cpu_timer (void)
 {
-  return detprof_timer_new_tuple ("user+system", 2, user_and_system_seconds, 1.0, NULL, NULL);
+  DetprofTimer *timer = detprof_timer_new_tuple ("user+system", 2, user_and_system_seconds, 1.0, NULL, NULL);
+
+  /* getrusage() counts in microseconds (the kernel's accounting may be
+   * coarser still: the program measures the step it sees). */
+  detprof_timer_set_description (timer, "getrusage() user + system time, in seconds");
+  detprof_timer_set_resolution (timer, 1e-6);
+  return timer;
 }
 
 /* ---- measuring a timer (the numbers vary from machine to machine) ---- */
@@ -213,7 +239,8 @@ profile_with (guint    number,
   printf (", timeunit %g s)\n    %s\n   ", detprof_timer_get_timeunit (timer), example->clock);
   print_duration (" one reading costs about", measure_cost (timer));
   print_duration ("; the smallest step seen:", measure_step (timer));
-  printf ("\n\n");
+  print_duration ("; declared:", detprof_timer_get_resolution (timer));
+  printf ("\n    (the timer says: %s)\n\n", detprof_timer_get_description (timer));
 
   detprof_profiler_runcall (profiler, run_workload, NULL);
   if (!detprof_profiler_print_stats (profiler, "stdname", error))

@@ -645,6 +645,51 @@ detprof_timer_get_description (DetprofTimer *self)
 }
 
 /**
+ * detprof_timer_set_description:
+ * @self: a #DetprofTimer
+ * @description: what the clock is, in a few words
+ *
+ * Says what a custom timer's clock is, for the first line of reports
+ * ("timer NAME (DESCRIPTION)"). Set it before the timer is given to a
+ * profiler: a profile that is running reads it without a lock.
+ *
+ * Since: 0.1
+ */
+void
+detprof_timer_set_description (DetprofTimer *self,
+                               const char   *description)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (description != NULL);
+
+  g_free (self->description);
+  self->description = g_strdup (description);
+}
+
+/**
+ * detprof_timer_set_resolution:
+ * @self: a #DetprofTimer
+ * @resolution: the smallest step between two distinct readings, in
+ *   seconds; 0 for unknown
+ *
+ * Says how fine a custom timer's clock is. detprof_profiler_calibrate()
+ * with n = 0 sizes its runs from it (a thousand ticks a measurement), so
+ * a coarse clock that does not say so is calibrated with runs too short
+ * to measure. Set it before the timer is given to a profiler.
+ *
+ * Since: 0.1
+ */
+void
+detprof_timer_set_resolution (DetprofTimer *self,
+                              double        resolution)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (isfinite (resolution) && resolution >= 0.0);
+
+  self->resolution = resolution;
+}
+
+/**
  * detprof_timer_get_shape:
  * @self: a #DetprofTimer
  *

@@ -139,6 +139,11 @@ double              detprof_timer_get_timeunit (DetprofTimer *self);
 double              detprof_timer_get_resolution (DetprofTimer *self);
 double              detprof_timer_read (DetprofTimer *self);
 
+void                detprof_timer_set_description (DetprofTimer *self,
+                                                   const char   *description);
+void                detprof_timer_set_resolution (DetprofTimer *self,
+                                                  double        resolution);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DetprofTimer, detprof_timer_unref)
 
 G_END_DECLS

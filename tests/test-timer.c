@@ -138,6 +138,34 @@ test_custom_shapes (void)
   g_assert_cmpint (destroyed, ==, 3);
 }
 
+/* A custom timer knows nothing of its clock until told: its resolution is
+ * 0 (unknown) and its description generic. What it is told, it reports,
+ * for the report header and for calibrate()'s choice of n. */
+static void
+test_custom_declares_itself (void)
+{
+  g_autoptr(DetprofTimer) timer = detprof_timer_new_integer ("jiffies", constant_integer, 4e-3, NULL, NULL);
+
+  g_assert_cmpfloat (detprof_timer_get_resolution (timer), ==, 0.0);
+  g_assert_cmpstr (detprof_timer_get_description (timer), ==, "a custom timer returning an integer count");
+
+  detprof_timer_set_resolution (timer, 4e-3);
+  detprof_timer_set_description (timer, "the kernel's jiffies, 4 ms each");
+  g_assert_cmpfloat (detprof_timer_get_resolution (timer), ==, 4e-3);
+  g_assert_cmpstr (detprof_timer_get_description (timer), ==, "the kernel's jiffies, 4 ms each");
+
+  /* Back to unknown, and nonsense refused. */
+  detprof_timer_set_resolution (timer, 0.0);
+  g_assert_cmpfloat (detprof_timer_get_resolution (timer), ==, 0.0);
+  if (g_test_undefined ())
+    {
+      g_test_expect_message ("Detprof", G_LOG_LEVEL_CRITICAL, "*resolution*");
+      detprof_timer_set_resolution (timer, -1.0);
+      g_test_assert_expected_messages ();
+      g_assert_cmpfloat (detprof_timer_get_resolution (timer), ==, 0.0);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -149,6 +177,7 @@ main (int    argc,
   g_test_add_func ("/timer/builtins/unknown-name-lists-valid-ones", test_unknown_name_lists_valid_ones);
   g_test_add_func ("/timer/default/most-precise-cheap-timer", test_default_is_most_precise_cheap_timer);
   g_test_add_func ("/timer/custom/shapes", test_custom_shapes);
+  g_test_add_func ("/timer/custom/declares-itself", test_custom_declares_itself);
 
   return g_test_run ();
 }
