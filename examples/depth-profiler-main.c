@@ -3,8 +3,9 @@
  * report followed by the two tables the subclass adds.
  *
  * The workload (depth-profiler-workload.c) is built with
- * -finstrument-functions; this file and the subclass are not. The program
- * is linked with -rdynamic so that the subclass can name functions.
+ * -finstrument-functions; this file and the subclass are not. The
+ * subclass names functions with detprof_profiler_lookup_function(), as
+ * the report does.
  */
 #include "config.h"
 

@@ -34,7 +34,6 @@
  */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <string.h>
 
 #include "depth-profiler.h"
@@ -302,18 +301,17 @@ depth_profiler_get_other_thread_calls (DepthProfiler *self)
 
 /* ---- the report ---- */
 
-/* A function's name, from the dynamic symbol table, which lists the
- * program's global functions when it is linked with -rdynamic. (The parent
- * names functions from the debugging information, but only inside
- * detprof_profiler_create_stats(); it does not lend that lookup out.) */
+/* A function's name, as the parent's report gives it: from a name given
+ * to detprof_profiler_name_function(), the debugging information, the
+ * symbol table, or else the address. */
 static char *
-function_name (gconstpointer fn)
+function_name (DepthProfiler *self,
+               gconstpointer  fn)
 {
-  Dl_info info;
+  char *name = NULL;
 
-  if (dladdr (fn, &info) != 0 && info.dli_sname != NULL && info.dli_saddr == fn)
-    return g_strdup (info.dli_sname);
-  return g_strdup_printf ("%p", fn);
+  detprof_profiler_lookup_function (DETPROF_PROFILER (self), fn, NULL, NULL, &name);
+  return name;
 }
 
 typedef struct
@@ -352,7 +350,7 @@ print_recursion_table (DepthProfiler *self,
   g_hash_table_iter_init (&iter, self->functions);
   while (g_hash_table_iter_next (&iter, &fn, &depths))
     {
-      NamedDepths row = { function_name (fn), depths };
+      NamedDepths row = { function_name (self, fn), depths };
 
       g_array_append_val (rows, row);
     }

@@ -116,6 +116,8 @@ typedef struct
   guint64       serial;       /* unique among all profilers of the process */
   GPtrArray    *threads;      /* owned DetprofThreadState, in order of first event; threads_lock */
   GHashTable   *names;        /* fn -> owned NamedFunction, from detprof_profiler_name_function() */
+  GMutex        lookup_lock;  /* guards symbolizer */
+  DetprofSymbolizer *symbolizer;  /* owned, for detprof_profiler_lookup_function(); made on first use */
 } DetprofProfilerPrivate;
 
 enum
@@ -486,6 +488,8 @@ detprof_profiler_finalize (GObject *object)
   g_clear_pointer (&priv->threads, g_ptr_array_unref);
   g_clear_pointer (&priv->names, g_hash_table_unref);
   g_clear_pointer (&priv->timer, detprof_timer_unref);
+  g_clear_pointer (&priv->symbolizer, _detprof_symbolizer_free);
+  g_mutex_clear (&priv->lookup_lock);
 
   G_OBJECT_CLASS (detprof_profiler_parent_class)->finalize (object);
 }
@@ -589,6 +593,7 @@ detprof_profiler_init (DetprofProfiler *self)
   priv->serial = __atomic_fetch_add (&next_serial, 1, __ATOMIC_RELAXED);
   priv->threads = g_ptr_array_new_with_free_func ((GDestroyNotify) _detprof_thread_state_free);
   priv->names = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, named_function_free);
+  g_mutex_init (&priv->lookup_lock);
 }
 
 /* ---- public API ---- */
@@ -1057,6 +1062,86 @@ detprof_profiler_name_function (DetprofProfiler *self,
   g_hash_table_replace (priv->names, (gpointer) fn, named);
 }
 
+/* What the statistics call @fn: the name it was given, else what
+ * @symbolizer (NULL: none could be made) finds, else its bare address. */
+static void
+describe_function (DetprofProfiler   *self,
+                   DetprofSymbolizer *symbolizer,
+                   gconstpointer      fn,
+                   DetprofSymbol     *out)
+{
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+  NamedFunction *named = g_hash_table_lookup (priv->names, fn);
+
+  if (named != NULL)
+    {
+      out->file = g_strdup (named->file);
+      out->line = named->line;
+      out->name = g_strdup (named->name);
+    }
+  else if (symbolizer != NULL)
+    _detprof_symbolizer_lookup_function (symbolizer, (guintptr) fn, out);
+  else
+    {
+      out->file = g_strdup ("??");
+      out->line = 0;
+      out->name = g_strdup_printf ("0x%" G_GINTPTR_MODIFIER "x", (guintptr) fn);
+    }
+}
+
+/**
+ * detprof_profiler_lookup_function:
+ * @self: a #DetprofProfiler
+ * @fn: a function address, as given in events
+ * @file: (out) (optional) (transfer full): where to store the file
+ * @line: (out) (optional): where to store the line
+ * @name: (out) (optional) (transfer full): where to store the name
+ *
+ * Finds what the statistics call @fn: the name given to
+ * detprof_profiler_name_function(), or else the file, line and name of its
+ * declaration in the program's debugging information, or its ELF symbol,
+ * or its address, as detprof_profiler_create_stats() would. For subclasses
+ * that report on functions of their own (see examples/depth-profiler).
+ *
+ * The first call reads the debugging information of every module loaded,
+ * so call it when reporting, never from a dispatch method. A module
+ * loaded since then is found too.
+ *
+ * Since: 0.1
+ */
+void
+detprof_profiler_lookup_function (DetprofProfiler *self,
+                                  gconstpointer    fn,
+                                  char           **file,
+                                  int             *line,
+                                  char           **name)
+{
+  DetprofProfilerPrivate *priv;
+  DetprofSymbol symbol = { NULL, 0, NULL };
+
+  g_return_if_fail (DETPROF_IS_PROFILER (self));
+  priv = detprof_profiler_get_instance_private (self);
+
+  g_mutex_lock (&priv->lookup_lock);
+  if (!g_hash_table_contains (priv->names, fn)
+      && (priv->symbolizer == NULL || !_detprof_symbolizer_knows_address (priv->symbolizer, (guintptr) fn)))
+    {
+      /* Made once, and again only for a module mapped since. */
+      g_clear_pointer (&priv->symbolizer, _detprof_symbolizer_free);
+      priv->symbolizer = _detprof_symbolizer_new_for_self (NULL);
+    }
+  describe_function (self, priv->symbolizer, fn, &symbol);
+  g_mutex_unlock (&priv->lookup_lock);
+
+  if (file != NULL)
+    *file = g_steal_pointer (&symbol.file);
+  if (line != NULL)
+    *line = symbol.line;
+  if (name != NULL)
+    *name = g_steal_pointer (&symbol.name);
+  _detprof_symbol_clear (&symbol);
+}
+
 /* ---- statistics ---- */
 
 typedef struct
@@ -1086,26 +1171,12 @@ function_index (StatsBuilder    *builder,
                 double           timeunit)
 {
   DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (builder->profiler);
-  NamedFunction *named = g_hash_table_lookup (priv->names, function->fn);
   DetprofSymbol symbol = { NULL, 0, NULL };
   guint index;
 
-  if (named == NULL)
+  if (!g_hash_table_contains (priv->names, function->fn))
     ensure_symbolizer (builder);
-
-  if (named != NULL)
-    {
-      symbol.file = g_strdup (named->file);
-      symbol.line = named->line;
-      symbol.name = g_strdup (named->name);
-    }
-  else if (builder->symbolizer != NULL)
-    _detprof_symbolizer_lookup_function (builder->symbolizer, (guintptr) function->fn, &symbol);
-  else
-    {
-      symbol.file = g_strdup ("??");
-      symbol.name = g_strdup_printf ("0x%" G_GINTPTR_MODIFIER "x", (guintptr) function->fn);
-    }
+  describe_function (builder->profiler, builder->symbolizer, function->fn, &symbol);
 
   index = _detprof_stats_add_function (builder->stats, symbol.file, symbol.line, symbol.name,
                                        function->totals.cc, function->totals.nc,

@@ -204,6 +204,11 @@ void             detprof_profiler_name_function (DetprofProfiler *self,
                                                  const char      *file,
                                                  int              line,
                                                  const char      *name);
+void             detprof_profiler_lookup_function (DetprofProfiler *self,
+                                                   gconstpointer    fn,
+                                                   char           **file,
+                                                   int             *line,
+                                                   char           **name);
 
 DetprofStats    *detprof_profiler_create_stats (DetprofProfiler  *self,
                                                 GError          **error);

@@ -37,6 +37,11 @@ void                _detprof_symbolizer_lookup_function (DetprofSymbolizer *self
                                                          guintptr           address,
                                                          DetprofSymbol     *out);
 
+/* Whether @address lies in a module this symbolizer knows: one mapped
+ * after it was made does not. */
+gboolean            _detprof_symbolizer_knows_address (DetprofSymbolizer *self,
+                                                       guintptr           address);
+
 /* @address is a return address (a call site as the hook receives it).
  * Fills @out with the source file and line of the call instruction (the
  * address minus one) and the name of the function containing it. */

@@ -539,6 +539,15 @@ resolve_call_site (DetprofSymbolizer *self,
     out->name = g_strdup_printf ("0x%" G_GINTPTR_MODIFIER "x", address);
 }
 
+gboolean
+_detprof_symbolizer_knows_address (DetprofSymbolizer *self,
+                                   guintptr           address)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return dwfl_addrmodule (self->dwfl, address) != NULL;
+}
+
 static void
 copy_symbol (const DetprofSymbol *symbol,
              DetprofSymbol       *out)

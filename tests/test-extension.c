@@ -645,6 +645,49 @@ test_example_depth_profiler (void)
   g_assert_null (strstr (histogram, "\n          12 "));
 }
 
+/* A function of this file that nothing inlines, for the lookup below. */
+int extension_looked_up (int x);
+
+enum { LOOKED_UP_LINE = __LINE__ + 2 };
+int G_GNUC_NO_INLINE
+extension_looked_up (int x)
+{
+  return x * 7;
+}
+
+/* A subclass names functions as the statistics will: a given name first,
+ * then the debugging information, then the bare address. */
+static void
+test_lookup_function (void)
+{
+  g_autoptr(DetprofProfiler) profiler = detprof_profiler_new (NULL);
+  g_autofree char *file = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *given_file = NULL;
+  g_autofree char *given_name = NULL;
+  g_autofree char *unknown_name = NULL;
+  int line = -1, given_line = -1;
+  static const char nowhere[16];
+
+  detprof_profiler_lookup_function (profiler, (gconstpointer) extension_looked_up, &file, &line, &name);
+  g_assert_cmpstr (name, ==, "extension_looked_up");
+  g_assert_true (g_str_has_suffix (file, "test-extension.c"));
+  g_assert_cmpint (line, ==, LOOKED_UP_LINE);
+
+  detprof_profiler_name_function (profiler, (gconstpointer) extension_looked_up, "given.c", 3, "given");
+  detprof_profiler_lookup_function (profiler, (gconstpointer) extension_looked_up,
+                                    &given_file, &given_line, &given_name);
+  g_assert_cmpstr (given_file, ==, "given.c");
+  g_assert_cmpint (given_line, ==, 3);
+  g_assert_cmpstr (given_name, ==, "given");
+
+  /* Data is no function: its symbol names it, or its address does. Every
+   * out parameter may be left out. */
+  detprof_profiler_lookup_function (profiler, nowhere, NULL, NULL, &unknown_name);
+  g_assert_nonnull (unknown_name);
+  detprof_profiler_lookup_function (profiler, nowhere, NULL, NULL, NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -662,6 +705,7 @@ main (int    argc,
               test_depth_follows_one_thread, teardown);
   g_test_add ("/extension/depth/instrumented-workload", Fixture, NULL, setup,
               test_depth_instrumented_workload, teardown);
+  g_test_add_func ("/extension/lookup-function", test_lookup_function);
   g_test_add_func ("/extension/examples/timers", test_example_timers);
   g_test_add_func ("/extension/examples/depth-profiler", test_example_depth_profiler);
 
