@@ -173,9 +173,12 @@ main (int    argc,
   if (opt_all)
     {
       const char * const *names = detprof_timer_list_builtins ();
+      /* Both cycle-counter timers need an invariant counter. */
+      g_autoptr(DetprofTimer) tsc = detprof_timer_new_builtin ("tsc", NULL);
+      gboolean have_tsc = (tsc != NULL);
 
       for (i = 0; names[i] != NULL; i++)
-        if (strcmp (names[i], "tsc") != 0 || strcmp (detprof_timer_get_default_name (), "tsc") == 0)
+        if (have_tsc || !g_str_has_prefix (names[i], "tsc"))
           g_ptr_array_add (timers, (gpointer) names[i]);
     }
   for (i = 0; opt_timers != NULL && opt_timers[i] != NULL; i++)

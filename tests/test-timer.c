@@ -73,14 +73,14 @@ test_unknown_name_lists_valid_ones (void)
                    "unknown timer “sundial” (valid timers: tsc, tsc-fenced, wall, cpu, thread-cpu, rusage, times, coarse)");
 }
 
-/* The default is tsc where it is invariant, else wall. */
+/* The default is the fenced cycle counter where it is invariant, else wall. */
 static void
-test_default_is_most_precise_cheap_timer (void)
+test_default_is_fenced_cycle_counter (void)
 {
   g_autoptr(DetprofTimer) tsc = detprof_timer_new_builtin ("tsc", NULL);
   g_autoptr(DetprofTimer) timer = detprof_timer_new_default ();
 
-  g_assert_cmpstr (detprof_timer_get_default_name (), ==, tsc != NULL ? "tsc" : "wall");
+  g_assert_cmpstr (detprof_timer_get_default_name (), ==, tsc != NULL ? "tsc-fenced" : "wall");
   g_assert_cmpstr (detprof_timer_get_name (timer), ==, detprof_timer_get_default_name ());
 }
 
@@ -175,7 +175,7 @@ main (int    argc,
   g_test_add_func ("/timer/builtins/read-forward", test_builtins_read_forward);
   g_test_add_func ("/timer/builtins/shapes", test_builtin_shapes);
   g_test_add_func ("/timer/builtins/unknown-name-lists-valid-ones", test_unknown_name_lists_valid_ones);
-  g_test_add_func ("/timer/default/most-precise-cheap-timer", test_default_is_most_precise_cheap_timer);
+  g_test_add_func ("/timer/default/fenced-cycle-counter-else-wall", test_default_is_fenced_cycle_counter);
   g_test_add_func ("/timer/custom/shapes", test_custom_shapes);
   g_test_add_func ("/timer/custom/declares-itself", test_custom_declares_itself);
 

@@ -51,7 +51,7 @@ measure_truth (void)
   double ns;
   long r = 0;
 
-  BEST_LOOP_NS (ns, 1, r += fib (N));
+  MEDIAN_LOOP_NS (ns, 1, r += fib (N));
   sink = (uint64_t) r;
   print_truth ("fib", ns / (double) calls_of_fib (N), calls_of_fib (N));
 }

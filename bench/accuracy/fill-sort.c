@@ -106,7 +106,7 @@ check_sorted (const uint32_t *a,
 NOT_PROFILED static void
 measure_truth (uint32_t *a)
 {
-  double random_ns, fill_ns = HUGE_VAL, sort_ns = HUGE_VAL, t;
+  double random_ns, fill_ns[TRUTH_REPEATS], sort_ns[TRUTH_REPEATS], t;
   uint32_t r = 0;
   int i;
 
@@ -116,19 +116,15 @@ measure_truth (uint32_t *a)
     {
       t = now_ns ();
       fill (a, N_ELEMENTS);
-      t = now_ns () - t;
-      if (t < fill_ns)
-        fill_ns = t;
+      fill_ns[i] = now_ns () - t;
       t = now_ns ();
       sort (a, N_ELEMENTS);
-      t = now_ns () - t;
-      if (t < sort_ns)
-        sort_ns = t;
+      sort_ns[i] = now_ns () - t;
     }
   check_sorted (a, N_ELEMENTS);
   print_truth ("next_random", random_ns, N_ELEMENTS * DRAWS_PER_ELEMENT);
-  print_truth ("fill", fill_ns - random_ns * (double) (N_ELEMENTS * DRAWS_PER_ELEMENT), 1);
-  print_truth ("sort", sort_ns, 1);
+  print_truth ("fill", median_ns (fill_ns) - random_ns * (double) (N_ELEMENTS * DRAWS_PER_ELEMENT), 1);
+  print_truth ("sort", median_ns (sort_ns), 1);
 }
 
 NOT_PROFILED int

@@ -477,7 +477,7 @@ def print_workload(res):
           " alone and in the mix)" % DRIVER)
     if res["plain_cpu_share"] < BUSY_CPU_SHARE:
         print("   ~ BUSY MACHINE: the uninstrumented runs got %.0f %% of a CPU;"
-              " wall-clock figures are inflated, the truths (best of 9) much less"
+              " wall-clock figures are inflated, the truths (medians of 9) less"
               % (100.0 * res["plain_cpu_share"]))
     print("   instrumented, not profiled: %s, %s against uninstrumented: what"
           " no bias can remove" % (fmt_time(instr), fmt_err(error_pct(instr, plain))))
