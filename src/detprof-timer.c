@@ -453,7 +453,7 @@ detprof_timer_list_builtins (void)
  * with the code around it, so up to some 15 ns of a function's last work
  * is read after its return and charged to its caller (measured on
  * functions of 100 ns: -14 % self time with no bias at all), which no
- * bias can undo. The fenced read costs about three times as much per
+ * bias can undo. The fenced read costs about 3.5 times as much per
  * event, and calibration takes that off.
  *
  * Returns: (transfer none): a built-in timer name
@@ -474,8 +474,7 @@ detprof_timer_get_default_name (void)
  * Makes a built-in timer: `tsc` (the invariant cycle counter, converted
  * with a frequency measured at start-up), `tsc-fenced` (the same, with
  * each reading fenced by lfence so that no work moves across it: about
- * three times dearer, but its cost per event does not depend on the work
- * between events), `wall` (CLOCK_MONOTONIC), `cpu`
+ * 3.5 times dearer, and the default where the counter is invariant), `wall` (CLOCK_MONOTONIC), `cpu`
  * (process CPU time, profile.py's default), `thread-cpu` (this thread's CPU
  * time), `rusage` (user + system from getrusage(), a tuple), `times` (user +
  * system clock ticks from times(), a tuple) or `coarse`
