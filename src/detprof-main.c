@@ -45,7 +45,8 @@ static const GOptionEntry entries[] = {
   { "sort", 's', 0, G_OPTION_ARG_STRING, &opt_sort,
     "Sort the printed report by KEY (a pstats key: stdname, cumulative, tottime, calls, ...)", "KEY" },
   { "timer", 't', 0, G_OPTION_ARG_STRING, &opt_timer,
-    "Read TIMER at each event: tsc, tsc-fenced, wall, cpu, thread-cpu, rusage, times, coarse", "TIMER" },
+    "Read TIMER at each event: tsc, tsc-fenced, wall, cpu, thread-cpu, rusage, times, coarse"
+    " (default: tsc-fenced where the cycle counter is invariant, else wall)", "TIMER" },
   { "bias", 'b', 0, G_OPTION_ARG_STRING, &opt_bias,
     "auto (the default): the calibrated bias stored for this timer and host, calibrating first if"
     " there is none; 0: no correction; or a number of seconds subtracted at each event", "BIAS" },
