@@ -174,3 +174,36 @@ setup_random (uint64_t *state)
   *state ^= *state << 17;
   return *state;
 }
+
+/* The order a driver calls its @n_functions functions in: function f
+ * calls[f] times, shuffled the same way every run. Sets @n to the length. */
+NOT_PROFILED static inline unsigned char *
+make_schedule (const long *calls,
+               int         n_functions,
+               long       *n)
+{
+  uint64_t state = 88172645463325252ULL;
+  unsigned char *schedule;
+  long total = 0, i, j;
+  int f;
+
+  for (f = 0; f < n_functions; f++)
+    total += calls[f];
+  schedule = malloc ((size_t) total);
+  if (schedule == NULL)
+    abort ();
+  for (f = 0, i = 0; f < n_functions; f++)
+    for (j = 0; j < calls[f]; j++)
+      schedule[i++] = (unsigned char) f;
+  for (i = total - 1; i > 0; i--)
+    {
+      unsigned char t;
+
+      j = (long) (setup_random (&state) % (uint64_t) (i + 1));
+      t = schedule[i];
+      schedule[i] = schedule[j];
+      schedule[j] = t;
+    }
+  *n = total;
+  return schedule;
+}

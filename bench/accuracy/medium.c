@@ -100,36 +100,6 @@ run_workload (const unsigned char *schedule,
   return x;
 }
 
-/* Each function's calls, in a shuffled order that is the same every run. */
-NOT_PROFILED static unsigned char *
-make_schedule (long *n)
-{
-  uint64_t state = 88172645463325252ULL;
-  unsigned char *schedule;
-  long total = 0, i, j;
-  int f;
-
-  for (f = 0; f < N_FUNCTIONS; f++)
-    total += calls_in_workload[f];
-  schedule = malloc ((size_t) total);
-  if (schedule == NULL)
-    abort ();
-  for (f = 0, i = 0; f < N_FUNCTIONS; f++)
-    for (j = 0; j < calls_in_workload[f]; j++)
-      schedule[i++] = (unsigned char) f;
-  for (i = total - 1; i > 0; i--)
-    {
-      unsigned char t;
-
-      j = (long) (setup_random (&state) % (uint64_t) (i + 1));
-      t = schedule[i];
-      schedule[i] = schedule[j];
-      schedule[j] = t;
-    }
-  *n = total;
-  return schedule;
-}
-
 NOT_PROFILED static void
 measure_truth (void)
 {
@@ -161,7 +131,7 @@ main (int    argc,
       measure_truth ();
       return 0;
     }
-  schedule = make_schedule (&n);
+  schedule = make_schedule (calls_in_workload, N_FUNCTIONS, &n);
   stopwatch_start (&watch);
   sink = run_workload (schedule, n);
   stopwatch_print (&watch);
