@@ -488,8 +488,7 @@ main (int    argc,
   g_setenv ("DETPROF_OUTPUT", output, TRUE);
   g_setenv ("DETPROF_TIMER", detprof_timer_get_name (timer), TRUE);
   g_setenv ("DETPROF_BIAS", bias_text, TRUE);
-  if (strcmp (detprof_timer_get_name (timer), "tsc") == 0
-      || strcmp (detprof_timer_get_name (timer), "tsc-fenced") == 0)
+  if (_detprof_timer_reads_tsc (timer))
     {
       hz = g_strdup_printf ("%.17g", 1.0 / detprof_timer_get_timeunit (timer));
       g_setenv ("DETPROF_TSC_HZ", hz, TRUE);

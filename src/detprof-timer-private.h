@@ -32,6 +32,10 @@ struct _DetprofTimer
 
 /* The cycle counter's frequency in Hz, measured once per process against
  * CLOCK_MONOTONIC; 0 if the host has no invariant TSC. */
-double _detprof_timer_tsc_frequency (void);
+double   _detprof_timer_tsc_frequency (void);
+
+/* Whether @self reads the cycle counter (tsc, tsc-fenced), whose
+ * frequency the runner hands down in DETPROF_TSC_HZ. */
+gboolean _detprof_timer_reads_tsc (DetprofTimer *self);
 
 G_END_DECLS

@@ -326,6 +326,19 @@ read_tsc_fenced (DetprofTimer *self)
   return t;
 }
 
+#endif
+
+gboolean
+_detprof_timer_reads_tsc (DetprofTimer *self)
+{
+#ifdef HAVE_X86_TSC
+  return self->read == read_tsc || self->read == read_tsc_fenced;
+#else
+  return FALSE;
+#endif
+}
+
+#ifdef HAVE_X86_TSC
 static gboolean
 tsc_is_invariant (void)
 {
