@@ -50,24 +50,16 @@ static __thread struct
   DetprofThreadState *state;               /* NULL: no profiler in this generation */
 } hook_cache __attribute__ ((tls_model ("initial-exec")));
 
-static DetprofThreadState *
-refresh_cache (guint64 seen) NO_INSTRUMENT;
+static void hook_event_refresh (DetprofEventKind kind,
+                                void            *fn,
+                                void            *call_site,
+                                void            *stack) NO_INSTRUMENT G_GNUC_NO_INLINE;
 
-static DetprofThreadState *
-refresh_cache (guint64 seen)
-{
-  DetprofThreadState *state = NULL;
-
-  g_mutex_lock (&active_lock);
-  if (active != NULL && __atomic_load_n (&generation, __ATOMIC_RELAXED) == seen)
-    state = _detprof_profiler_get_thread_state (active);
-  g_mutex_unlock (&active_lock);
-
-  hook_cache.generation = seen;
-  hook_cache.state = state;
-  return state;
-}
-
+/* The fast path of every event. It keeps only the thread's state alive
+ * across the call into the profiler, so that it saves next to no
+ * registers: the first event of a generation takes the slow path below
+ * instead of calling out from here. The entry points take the stack
+ * address (their own frame's), so both paths hand on the same one. */
 static inline void
 hook_event (DetprofEventKind kind,
             void            *fn,
@@ -85,7 +77,10 @@ hook_event (DetprofEventKind kind,
   DetprofEvent event;
 
   if (G_UNLIKELY (hook_cache.generation != seen))
-    state = refresh_cache (seen);
+    {
+      hook_event_refresh (kind, fn, call_site, stack);
+      return;
+    }
   if (state == NULL)
     return;
 
@@ -107,6 +102,29 @@ hook_event (DetprofEventKind kind,
       _detprof_profiler_handle_event (state->profiler, state, &event);
     }
   __atomic_store_n (&state->busy, FALSE, __ATOMIC_RELEASE);
+}
+
+/* The first event of a thread in a generation: looks up the thread's
+ * state for the profiler enabled now (if any), caches it, and handles the
+ * event as usual. */
+static void
+hook_event_refresh (DetprofEventKind kind,
+                    void            *fn,
+                    void            *call_site,
+                    void            *stack)
+{
+  guint64 seen = __atomic_load_n (&generation, __ATOMIC_RELAXED);
+  DetprofThreadState *state = NULL;
+
+  g_mutex_lock (&active_lock);
+  if (active != NULL && __atomic_load_n (&generation, __ATOMIC_RELAXED) == seen)
+    state = _detprof_profiler_get_thread_state (active);
+  g_mutex_unlock (&active_lock);
+
+  hook_cache.generation = seen;
+  hook_cache.state = state;
+  if (state != NULL)
+    hook_event (kind, fn, call_site, stack);
 }
 
 void
