@@ -250,7 +250,7 @@ detprof_profiler_real_dispatch_call (DetprofProfiler    *self,
     return TRUE;   /* out of memory: this call goes unrecorded, and is flagged */
 
   frame->site = site;
-  frame->function = site->arc->callee;
+  frame->function = site->callee;
   frame->stack = event->stack;
   frame->pt = delta;
   frame->it = 0.0;
@@ -1223,7 +1223,7 @@ add_thread_to_stats (StatsBuilder       *builder,
   for (i = 0; i < thread->site_list->len; i++)
     {
       DetprofCallSite *site = g_ptr_array_index (thread->site_list, i);
-      guint callee = GPOINTER_TO_UINT (g_hash_table_lookup (indices, site->arc->callee));
+      guint callee = GPOINTER_TO_UINT (g_hash_table_lookup (indices, site->callee));
       guint caller = GPOINTER_TO_UINT (g_hash_table_lookup (indices, site->caller));
       DetprofSymbol where = { NULL, 0, NULL };
       DetprofSymbolizer *symbolizer;

@@ -53,6 +53,7 @@ struct _DetprofCallSite
   DetprofFunction *caller;     /* the key is (caller, call_site, fn) ... */
   gconstpointer    call_site;  /* ... the return address in the caller */
   gconstpointer    fn;
+  DetprofFunction *callee;     /* fn's record: arc->callee, one load nearer */
   DetprofArc      *arc;
   DetprofTotals    totals;
 };
@@ -61,7 +62,7 @@ struct _DetprofCallSite
 typedef struct
 {
   DetprofCallSite *site;       /* how this activation was reached */
-  DetprofFunction *function;   /* site->arc->callee, cached */
+  DetprofFunction *function;   /* site->callee, cached */
   guintptr         stack;      /* stack address at entry; deeper frames have lower ones */
   double           pt;         /* the parent's time just before this call; theirs, paid on pop */
   double           it;         /* internal time of this activation so far */
@@ -120,16 +121,19 @@ DetprofCallSite    *_detprof_thread_state_add_site (DetprofThreadState *self,
                                                     gconstpointer       fn);
 gboolean            _detprof_thread_state_grow_stack (DetprofThreadState *self);
 
+/* The call site (a return address) all but decides the other two parts
+ * of the key: it lies inside the caller, and names the callee unless the
+ * call is indirect. So it is hashed with the callee folded in, and the
+ * caller is only compared. One multiply (Fibonacci hashing) mixes the
+ * address bits into the high half, which the shift brings down. */
 static inline gsize
-site_hash (const DetprofFunction *caller,
-           gconstpointer          call_site,
-           gconstpointer          fn)
+site_hash (gconstpointer call_site,
+           gconstpointer fn)
 {
-  guint64 h = (guint64) (guintptr) call_site * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  guint64 h = ((guint64) (guintptr) call_site ^ ((guint64) (guintptr) fn << 7))
+              * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
 
-  h ^= (guint64) (guintptr) fn * G_GUINT64_CONSTANT (0xc2b2ae3d27d4eb4f);
-  h ^= (guint64) (guintptr) caller * G_GUINT64_CONSTANT (0x165667b19e3779f9);
-  return (gsize) (h ^ (h >> 29));
+  return (gsize) (h >> 32);
 }
 
 /* Finds the call site of a call, creating it (and its arc and function)
@@ -140,7 +144,7 @@ find_call_site (DetprofThreadState *self,
                 gconstpointer       call_site,
                 gconstpointer       fn)
 {
-  gsize i = site_hash (caller, call_site, fn) & self->sites_mask;
+  gsize i = site_hash (call_site, fn) & self->sites_mask;
   DetprofCallSite *site;
 
   while ((site = self->sites[i]) != NULL)

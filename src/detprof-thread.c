@@ -64,6 +64,7 @@ _detprof_thread_state_new (DetprofProfiler *profiler,
   self->root_arc.caller = &self->root_function;
   self->root_arc.callee = &self->root_function;
   self->root_site.arc = &self->root_arc;
+  self->root_site.callee = &self->root_function;
   self->root_site.caller = &self->root_function;
   self->frames[0].site = &self->root_site;
   self->frames[0].function = &self->root_function;
@@ -134,7 +135,7 @@ grow_sites (DetprofThreadState *self)
   for (i = 0; i < self->site_list->len; i++)
     {
       DetprofCallSite *site = g_ptr_array_index (self->site_list, i);
-      gsize j = site_hash (site->caller, site->call_site, site->fn) & (capacity - 1);
+      gsize j = site_hash (site->call_site, site->fn) & (capacity - 1);
 
       while (sites[j] != NULL)
         j = (j + 1) & (capacity - 1);
@@ -161,11 +162,12 @@ _detprof_thread_state_add_site (DetprofThreadState *self,
   site->caller = caller;
   site->call_site = call_site;
   site->fn = fn;
-  site->arc = lookup_arc (self, caller, lookup_function (self, fn));
+  site->callee = lookup_function (self, fn);
+  site->arc = lookup_arc (self, caller, site->callee);
   g_ptr_array_add (self->site_list, site);
   self->n_sites++;
 
-  i = site_hash (caller, call_site, fn) & self->sites_mask;
+  i = site_hash (call_site, fn) & self->sites_mask;
   while (self->sites[i] != NULL)
     i = (i + 1) & self->sites_mask;
   self->sites[i] = site;
