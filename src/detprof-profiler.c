@@ -19,7 +19,9 @@
  *            Its internal time (it) plus the time of its callees (et) is its
  *            total; fold pt into the parent's internal time and the total
  *            into the parent's callee time, then add the activation to the
- *            function's, the arc's and the call site's totals.
+ *            function's and the call site's totals (the arc's count and
+ *            internal time are its call sites' summed, later; only its
+ *            outermost-activation count and cumulative time are kept here).
  *
  * Two things profile.py does not meet: frames abandoned by longjmp() (the
  * next event may be a call from the frame jumped to, not a return), and
@@ -173,8 +175,8 @@ pop_frame (DetprofThreadState *thread,
   thread->depth--;
 
   totals_leave (&frame->function->totals, internal, total);
-  totals_leave (&frame->site->arc->totals, internal, total);
   totals_leave (&frame->site->totals, internal, total);
+  totals_leave_outermost (&frame->site->arc->totals, total);
 }
 
 /* Closes the frames the program has left without returning: at a call
@@ -1193,6 +1195,8 @@ add_thread_to_stats (StatsBuilder       *builder,
 {
   g_autoptr(GHashTable) indices = g_hash_table_new (g_direct_hash, g_direct_equal);
   guint i;
+
+  _detprof_thread_state_sum_arcs (thread);
 
   for (i = 0; i < thread->function_list->len; i++)
     {

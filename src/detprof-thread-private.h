@@ -13,8 +13,15 @@
  *                    to the line that made the call
  *
  * A call event looks up its call site (one hash lookup; the call site
- * points to its arc, and the arc to the callee's function record) and
- * caches it in the new frame, so a return event needs no lookup at all.
+ * points to its arc and to the callee's function record) and caches it in
+ * the new frame, so a return event needs no lookup at all.
+ *
+ * An arc's nc and tt are not kept as the program runs: they are the sums
+ * of its call sites', added up when they are read
+ * (_detprof_thread_state_sum_arcs()). Its cc and ct are kept, since only
+ * the arc's own count of activations tells which one is the outermost.
+ * The function's are all kept, so that they are profile.py's to the bit:
+ * a sum over call sites would round differently.
  */
 #pragma once
 
@@ -120,6 +127,8 @@ DetprofCallSite    *_detprof_thread_state_add_site (DetprofThreadState *self,
                                                     gconstpointer       call_site,
                                                     gconstpointer       fn);
 gboolean            _detprof_thread_state_grow_stack (DetprofThreadState *self);
+/* Fills in the arcs' nc and tt from their call sites': before reading them. */
+void                _detprof_thread_state_sum_arcs (DetprofThreadState *self);
 
 /* The call site (a return address) all but decides the other two parts
  * of the key: it lies inside the caller, and names the callee unless the
@@ -162,8 +171,20 @@ totals_enter (DetprofTotals *totals)
   totals->active++;
 }
 
-/* An activation ends: every one adds its internal time, only the outermost
- * one adds its total, so recursion is not counted twice. */
+/* The part of an activation's end that recursion decides: only the
+ * outermost activation adds its total, so recursion is not counted twice. */
+static inline void
+totals_leave_outermost (DetprofTotals *totals,
+                        double         total)
+{
+  if (--totals->active == 0)
+    {
+      totals->cc++;
+      totals->ct += total;
+    }
+}
+
+/* An activation ends: every one adds its internal time. */
 static inline void
 totals_leave (DetprofTotals *totals,
               double         internal,
@@ -171,11 +192,7 @@ totals_leave (DetprofTotals *totals,
 {
   totals->nc++;
   totals->tt += internal;
-  if (--totals->active == 0)
-    {
-      totals->cc++;
-      totals->ct += total;
-    }
+  totals_leave_outermost (totals, total);
 }
 
 G_END_DECLS

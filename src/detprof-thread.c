@@ -174,6 +174,30 @@ _detprof_thread_state_add_site (DetprofThreadState *self,
   return site;
 }
 
+/* An arc's calls and internal time are those of its call sites added up:
+ * the dispatcher keeps them per call site only, one pair of additions per
+ * return fewer. */
+void
+_detprof_thread_state_sum_arcs (DetprofThreadState *self)
+{
+  guint i;
+
+  for (i = 0; i < self->arc_list->len; i++)
+    {
+      DetprofArc *arc = g_ptr_array_index (self->arc_list, i);
+
+      arc->totals.nc = 0;
+      arc->totals.tt = 0.0;
+    }
+  for (i = 0; i < self->site_list->len; i++)
+    {
+      DetprofCallSite *site = g_ptr_array_index (self->site_list, i);
+
+      site->arc->totals.nc += site->totals.nc;
+      site->arc->totals.tt += site->totals.tt;
+    }
+}
+
 /* Doubles the frame stack. Recursion a million deep needs 48 MB, which is
  * what it costs; we never stop counting at some depth. */
 gboolean
