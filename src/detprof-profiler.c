@@ -152,10 +152,10 @@ static __thread struct
 static inline DetprofFrame *
 push_frame (DetprofThreadState *thread)
 {
-  if (G_UNLIKELY (thread->depth + 1 == thread->capacity)
+  if (G_UNLIKELY (thread->top + 1 == thread->frames_end)
       && !_detprof_thread_state_grow_stack (thread))
     return NULL;
-  return &thread->frames[++thread->depth];
+  return ++thread->top;
 }
 
 /* profile.py's return handler, for the frame on top, which receives @delta
@@ -164,7 +164,7 @@ static inline void
 pop_frame (DetprofThreadState *thread,
            double              delta)
 {
-  DetprofFrame *frame = &thread->frames[thread->depth];
+  DetprofFrame *frame = thread->top;
   DetprofFrame *parent = frame - 1;
   double internal = frame->it + delta;
   double total = internal + frame->et;
@@ -172,7 +172,7 @@ pop_frame (DetprofThreadState *thread,
   /* The parent's stretch before this call was kept in our frame; pay it now. */
   parent->it += frame->pt;
   parent->et += total;
-  thread->depth--;
+  thread->top--;
 
   totals_leave (&frame->function->totals, internal, total);
   totals_leave (&frame->site->totals, internal, total);
@@ -188,9 +188,9 @@ close_abandoned_frames (DetprofThreadState *thread,
   if (stack == 0)
     return;
 
-  while (thread->depth > 0)
+  while (thread->top > thread->frames)
     {
-      guintptr top = thread->frames[thread->depth].stack;
+      guintptr top = thread->top->stack;
 
       if (top == 0 || top > stack)
         break;
@@ -206,15 +206,15 @@ static gboolean
 close_frames_above (DetprofThreadState *thread,
                     gconstpointer       fn)
 {
-  gsize i;
+  DetprofFrame *frame;
 
-  for (i = thread->depth; i > 0; i--)
-    if (thread->frames[i].function->fn == fn)
+  for (frame = thread->top; frame > thread->frames; frame--)
+    if (frame->function->fn == fn)
       break;
-  if (i == 0)
+  if (frame == thread->frames)
     return FALSE;
 
-  while (thread->depth > i)
+  while (thread->top > frame)
     {
       pop_frame (thread, 0.0);
       thread->abandoned_frames++;
@@ -244,7 +244,7 @@ detprof_profiler_real_dispatch_call (DetprofProfiler    *self,
 
   close_abandoned_frames (thread, event->stack);
 
-  caller = thread->frames[thread->depth].function;
+  caller = thread->top->function;
   site = find_call_site (thread, caller, event->call_site, event->fn);
 
   frame = push_frame (thread);
@@ -270,14 +270,14 @@ detprof_profiler_real_dispatch_return (DetprofProfiler    *self,
                                        const DetprofEvent *event,
                                        double              delta)
 {
-  if (thread->depth == 0 || thread->frames[thread->depth].function->fn != event->fn)
+  if (thread->top == thread->frames || thread->top->function->fn != event->fn)
     {
       if (!close_frames_above (thread, event->fn))
         {
           /* A frame we never saw enter. The time since the last event was
            * spent all the same: it stays with the frame on top. */
           thread->unmatched_returns++;
-          thread->frames[thread->depth].it += delta;
+          thread->top->it += delta;
           return TRUE;
         }
     }
@@ -988,7 +988,7 @@ complete_thread (DetprofProfiler    *self,
   DetprofProfilerClass *klass = DETPROF_PROFILER_GET_CLASS (self);
   double delta = is_caller ? klass->read_timer (self) - thread->t : 0.0;
 
-  while (thread->depth > 0)
+  while (thread->top > thread->frames)
     {
       pop_frame (thread, delta);
       delta = 0.0;
@@ -1506,7 +1506,7 @@ gsize
 detprof_thread_state_get_depth (const DetprofThreadState *thread)
 {
   g_return_val_if_fail (thread != NULL, 0);
-  return thread->depth;
+  return thread->top - thread->frames;
 }
 
 /**
@@ -1524,6 +1524,6 @@ gconstpointer
 detprof_thread_state_get_top_function (const DetprofThreadState *thread)
 {
   g_return_val_if_fail (thread != NULL, NULL);
-  return thread->depth > 0 ? thread->frames[thread->depth].function->fn : NULL;
+  return thread->top > thread->frames ? thread->top->function->fn : NULL;
 }
 

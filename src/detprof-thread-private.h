@@ -89,10 +89,12 @@ struct _DetprofThreadState
   DetprofEventKind last_kind;  /* the previous event's kind: with this one's, it picks the bias */
 
   /* frames[0] is the root, which stands for "before the first call" and is
-   * never popped; frames[depth] is the top. */
+   * never popped; top points at the frame on top, so the depth is
+   * top - frames. A pointer rather than an index: every event reaches the
+   * top frame, and this spares it a multiplication. */
   DetprofFrame    *frames;
-  gsize            depth;
-  gsize            capacity;
+  DetprofFrame    *top;
+  DetprofFrame    *frames_end;  /* one past the last frame there is room for */
 
   /* Open-addressing table of call sites, keyed by (caller, call site, fn). */
   DetprofCallSite **sites;

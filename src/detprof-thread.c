@@ -48,8 +48,8 @@ _detprof_thread_state_new (DetprofProfiler *profiler,
   self->serial = serial;
   self->tid = (int) syscall (SYS_gettid);
 
-  self->capacity = INITIAL_STACK;
-  self->frames = g_new0 (DetprofFrame, self->capacity);
+  self->frames = g_new0 (DetprofFrame, INITIAL_STACK);
+  self->frames_end = self->frames + INITIAL_STACK;
   self->sites = g_new0 (DetprofCallSite *, INITIAL_SITES);
   self->sites_mask = INITIAL_SITES - 1;
 
@@ -69,7 +69,7 @@ _detprof_thread_state_new (DetprofProfiler *profiler,
   self->frames[0].site = &self->root_site;
   self->frames[0].function = &self->root_function;
   self->frames[0].stack = G_MAXSIZE;
-  self->depth = 0;
+  self->top = self->frames;
   return self;
 }
 
@@ -203,7 +203,8 @@ _detprof_thread_state_sum_arcs (DetprofThreadState *self)
 gboolean
 _detprof_thread_state_grow_stack (DetprofThreadState *self)
 {
-  gsize capacity = self->capacity * 2;
+  gsize depth = self->top - self->frames;
+  gsize capacity = (self->frames_end - self->frames) * 2;
   DetprofFrame *frames = g_try_renew (DetprofFrame, self->frames, capacity);
 
   if (frames == NULL)
@@ -212,6 +213,7 @@ _detprof_thread_state_grow_stack (DetprofThreadState *self)
       return FALSE;
     }
   self->frames = frames;
-  self->capacity = capacity;
+  self->top = frames + depth;
+  self->frames_end = frames + capacity;
   return TRUE;
 }
