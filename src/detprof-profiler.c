@@ -180,7 +180,9 @@ pop_frame (DetprofThreadState *thread,
 }
 
 /* Closes the frames the program has left without returning: at a call
- * whose stack address is @stack, those entered at or below it. */
+ * whose stack address is @stack, those entered at or below it. Frames of
+ * unknown address (0) are never closed this way; nor is the root, whose
+ * address is above every other. */
 static void
 close_abandoned_frames (DetprofThreadState *thread,
                         guintptr            stack)
@@ -188,12 +190,8 @@ close_abandoned_frames (DetprofThreadState *thread,
   if (stack == 0)
     return;
 
-  while (thread->top > thread->frames)
+  while (thread->top->stack != 0 && thread->top->stack <= stack)
     {
-      guintptr top = thread->top->stack;
-
-      if (top == 0 || top > stack)
-        break;
       pop_frame (thread, 0.0);
       thread->abandoned_frames++;
     }
@@ -270,7 +268,8 @@ detprof_profiler_real_dispatch_return (DetprofProfiler    *self,
                                        const DetprofEvent *event,
                                        double              delta)
 {
-  if (thread->top == thread->frames || thread->top->function->fn != event->fn)
+  /* The root's function has no address, so no return matches it. */
+  if (thread->top->function->fn != event->fn)
     {
       if (!close_frames_above (thread, event->fn))
         {
@@ -917,6 +916,8 @@ detprof_profiler_dispatch_event (DetprofProfiler    *self,
   g_return_if_fail (DETPROF_IS_PROFILER (self));
   g_return_if_fail (event != NULL);
   g_return_if_fail (event->kind == DETPROF_EVENT_CALL || event->kind == DETPROF_EVENT_RETURN);
+  g_return_if_fail (event->fn != NULL);
+  g_return_if_fail (event->stack != G_MAXSIZE);
 
   thread = _detprof_profiler_get_thread_state (self);
   if (thread->busy)
@@ -971,6 +972,7 @@ detprof_profiler_simulate_call (DetprofProfiler *self,
   DetprofEvent event = { DETPROF_EVENT_CALL, fn, NULL, 0 };
 
   g_return_if_fail (DETPROF_IS_PROFILER (self));
+  g_return_if_fail (fn != NULL);
 
   thread = _detprof_profiler_get_thread_state (self);
   DETPROF_PROFILER_GET_CLASS (self)->dispatch_call (self, thread, &event, 0.0);

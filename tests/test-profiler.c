@@ -728,6 +728,24 @@ test_bias_must_be_finite (void)
   g_test_trap_assert_stderr ("*CRITICAL*isfinite (bias)*");
 }
 
+/* No function lives at address 0: an event that says so is a caller bug,
+ * refused loudly before it reaches the stack (whose root frame has that
+ * address). */
+static void
+test_event_without_function_is_refused (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(DetprofProfiler) profiler = detprof_profiler_new (NULL);
+
+      detprof_profiler_trace_dispatch (profiler, DETPROF_EVENT_RETURN, NULL, NULL);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*CRITICAL*event->fn != NULL*");
+}
+
 /* ---- structure: recursion, unwinding, open frames ---- */
 
 /* a -> b -> a -> b: each function's cumulative time is counted once, at
@@ -1013,6 +1031,7 @@ main (int    argc,
   g_test_add_func ("/profiler/subclass/handle-event-reads-once", test_handle_event_override_reads_once);
   g_test_add_func ("/profiler/bias/property-notifies", test_bias_property_notifies);
   g_test_add_func ("/profiler/bias/must-be-finite", test_bias_must_be_finite);
+  g_test_add_func ("/profiler/event/without-function", test_event_without_function_is_refused);
   g_test_add ("/profiler/stack/mutual-recursion", Fixture, NULL, setup, test_mutual_recursion, teardown);
   g_test_add ("/profiler/stack/return-closes-skipped-frames", Fixture, NULL, setup,
               test_return_closes_skipped_frames, teardown);
