@@ -25,9 +25,10 @@
  *   - The timer, the bias and the report are the parent's: a DepthProfiler
  *     takes any timer a DetprofProfiler takes, and prints the same report.
  *
- * One limit: the parent keeps a stack per thread, and we keep one shadow
- * stack, so we follow one thread, the first to make a call. Calls on other
- * threads are profiled by the parent as usual, and only counted here.
+ * The parent keeps a stack per thread, and so do we: each thread's shadow
+ * stack and tables hang on its state (detprof_thread_state_set_qdata_full()),
+ * where only that thread's own events reach them, so the extra step takes
+ * no lock. The tables are merged when they are read.
  *
  * This file must not be built with -finstrument-functions: its own events
  * would reach the profiler while it is busy, and be dropped.
@@ -52,34 +53,67 @@ typedef struct
   gsize max_depth;      /* the deepest stack depth it was called at */
 } FunctionDepths;
 
+/* One thread's tables. */
+typedef struct
+{
+  GArray     *shadow;          /* ShadowFrame per depth; [0] is unused, like the parent's root */
+  GArray     *calls_by_depth;  /* guint64 per depth: the calls made at that depth */
+  GHashTable *functions;       /* fn -> owned FunctionDepths */
+} ThreadDepths;
+
 struct _DepthProfiler
 {
-  DetprofProfiler     parent_instance;
+  DetprofProfiler  parent_instance;
 
-  DetprofThreadState *thread;              /* the thread we follow; set once, atomically */
-  GArray             *shadow;              /* ShadowFrame per depth; [0] is unused, like the parent's root */
-  GArray             *calls_by_depth;      /* guint64 per depth: the calls made at that depth */
-  GHashTable         *functions;           /* fn -> owned FunctionDepths */
-  gint64              other_thread_calls;  /* calls on threads we do not follow */
+  GMutex           lock;       /* guards threads */
+  GPtrArray       *threads;    /* ThreadDepths of each thread that made a call; its state owns it */
 };
 
 G_DEFINE_FINAL_TYPE (DepthProfiler, depth_profiler, DETPROF_TYPE_PROFILER)
 
-/* ---- the extra step ---- */
-
-/* TRUE if @thread is the one we follow: the first to get here. */
-static gboolean
-follows (DepthProfiler      *self,
-         DetprofThreadState *thread)
+/* The key of our data on each thread's state. */
+static GQuark
+thread_depths_quark (void)
 {
-  if (G_LIKELY (g_atomic_pointer_get (&self->thread) == thread))
-    return TRUE;
-  if (g_atomic_pointer_compare_and_exchange (&self->thread, NULL, thread))
-    return TRUE;
-
-  __atomic_fetch_add (&self->other_thread_calls, 1, __ATOMIC_RELAXED);
-  return FALSE;
+  return g_quark_from_static_string ("depth-profiler-thread-depths");
 }
+
+static void
+thread_depths_free (gpointer data)
+{
+  ThreadDepths *depths = data;
+
+  g_array_unref (depths->shadow);
+  g_array_unref (depths->calls_by_depth);
+  g_hash_table_unref (depths->functions);
+  g_free (depths);
+}
+
+/* @thread's tables, made at its first call. Its state owns them, and
+ * lives as long as the profiler; we keep a list to read them all. */
+static ThreadDepths *
+thread_depths (DepthProfiler      *self,
+               DetprofThreadState *thread)
+{
+  ThreadDepths *depths = detprof_thread_state_get_qdata (thread, thread_depths_quark ());
+
+  if (G_UNLIKELY (depths == NULL))
+    {
+      depths = g_new0 (ThreadDepths, 1);
+      /* Both arrays are zero-filled as they grow. */
+      depths->shadow = g_array_new (FALSE, TRUE, sizeof (ShadowFrame));
+      depths->calls_by_depth = g_array_new (FALSE, TRUE, sizeof (guint64));
+      depths->functions = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+      detprof_thread_state_set_qdata_full (thread, thread_depths_quark (), depths, thread_depths_free);
+
+      g_mutex_lock (&self->lock);
+      g_ptr_array_add (self->threads, depths);
+      g_mutex_unlock (&self->lock);
+    }
+  return depths;
+}
+
+/* ---- the extra step ---- */
 
 /* The recursion depth of @fn, just pushed at @depth: one more than at its
  * nearest activation below. Direct recursion finds that one slot down; a
@@ -103,44 +137,52 @@ recursion_at (GArray        *shadow,
 }
 
 static FunctionDepths *
-lookup_function (DepthProfiler *self,
+lookup_function (GHashTable    *functions,
                  gconstpointer  fn)
 {
-  FunctionDepths *depths = g_hash_table_lookup (self->functions, fn);
+  FunctionDepths *depths = g_hash_table_lookup (functions, fn);
 
   if (G_UNLIKELY (depths == NULL))
     {
       depths = g_new0 (FunctionDepths, 1);
-      g_hash_table_insert (self->functions, (gpointer) fn, depths);
+      g_hash_table_insert (functions, (gpointer) fn, depths);
     }
   return depths;
 }
 
-/* A call of @fn has just been pushed at @depth. */
+/* Keeps the larger of each of @depths's fields and @more's. */
 static void
-record_call (DepthProfiler *self,
+function_depths_max (FunctionDepths       *depths,
+                     const FunctionDepths *more)
+{
+  depths->max_recursion = MAX (depths->max_recursion, more->max_recursion);
+  depths->max_depth = MAX (depths->max_depth, more->max_depth);
+}
+
+/* A call of @fn has just been pushed at @depth on the thread of @tables. */
+static void
+record_call (ThreadDepths  *tables,
              gsize          depth,
              gconstpointer  fn)
 {
   ShadowFrame *frame;
-  FunctionDepths *depths;
+  FunctionDepths seen;
 
-  /* Both arrays are zero-filled as they grow, one slot per new depth. */
-  if (depth >= self->shadow->len)
+  if (depth >= tables->shadow->len)
     {
-      g_array_set_size (self->shadow, depth + 1);
-      g_array_set_size (self->calls_by_depth, depth + 1);
+      g_array_set_size (tables->shadow, depth + 1);
+      g_array_set_size (tables->calls_by_depth, depth + 1);
     }
 
-  frame = &g_array_index (self->shadow, ShadowFrame, depth);
+  frame = &g_array_index (tables->shadow, ShadowFrame, depth);
   frame->fn = fn;
-  frame->recursion = recursion_at (self->shadow, depth, fn);
+  frame->recursion = recursion_at (tables->shadow, depth, fn);
 
-  g_array_index (self->calls_by_depth, guint64, depth)++;
+  g_array_index (tables->calls_by_depth, guint64, depth)++;
 
-  depths = lookup_function (self, fn);
-  depths->max_recursion = MAX (depths->max_recursion, frame->recursion);
-  depths->max_depth = MAX (depths->max_depth, depth);
+  seen.max_recursion = frame->recursion;
+  seen.max_depth = depth;
+  function_depths_max (lookup_function (tables->functions, fn), &seen);
 }
 
 /* The one step we override. The parent closes the frames a longjmp() left
@@ -156,13 +198,11 @@ depth_profiler_dispatch_call (DetprofProfiler    *profiler,
 
   charged = DETPROF_PROFILER_CLASS (depth_profiler_parent_class)->dispatch_call (profiler, thread, event, delta);
 
-  if (!follows (self, thread))
-    return charged;
   /* Out of memory, the parent drops the call and pushes nothing. */
   if (detprof_thread_state_get_top_function (thread) != event->fn)
     return charged;
 
-  record_call (self, detprof_thread_state_get_depth (thread), event->fn);
+  record_call (thread_depths (self, thread), detprof_thread_state_get_depth (thread), event->fn);
   return charged;
 }
 
@@ -173,9 +213,9 @@ depth_profiler_finalize (GObject *object)
 {
   DepthProfiler *self = DEPTH_PROFILER (object);
 
-  g_clear_pointer (&self->shadow, g_array_unref);
-  g_clear_pointer (&self->calls_by_depth, g_array_unref);
-  g_clear_pointer (&self->functions, g_hash_table_unref);
+  /* The tables themselves go with the threads' states, in the parent's finalize. */
+  g_clear_pointer (&self->threads, g_ptr_array_unref);
+  g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (depth_profiler_parent_class)->finalize (object);
 }
@@ -193,9 +233,8 @@ depth_profiler_class_init (DepthProfilerClass *klass)
 static void
 depth_profiler_init (DepthProfiler *self)
 {
-  self->shadow = g_array_new (FALSE, TRUE, sizeof (ShadowFrame));
-  self->calls_by_depth = g_array_new (FALSE, TRUE, sizeof (guint64));
-  self->functions = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  g_mutex_init (&self->lock);
+  self->threads = g_ptr_array_new ();
 }
 
 /* ---- public API ---- */
@@ -212,24 +251,56 @@ depth_profiler_new (DetprofTimer *timer)
   return g_object_new (DEPTH_TYPE_PROFILER, "timer", timer, NULL);
 }
 
+/* Every thread's function table merged into one: for each function, the
+ * largest of each field over the threads. */
+static GHashTable *
+merge_functions (DepthProfiler *self)
+{
+  GHashTable *merged = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < self->threads->len; i++)
+    {
+      const ThreadDepths *tables = g_ptr_array_index (self->threads, i);
+      GHashTableIter iter;
+      gpointer fn, depths;
+
+      g_hash_table_iter_init (&iter, tables->functions);
+      while (g_hash_table_iter_next (&iter, &fn, &depths))
+        function_depths_max (lookup_function (merged, fn), depths);
+    }
+  g_mutex_unlock (&self->lock);
+  return merged;
+}
+
+/* @fn's depths over every thread; zeros if it was never called. */
+static FunctionDepths
+function_depths (DepthProfiler *self,
+                 gconstpointer  fn)
+{
+  g_autoptr(GHashTable) merged = merge_functions (self);
+  const FunctionDepths *depths = g_hash_table_lookup (merged, fn);
+  FunctionDepths none = { 0, 0 };
+
+  return depths != NULL ? *depths : none;
+}
+
 /**
  * depth_profiler_get_max_recursion:
  * @self: a #DepthProfiler
  * @fn: a function's address, as events give it
  *
- * Returns: the most activations of @fn that were open at once; 0 if it
- *   was never called
+ * Returns: the most activations of @fn that were open at once on one
+ *   thread; 0 if it was never called
  */
 gsize
 depth_profiler_get_max_recursion (DepthProfiler *self,
                                   gconstpointer  fn)
 {
-  FunctionDepths *depths;
-
   g_return_val_if_fail (DEPTH_IS_PROFILER (self), 0);
 
-  depths = g_hash_table_lookup (self->functions, fn);
-  return depths != NULL ? depths->max_recursion : 0;
+  return function_depths (self, fn).max_recursion;
 }
 
 /**
@@ -237,33 +308,44 @@ depth_profiler_get_max_recursion (DepthProfiler *self,
  * @self: a #DepthProfiler
  * @fn: a function's address, as events give it
  *
- * Returns: the deepest stack depth @fn was called at (a call from outside
- *   any profiled function is at depth 1); 0 if it was never called
+ * Returns: the deepest stack depth @fn was called at, on any thread (a
+ *   call from outside any profiled function is at depth 1); 0 if it was
+ *   never called
  */
 gsize
 depth_profiler_get_max_depth (DepthProfiler *self,
                               gconstpointer  fn)
 {
-  FunctionDepths *depths;
-
   g_return_val_if_fail (DEPTH_IS_PROFILER (self), 0);
 
-  depths = g_hash_table_lookup (self->functions, fn);
-  return depths != NULL ? depths->max_depth : 0;
+  return function_depths (self, fn).max_depth;
 }
 
 /**
  * depth_profiler_get_deepest:
  * @self: a #DepthProfiler
  *
- * Returns: the deepest stack depth any call was made at; 0 if none was
+ * Returns: the deepest stack depth any call was made at, on any thread;
+ *   0 if none was
  */
 gsize
 depth_profiler_get_deepest (DepthProfiler *self)
 {
+  gsize deepest = 0;
+  guint i;
+
   g_return_val_if_fail (DEPTH_IS_PROFILER (self), 0);
 
-  return self->calls_by_depth->len > 0 ? self->calls_by_depth->len - 1 : 0;
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < self->threads->len; i++)
+    {
+      const ThreadDepths *tables = g_ptr_array_index (self->threads, i);
+
+      if (tables->calls_by_depth->len > 0)
+        deepest = MAX (deepest, tables->calls_by_depth->len - 1);
+    }
+  g_mutex_unlock (&self->lock);
+  return deepest;
 }
 
 /**
@@ -271,32 +353,28 @@ depth_profiler_get_deepest (DepthProfiler *self)
  * @self: a #DepthProfiler
  * @depth: a stack depth, 1 for calls from outside any profiled function
  *
- * Returns: how many calls were made at @depth: one bar of the histogram
+ * Returns: how many calls were made at @depth, on all threads: one bar of
+ *   the histogram
  */
 guint64
 depth_profiler_get_calls_at_depth (DepthProfiler *self,
                                    gsize          depth)
 {
+  guint64 calls = 0;
+  guint i;
+
   g_return_val_if_fail (DEPTH_IS_PROFILER (self), 0);
 
-  if (depth >= self->calls_by_depth->len)
-    return 0;
-  return g_array_index (self->calls_by_depth, guint64, depth);
-}
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < self->threads->len; i++)
+    {
+      const ThreadDepths *tables = g_ptr_array_index (self->threads, i);
 
-/**
- * depth_profiler_get_other_thread_calls:
- * @self: a #DepthProfiler
- *
- * Returns: how many calls were made on threads other than the one
- *   followed; they are in the profile, but not in the depth tables
- */
-gint64
-depth_profiler_get_other_thread_calls (DepthProfiler *self)
-{
-  g_return_val_if_fail (DEPTH_IS_PROFILER (self), 0);
-
-  return __atomic_load_n (&self->other_thread_calls, __ATOMIC_RELAXED);
+      if (depth < tables->calls_by_depth->len)
+        calls += g_array_index (tables->calls_by_depth, guint64, depth);
+    }
+  g_mutex_unlock (&self->lock);
+  return calls;
 }
 
 /* ---- the report ---- */
@@ -341,13 +419,14 @@ static void
 print_recursion_table (DepthProfiler *self,
                        GString       *out)
 {
+  g_autoptr(GHashTable) functions = merge_functions (self);
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (NamedDepths));
   GHashTableIter iter;
   gpointer fn, depths;
   guint i;
 
   g_array_set_clear_func (rows, named_depths_clear);
-  g_hash_table_iter_init (&iter, self->functions);
+  g_hash_table_iter_init (&iter, functions);
   while (g_hash_table_iter_next (&iter, &fn, &depths))
     {
       NamedDepths row = { function_name (self, fn), depths };
@@ -373,18 +452,19 @@ print_histogram (DepthProfiler *self,
                  GString       *out)
 {
   const int width = 50;
+  gsize deepest = depth_profiler_get_deepest (self);
   guint64 most = 0;
   gsize depth;
   int i;
 
-  for (depth = 1; depth < self->calls_by_depth->len; depth++)
-    most = MAX (most, g_array_index (self->calls_by_depth, guint64, depth));
+  for (depth = 1; depth <= deepest; depth++)
+    most = MAX (most, depth_profiler_get_calls_at_depth (self, depth));
 
   g_string_append (out, "   Calls by stack depth (1: called from outside the profiled code).\n\n"
                         "       depth      calls\n");
-  for (depth = 1; depth < self->calls_by_depth->len; depth++)
+  for (depth = 1; depth <= deepest; depth++)
     {
-      guint64 calls = g_array_index (self->calls_by_depth, guint64, depth);
+      guint64 calls = depth_profiler_get_calls_at_depth (self, depth);
       /* At least one mark for any calls at all, so no bar is lost. */
       int bar = (calls == 0) ? 0 : MAX (1, (int) (calls * width / most));
 
@@ -407,17 +487,10 @@ void
 depth_profiler_print_depths (DepthProfiler *self,
                              GString       *out)
 {
-  gint64 others;
-
   g_return_if_fail (DEPTH_IS_PROFILER (self));
   g_return_if_fail (out != NULL);
 
   print_recursion_table (self, out);
   g_string_append_c (out, '\n');
   print_histogram (self, out);
-
-  others = depth_profiler_get_other_thread_calls (self);
-  if (others > 0)
-    g_string_append_printf (out, "\n   %" G_GINT64_FORMAT " calls on other threads are in the profile,"
-                                 " but not in these tables.\n", others);
 }

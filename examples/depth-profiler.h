@@ -23,7 +23,6 @@ gsize          depth_profiler_get_max_depth (DepthProfiler *self,
 gsize          depth_profiler_get_deepest (DepthProfiler *self);
 guint64        depth_profiler_get_calls_at_depth (DepthProfiler *self,
                                                   gsize          depth);
-gint64         depth_profiler_get_other_thread_calls (DepthProfiler *self);
 
 void           depth_profiler_print_depths (DepthProfiler *self,
                                             GString       *out);

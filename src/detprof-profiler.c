@@ -1529,3 +1529,50 @@ detprof_thread_state_get_top_function (const DetprofThreadState *thread)
   return thread->top > thread->frames ? thread->top->function->fn : NULL;
 }
 
+/**
+ * detprof_thread_state_get_qdata:
+ * @thread: a thread's state, as given to a dispatch method
+ * @key: a #GQuark naming the data
+ *
+ * Gets what a subclass stored for this thread with
+ * detprof_thread_state_set_qdata_full(). Each thread that runs under a
+ * profiler has its own state, so a subclass that keeps something per
+ * thread (its own stack, say) needs no lock to reach it: only the thread
+ * itself dispatches its events.
+ *
+ * Returns: (transfer none) (nullable): the data, or %NULL if none is set
+ *
+ * Since: 0.1
+ */
+gpointer
+detprof_thread_state_get_qdata (DetprofThreadState *thread,
+                                GQuark              key)
+{
+  g_return_val_if_fail (thread != NULL, NULL);
+  return g_datalist_id_get_data (&thread->qdata, key);
+}
+
+/**
+ * detprof_thread_state_set_qdata_full:
+ * @thread: a thread's state, as given to a dispatch method
+ * @key: a #GQuark naming the data, as for an object's qdata
+ * @data: (nullable): the data; %NULL removes it
+ * @destroy: (nullable): frees @data when it is replaced or removed, or
+ *   when the thread's state goes with its profiler
+ *
+ * Stores data of a subclass's own for this thread, as an object's qdata
+ * does for the object. Call it from a dispatch method, on the thread whose
+ * event it is.
+ *
+ * Since: 0.1
+ */
+void
+detprof_thread_state_set_qdata_full (DetprofThreadState *thread,
+                                     GQuark              key,
+                                     gpointer            data,
+                                     GDestroyNotify      destroy)
+{
+  g_return_if_fail (thread != NULL);
+  g_return_if_fail (key != 0);
+  g_datalist_id_set_data_full (&thread->qdata, key, data, destroy);
+}

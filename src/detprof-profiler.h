@@ -237,6 +237,12 @@ guint            detprof_profiler_get_n_threads (DetprofProfiler *self);
 
 gsize            detprof_thread_state_get_depth (const DetprofThreadState *thread);
 gconstpointer    detprof_thread_state_get_top_function (const DetprofThreadState *thread);
+gpointer         detprof_thread_state_get_qdata (DetprofThreadState *thread,
+                                                 GQuark              key);
+void             detprof_thread_state_set_qdata_full (DetprofThreadState *thread,
+                                                      GQuark              key,
+                                                      gpointer            data,
+                                                      GDestroyNotify      destroy);
 
 /**
  * detprof_thread_state_get_stopwatch:

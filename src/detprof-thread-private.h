@@ -115,6 +115,8 @@ struct _DetprofThreadState
   gint64           abandoned_frames;   /* frames closed because the stack moved past them */
   gint64           dropped_events;     /* events from inside the dispatcher (signal handlers) */
   gboolean         out_of_memory;      /* a table could not grow: later calls were dropped */
+
+  GData           *qdata;              /* a subclass's own data for this thread */
 };
 
 G_STATIC_ASSERT (G_STRUCT_OFFSET (DetprofThreadState, t) == 0);

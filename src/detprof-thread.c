@@ -78,6 +78,7 @@ _detprof_thread_state_free (DetprofThreadState *self)
 {
   if (self == NULL)
     return;
+  g_datalist_clear (&self->qdata);
   g_free (self->frames);
   g_free (self->sites);
   g_hash_table_unref (self->functions);

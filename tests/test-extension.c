@@ -398,50 +398,112 @@ test_depth_frames_left_by_longjmp (Fixture       *fixture,
   assert_histogram (fixture->depth, calls, 4);
 }
 
-typedef struct
-{
-  DetprofProfiler *profiler;
-  int              calls;
-} OtherThread;
-
 static gpointer
-call_on_another_thread (gpointer data)
+recurse_on_another_thread (gpointer data)
 {
-  OtherThread *other = data;
-  int i;
+  static const Step steps[] = {
+    { CALL, C, 0, 1 }, { CALL, C, 0, 1 }, { CALL, C, 0, 1 },
+    { RETURN, C, 0, 1 }, { RETURN, C, 0, 1 }, { RETURN, C, 0, 1 },
+  };
+  FakeClock clock = { 0, 0 };
 
-  for (i = 0; i < other->calls; i++)
-    {
-      detprof_profiler_trace_dispatch (other->profiler, DETPROF_EVENT_CALL, C, NULL);
-      detprof_profiler_trace_dispatch (other->profiler, DETPROF_EVENT_RETURN, C, NULL);
-    }
+  replay (data, &clock, steps, G_N_ELEMENTS (steps));
   return NULL;
 }
 
-/* The subclass follows the first thread to call; another thread's calls
- * are in the profile, and only counted in the depth tables. */
+/* Each thread has its own shadow stack, on its own state: while a is open
+ * at depth 1 on this thread, another thread's c -> c -> c passes through
+ * depths 1 to 3. Had the threads shared one stack, c would have taken a's
+ * slot, and the second a would not see the first below it. */
 static void
-test_depth_follows_one_thread (Fixture       *fixture,
-                               gconstpointer  user_data)
+test_depth_follows_every_thread (Fixture       *fixture,
+                                 gconstpointer  user_data)
 {
-  static const Step steps[] = {
-    { CALL, MAIN, 0, 1 }, { CALL, A, 0, 1 }, { RETURN, A, 0, 1 }, { RETURN, MAIN, 0, 0 },
-  };
-  static const guint64 calls[] = { 0, 1, 1 };
-  OtherThread other = { DETPROF_PROFILER (fixture->depth), 5 };
+  static const Step before[] = { { CALL, A, 0, 1 } };
+  static const Step after[] = { { CALL, A, 0, 1 }, { RETURN, A, 0, 1 }, { RETURN, A, 0, 1 } };
+  static const guint64 calls[] = { 0, 2, 2, 1 };
   g_autoptr(DetprofStats) stats = NULL;
   GThread *thread;
 
-  replay (DETPROF_PROFILER (fixture->depth), &fixture->clock, steps, G_N_ELEMENTS (steps));
-  thread = g_thread_new ("other", call_on_another_thread, &other);
+  replay (DETPROF_PROFILER (fixture->depth), &fixture->clock, before, G_N_ELEMENTS (before));
+  thread = g_thread_new ("other", recurse_on_another_thread, fixture->depth);
   g_thread_join (thread);
+  replay (DETPROF_PROFILER (fixture->depth), &fixture->clock, after, G_N_ELEMENTS (after));
   stats = detprof_profiler_create_stats (DETPROF_PROFILER (fixture->depth), NULL);
 
-  g_assert_cmpint (function (stats, "c")->nc, ==, 5);
-  g_assert_cmpint (depth_profiler_get_other_thread_calls (fixture->depth), ==, 5);
-  assert_depths (fixture->depth, C, 0, 0);
-  assert_depths (fixture->depth, A, 1, 2);
-  assert_histogram (fixture->depth, calls, 2);
+  g_assert_cmpuint (detprof_profiler_get_n_threads (DETPROF_PROFILER (fixture->depth)), ==, 2);
+  g_assert_cmpint (function (stats, "c")->nc, ==, 3);
+  g_assert_cmpint (function (stats, "a")->nc, ==, 2);
+  assert_depths (fixture->depth, A, 2, 2);
+  assert_depths (fixture->depth, C, 3, 3);
+  assert_histogram (fixture->depth, calls, 3);
+}
+
+/* A subclass that keeps a string of its own on each thread's state. */
+#define TEST_TYPE_QDATA_PROFILER (test_qdata_profiler_get_type ())
+G_DECLARE_FINAL_TYPE (TestQdataProfiler, test_qdata_profiler, TEST, QDATA_PROFILER, DetprofProfiler)
+
+struct _TestQdataProfiler
+{
+  DetprofProfiler parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TestQdataProfiler, test_qdata_profiler, DETPROF_TYPE_PROFILER)
+
+/* The key of our data on each thread's state. */
+static GQuark
+test_qdata_quark (void)
+{
+  return g_quark_from_static_string ("test-qdata-profiler");
+}
+
+static guint qdata_freed;
+
+static void
+count_free (gpointer data)
+{
+  g_assert_cmpstr (data, ==, "mine");
+  qdata_freed++;
+}
+
+static gboolean
+test_qdata_profiler_dispatch_call (DetprofProfiler    *profiler,
+                                   DetprofThreadState *thread,
+                                   const DetprofEvent *event,
+                                   double              delta)
+{
+  if (detprof_thread_state_get_qdata (thread, test_qdata_quark ()) == NULL)
+    detprof_thread_state_set_qdata_full (thread, test_qdata_quark (), (gpointer) "mine", count_free);
+  g_assert_cmpstr (detprof_thread_state_get_qdata (thread, test_qdata_quark ()), ==, "mine");
+  return DETPROF_PROFILER_CLASS (test_qdata_profiler_parent_class)->dispatch_call (profiler, thread, event, delta);
+}
+
+static void
+test_qdata_profiler_class_init (TestQdataProfilerClass *klass)
+{
+  DETPROF_PROFILER_CLASS (klass)->dispatch_call = test_qdata_profiler_dispatch_call;
+}
+
+static void
+test_qdata_profiler_init (TestQdataProfiler *self)
+{
+}
+
+/* A subclass's data on a thread's state is there at the next event, and
+ * freed once, with the profiler. */
+static void
+test_thread_qdata (void)
+{
+  DetprofProfiler *profiler = g_object_new (TEST_TYPE_QDATA_PROFILER, NULL);
+
+  qdata_freed = 0;
+  detprof_profiler_trace_dispatch (profiler, DETPROF_EVENT_CALL, A, NULL);
+  detprof_profiler_trace_dispatch (profiler, DETPROF_EVENT_CALL, B, NULL);
+  detprof_profiler_trace_dispatch (profiler, DETPROF_EVENT_RETURN, B, NULL);
+  g_assert_cmpuint (qdata_freed, ==, 0);
+
+  g_object_unref (profiler);
+  g_assert_cmpuint (qdata_freed, ==, 1);
 }
 
 /* ---- the depth profiler, on instrumented code ---- */
@@ -494,7 +556,6 @@ test_depth_instrumented_workload (Fixture       *fixture,
   assert_depths (fixture->depth, (gconstpointer) is_even, 4, 8);
   assert_depths (fixture->depth, (gconstpointer) is_odd, 4, 9);
   assert_histogram (fixture->depth, calls, 11);
-  g_assert_cmpint (depth_profiler_get_other_thread_calls (fixture->depth), ==, 0);
 
   depth_stats = detprof_profiler_create_stats (DETPROF_PROFILER (fixture->depth), NULL);
   base_stats = detprof_profiler_create_stats (fixture->base, NULL);
@@ -701,10 +762,11 @@ main (int    argc,
               test_depth_mutual_and_direct_recursion, teardown);
   g_test_add ("/extension/depth/frames-left-by-longjmp", Fixture, NULL, setup,
               test_depth_frames_left_by_longjmp, teardown);
-  g_test_add ("/extension/depth/follows-one-thread", Fixture, NULL, setup,
-              test_depth_follows_one_thread, teardown);
+  g_test_add ("/extension/depth/follows-every-thread", Fixture, NULL, setup,
+              test_depth_follows_every_thread, teardown);
   g_test_add ("/extension/depth/instrumented-workload", Fixture, NULL, setup,
               test_depth_instrumented_workload, teardown);
+  g_test_add_func ("/extension/thread-qdata", test_thread_qdata);
   g_test_add_func ("/extension/lookup-function", test_lookup_function);
   g_test_add_func ("/extension/examples/timers", test_example_timers);
   g_test_add_func ("/extension/examples/depth-profiler", test_example_depth_profiler);
