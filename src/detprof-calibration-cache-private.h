@@ -5,7 +5,8 @@
  * calibrating again. A bias holds only for the timer, the CPU and the
  * kernel clock source it was measured with, so those name the entry, and
  * lookup never hands out an entry of another host, of another format
- * version, or with a missing field or an implausible number.
+ * version, measured by another build of detprof, or with a missing field
+ * or an implausible number.
  */
 #pragma once
 
@@ -26,7 +27,7 @@ typedef enum
 {
   DETPROF_CALIBRATION_CACHE_ERROR_NONE_STORED,  /* no file, or no entry for this timer and model */
   DETPROF_CALIBRATION_CACHE_ERROR_OTHER_HOST,   /* only entries measured on another CPU or clock source */
-  DETPROF_CALIBRATION_CACHE_ERROR_STALE,        /* the entry was written in another format version */
+  DETPROF_CALIBRATION_CACHE_ERROR_STALE,        /* the entry is in another format version, or another build measured it */
   DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT,      /* the file or the entry is malformed or implausible */
 } DetprofCalibrationCacheError;
 
@@ -58,14 +59,17 @@ typedef struct
   char      *cpu_model;        /* owned: "model name" in /proc/cpuinfo, or "unknown" */
   char      *clocksource;      /* owned: the kernel's current clock source, or "unknown" */
   char      *detprof_version;  /* owned: the detprof that stored it; store writes its own */
+  char      *detprof_build;    /* owned: _detprof_calibration_build_id () of the detprof that
+                                * stored it; store writes its own, lookup wants ours */
 } DetprofCalibrationEntry;
 
 GQuark   _detprof_calibration_cache_error_quark (void);
 
 /* Fills @entry's identity for this host: @timer, @model, the number of
- * constants, the date (now), the CPU model, the clock source and our
- * version. The measurement (constants, spread, repeats, n) is left at 0
- * for the caller: store refuses an entry whose measurement is missing. */
+ * constants, the date (now), the CPU model, the clock source, and our
+ * version and build. The measurement (constants, spread, repeats, n) is
+ * left at 0 for the caller: store refuses an entry whose measurement is
+ * missing. */
 void     _detprof_calibration_entry_init  (DetprofCalibrationEntry *entry,
                                            const char              *timer,
                                            const char              *model);
@@ -86,6 +90,11 @@ char    *_detprof_calibration_parse_cpu_model  (const char *cpuinfo);
  * group name in the cache file: "TIMER|MODEL|CPU MODEL|CLOCK SOURCE". */
 char    *_detprof_calibration_host_key (const char *timer,
                                         const char *model);
+
+/* The identity of this build of detprof, which a bias holds for: 16 hex
+ * digits of a hash of the library's sources, the compiler and its flags,
+ * the same in every program of one build. */
+const char *_detprof_calibration_build_id (void);
 
 /* $DETPROF_CACHE_DIR/calibration.ini if that variable is set and not
  * empty, else $XDG_CACHE_HOME/detprof/calibration.ini. */

@@ -4,7 +4,7 @@
  * a key file, $XDG_CACHE_HOME/detprof/calibration.ini, one group per key:
  *
  *   [wall|constant|AMD EPYC 7B13 64-Core Processor|tsc]
- *   version=1
+ *   version=2
  *   timer=wall
  *   model=constant
  *   constants=2.1e-08;
@@ -15,13 +15,23 @@
  *   cpu-model=AMD EPYC 7B13 64-Core Processor
  *   clocksource=tsc
  *   detprof-version=0.1.0
+ *   detprof-build=5d1c0e8a2f4b9e7c
  *
  * The one idea: a stored bias is a measurement of one machine, and a wrong
  * bias is worse than none, because it silently shifts every number of a
  * profile. So the key names everything the bias depends on, and lookup
  * refuses whatever it cannot vouch for: another host's entry, another
- * format version, a missing field, an implausible number. Each refusal
- * says why, and the caller calibrates again and stores over it.
+ * format version, another build of detprof, a missing field, an
+ * implausible number. Each refusal says why, and the caller calibrates
+ * again and stores over it.
+ *
+ * A bias is also a measurement of detprof's own hot path, so it holds only
+ * for the code that measured it: detprof-build is a hash of the library's
+ * sources, the compiler and its flags, made by the build
+ * (detprof-build-id.h). detprof-calibrate, detprof and its agent each link
+ * their own copy of the library, and share it; an upgrade, or a rebuild
+ * of other code, makes every entry stale. detprof-version is kept for
+ * people to read.
  *
  * Writers hold an exclusive flock () on calibration.ini.lock around their
  * read-modify-write, and replace the file by renaming a complete temporary
@@ -40,13 +50,18 @@
 
 #include <glib/gstdio.h>
 
+#include "detprof-build-id.h"
 #include "detprof-calibration-cache-private.h"
 #include "detprof-error.h"
 
 G_DEFINE_QUARK (detprof-calibration-cache-error-quark, _detprof_calibration_cache_error)
 
-/* Bump when the meaning of a field changes: entries of other versions are stale. */
-#define FORMAT_VERSION 1
+/* Bump when the meaning of a field changes: entries of other versions are
+ * stale. Version 2 added detprof-build, which a version 1 reader would
+ * ignore: the bump makes it refuse our entries rather than take a bias
+ * that another build measured, and tells our reader that a version 1
+ * entry comes from an older detprof, which recorded no build. */
+#define FORMAT_VERSION 2
 
 /* A cache holds a few hundred bytes per timer and host; anything much
  * larger is not one, and is not worth reading. */
@@ -167,6 +182,15 @@ _detprof_calibration_cache_default_path (void)
   if (dir != NULL && *dir != '\0')
     return g_build_filename (dir, "calibration.ini", NULL);
   return g_build_filename (g_get_user_cache_dir (), "detprof", "calibration.ini", NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * The build that measured */
+
+const char *
+_detprof_calibration_build_id (void)
+{
+  return DETPROF_BUILD_ID;
 }
 
 /* ------------------------------------------------------------------------
@@ -476,6 +500,7 @@ write_group (GKeyFile                      *keys,
   g_key_file_set_string (keys, group, "cpu-model", entry->cpu_model);
   g_key_file_set_string (keys, group, "clocksource", entry->clocksource);
   g_key_file_set_string (keys, group, "detprof-version", PACKAGE_VERSION);
+  g_key_file_set_string (keys, group, "detprof-build", _detprof_calibration_build_id ());
 }
 
 /* ------------------------------------------------------------------------
@@ -720,11 +745,36 @@ _detprof_calibration_cache_lookup_for_host (const char              *cache_path,
                     "it cannot be trusted: %s", problem);
       return FALSE;
     }
+  if (version < FORMAT_VERSION)
+    {
+      set_no_entry (error, DETPROF_CALIBRATION_CACHE_ERROR_STALE, path, timer, model,
+                    "it was written by an older detprof, in format version %" G_GUINT64_FORMAT
+                    ", and this one reads version %d", version, FORMAT_VERSION);
+      return FALSE;
+    }
   if (version != FORMAT_VERSION)
     {
       set_no_entry (error, DETPROF_CALIBRATION_CACHE_ERROR_STALE, path, timer, model,
                     "it is in format version %" G_GUINT64_FORMAT ", and this detprof reads version %d",
                     version, FORMAT_VERSION);
+      return FALSE;
+    }
+
+  /* Then the build: a bias that other code measured is stale, however
+   * plausible its numbers. Every writer of this format records its build,
+   * so an entry without one has been edited, not merely outlived. */
+  problem = read_string (keys, key, "detprof-build", &entry.detprof_build);
+  if (problem != NULL)
+    {
+      set_no_entry (error, DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, path, timer, model,
+                    "it cannot be trusted: %s", problem);
+      return FALSE;
+    }
+  if (strcmp (entry.detprof_build, _detprof_calibration_build_id ()) != 0)
+    {
+      set_no_entry (error, DETPROF_CALIBRATION_CACHE_ERROR_STALE, path, timer, model,
+                    "it was measured by another build of detprof (build “%s”; this one is “%s”)",
+                    entry.detprof_build, _detprof_calibration_build_id ());
       return FALSE;
     }
 
@@ -901,6 +951,7 @@ _detprof_calibration_entry_init (DetprofCalibrationEntry *entry,
   entry->cpu_model = _detprof_calibration_host_cpu_model ();
   entry->clocksource = _detprof_calibration_host_clocksource ();
   entry->detprof_version = g_strdup (PACKAGE_VERSION);
+  entry->detprof_build = g_strdup (_detprof_calibration_build_id ());
 }
 
 void
@@ -914,5 +965,6 @@ _detprof_calibration_entry_clear (DetprofCalibrationEntry *entry)
   g_free (entry->cpu_model);
   g_free (entry->clocksource);
   g_free (entry->detprof_version);
+  g_free (entry->detprof_build);
   memset (entry, 0, sizeof *entry);
 }

@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "detprof-build-id.h"
 #include "detprof-calibration-cache-private.h"
 #include "detprof-error.h"
 
@@ -171,6 +172,7 @@ test_round_trip (Fixture       *fixture,
   g_assert_cmpstr (found.cpu_model, ==, THIS_CPU);
   g_assert_cmpstr (found.clocksource, ==, THIS_CLOCKSOURCE);
   g_assert_cmpstr (found.detprof_version, ==, PACKAGE_VERSION);
+  g_assert_cmpstr (found.detprof_build, ==, _detprof_calibration_build_id ());
 
   g_assert_cmpint (g_stat (dir, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
@@ -379,8 +381,14 @@ static const Corruption corruptions[] = {
     DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*its fields describe “wall|constant|Other CPU 9000|tsc”*" },
   { "unparsable-version", "version", "one",
     DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*the field “version” is not valid*" },
-  { "stale-version", "version", "2",
-    DETPROF_CALIBRATION_CACHE_ERROR_STALE, "*it is in format version 2, and this detprof reads version 1" },
+  { "stale-version", "version", "3",
+    DETPROF_CALIBRATION_CACHE_ERROR_STALE, "*it is in format version 3, and this detprof reads version 2" },
+  { "other-build", "detprof-build", "0123456789abcdef0123456789abcdef01234567",
+    DETPROF_CALIBRATION_CACHE_ERROR_STALE,
+    "*: it was measured by another build of detprof "
+    "(build “0123456789abcdef0123456789abcdef01234567”; this one is “?*”)" },
+  { "missing-build", "detprof-build", NULL,
+    DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*cannot be trusted: the field “detprof-build” is missing" },
 };
 
 /* A spoiled entry is reported with its reason, never handed out, and the
@@ -422,6 +430,84 @@ test_corruption (Fixture       *fixture,
   _detprof_calibration_entry_clear (&found);
   g_assert_true (lookup (fixture, "cpu", "constant", &found, &error));
   g_assert_no_error (error);
+}
+
+/* An entry as detprof wrote it before it recorded its build is stale, and
+ * says so; a store replaces it with one that carries our build. */
+static void
+test_older_detprof (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  static const char older[] =
+    "[wall|constant|" THIS_CPU "|" THIS_CLOCKSOURCE "]\n"
+    "version=1\n"
+    "timer=wall\n"
+    "model=constant\n"
+    "constants=2.1e-08;\n"
+    "spread=1.04\n"
+    "repeats=5\n"
+    "n=100000\n"
+    "date=2024-05-01T12:00:00Z\n"
+    "cpu-model=" THIS_CPU "\n"
+    "clocksource=" THIS_CLOCKSOURCE "\n"
+    "detprof-version=0.1.0\n";
+  g_auto(DetprofCalibrationEntry) entry = { 0, };
+  g_auto(DetprofCalibrationEntry) found = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (fixture->path);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (fixture->path, older, -1, NULL));
+
+  g_assert_false (lookup (fixture, "wall", "constant", &found, &error));
+  g_assert_error (error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_STALE);
+  assert_message_matches (error, "no usable calibration for timer “wall” (constant model) in *: "
+                                 "it was written by an older detprof, in format version 1, "
+                                 "and this one reads version 2");
+  g_assert_null (found.timer);
+  g_clear_error (&error);
+
+  make_entry (&entry, "wall", "constant", THIS_CPU, THIS_CLOCKSOURCE);
+  store_ok (fixture, &entry);
+  g_assert_true (lookup (fixture, "wall", "constant", &found, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (found.detprof_build, ==, _detprof_calibration_build_id ());
+}
+
+/* An entry carries the build that stored it, which is ours: the hash the
+ * build made (16 hex digits). That every program of one build agrees on
+ * it is test-runner's /runner/bias-calibrate-then-profile. */
+static void
+test_entry_carries_this_build (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_auto(DetprofCalibrationEntry) entry = { 0, };
+  g_auto(DetprofCalibrationEntry) found = { 0, };
+  g_autoptr(GKeyFile) keys = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored = NULL;
+  const char *identity = _detprof_calibration_build_id ();
+
+  g_assert_cmpstr (identity, ==, DETPROF_BUILD_ID);
+  g_assert_cmpuint (strlen (identity), ==, 16);
+  g_assert_cmpuint (strspn (identity, "0123456789abcdef"), ==, 16);
+
+  _detprof_calibration_entry_init (&entry, "wall", "constant");
+  g_assert_cmpstr (entry.detprof_build, ==, identity);
+  _detprof_calibration_entry_clear (&entry);
+
+  /* Store writes its own build, whatever the entry says. */
+  make_entry (&entry, "wall", "constant", THIS_CPU, THIS_CLOCKSOURCE);
+  entry.detprof_build = g_strdup ("another build");
+  store_ok (fixture, &entry);
+  g_assert_true (g_key_file_load_from_file (keys, fixture->path, G_KEY_FILE_NONE, NULL));
+  stored = g_key_file_get_string (keys, "wall|constant|" THIS_CPU "|" THIS_CLOCKSOURCE,
+                                  "detprof-build", NULL);
+  g_assert_cmpstr (stored, ==, identity);
+
+  g_assert_true (lookup (fixture, "wall", "constant", &found, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (found.detprof_build, ==, identity);
 }
 
 /* A file that is not a key file at all is reported as such, and a store
@@ -721,6 +807,8 @@ main (int   argc,
                    test_host_key);
   g_test_add ("/calibration-cache/default-path", Fixture, NULL,
               setup, test_default_path, teardown);
+  g_test_add ("/calibration-cache/entry-carries-this-build", Fixture, NULL,
+              setup, test_entry_carries_this_build, teardown);
   for (i = 0; i < G_N_ELEMENTS (corruptions); i++)
     {
       g_autofree char *path = g_strconcat ("/calibration-cache/lookup-distrusts/",
@@ -728,6 +816,8 @@ main (int   argc,
 
       g_test_add (path, Fixture, &corruptions[i], setup, test_corruption, teardown);
     }
+  g_test_add ("/calibration-cache/lookup-distrusts/older-detprof", Fixture, NULL,
+              setup, test_older_detprof, teardown);
   g_test_add ("/calibration-cache/lookup-distrusts/not-a-key-file", Fixture, NULL,
               setup, test_not_a_key_file, teardown);
   for (i = 0; i < G_N_ELEMENTS (nonsense); i++)

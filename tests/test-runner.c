@@ -405,7 +405,7 @@ test_bias_auto_calibrates_once (Fixture       *fixture,
                                 gconstpointer  user_data)
 {
   g_autofree char *path = program ("simple");
-  g_autofree char *cache_dir = g_build_filename (fixture->tmpdir, "cache", NULL);
+  g_autofree char *cache_dir = g_strdup (fixture->tmpdir);   /* emptied by teardown */
   g_autofree char *cache = g_build_filename (cache_dir, "calibration.ini", NULL);
   g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "DETPROF_CACHE_DIR", cache_dir, TRUE);
   const char *argv[] = { runner (), "-o", fixture->out, path, "10", NULL };
@@ -433,6 +433,35 @@ test_bias_auto_calibrates_once (Fixture       *fixture,
   g_clear_pointer (&second, g_free);
   g_assert_true (g_file_get_contents (cache, &second, NULL, NULL));
   g_assert_true (g_str_has_prefix (second, "# detprof calibration cache"));
+}
+
+/* What detprof-calibrate stores, the runner uses: both programs link
+ * their own copy of the library, and a stored bias names the build that
+ * measured it, so the two must agree on what build they are. */
+static void
+test_bias_calibrate_then_profile (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autofree char *path = program ("simple");
+  g_autofree char *cache_dir = g_strdup (fixture->tmpdir);   /* emptied by teardown */
+  g_autofree char *cache = g_build_filename (cache_dir, "calibration.ini", NULL);
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "DETPROF_CACHE_DIR", cache_dir, TRUE);
+  const char *calibrate = g_getenv ("DETPROF_CALIBRATE");
+  const char *calibrate_argv[] = { calibrate, "-t", "wall", NULL };
+  const char *argv[] = { runner (), "-t", "wall", "-o", fixture->out, path, "10", NULL };
+  g_autofree char *stored = NULL;
+  g_autofree char *used = NULL;
+
+  g_assert_nonnull (calibrate);
+  run_with_env (fixture, calibrate_argv, envp);
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_true (g_file_get_contents (cache, &stored, NULL, NULL));
+
+  run_with_env (fixture, argv, envp);
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_null (strstr (fixture->stderr_text, "calibrating"));
+  g_assert_true (g_file_get_contents (cache, &used, NULL, NULL));
+  g_assert_cmpstr (stored, ==, used);
 }
 
 /* ---- bad input: one clear line, a non-zero status, nothing run ---- */
@@ -648,6 +677,8 @@ main (int    argc,
               test_negative_times_are_flagged, teardown);
   g_test_add ("/runner/bias-auto-calibrates-once", Fixture, NULL, setup,
               test_bias_auto_calibrates_once, teardown);
+  g_test_add ("/runner/bias-calibrate-then-profile", Fixture, NULL, setup,
+              test_bias_calibrate_then_profile, teardown);
   g_test_add ("/runner/bad-input-is-refused", Fixture, NULL, setup, test_bad_input_is_refused, teardown);
   g_test_add ("/runner/python-pstats-reads-the-dump", Fixture, NULL, setup,
               test_python_pstats_reads_the_dump, teardown);
