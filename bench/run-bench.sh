@@ -48,21 +48,35 @@ done < "$tmp/raw"
 
 echo
 echo "Peers on the same program, same run:"
+hook_per=
 if [ -f "$top/bench/.libs/minimal-hook.so" ] || [ -f "$top/bench/minimal-hook.so" ]; then
   hook=$(ls "$top/bench/.libs/minimal-hook.so" "$top/bench/minimal-hook.so" 2>/dev/null | head -n 1)
   t=$(best env LD_PRELOAD="$hook" "$top/bench/fib30")
-  per=$(calc "($t - $plain) / $events")
-  printf '  %-28s %8.2f ns per event\n' "minimal hook (one rdtsc)" "$per"
-  echo "minimal-hook,,$per,," >> "$csv"
+  hook_per=$(calc "($t - $plain) / $events")
+  printf '  %-28s %8.2f ns per event\n' "minimal hook (one rdtsc)" "$hook_per"
+  echo "minimal-hook,,$hook_per,," >> "$csv"
 fi
+# The fast subclass's target is 10 ns on a machine where the minimal hook
+# costs 8.3 ns: a ratio of 10 / 8.3 to the minimal hook, measured here in
+# this run, so that a slower or faster machine moves both alike.
 fast="$top/examples/fast-tsc-profiler"
 if [ -x "$fast" ] && "$fast" --overhead > "$tmp/fast" 2>/dev/null; then
   per=$(sed -n 's/^fast //p' "$tmp/fast")
   base=$(sed -n 's/^base //p' "$tmp/fast")
-  verdict=$(holds "$per <= 10" && echo "within the 10 ns target" || echo "OVER the 10 ns target")
-  printf '  %-28s %8.2f ns per event (ratio to 10 ns: %s; %s)\n' "fast subclass (one rdtsc)" "$per" "$(calc "$per / 10")" "$verdict"
-  printf '  %-28s %8.2f ns per event (same run, same harness)\n' "base class, tsc" "$base"
-  echo "fast-subclass,,$per,10,$(calc "$per / 10")" >> "$csv"
+  printf '  %-28s %8.2f ns per event\n' "fast subclass (one rdtsc)" "$per"
+  printf '  %-28s %8.2f ns per event (same harness as the fast subclass)\n' "base class, tsc" "$base"
+  if [ -n "$hook_per" ]; then
+    target=$(calc "$hook_per * 10 / 8.3")
+    ratio=$(calc "$per / $target")
+    verdict=$(holds "$per <= $target" && echo "within target" || echo "OVER target")
+    printf '    fast / minimal hook: %s; target %s (10 ns against 8.3 ns), i.e. %.2f ns here: ratio %s, %s\n' \
+      "$(calc "$per / $hook_per")" "$(calc "10 / 8.3")" "$target" "$ratio" "$verdict"
+    printf '    against a flat 10 ns: %s\n' \
+      "$(holds "$per <= 10" && echo "within" || echo "over, by $(calc "$per - 10") ns")"
+    echo "fast-subclass,,$per,$target,$ratio" >> "$csv"
+  else
+    echo "fast-subclass,,$per,10,$(calc "$per / 10")" >> "$csv"
+  fi
 else
   echo "  fast subclass: no invariant cycle counter here, skipped"
 fi
