@@ -59,7 +59,7 @@ typedef struct
   char      *cpu_model;        /* owned: "model name" in /proc/cpuinfo, or "unknown" */
   char      *clocksource;      /* owned: the kernel's current clock source, or "unknown" */
   char      *detprof_version;  /* owned: the detprof that stored it; store writes its own */
-  char      *detprof_build;    /* owned: _detprof_calibration_build_id () of the detprof that
+  char      *detprof_build;    /* owned: DETPROF_BUILD_ID (detprof-build-id.h) of the detprof that
                                 * stored it; store writes its own, lookup wants ours */
 } DetprofCalibrationEntry;
 
@@ -90,11 +90,6 @@ char    *_detprof_calibration_parse_cpu_model  (const char *cpuinfo);
  * group name in the cache file: "TIMER|MODEL|CPU MODEL|CLOCK SOURCE". */
 char    *_detprof_calibration_host_key (const char *timer,
                                         const char *model);
-
-/* The identity of this build of detprof, which a bias holds for: 16 hex
- * digits of a hash of the library's sources, the compiler and its flags,
- * the same in every program of one build. */
-const char *_detprof_calibration_build_id (void);
 
 /* $DETPROF_CACHE_DIR/calibration.ini if that variable is set and not
  * empty, else $XDG_CACHE_HOME/detprof/calibration.ini. */

@@ -185,15 +185,6 @@ _detprof_calibration_cache_default_path (void)
 }
 
 /* ------------------------------------------------------------------------
- * The build that measured */
-
-const char *
-_detprof_calibration_build_id (void)
-{
-  return DETPROF_BUILD_ID;
-}
-
-/* ------------------------------------------------------------------------
  * What makes an entry trustworthy. Store and lookup apply the same checks:
  * what store refuses to write, lookup refuses to believe. Each check
  * returns NULL, or the reason as a phrase that completes a sentence. */
@@ -500,7 +491,7 @@ write_group (GKeyFile                      *keys,
   g_key_file_set_string (keys, group, "cpu-model", entry->cpu_model);
   g_key_file_set_string (keys, group, "clocksource", entry->clocksource);
   g_key_file_set_string (keys, group, "detprof-version", PACKAGE_VERSION);
-  g_key_file_set_string (keys, group, "detprof-build", _detprof_calibration_build_id ());
+  g_key_file_set_string (keys, group, "detprof-build", DETPROF_BUILD_ID);
 }
 
 /* ------------------------------------------------------------------------
@@ -770,11 +761,11 @@ _detprof_calibration_cache_lookup_for_host (const char              *cache_path,
                     "it cannot be trusted: %s", problem);
       return FALSE;
     }
-  if (strcmp (entry.detprof_build, _detprof_calibration_build_id ()) != 0)
+  if (strcmp (entry.detprof_build, DETPROF_BUILD_ID) != 0)
     {
       set_no_entry (error, DETPROF_CALIBRATION_CACHE_ERROR_STALE, path, timer, model,
                     "it was measured by another build of detprof (build “%s”; this one is “%s”)",
-                    entry.detprof_build, _detprof_calibration_build_id ());
+                    entry.detprof_build, DETPROF_BUILD_ID);
       return FALSE;
     }
 
@@ -951,7 +942,7 @@ _detprof_calibration_entry_init (DetprofCalibrationEntry *entry,
   entry->cpu_model = _detprof_calibration_host_cpu_model ();
   entry->clocksource = _detprof_calibration_host_clocksource ();
   entry->detprof_version = g_strdup (PACKAGE_VERSION);
-  entry->detprof_build = g_strdup (_detprof_calibration_build_id ());
+  entry->detprof_build = g_strdup (DETPROF_BUILD_ID);
 }
 
 void
