@@ -1,0 +1,1 @@
+#define DETPROF_BUILD_ID "a5a7531cedd10f51"
