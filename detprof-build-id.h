@@ -1,1 +1,1 @@
-#define DETPROF_BUILD_ID "a5a7531cedd10f51"
+#define DETPROF_BUILD_ID "7ba31e4e9484bb50"

@@ -44,6 +44,8 @@ static GMutex active_lock;                 /* guards active and generation chang
 static DetprofProfiler *active;            /* owned: the profiler events go to */
 static guint64 generation = 1;             /* bumped at every enable and disable */
 
+static pthread_key_t thread_end_key;     /* its destructor runs as a profiled thread ends */
+
 static __thread struct
 {
   guint64             generation;
@@ -104,14 +106,11 @@ hook_event (DetprofEventKind kind,
   __atomic_store_n (&state->busy, FALSE, __ATOMIC_RELEASE);
 }
 
-/* The first event of a thread in a generation: looks up the thread's
- * state for the profiler enabled now (if any), caches it, and handles the
- * event as usual. */
-static void
-hook_event_refresh (DetprofEventKind kind,
-                    void            *fn,
-                    void            *call_site,
-                    void            *stack)
+/* Looks up the calling thread's state for the profiler enabled now (if
+ * any) and caches it for this generation. A thread that meets a profiler
+ * is also registered to be told when it ends (see thread_ended()). */
+static DetprofThreadState *
+refresh_cache (void)
 {
   guint64 seen = __atomic_load_n (&generation, __ATOMIC_RELAXED);
   DetprofThreadState *state = NULL;
@@ -124,6 +123,19 @@ hook_event_refresh (DetprofEventKind kind,
   hook_cache.generation = seen;
   hook_cache.state = state;
   if (state != NULL)
+    pthread_setspecific (thread_end_key, &hook_cache);
+  return state;
+}
+
+/* The first event of a thread in a generation: finds the thread's state,
+ * and handles the event as usual. */
+static void
+hook_event_refresh (DetprofEventKind kind,
+                    void            *fn,
+                    void            *call_site,
+                    void            *stack)
+{
+  if (refresh_cache () != NULL)
     hook_event (kind, fn, call_site, stack);
 }
 
@@ -139,6 +151,115 @@ __cyg_profile_func_exit (void *this_fn,
                          void *call_site)
 {
   hook_event (DETPROF_EVENT_RETURN, this_fn, call_site, __builtin_frame_address (0));
+}
+
+/* ---- departures: frames the program leaves without returning ---- */
+
+/* The calling thread's state in the generation now (@seen), or NULL if
+ * no profiler is enabled. */
+static DetprofThreadState *
+current_state (guint64 *seen)
+{
+  *seen = __atomic_load_n (&generation, __ATOMIC_RELAXED);
+  if (G_UNLIKELY (hook_cache.generation != *seen))
+    {
+      DetprofThreadState *state = refresh_cache ();
+
+      *seen = hook_cache.generation;
+      return state;
+    }
+  return hook_cache.state;
+}
+
+/* Marks @state busy as @busy and tells whether the profiler is still the
+ * one of generation @seen (see hook_event()). */
+static gboolean
+begin_departure (DetprofThreadState *state,
+                 int                 busy,
+                 guint64             seen)
+{
+  state->busy = busy;
+  __atomic_signal_fence (__ATOMIC_SEQ_CST);
+  return __atomic_load_n (&generation, __ATOMIC_RELAXED) == seen;
+}
+
+/* setjmp() and its kin, just before the C library's runs. */
+void
+_detprof_hooks_note_jump_target (const void *target)
+{
+  guint64 seen;
+  DetprofThreadState *state = current_state (&seen);
+
+  /* In a signal handler that interrupted the profiler, the jump targets
+   * may be half changed: the target is not recorded, and a jump to it is
+   * not seen. */
+  if (state == NULL || state->busy)
+    return;
+  if (begin_departure (state, DETPROF_BUSY_JUMP_TARGETS, seen))
+    _detprof_departures_jump_target (state, target);
+  __atomic_store_n (&state->busy, FALSE, __ATOMIC_RELEASE);
+}
+
+/* longjmp() and its kin, just before the C library's runs. */
+void
+_detprof_hooks_note_long_jump (const void *target)
+{
+  guint64 seen;
+  DetprofThreadState *state = current_state (&seen);
+  int was_busy;
+  gboolean left = FALSE;
+
+  if (state == NULL || state->busy == DETPROF_BUSY_JUMP_TARGETS)
+    return;
+
+  /* busy: a signal handler that interrupted the profiler is jumping out.
+   * Targets are never recorded inside such a handler, so a known one is
+   * outside it: the interrupted event will never finish. Its frame push
+   * is whole or absent (publish_frame()); it is counted as dropped. */
+  was_busy = state->busy;
+  if (begin_departure (state, TRUE, seen))
+    left = _detprof_departures_long_jump (state->profiler, state, target);
+  if (left && was_busy)
+    state->dropped_events++;
+  __atomic_store_n (&state->busy, left ? FALSE : was_busy, __ATOMIC_RELEASE);
+}
+
+/* __cxa_begin_catch(): a C++ exception is caught in the frame at @stack. */
+void
+_detprof_hooks_note_catch (guintptr stack)
+{
+  guint64 seen;
+  DetprofThreadState *state = current_state (&seen);
+
+  /* No exception unwinds through the profiler's own (C) frames. */
+  if (state == NULL || state->busy)
+    return;
+  if (begin_departure (state, TRUE, seen))
+    _detprof_departures_catch (state->profiler, state, stack);
+  __atomic_store_n (&state->busy, FALSE, __ATOMIC_RELEASE);
+}
+
+/* The destructor of thread_end_key: a profiled thread ends. Its frames
+ * still open were left by pthread_exit() or cancellation (a thread that
+ * returns from its start routine has returned from all of them). If the
+ * thread was cancelled inside the profiler, that event never finishes. */
+static void
+thread_ended (void *data)
+{
+  guint64 seen = __atomic_load_n (&generation, __ATOMIC_RELAXED);
+  DetprofThreadState *state = (hook_cache.generation == seen) ? hook_cache.state : NULL;
+  int was_busy;
+
+  if (state == NULL)
+    return;
+  was_busy = state->busy;
+  if (begin_departure (state, TRUE, seen))
+    {
+      if (was_busy)
+        state->dropped_events++;
+      _detprof_departures_thread_exit (state->profiler, state);
+    }
+  __atomic_store_n (&state->busy, FALSE, __ATOMIC_RELEASE);
 }
 
 /* Makes every other thread's stores visible to us, and ours to them, as if
@@ -212,6 +333,7 @@ _detprof_hooks_set_active (DetprofProfiler  *profiler,
   if (g_once_init_enter (&atfork_registered))
     {
       pthread_atfork (fork_prepare, fork_parent, fork_child);
+      pthread_key_create (&thread_end_key, thread_ended);
       g_once_init_leave (&atfork_registered, 1);
     }
 

@@ -31,6 +31,20 @@ void                _detprof_profiler_function_totals (DetprofProfiler *self,
 DetprofThreadState *_detprof_profiler_get_busy_thread (DetprofProfiler    *self,
                                                        DetprofThreadState *skip);
 
+/* Frames the program leaves without returning (detprof-departures.c),
+ * on a thread's state the caller has marked busy. */
+void                _detprof_departures_jump_target (DetprofThreadState *thread,
+                                                     gconstpointer       target);
+/* FALSE if @target is unknown or its frame is gone: nothing was closed. */
+gboolean            _detprof_departures_long_jump (DetprofProfiler    *self,
+                                                   DetprofThreadState *thread,
+                                                   gconstpointer       target);
+void                _detprof_departures_catch (DetprofProfiler    *self,
+                                               DetprofThreadState *thread,
+                                               guintptr            stack);
+void                _detprof_departures_thread_exit (DetprofProfiler    *self,
+                                                     DetprofThreadState *thread);
+
 void                _detprof_profiler_fork_prepare (void);
 void                _detprof_profiler_fork_parent (void);
 void                _detprof_profiler_fork_child (DetprofProfiler *active);
@@ -40,5 +54,12 @@ gboolean            _detprof_hooks_set_active (DetprofProfiler  *profiler,
                                                GError          **error);
 void                _detprof_hooks_clear_active (DetprofProfiler *profiler);
 DetprofProfiler    *_detprof_hooks_get_active (void);
+
+/* What the agent's wrappers of the C library tell the hooks, on the
+ * calling thread (detprof-interpose.c): each is routed to the enabled
+ * profiler, if any, with the same guards as an event. */
+void                _detprof_hooks_note_jump_target (const void *target);
+void                _detprof_hooks_note_long_jump (const void *target);
+void                _detprof_hooks_note_catch (guintptr stack);
 
 G_END_DECLS

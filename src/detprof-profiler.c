@@ -23,21 +23,25 @@
  *            internal time are its call sites' summed, later; only its
  *            outermost-activation count and cumulative time are kept here).
  *
- * Two things profile.py does not meet: frames abandoned by longjmp() (the
- * next event may be a call from the frame jumped to, not a return), and
- * returns that match nothing (frames entered before profiling began).
+ * Two things profile.py does not meet: frames the program leaves without
+ * returning, and returns that match nothing (frames entered before
+ * profiling began).
  *
- * - A call is placed by its stack address: a frame entered at or below
- *   the address of a new call is not one of its callers, so the program
- *   has left it. (The enter hook always runs after the function's
- *   prologue, so the addresses of one function's entries are comparable.)
- * - A return is placed by its function: the nearest frame of that function
- *   returns, and the frames above it, whose functions cannot still be
- *   running, are closed first. Stack addresses are not used here: the exit
- *   hook may be reached by a tail jump, after the frame is torn down, so
- *   its address says nothing about the frame's.
- * - A return of a function that is not on the stack is counted and
- *   otherwise ignored.
+ * - Events nest. Every call pushes a frame, whatever its stack address:
+ *   the hooks of a function inlined into its caller run in the caller's
+ *   own stack frame, so addresses cannot tell a callee from a frame the
+ *   program has left.
+ * - A frame is closed early only where the program is seen to leave it:
+ *   at a longjmp() to a jump target set in an older frame, at a C++
+ *   exception caught in an older frame, at the end of a thread
+ *   (detprof-departures.c). The agent watches for these where they
+ *   happen (detprof-interpose.c); they are exact.
+ * - Anything else is a missed exit, found by its consequence: a return
+ *   is placed by its function, so when the frame on top is not that
+ *   function's, the nearest frame of that function returns and the frames
+ *   above it are closed first, and counted as abandoned (where they ended
+ *   is a guess). A return of a function that is not on the stack is
+ *   counted and otherwise ignored.
  *
  * Frames the program left are closed as if they returned with no more
  * time: the stretch that reveals them goes to the frame that survives.
@@ -147,55 +151,7 @@ static __thread struct
   DetprofThreadState *state;
 } thread_cache __attribute__ ((tls_model ("initial-exec")));
 
-/* ---- the frame stack ---- */
-
-static inline DetprofFrame *
-push_frame (DetprofThreadState *thread)
-{
-  if (G_UNLIKELY (thread->top + 1 == thread->frames_end)
-      && !_detprof_thread_state_grow_stack (thread))
-    return NULL;
-  return ++thread->top;
-}
-
-/* profile.py's return handler, for the frame on top, which receives @delta
- * as the last stretch of its internal time. */
-static inline void
-pop_frame (DetprofThreadState *thread,
-           double              delta)
-{
-  DetprofFrame *frame = thread->top;
-  DetprofFrame *parent = frame - 1;
-  double internal = frame->it + delta;
-  double total = internal + frame->et;
-
-  /* The parent's stretch before this call was kept in our frame; pay it now. */
-  parent->it += frame->pt;
-  parent->et += total;
-  thread->top--;
-
-  totals_leave (&frame->function->totals, internal, total);
-  totals_leave (&frame->site->totals, internal, total);
-  totals_leave_outermost (&frame->site->arc->totals, total);
-}
-
-/* Closes the frames the program has left without returning: at a call
- * whose stack address is @stack, those entered at or below it. Frames of
- * unknown address (0) are never closed this way; nor is the root, whose
- * address is above every other. */
-static void
-close_abandoned_frames (DetprofThreadState *thread,
-                        guintptr            stack)
-{
-  if (stack == 0)
-    return;
-
-  while (thread->top->stack != 0 && thread->top->stack <= stack)
-    {
-      pop_frame (thread, 0.0);
-      thread->abandoned_frames++;
-    }
-}
+/* ---- the frame stack (push_frame and pop_frame: detprof-thread-private.h) ---- */
 
 /* A return whose frame is below the top: the frames above it were left
  * (by a jump, or their exits were missed). Closes them; FALSE if @fn is
@@ -240,12 +196,10 @@ detprof_profiler_real_dispatch_call (DetprofProfiler    *self,
   DetprofCallSite *site;
   DetprofFrame *frame;
 
-  close_abandoned_frames (thread, event->stack);
-
   caller = thread->top->function;
   site = find_call_site (thread, caller, event->call_site, event->fn);
 
-  frame = push_frame (thread);
+  frame = next_frame (thread);
   if (G_UNLIKELY (frame == NULL))
     return TRUE;   /* out of memory: this call goes unrecorded, and is flagged */
 
@@ -255,6 +209,7 @@ detprof_profiler_real_dispatch_call (DetprofProfiler    *self,
   frame->pt = delta;
   frame->it = 0.0;
   frame->et = 0.0;
+  publish_frame (thread, frame);
 
   totals_enter (&frame->function->totals);
   totals_enter (&site->arc->totals);
@@ -1260,6 +1215,12 @@ record_run_facts (DetprofProfiler *self,
   g_autofree char *unmatched = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_unmatched_returns (self));
   g_autofree char *abandoned = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_abandoned_frames (self));
   g_autofree char *dropped = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_dropped_events (self));
+  static const char *const left_keys[DETPROF_N_DEPARTURES] = {
+    [DETPROF_DEPARTURE_LONGJMP] = "frames-left-by-longjmp",
+    [DETPROF_DEPARTURE_EXCEPTION] = "frames-left-by-exception",
+    [DETPROF_DEPARTURE_THREAD_EXIT] = "frames-left-by-thread-exit",
+  };
+  int how;
 
   detprof_stats_set_info (stats, "timer", priv->timer->name);
   detprof_stats_set_info (stats, "timer-description", priv->timer->description);
@@ -1279,6 +1240,12 @@ record_run_facts (DetprofProfiler *self,
   detprof_stats_set_info (stats, "unmatched-returns", unmatched);
   detprof_stats_set_info (stats, "abandoned-frames", abandoned);
   detprof_stats_set_info (stats, "dropped-events", dropped);
+  for (how = 0; how < DETPROF_N_DEPARTURES; how++)
+    {
+      g_autofree char *left = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_left_frames (self, how));
+
+      detprof_stats_set_info (stats, left_keys[how], left);
+    }
 }
 
 /**
@@ -1435,7 +1402,9 @@ detprof_profiler_get_unmatched_returns (DetprofProfiler *self)
  * Counts the frames, over all threads, closed without a return event.
  *
  * Returns: how many frames were closed without a return event, because a
- *   later event showed the program had left them (longjmp(), exceptions)
+ *   later return belonged to a frame below them: their exits were missed
+ *   (a long jump or an exception the profiler did not see), and where
+ *   each ended is a guess
  *
  * Since: 0.1
  */
@@ -1464,6 +1433,28 @@ detprof_profiler_get_dropped_events (DetprofProfiler *self)
 {
   g_return_val_if_fail (DETPROF_IS_PROFILER (self), 0);
   return sum_counter (self, G_STRUCT_OFFSET (DetprofThreadState, dropped_events));
+}
+
+/**
+ * detprof_profiler_get_left_frames:
+ * @self: a #DetprofProfiler
+ * @how: the way the program left them
+ *
+ * Counts the frames, over all threads, that the program was seen to leave
+ * without returning, @how (see #DetprofDeparture). Unlike abandoned
+ * frames, these were closed exactly where the program left them.
+ *
+ * Returns: how many frames the program left @how
+ *
+ * Since: 0.1
+ */
+gint64
+detprof_profiler_get_left_frames (DetprofProfiler  *self,
+                                  DetprofDeparture  how)
+{
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), 0);
+  g_return_val_if_fail (how < DETPROF_N_DEPARTURES, 0);
+  return sum_counter (self, G_STRUCT_OFFSET (DetprofThreadState, left_frames) + how * sizeof (gint64));
 }
 
 /**

@@ -42,9 +42,11 @@ typedef enum
  * @fn: the function's entry address (its identity in the profile)
  * @call_site: for a call, the return address in the caller (the line that
  *   made the call); may be %NULL
- * @stack: the stack address at the event, or 0 if unknown. Deeper frames
- *   have lower addresses; the dispatcher uses this to close frames that a
- *   longjmp() abandoned.
+ * @stack: the stack address at the event, or 0 if unknown. A frame entered
+ *   later has a lower or equal address (equal when it was inlined into its
+ *   caller); detprof_profiler_note_catch() uses it to find the frames a
+ *   C++ exception unwound. Calls and returns themselves are placed by
+ *   nesting, never by address.
  *
  * One event, as the hooks (or a test) hand it to the dispatcher.
  *
@@ -57,6 +59,30 @@ typedef struct
   gconstpointer    call_site;
   guintptr         stack;
 } DetprofEvent;
+
+/**
+ * DetprofDeparture:
+ * @DETPROF_DEPARTURE_LONGJMP: longjmp() (or siglongjmp(), _longjmp(),
+ *   __longjmp_chk()) to a jump target set in an older frame
+ * @DETPROF_DEPARTURE_EXCEPTION: a C++ exception caught in an older frame,
+ *   whose unwinding called no exit hooks (clang)
+ * @DETPROF_DEPARTURE_THREAD_EXIT: the thread ended (pthread_exit(),
+ *   cancellation) with frames still open
+ * @DETPROF_N_DEPARTURES: the number of ways
+ *
+ * The ways a program leaves frames without returning from them, which the
+ * profiler observes where they happen and counts
+ * (detprof_profiler_get_left_frames()).
+ *
+ * Since: 0.1
+ */
+typedef enum
+{
+  DETPROF_DEPARTURE_LONGJMP,
+  DETPROF_DEPARTURE_EXCEPTION,
+  DETPROF_DEPARTURE_THREAD_EXIT,
+  DETPROF_N_DEPARTURES
+} DetprofDeparture;
 
 /**
  * DetprofThreadState:
@@ -199,6 +225,14 @@ void             detprof_profiler_simulate_call (DetprofProfiler *self,
                                                  gconstpointer    fn);
 void             detprof_profiler_simulate_cmd_complete (DetprofProfiler *self);
 
+void             detprof_profiler_note_jump_target (DetprofProfiler *self,
+                                                    gconstpointer    target);
+void             detprof_profiler_note_long_jump (DetprofProfiler *self,
+                                                  gconstpointer    target);
+void             detprof_profiler_note_catch (DetprofProfiler *self,
+                                              guintptr         stack);
+void             detprof_profiler_note_thread_exit (DetprofProfiler *self);
+
 void             detprof_profiler_name_function (DetprofProfiler *self,
                                                  gconstpointer    fn,
                                                  const char      *file,
@@ -233,6 +267,8 @@ gboolean         detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
 gint64           detprof_profiler_get_unmatched_returns (DetprofProfiler *self);
 gint64           detprof_profiler_get_abandoned_frames (DetprofProfiler *self);
 gint64           detprof_profiler_get_dropped_events (DetprofProfiler *self);
+gint64           detprof_profiler_get_left_frames (DetprofProfiler  *self,
+                                                   DetprofDeparture  how);
 guint            detprof_profiler_get_n_threads (DetprofProfiler *self);
 
 gsize            detprof_thread_state_get_depth (const DetprofThreadState *thread);

@@ -65,12 +65,23 @@ struct _DetprofCallSite
   DetprofTotals    totals;
 };
 
+#define DETPROF_BUSY_JUMP_TARGETS 2
+
+/* Where a setjmp() was made: longjmp() to it resumes the frame at @depth. */
+typedef struct
+{
+  gsize         depth;         /* the frame that set it: top - frames then */
+  gconstpointer fn;            /* that frame's function, to tell a target gone stale */
+} DetprofJumpTarget;
+
 /* One activation on our own stack: profile.py's frame record. */
 typedef struct
 {
   DetprofCallSite *site;       /* how this activation was reached */
   DetprofFunction *function;   /* site->callee, cached */
-  guintptr         stack;      /* stack address at entry; deeper frames have lower ones */
+  guintptr         stack;      /* stack address at entry (0: unknown); a frame the program
+                                * entered later but left is at a lower one, unless it was
+                                * inlined into its caller: only a caught exception uses it */
   double           pt;         /* the parent's time just before this call; theirs, paid on pop */
   double           it;         /* internal time of this activation so far */
   double           et;         /* total time of the callees that have returned */
@@ -83,7 +94,9 @@ struct _DetprofThreadState
 
   DetprofProfiler *profiler;   /* not owned: the profiler owns its states */
   guint64          serial;     /* the profiler's serial, for the thread-local cache */
-  int              busy;       /* inside the dispatcher: new events are re-entrant */
+  int              busy;       /* inside the profiler: new events are re-entrant; 1 for an
+                                * event or a departure, DETPROF_BUSY_JUMP_TARGETS while the
+                                * jump targets change (then they must not be read) */
   int              tid;        /* the kernel's thread id, for reports */
 
   DetprofEventKind last_kind;  /* the previous event's kind: with this one's, it picks the bias */
@@ -112,8 +125,11 @@ struct _DetprofThreadState
   DetprofCallSite  root_site;
 
   gint64           unmatched_returns;  /* returns of frames we never saw enter */
-  gint64           abandoned_frames;   /* frames closed because the stack moved past them */
+  gint64           abandoned_frames;   /* frames closed because a return belonged below them */
   gint64           dropped_events;     /* events from inside the dispatcher (signal handlers) */
+  gint64           left_frames[DETPROF_N_DEPARTURES];  /* frames closed where the program left them */
+
+  GHashTable      *jump_targets;       /* jmp_buf address -> DetprofJumpTarget; made on first use */
   gboolean         out_of_memory;      /* a table could not grow: later calls were dropped */
 
   GData           *qdata;              /* a subclass's own data for this thread */
@@ -197,6 +213,50 @@ totals_leave (DetprofTotals *totals,
   totals->nc++;
   totals->tt += internal;
   totals_leave_outermost (totals, total);
+}
+
+/* ---- the frame stack ---- */
+
+/* The slot above the top, for the frame a call pushes; NULL when the
+ * stack cannot grow. The frame is on the stack once it is filled in and
+ * publish_frame() has made it the top: a signal handler that jumps out of
+ * the dispatcher then finds either no new frame or a whole one. */
+static inline DetprofFrame *
+next_frame (DetprofThreadState *thread)
+{
+  if (G_UNLIKELY (thread->top + 1 == thread->frames_end)
+      && !_detprof_thread_state_grow_stack (thread))
+    return NULL;
+  return thread->top + 1;
+}
+
+static inline void
+publish_frame (DetprofThreadState *thread,
+               DetprofFrame       *frame)
+{
+  __atomic_signal_fence (__ATOMIC_RELEASE);
+  thread->top = frame;
+}
+
+/* profile.py's return handler, for the frame on top, which receives @delta
+ * as the last stretch of its internal time. */
+static inline void
+pop_frame (DetprofThreadState *thread,
+           double              delta)
+{
+  DetprofFrame *frame = thread->top;
+  DetprofFrame *parent = frame - 1;
+  double internal = frame->it + delta;
+  double total = internal + frame->et;
+
+  /* The parent's stretch before this call was kept in our frame; pay it now. */
+  parent->it += frame->pt;
+  parent->et += total;
+  thread->top--;
+
+  totals_leave (&frame->function->totals, internal, total);
+  totals_leave (&frame->site->totals, internal, total);
+  totals_leave_outermost (&frame->site->arc->totals, total);
 }
 
 G_END_DECLS

@@ -230,6 +230,7 @@ typedef struct
 } Fixture;
 
 static const char MAIN[] = "main", C[] = "c", F[] = "f", G[] = "g";
+static char JMP_BUF[200];   /* a jump target: any address will do */
 
 static void
 name_functions (DetprofProfiler *profiler)
@@ -267,8 +268,8 @@ teardown (Fixture       *fixture,
 /* One event of a script, and the ticks the program spends after it. */
 typedef struct
 {
-  DetprofEventKind kind;
-  const char      *fn;
+  int              kind;    /* an event's, or one of the departures below */
+  const char      *fn;      /* the function; for a departure, the jump target */
   guintptr         stack;   /* 0: not known */
   gint64           ticks;
 } Step;
@@ -276,6 +277,8 @@ typedef struct
 /* Short names, so that a script reads as a trace. */
 #define CALL DETPROF_EVENT_CALL
 #define RETURN DETPROF_EVENT_RETURN
+#define SETJMP (RETURN + 1)    /* detprof_profiler_note_jump_target() */
+#define LONGJMP (RETURN + 2)   /* detprof_profiler_note_long_jump() */
 
 static void
 replay (DetprofProfiler *profiler,
@@ -287,9 +290,14 @@ replay (DetprofProfiler *profiler,
 
   for (i = 0; i < n_steps; i++)
     {
-      DetprofEvent event = { steps[i].kind, steps[i].fn, NULL, steps[i].stack };
+      DetprofEvent event = { (DetprofEventKind) steps[i].kind, steps[i].fn, NULL, steps[i].stack };
 
-      detprof_profiler_dispatch_event (profiler, &event);
+      if (steps[i].kind == SETJMP)
+        detprof_profiler_note_jump_target (profiler, steps[i].fn);
+      else if (steps[i].kind == LONGJMP)
+        detprof_profiler_note_long_jump (profiler, steps[i].fn);
+      else
+        detprof_profiler_dispatch_event (profiler, &event);
       spend (clock, steps[i].ticks, 0);
     }
 }
@@ -314,6 +322,8 @@ replay_to_both (Fixture    *fixture,
   assert_same_profile (base_stats, depth_stats);
   g_assert_cmpint (detprof_profiler_get_abandoned_frames (DETPROF_PROFILER (fixture->depth)), ==,
                    detprof_profiler_get_abandoned_frames (fixture->base));
+  g_assert_cmpint (detprof_profiler_get_left_frames (DETPROF_PROFILER (fixture->depth), DETPROF_DEPARTURE_LONGJMP), ==,
+                   detprof_profiler_get_left_frames (fixture->base, DETPROF_DEPARTURE_LONGJMP));
 }
 
 static void
@@ -367,19 +377,21 @@ test_depth_mutual_and_direct_recursion (Fixture       *fixture,
   assert_histogram (fixture->depth, calls, 6);
 }
 
-/* longjmp(): main -> f -> g -> g, then a jump back into main, which calls
- * g -> g afresh. The parent closes the three frames left behind, and the
- * shadow stack forgets them with it: g recursed twice, never three times. */
+/* longjmp(): main sets a jump target, goes main -> f -> g -> g, then jumps
+ * back into main, which calls g -> g afresh. The parent closes the three
+ * frames left behind at the jump, and the shadow stack forgets them with
+ * it: g recursed twice, never three times. */
 static void
 test_depth_frames_left_by_longjmp (Fixture       *fixture,
                                    gconstpointer  user_data)
 {
   static const Step steps[] = {
     { CALL, MAIN, 1000, 1 },
+    { SETJMP, JMP_BUF, 0, 0 },
     { CALL, F, 900, 2 },
     { CALL, G, 800, 4 },
     { CALL, G, 700, 8 },
-    /* longjmp() back to main */
+    { LONGJMP, JMP_BUF, 0, 0 },
     { CALL, G, 900, 16 },
     { CALL, G, 800, 32 },
     { RETURN, G, 800, 64 },
@@ -391,7 +403,8 @@ test_depth_frames_left_by_longjmp (Fixture       *fixture,
 
   replay_to_both (fixture, steps, G_N_ELEMENTS (steps));
 
-  g_assert_cmpint (detprof_profiler_get_abandoned_frames (fixture->base), ==, 3);
+  g_assert_cmpint (detprof_profiler_get_abandoned_frames (fixture->base), ==, 0);
+  g_assert_cmpint (detprof_profiler_get_left_frames (fixture->base, DETPROF_DEPARTURE_LONGJMP), ==, 3);
   assert_depths (fixture->depth, MAIN, 1, 1);
   assert_depths (fixture->depth, F, 1, 2);
   assert_depths (fixture->depth, G, 2, 4);

@@ -814,14 +814,57 @@ event_at (DetprofProfiler  *profiler,
   detprof_profiler_dispatch_event (profiler, &event);
 }
 
-/* longjmp: main -> f -> g, then a jump back into main, whose next event is
- * a call of h at f's depth. f and g are closed as they are left, with the
- * time they had; the time after the jump goes to main. */
+/* The hooks of a function inlined into its caller run in the caller's own
+ * stack frame, at the caller's stack address: they are its callee all the
+ * same. (Closing frames by stack address once made every -O2 build's
+ * call tree wrong.) main -> outer -> helper (inlined: outer's address),
+ * then outer -> leaf (a real call, lower). */
 static void
-test_longjmp_closes_frames_at_next_call (Fixture       *fixture,
-                                         gconstpointer  user_data)
+test_inlined_callee_at_callers_address (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  static const char MAIN[] = "main", OUTER[] = "outer", INLINED[] = "helper", LEAF[] = "leaf";
+  DetprofProfiler *p = DETPROF_PROFILER (fixture->profiler);
+  double *now = &fixture->profiler->now;
+  g_autoptr(DetprofStats) s = NULL;
+
+  detprof_profiler_name_function (p, MAIN, "i.c", 1, "main");
+  detprof_profiler_name_function (p, OUTER, "i.c", 2, "outer");
+  detprof_profiler_name_function (p, INLINED, "i.c", 3, "helper");
+  detprof_profiler_name_function (p, LEAF, "i.c", 4, "leaf");
+  event_at (p, DETPROF_EVENT_CALL, MAIN, 1000); *now += 1;
+  event_at (p, DETPROF_EVENT_CALL, OUTER, 900); *now += 2;
+  event_at (p, DETPROF_EVENT_CALL, INLINED, 900); *now += 4;
+  event_at (p, DETPROF_EVENT_RETURN, INLINED, 900); *now += 8;
+  event_at (p, DETPROF_EVENT_CALL, INLINED, 900); *now += 16;
+  event_at (p, DETPROF_EVENT_CALL, LEAF, 800); *now += 32;
+  event_at (p, DETPROF_EVENT_RETURN, LEAF, 800); *now += 64;
+  event_at (p, DETPROF_EVENT_RETURN, INLINED, 900); *now += 128;
+  event_at (p, DETPROF_EVENT_RETURN, OUTER, 900); *now += 256;
+  event_at (p, DETPROF_EVENT_RETURN, MAIN, 1000);
+  s = detprof_profiler_create_stats (p, NULL);
+
+  g_assert_cmpint (detprof_profiler_get_abandoned_frames (p), ==, 0);
+  assert_function (s, "helper", 2, 2, 4 + 16 + 64, 4 + 16 + 32 + 64);
+  assert_function (s, "leaf", 1, 1, 32, 32);
+  assert_function (s, "outer", 1, 1, 2 + 8 + 128, 254);
+  assert_function (s, "main", 1, 1, 1 + 256, 511);
+  assert_arc (s, "helper", "outer", 2, 2, 84, 116);
+  assert_arc (s, "leaf", "helper", 1, 1, 32, 32);
+  assert_arc (s, "outer", "main", 1, 1, 138, 254);
+}
+
+/* longjmp(): main sets a jump target, calls f, which calls g, which jumps
+ * back into main; main then calls h. f and g are closed at the jump, with
+ * the time they had (the stretch up to the jump is g's), and counted as
+ * left by a long jump, not as abandoned; the time after the jump is
+ * main's. */
+static void
+test_long_jump_closes_frames_at_the_jump (Fixture       *fixture,
+                                          gconstpointer  user_data)
 {
   static const char MAIN[] = "main", F[] = "f", G[] = "g", H[] = "h";
+  static char target[200];
   DetprofProfiler *p = DETPROF_PROFILER (fixture->profiler);
   double *now = &fixture->profiler->now;
   g_autoptr(DetprofStats) s = NULL;
@@ -831,29 +874,125 @@ test_longjmp_closes_frames_at_next_call (Fixture       *fixture,
   detprof_profiler_name_function (p, G, "j.c", 3, "g");
   detprof_profiler_name_function (p, H, "j.c", 4, "h");
   event_at (p, DETPROF_EVENT_CALL, MAIN, 1000); *now += 1;
+  detprof_profiler_note_jump_target (p, target);
   event_at (p, DETPROF_EVENT_CALL, F, 900); *now += 2;
   event_at (p, DETPROF_EVENT_CALL, G, 800); *now += 4;
-  /* longjmp() back to main; main runs 8 ticks, then calls h */
-  *now += 8;
+  detprof_profiler_note_long_jump (p, target); *now += 8;
   event_at (p, DETPROF_EVENT_CALL, H, 900); *now += 16;
   event_at (p, DETPROF_EVENT_RETURN, H, 900); *now += 32;
   event_at (p, DETPROF_EVENT_RETURN, MAIN, 1000);
   s = detprof_profiler_create_stats (p, NULL);
 
-  g_assert_cmpint (detprof_profiler_get_abandoned_frames (p), ==, 2);
-  assert_function (s, "g", 1, 1, 0, 0);
-  assert_function (s, "f", 1, 1, 2, 2);
+  g_assert_cmpint (detprof_profiler_get_abandoned_frames (p), ==, 0);
+  g_assert_cmpint (detprof_profiler_get_left_frames (p, DETPROF_DEPARTURE_LONGJMP), ==, 2);
+  g_assert_cmpstr (detprof_stats_get_info (s, "frames-left-by-longjmp"), ==, "2");
+  assert_function (s, "g", 1, 1, 4, 4);
+  assert_function (s, "f", 1, 1, 2, 6);
   assert_function (s, "h", 1, 1, 16, 16);
-  /* main: 1 before f, 4 + 8 charged at h's call (the top was g when the
-   * stretch ended, but g was already gone: it belongs to main), 32 at the end */
-  assert_function (s, "main", 1, 1, 1 + 4 + 8 + 32, 63);
+  assert_function (s, "main", 1, 1, 1 + 8 + 32, 63);
+  assert_arc (s, "h", "main", 1, 1, 16, 16);
 }
 
-/* Frames deeper than the returning one were left by a jump: they are
- * closed with the time they had, and the last stretch goes to the frame
- * that returns. */
+/* A jump to a target whose frame has returned (undefined behaviour, or a
+ * buffer reused), or to one never seen, closes nothing: the frames the
+ * program left are found at the next return of an older one. */
 static void
-test_longjmp_closes_frames_at_next_return (Fixture       *fixture,
+test_long_jump_to_stale_target_closes_nothing (Fixture       *fixture,
+                                               gconstpointer  user_data)
+{
+  static const char MAIN[] = "main", F[] = "f", G[] = "g";
+  static char target[200], unknown[200];
+  DetprofProfiler *p = DETPROF_PROFILER (fixture->profiler);
+  double *now = &fixture->profiler->now;
+  g_autoptr(DetprofStats) s = NULL;
+
+  detprof_profiler_name_function (p, MAIN, "j.c", 1, "main");
+  detprof_profiler_name_function (p, F, "j.c", 2, "f");
+  detprof_profiler_name_function (p, G, "j.c", 3, "g");
+  event_at (p, DETPROF_EVENT_CALL, MAIN, 1000); *now += 1;
+  event_at (p, DETPROF_EVENT_CALL, F, 900); *now += 1;
+  detprof_profiler_note_jump_target (p, target);
+  event_at (p, DETPROF_EVENT_RETURN, F, 900); *now += 1;
+  event_at (p, DETPROF_EVENT_CALL, G, 900); *now += 1;
+  detprof_profiler_note_long_jump (p, target);
+  detprof_profiler_note_long_jump (p, unknown); *now += 1;
+  event_at (p, DETPROF_EVENT_RETURN, MAIN, 1000);
+  s = detprof_profiler_create_stats (p, NULL);
+
+  g_assert_cmpint (detprof_profiler_get_left_frames (p, DETPROF_DEPARTURE_LONGJMP), ==, 0);
+  g_assert_cmpint (detprof_profiler_get_abandoned_frames (p), ==, 1);
+  assert_function (s, "g", 1, 1, 0, 0);
+  assert_function (s, "main", 1, 1, 1 + 1 + 2, 5);
+}
+
+/* A C++ exception caught in f, whose unwinding called no exit hooks
+ * (clang): main -> f -> g -> h, h inlined into g (g's address). The frames
+ * entered below f's address are closed at the catch; f goes on. */
+static void
+test_catch_closes_frames_below_the_catcher (Fixture       *fixture,
+                                            gconstpointer  user_data)
+{
+  static const char MAIN[] = "main", F[] = "f", G[] = "g", H[] = "h";
+  DetprofProfiler *p = DETPROF_PROFILER (fixture->profiler);
+  double *now = &fixture->profiler->now;
+  g_autoptr(DetprofStats) s = NULL;
+
+  detprof_profiler_name_function (p, MAIN, "x.cc", 1, "main");
+  detprof_profiler_name_function (p, F, "x.cc", 2, "f");
+  detprof_profiler_name_function (p, G, "x.cc", 3, "g");
+  detprof_profiler_name_function (p, H, "x.cc", 4, "h");
+  event_at (p, DETPROF_EVENT_CALL, MAIN, 1000); *now += 1;
+  event_at (p, DETPROF_EVENT_CALL, F, 900); *now += 2;
+  event_at (p, DETPROF_EVENT_CALL, G, 800); *now += 4;
+  event_at (p, DETPROF_EVENT_CALL, H, 800); *now += 8;
+  detprof_profiler_note_catch (p, 900); *now += 16;
+  event_at (p, DETPROF_EVENT_RETURN, F, 900); *now += 32;
+  event_at (p, DETPROF_EVENT_RETURN, MAIN, 1000);
+  s = detprof_profiler_create_stats (p, NULL);
+
+  g_assert_cmpint (detprof_profiler_get_left_frames (p, DETPROF_DEPARTURE_EXCEPTION), ==, 2);
+  g_assert_cmpint (detprof_profiler_get_abandoned_frames (p), ==, 0);
+  assert_function (s, "h", 1, 1, 8, 8);
+  assert_function (s, "g", 1, 1, 4, 12);
+  assert_function (s, "f", 1, 1, 2 + 16, 30);
+  assert_function (s, "main", 1, 1, 1 + 32, 63);
+
+  /* A catch with nothing below it (gcc's unwinder returned from each
+   * frame) closes nothing. */
+  detprof_profiler_note_catch (p, 900);
+  g_assert_cmpint (detprof_profiler_get_left_frames (p, DETPROF_DEPARTURE_EXCEPTION), ==, 2);
+}
+
+/* A thread that ends with frames open (pthread_exit(), cancellation):
+ * they are closed at its end, the last stretch the top one's. */
+static void
+test_thread_exit_closes_every_frame (Fixture       *fixture,
+                                     gconstpointer  user_data)
+{
+  static const char START[] = "start", F[] = "f";
+  DetprofProfiler *p = DETPROF_PROFILER (fixture->profiler);
+  double *now = &fixture->profiler->now;
+  g_autoptr(DetprofStats) s = NULL;
+
+  detprof_profiler_name_function (p, START, "t.c", 1, "start");
+  detprof_profiler_name_function (p, F, "t.c", 2, "f");
+  event_at (p, DETPROF_EVENT_CALL, START, 1000); *now += 1;
+  event_at (p, DETPROF_EVENT_CALL, F, 900); *now += 2;
+  detprof_profiler_note_thread_exit (p); *now += 4;
+  s = detprof_profiler_create_stats (p, NULL);
+
+  g_assert_cmpint (detprof_profiler_get_left_frames (p, DETPROF_DEPARTURE_THREAD_EXIT), ==, 2);
+  g_assert_cmpstr (detprof_stats_get_info (s, "frames-left-by-thread-exit"), ==, "2");
+  assert_function (s, "f", 1, 1, 2, 2);
+  assert_function (s, "start", 1, 1, 1, 3);
+}
+
+/* Frames deeper than the returning one were left unseen (a jump to a
+ * target set before profiling): they are closed with the time they had,
+ * counted as abandoned, and the last stretch goes to the frame that
+ * returns. */
+static void
+test_missed_exits_closed_at_next_return (Fixture       *fixture,
                                            gconstpointer  user_data)
 {
   static const char MAIN[] = "main", F[] = "f", G[] = "g";
@@ -1035,10 +1174,18 @@ main (int    argc,
   g_test_add ("/profiler/stack/mutual-recursion", Fixture, NULL, setup, test_mutual_recursion, teardown);
   g_test_add ("/profiler/stack/return-closes-skipped-frames", Fixture, NULL, setup,
               test_return_closes_skipped_frames, teardown);
-  g_test_add ("/profiler/stack/longjmp-closes-frames-at-next-call", Fixture, NULL, setup,
-              test_longjmp_closes_frames_at_next_call, teardown);
-  g_test_add ("/profiler/stack/longjmp-closes-frames-at-next-return", Fixture, NULL, setup,
-              test_longjmp_closes_frames_at_next_return, teardown);
+  g_test_add ("/profiler/stack/inlined-callee-at-callers-address", Fixture, NULL, setup,
+              test_inlined_callee_at_callers_address, teardown);
+  g_test_add ("/profiler/stack/missed-exits-closed-at-next-return", Fixture, NULL, setup,
+              test_missed_exits_closed_at_next_return, teardown);
+  g_test_add ("/profiler/departures/long-jump-closes-frames-at-the-jump", Fixture, NULL, setup,
+              test_long_jump_closes_frames_at_the_jump, teardown);
+  g_test_add ("/profiler/departures/long-jump-to-stale-target-closes-nothing", Fixture, NULL, setup,
+              test_long_jump_to_stale_target_closes_nothing, teardown);
+  g_test_add ("/profiler/departures/catch-closes-frames-below-the-catcher", Fixture, NULL, setup,
+              test_catch_closes_frames_below_the_catcher, teardown);
+  g_test_add ("/profiler/departures/thread-exit-closes-every-frame", Fixture, NULL, setup,
+              test_thread_exit_closes_every_frame, teardown);
   g_test_add ("/profiler/stack/open-frames-completed", Fixture, NULL, setup,
               test_open_frames_completed, teardown);
   g_test_add ("/profiler/stack/unmatched-return-is-counted", Fixture, NULL, setup,
