@@ -1,1 +1,1 @@
-#define DETPROF_BUILD_ID "7ba31e4e9484bb50"
+#define DETPROF_BUILD_ID "5a447b266ddeb638"

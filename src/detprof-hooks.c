@@ -190,9 +190,9 @@ _detprof_hooks_note_jump_target (const void *target)
   guint64 seen;
   DetprofThreadState *state = current_state (&seen);
 
-  /* In a signal handler that interrupted the profiler, the jump targets
-   * may be half changed: the target is not recorded, and a jump to it is
-   * not seen. */
+  /* Changes to the jump targets never nest: inside a signal handler that
+   * interrupted the profiler, the target is not recorded, and a jump to
+   * it is not seen. */
   if (state == NULL || state->busy)
     return;
   if (begin_departure (state, DETPROF_BUSY_JUMP_TARGETS, seen))
@@ -209,17 +209,20 @@ _detprof_hooks_note_long_jump (const void *target)
   int was_busy;
   gboolean left = FALSE;
 
-  if (state == NULL || state->busy == DETPROF_BUSY_JUMP_TARGETS)
+  if (state == NULL)
     return;
 
   /* busy: a signal handler that interrupted the profiler is jumping out.
    * Targets are never recorded inside such a handler, so a known one is
-   * outside it: the interrupted event will never finish. Its frame push
-   * is whole or absent (publish_frame()); it is counted as dropped. */
+   * outside it: what was interrupted will never finish. A frame push is
+   * whole or absent (publish_frame()), a change to the jump targets
+   * leaves a table that reads whole; an interrupted event is counted as
+   * dropped. A jump to an unknown target may stay inside the handler, so
+   * the thread stays busy. */
   was_busy = state->busy;
   if (begin_departure (state, TRUE, seen))
     left = _detprof_departures_long_jump (state->profiler, state, target);
-  if (left && was_busy)
+  if (left && was_busy == TRUE)
     state->dropped_events++;
   __atomic_store_n (&state->busy, left ? FALSE : was_busy, __ATOMIC_RELEASE);
 }

@@ -70,9 +70,20 @@ struct _DetprofCallSite
 /* Where a setjmp() was made: longjmp() to it resumes the frame at @depth. */
 typedef struct
 {
+  gconstpointer target;        /* the jmp_buf's address: written last, NULL for a free slot */
   gsize         depth;         /* the frame that set it: top - frames then */
   gconstpointer fn;            /* that frame's function, to tell a target gone stale */
 } DetprofJumpTarget;
+
+/* An open-addressing table of jump targets, replaced whole when it grows,
+ * so that a signal handler that interrupts a change and jumps out still
+ * reads a whole table (see detprof-departures.c). */
+typedef struct
+{
+  gsize             mask;      /* capacity - 1; the capacity is a power of two */
+  gsize             used;
+  DetprofJumpTarget slots[];
+} DetprofJumpTargets;
 
 /* One activation on our own stack: profile.py's frame record. */
 typedef struct
@@ -129,7 +140,7 @@ struct _DetprofThreadState
   gint64           dropped_events;     /* events from inside the dispatcher (signal handlers) */
   gint64           left_frames[DETPROF_N_DEPARTURES];  /* frames closed where the program left them */
 
-  GHashTable      *jump_targets;       /* jmp_buf address -> DetprofJumpTarget; made on first use */
+  DetprofJumpTargets *jump_targets;    /* made on the first setjmp() */
   gboolean         out_of_memory;      /* a table could not grow: later calls were dropped */
 
   GData           *qdata;              /* a subclass's own data for this thread */

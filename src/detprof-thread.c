@@ -79,7 +79,7 @@ _detprof_thread_state_free (DetprofThreadState *self)
   if (self == NULL)
     return;
   g_datalist_clear (&self->qdata);
-  g_clear_pointer (&self->jump_targets, g_hash_table_unref);
+  g_free (self->jump_targets);
   g_free (self->frames);
   g_free (self->sites);
   g_hash_table_unref (self->functions);

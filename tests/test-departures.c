@@ -400,6 +400,24 @@ test_thread_exits_close_frames (gconstpointer user_data)
   g_assert_cmpint (info (stats, "frames-left-by-thread-exit"), ==, unwound ? 0 : 8);
 }
 
+/* jump-from-handler.c: 200 jumps out of a signal handler that most often
+ * interrupted the profiler itself. Which events the handler interrupted is
+ * chance, so only what follows is exact: the thread is not left busy, and
+ * nothing is abandoned. */
+static void
+test_jump_out_of_handler_that_interrupted_the_profiler (void)
+{
+  g_autoptr(DetprofStats) stats = profile ("jump-from-handler", NULL, "500\n");
+  g_auto(CallTree) tree = { NULL, NULL };
+
+  call_tree_from_stats (&tree, stats);
+  assert_calls (&tree, "after", "1000 1000");
+  assert_arc (&tree, "main", "after", 1000);
+  g_assert_cmpint (info (stats, "abandoned-frames"), ==, 0);
+  g_assert_cmpint (info (stats, "unmatched-returns"), ==, 0);
+  g_assert_cmpint (info (stats, "frames-left-by-longjmp"), >, 0);
+}
+
 /* Each program, and the builds of it to check. */
 static const char *const inline_builds[] = {
   "inline-noinline", "inline-O2", "inline-O3", "inline-clang", "inline-clang-after-inlining", NULL
@@ -441,6 +459,8 @@ main (int    argc,
 
         g_test_add_data_func (path, programs[i].builds[j], programs[i].test);
       }
+  g_test_add_func ("/departures/longjmp/out-of-a-handler-that-interrupted-the-profiler",
+                   test_jump_out_of_handler_that_interrupted_the_profiler);
 
   return g_test_run ();
 }
