@@ -1,1 +1,0 @@
-#define DETPROF_BUILD_ID "5a447b266ddeb638"
