@@ -892,9 +892,9 @@ detprof_profiler_dispatch_event (DetprofProfiler    *self,
  * @fn: the function's address (any unique pointer will do)
  * @call_site: (nullable): where it was called from
  *
- * detprof_profiler_dispatch_event() without a stack address: calls then
- * never close frames, and a return whose frame is not on top closes the
- * frames above its own.
+ * detprof_profiler_dispatch_event() without a stack address (which only
+ * detprof_profiler_note_catch() needs). A return whose frame is not on top
+ * closes the frames above its own, as abandoned frames.
  *
  * Since: 0.1
  */
