@@ -303,7 +303,8 @@ compare_names (gconstpointer a,
 }
 
 /* Prints the report of each dump in @dir to @report: the program's own
- * first, then those of the processes it forked. */
+ * first, then those of the processes it forked. Each ends with what its
+ * dump says of negative times and of the call tree's exactness. */
 static int
 print_reports (FILE       *report,
                const char *dir,
@@ -357,6 +358,7 @@ print_reports (FILE       *report,
       detprof_stats_sort (stats, keys, NULL);
       detprof_stats_print_stats (stats, out, NULL, 0);
       _detprof_browser_append_negative_warning (stats, out);
+      _detprof_browser_append_reconstruction_notes (stats, out);
       fwrite (out->str, 1, out->len, report);
     }
   return status;

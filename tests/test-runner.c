@@ -321,6 +321,27 @@ test_longjmp (Fixture       *fixture,
   g_assert_cmpint (arc_calls (stats, "attempt", "main"), ==, 5);
 }
 
+/* The same program under the printed report: frames that longjmp left
+ * are counted after the table, as a warning or a note. */
+static void
+test_longjmp_report_counts_the_frames (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  g_autofree char *path = program ("jump");
+  const char *argv[] = { runner (), "-t", "wall", "-b", "0", path, NULL };
+  const char *after_table;
+
+  run (fixture, argv);
+  g_assert_cmpint (fixture->status, ==, 0);
+  after_table = strstr (fixture->stderr_text, " jump.c:32(main)\n\n\n");
+  g_assert_nonnull (after_table);
+  after_table += strlen (" jump.c:32(main)\n\n\n");
+  g_assert_true (g_str_has_prefix (after_table, "detprof: warning: ")
+                 || g_str_has_prefix (after_table, "detprof: note: "));
+  g_assert_nonnull (strstr (after_table, " frames "));
+  g_assert_true (g_str_has_suffix (after_table, "\n\n"));
+}
+
 /* exit() from 1000 frames deep: every open frame is closed, the profile is
  * written, and the status is exit()'s. */
 static void
@@ -753,6 +774,8 @@ main (int    argc,
               test_killed_by_signal_is_reported, teardown);
   g_test_add ("/runner/threads-are-merged", Fixture, NULL, setup, test_threads_are_merged, teardown);
   g_test_add ("/runner/longjmp", Fixture, NULL, setup, test_longjmp, teardown);
+  g_test_add ("/runner/longjmp-report-counts-the-frames", Fixture, NULL, setup,
+              test_longjmp_report_counts_the_frames, teardown);
   g_test_add ("/runner/exit-from-deep-recursion", Fixture, NULL, setup,
               test_exit_from_deep_recursion, teardown);
   g_test_add ("/runner/recursion-a-million-deep", Fixture, NULL, setup,
