@@ -160,7 +160,7 @@ cat <<TEXT
 Demo 1 again, with -b $too_large (seconds per event) instead of -b auto:
 
 TEXT
-"$detprof" -b "$too_large" -s tottime "$demos" overhead >"$work/too-large.txt"
+"$detprof" -b "$too_large" -s tottime --report-file "$work/too-large.txt" "$demos" overhead
 cat "$work/too-large.txt"
 negative=$(awk '$2 ~ /^-/ { name = $NF; sub(/.*\(/, "", name); sub(/\)$/, "", name)
                             printf "%s%s ()", sep, name; sep = ", " }' "$work/too-large.txt")
