@@ -1331,7 +1331,10 @@ detprof_profiler_dump_stats (DetprofProfiler  *self,
  * Prints the statistics to standard output as Python's
  * `Stats(profiler).strip_dirs().sort_stats(sort).print_stats()` does,
  * followed by a warning line naming the functions with negative times
- * (a bias larger than their real overhead), if there are any.
+ * (a bias larger than their real overhead), if there are any, and by the
+ * counts of frames the call tree could not place exactly (abandoned
+ * frames, unmatched returns, dropped events) and of frames the program
+ * left without returning, if there are any.
  *
  * Returns: %TRUE, or %FALSE with @error set for an unknown sort key
  *
@@ -1357,6 +1360,7 @@ detprof_profiler_print_stats (DetprofProfiler  *self,
     return FALSE;
   detprof_stats_print_stats (stats, out, NULL, 0);
   _detprof_browser_append_negative_warning (stats, out);
+  _detprof_browser_append_reconstruction_notes (stats, out);
   fwrite (out->str, 1, out->len, stdout);
   fflush (stdout);
   return TRUE;
