@@ -252,15 +252,24 @@ thread_ended (void *data)
   guint64 seen = __atomic_load_n (&generation, __ATOMIC_RELAXED);
   DetprofThreadState *state = (hook_cache.generation == seen) ? hook_cache.state : NULL;
   int was_busy;
+  gboolean current;
 
   if (state == NULL)
     return;
   was_busy = state->busy;
-  if (begin_departure (state, TRUE, seen))
+  current = begin_departure (state, TRUE, seen);
+  /* The state goes: events of this thread after this point (from other
+   * thread-specific destructors) find none, and are not counted. */
+  hook_cache.state = NULL;
+  if (current)
     {
       if (was_busy)
         state->dropped_events++;
       _detprof_departures_thread_exit (state->profiler, state);
+      /* Still busy, so that a disable waits: once freed, the state is
+       * out of the profiler's list, where a disable looks. */
+      if (_detprof_profiler_thread_ended (state->profiler, state))
+        return;
     }
   __atomic_store_n (&state->busy, FALSE, __ATOMIC_RELEASE);
 }

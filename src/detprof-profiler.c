@@ -121,6 +121,8 @@ typedef struct
   double        bias_units[2][2];  /* [previous kind][kind], in the timer's unit: what each event takes off */
   guint64       serial;       /* unique among all profilers of the process */
   GPtrArray    *threads;      /* owned DetprofThreadState, in order of first event; threads_lock */
+  DetprofThreadState *ended;  /* in threads: the tables of the threads that ended, added up */
+  guint         n_ended;      /* how many threads were added into it */
   GHashTable   *names;        /* fn -> owned NamedFunction, from detprof_profiler_name_function() */
   GMutex        lookup_lock;  /* guards symbolizer */
   DetprofSymbolizer *symbolizer;  /* owned, for detprof_profiler_lookup_function(); made on first use */
@@ -283,7 +285,7 @@ _detprof_profiler_get_thread_state (DetprofProfiler *self)
     {
       DetprofThreadState *candidate = g_ptr_array_index (priv->threads, i);
 
-      if (candidate->tid == tid)
+      if (candidate->tid == tid && !candidate->finished)
         state = candidate;
     }
   if (state == NULL)
@@ -302,6 +304,46 @@ _detprof_profiler_get_thread_state (DetprofProfiler *self)
   thread_cache.serial = priv->serial;
   thread_cache.state = state;
   return state;
+}
+
+/* A thread that made events ends (detprof-hooks.c calls this on it, once
+ * its frames are closed). Its tables are added into those of the threads
+ * that ended, and its state is freed, so that the profiler's memory does
+ * not grow with threads that are gone, and a new thread given the same
+ * id by the kernel starts afresh. A state that holds a subclass's data
+ * (detprof_thread_state_set_qdata_full()) is kept whole, marked finished.
+ * Returns whether @state was freed. */
+gboolean
+_detprof_profiler_thread_ended (DetprofProfiler    *self,
+                                DetprofThreadState *state)
+{
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+  gboolean freed = FALSE;
+
+  if (thread_cache.state == state)
+    {
+      thread_cache.serial = 0;
+      thread_cache.state = NULL;
+    }
+
+  g_mutex_lock (&threads_lock);
+  state->finished = TRUE;
+  if (state->qdata == NULL)
+    {
+      if (priv->ended == NULL)
+        {
+          priv->ended = _detprof_thread_state_new (self, priv->serial);
+          priv->ended->tid = 0;
+          priv->ended->finished = TRUE;
+          g_ptr_array_insert (priv->threads, 0, priv->ended);
+        }
+      _detprof_thread_state_absorb (priv->ended, state);
+      priv->n_ended++;
+      g_ptr_array_remove (priv->threads, state);
+      freed = TRUE;
+    }
+  g_mutex_unlock (&threads_lock);
+  return freed;
 }
 
 void
@@ -1211,7 +1253,7 @@ record_run_facts (DetprofProfiler *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *date = g_date_time_format_iso8601 (now);
   char bias[G_ASCII_DTOSTR_BUF_SIZE];
-  g_autofree char *threads = g_strdup_printf ("%u", priv->threads->len);
+  g_autofree char *threads = g_strdup_printf ("%u", detprof_profiler_get_n_threads (self));
   g_autofree char *unmatched = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_unmatched_returns (self));
   g_autofree char *abandoned = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_abandoned_frames (self));
   g_autofree char *dropped = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_dropped_events (self));
@@ -1482,7 +1524,7 @@ detprof_profiler_get_n_threads (DetprofProfiler *self)
 
   priv = detprof_profiler_get_instance_private (self);
   g_mutex_lock (&threads_lock);
-  n = priv->threads->len;
+  n = priv->threads->len + priv->n_ended - (priv->ended != NULL ? 1 : 0);
   g_mutex_unlock (&threads_lock);
   return n;
 }

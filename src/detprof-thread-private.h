@@ -109,6 +109,7 @@ struct _DetprofThreadState
                                 * event or a departure, DETPROF_BUSY_JUMP_TARGETS while the
                                 * jump targets change (then they must not be read) */
   int              tid;        /* the kernel's thread id, for reports */
+  gboolean         finished;   /* its thread has ended (its id may be reused) */
 
   DetprofEventKind last_kind;  /* the previous event's kind: with this one's, it picks the bias */
 
@@ -151,6 +152,10 @@ G_STATIC_ASSERT (G_STRUCT_OFFSET (DetprofThreadState, t) == 0);
 DetprofThreadState *_detprof_thread_state_new (DetprofProfiler *profiler,
                                                guint64          serial);
 void                _detprof_thread_state_free (DetprofThreadState *self);
+
+/* Adds @from's tables and counts into @into's (a thread that ended). */
+void                _detprof_thread_state_absorb (DetprofThreadState *into,
+                                                  DetprofThreadState *from);
 
 /* The slow path of a call: the call site's first sight. */
 DetprofCallSite    *_detprof_thread_state_add_site (DetprofThreadState *self,

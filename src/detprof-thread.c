@@ -200,6 +200,70 @@ _detprof_thread_state_sum_arcs (DetprofThreadState *self)
     }
 }
 
+static void
+totals_add (DetprofTotals       *into,
+            const DetprofTotals *from)
+{
+  into->nc += from->nc;
+  into->cc += from->cc;
+  into->active += from->active;
+  into->tt += from->tt;
+  into->ct += from->ct;
+}
+
+/* @from's record of @function, in @into's tables. */
+static DetprofFunction *
+same_function (DetprofThreadState    *into,
+               DetprofThreadState    *from,
+               const DetprofFunction *function)
+{
+  return function == &from->root_function ? &into->root_function : lookup_function (into, function->fn);
+}
+
+/* Adds @from's tables and counts into @into's, as if @into had made
+ * @from's calls too. @from has no frame open but its root. */
+void
+_detprof_thread_state_absorb (DetprofThreadState *into,
+                              DetprofThreadState *from)
+{
+  guint i;
+  int how;
+
+  for (i = 0; i < from->function_list->len; i++)
+    {
+      DetprofFunction *function = g_ptr_array_index (from->function_list, i);
+
+      totals_add (&same_function (into, from, function)->totals, &function->totals);
+    }
+  for (i = 0; i < from->site_list->len; i++)
+    {
+      DetprofCallSite *site = g_ptr_array_index (from->site_list, i);
+      DetprofCallSite *same = find_call_site (into, same_function (into, from, site->caller),
+                                              site->call_site, site->fn);
+
+      totals_add (&same->totals, &site->totals);
+    }
+  /* An arc's cc and ct are its own (its nc and tt are its sites', summed
+   * when read); every arc has a site, so the arc is there by now. */
+  for (i = 0; i < from->arc_list->len; i++)
+    {
+      DetprofArc *arc = g_ptr_array_index (from->arc_list, i);
+      DetprofArc *same = lookup_arc (into, same_function (into, from, arc->caller),
+                                     same_function (into, from, arc->callee));
+
+      same->totals.cc += arc->totals.cc;
+      same->totals.ct += arc->totals.ct;
+      same->totals.active += arc->totals.active;
+    }
+
+  into->unmatched_returns += from->unmatched_returns;
+  into->abandoned_frames += from->abandoned_frames;
+  into->dropped_events += from->dropped_events;
+  for (how = 0; how < DETPROF_N_DEPARTURES; how++)
+    into->left_frames[how] += from->left_frames[how];
+  into->out_of_memory |= from->out_of_memory;
+}
+
 /* Doubles the frame stack. Recursion a million deep needs 48 MB, which is
  * what it costs; we never stop counting at some depth. */
 gboolean
