@@ -50,6 +50,8 @@ static __thread struct
 {
   guint64             generation;
   DetprofThreadState *state;               /* NULL: no profiler in this generation */
+  gboolean            refreshing;          /* inside refresh_cache() */
+  gint64              dropped;             /* events dropped then, for the state found */
 } hook_cache __attribute__ ((tls_model ("initial-exec")));
 
 static void hook_event_refresh (DetprofEventKind kind,
@@ -115,15 +117,33 @@ refresh_cache (void)
   guint64 seen = __atomic_load_n (&generation, __ATOMIC_RELAXED);
   DetprofThreadState *state = NULL;
 
+  /* A signal handler that interrupts this (holding the lock, or inside
+   * malloc() for a new state) and runs instrumented code must not come
+   * back in: it would wait for ever for the lock its own thread holds.
+   * Its events are dropped, and counted once the state is known. */
+  if (hook_cache.refreshing)
+    {
+      hook_cache.dropped++;
+      return NULL;
+    }
+  hook_cache.refreshing = TRUE;
+  __atomic_signal_fence (__ATOMIC_SEQ_CST);
+
   g_mutex_lock (&active_lock);
   if (active != NULL && __atomic_load_n (&generation, __ATOMIC_RELAXED) == seen)
     state = _detprof_profiler_get_thread_state (active);
   g_mutex_unlock (&active_lock);
 
-  hook_cache.generation = seen;
-  hook_cache.state = state;
   if (state != NULL)
-    pthread_setspecific (thread_end_key, &hook_cache);
+    {
+      pthread_setspecific (thread_end_key, &hook_cache);
+      state->dropped_events += hook_cache.dropped;
+      hook_cache.dropped = 0;
+    }
+  hook_cache.state = state;
+  hook_cache.generation = seen;
+  __atomic_signal_fence (__ATOMIC_SEQ_CST);
+  hook_cache.refreshing = FALSE;
   return state;
 }
 

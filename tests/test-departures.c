@@ -176,15 +176,17 @@ profile_full (const char  *build,
   g_autofree char *tmpdir = g_dir_make_tmp ("test-departures-XXXXXX", NULL);
   g_autofree char *out = g_build_filename (tmpdir, "out.prof", NULL);
   g_autofree char *path = build_path (build);
-  const char *argv[] = { g_getenv ("DETPROF_RUNNER"), "-b", "0", "-o", out, path, arg, NULL };
+  /* Under timeout(1): a program the profiler made hang fails the test
+   * (status 124) instead of hanging it. */
+  const char *argv[] = { "timeout", "300", g_getenv ("DETPROF_RUNNER"), "-b", "0", "-o", out, path, arg, NULL };
   g_autofree char *output = NULL;
   g_autofree char *errors = NULL;
   g_autoptr(GError) error = NULL;
   DetprofStats *stats;
   int status = -1;
 
-  g_assert_nonnull (argv[0]);
-  g_spawn_sync (tmpdir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  g_assert_nonnull (argv[2]);
+  g_spawn_sync (tmpdir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                 &output, &errors, &status, &error);
   g_assert_no_error (error);
   g_test_message ("%s: status %d\n%s%s", build, status, output, errors);
@@ -473,6 +475,22 @@ test_async_cancellation (void)
   g_assert_cmpint (info (stats, "frames-left-by-thread-exit"), >=, 40);
 }
 
+/* signal-first-event.c: a signal handler that runs instrumented code
+ * interrupts threads' first events, 3000 times over: it used to wait for
+ * ever for a lock its own thread held. */
+static void
+test_signal_during_first_event (void)
+{
+  g_autoptr(DetprofStats) stats = profile ("signal-first-event", NULL, "3000\n");
+  g_auto(CallTree) tree = { NULL, NULL };
+
+  call_tree_from_stats (&tree, stats);
+  assert_calls (&tree, "start", "3000 3000");
+  assert_calls (&tree, "body", "3000 3000");
+  g_assert_cmpint (info (stats, "abandoned-frames"), ==, 0);
+  g_assert_cmpint (info (stats, "unmatched-returns"), ==, 0);
+}
+
 /* Each program, and the builds of it to check. */
 static const char *const inline_builds[] = {
   "inline-noinline", "inline-O2", "inline-O3", "inline-clang", "inline-clang-after-inlining", NULL
@@ -518,6 +536,7 @@ main (int    argc,
                    test_jump_out_of_handler_that_interrupted_the_profiler);
   g_test_add_func ("/departures/thread-exit/ended-threads-are-folded", test_ended_threads_are_folded);
   g_test_add_func ("/departures/thread-exit/async-cancellation", test_async_cancellation);
+  g_test_add_func ("/departures/signals/during-a-threads-first-event", test_signal_during_first_event);
 
   return g_test_run ();
 }
