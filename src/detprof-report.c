@@ -859,8 +859,10 @@ static const struct
       " or lost events), ignored" } },
   { "dropped-events",
     { "dropped event", "dropped events" },
-    { "arrived while the profiler was busy (a signal handler interrupted it) and was not counted",
-      "arrived while the profiler was busy (signal handlers interrupted it) and were not counted" } },
+    { "arrived while the profiler was busy (a signal handler interrupted it), or was cut short"
+      " (a thread cancelled, or a jump out of such a handler), and was not counted",
+      "arrived while the profiler was busy (signal handlers interrupted it), or were cut short"
+      " (threads cancelled, or jumps out of such handlers), and were not counted" } },
 };
 
 /* The run facts that count frames the program really left without

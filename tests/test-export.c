@@ -141,7 +141,8 @@ test_callgrind_header_says_how_exact (Fixture       *fixture,
                            "return event, because a later return belonged to a frame below it; where "
                            "it ended is a guess\n"
                            "desc: warning: 2 dropped events (50.00% of 4 calls): arrived while the "
-                           "profiler was busy (signal handlers interrupted it) and were not counted\n"
+                           "profiler was busy (signal handlers interrupted it), or were cut short "
+                           "(threads cancelled, or jumps out of such handlers), and were not counted\n"
                            "desc: note: 2 frames were left by thread exits: closed where the program "
                            "left them\n"
                            "positions: line\n"));

@@ -542,7 +542,8 @@ test_reconstruction_notes_count_and_share (void)
                    "matched no open frame (functions entered before profiling began, or lost events), "
                    "ignored\n"
                    "detprof: warning: 1 dropped event (0.01% of 10000 calls): arrived while the "
-                   "profiler was busy (a signal handler interrupted it) and was not counted\n"
+                   "profiler was busy (a signal handler interrupted it), or was cut short (a thread "
+                   "cancelled, or a jump out of such a handler), and was not counted\n"
                    "detprof: note: 12 frames were left by longjmp, 3 by exceptions and 1 by a thread "
                    "exit: closed where the program left them\n");
 }
@@ -632,8 +633,8 @@ test_reconstruction_notes_share_edges (void)
   detprof_stats_set_info (big, "dropped-events", "7");
   small_text = reconstruction_notes (big, TRUE);
   g_assert_cmpstr (small_text, ==, "detprof: warning: 7 dropped events (<0.01% of 100000 calls): "
-                   "arrived while the profiler was busy (signal handlers interrupted it) and were "
-                   "not counted\n");
+                   "arrived while the profiler was busy (signal handlers interrupted it), or were "
+                   "cut short (threads cancelled, or jumps out of such handlers), and were not counted\n");
 
   detprof_stats_set_info (stats, "unmatched-returns", "15000");
   text = reconstruction_notes (stats, TRUE);
