@@ -21,6 +21,12 @@ typedef struct
 
 void                _detprof_symbol_clear (DetprofSymbol *symbol);
 
+/* @path with "//", "." and "dir/.." collapsed, lexically (symbolic links
+ * are not looked at): "lib//compress/../common/mem.h" is "lib/common/mem.h".
+ * A leading "/" stays, and so do leading ".." of a relative path; "/.."
+ * is "/", and a path that collapses to nothing is ".". */
+char               *_detprof_path_normalize (const char *path);
+
 /* A symbolizer for the calling process: the executable and every shared
  * library mapped when this is called, PIE or not. */
 DetprofSymbolizer  *_detprof_symbolizer_new_for_self (GError **error);

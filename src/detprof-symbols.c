@@ -20,6 +20,9 @@
  * When there is no DWARF we fall back, tier by tier, to the ELF symbol
  * table (a name, but no file or line), and then to the bare address.
  *
+ * Every source path is normalised lexically ("lib//a/../b.h" is
+ * "lib/b.h"), after joining it to the compilation directory.
+ *
  * A symbolizer is not thread-safe: it is meant to be used by the one
  * thread that writes the profile.
  */
@@ -79,6 +82,63 @@ symbol_free (gpointer data)
 
   _detprof_symbol_clear (symbol);
   g_free (symbol);
+}
+
+/* ---- paths ---- */
+
+char *
+_detprof_path_normalize (const char *path)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  GString *normal;
+  gboolean absolute;
+  guint i;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (*path == '\0')
+    return g_strdup (path);
+
+  absolute = (path[0] == '/');
+  parts = g_strsplit (path, "/", -1);
+  kept = g_ptr_array_new ();
+
+  for (i = 0; parts[i] != NULL; i++)
+    {
+      const char *part = parts[i];
+
+      /* "a//b" and "a/./b" are "a/b". */
+      if (*part == '\0' || strcmp (part, ".") == 0)
+        continue;
+
+      if (strcmp (part, "..") == 0)
+        {
+          /* "a/b/.." is "a"; but "../.." has nothing to cancel, and the
+           * parent of "/" is "/". */
+          if (kept->len > 0 && strcmp (g_ptr_array_index (kept, kept->len - 1), "..") != 0)
+            {
+              g_ptr_array_remove_index (kept, kept->len - 1);
+              continue;
+            }
+          if (absolute)
+            continue;
+        }
+
+      g_ptr_array_add (kept, (gpointer) part);
+    }
+
+  normal = g_string_new (absolute ? "/" : "");
+  for (i = 0; i < kept->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (normal, '/');
+      g_string_append (normal, g_ptr_array_index (kept, i));
+    }
+  if (normal->len == 0)
+    g_string_append_c (normal, '.');
+
+  return g_string_free (normal, FALSE);
 }
 
 DetprofSymbolizer *
@@ -326,24 +386,26 @@ function_name (Dwfl_Module *module,
 
 /* DWARF records a source file as it was named on the compiler's command
  * line, relative to the compilation directory unless it was absolute; we
- * join the two so that the report names a file one can open. Distributions
- * build with -fdebug-prefix-map, which leaves a relative compilation
- * directory ("./csu" in glibc): then the joined path is relative to the
- * top of the package's source tree, and we keep it as it is. */
+ * join the two so that the report names a file one can open, and
+ * normalise the result, lexically: build systems write names such as
+ * "lib//compress/../common/mem.h". Distributions build with
+ * -fdebug-prefix-map, which leaves a relative compilation directory
+ * ("./csu" in glibc): then the path is relative to the top of the
+ * package's source tree, and stays relative. */
 static char *
 source_path (const char *file,
              const char *comp_dir)
 {
+  g_autofree char *joined = NULL;
+
   if (file == NULL)
     return NULL;
 
   if (g_path_is_absolute (file) || comp_dir == NULL)
-    return g_strdup (file);
+    return _detprof_path_normalize (file);
 
-  if (!g_path_is_absolute (comp_dir))
-    return g_build_filename (comp_dir, file, NULL);
-
-  return g_canonicalize_filename (file, comp_dir);
+  joined = g_build_filename (comp_dir, file, NULL);
+  return _detprof_path_normalize (joined);
 }
 
 /* The compilation directory of the unit that holds @attr, which is not
