@@ -44,6 +44,8 @@ struct _DetprofSymbolizer
   GHashTable *functions;   /* owned: entry address → DetprofSymbol (owned) */
   GHashTable *call_sites;  /* owned: return address → DetprofSymbol (owned) */
   GHashTable *cu_ranges;   /* owned: Dwfl_Module → GArray of CuRange, made on demand */
+  GHashTable *cu_functions;  /* owned: a unit's DIE (its address in .debug_info)
+                              * → GArray of FunctionRange, made on demand */
 };
 
 /* One address range of a compile unit, for modules without .debug_aranges. */
@@ -54,6 +56,20 @@ typedef struct
   Dwarf_Addr  bias;
   Dwarf_Die  *cu_die;      /* libdwfl's, valid as long as the Dwfl */
 } CuRange;
+
+/* The code of one function, for compile units whose functions
+ * dwarf_getscopes () cannot find. */
+typedef struct
+{
+  Dwarf_Addr low;          /* the range, relative to the module: [low, high) */
+  Dwarf_Addr high;
+  Dwarf_Die  die;          /* the function's DW_TAG_subprogram */
+} FunctionRange;
+
+/* How deep we follow nested namespaces, classes and blocks: DWARF from a
+ * real compiler stays far below this; a corrupt file does not get to
+ * exhaust our stack. */
+#define MAX_SCOPE_DEPTH 256
 
 /* libdwfl keeps a pointer to these for the life of the Dwfl, so they are
  * static. A NULL debuginfo_path means the standard search path: next to
@@ -187,6 +203,7 @@ _detprof_symbolizer_new_for_self (GError **error)
   self->functions = g_hash_table_new_full (NULL, NULL, NULL, symbol_free);
   self->call_sites = g_hash_table_new_full (NULL, NULL, NULL, symbol_free);
   self->cu_ranges = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  self->cu_functions = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 
   return self;
 }
@@ -200,6 +217,7 @@ _detprof_symbolizer_free (DetprofSymbolizer *self)
   g_clear_pointer (&self->functions, g_hash_table_unref);
   g_clear_pointer (&self->call_sites, g_hash_table_unref);
   g_clear_pointer (&self->cu_ranges, g_hash_table_unref);
+  g_clear_pointer (&self->cu_functions, g_hash_table_unref);
   g_clear_pointer (&self->dwfl, dwfl_end);
   g_free (self);
 }
@@ -315,12 +333,120 @@ module_addrdie (DetprofSymbolizer *self,
   return g_array_index (ranges, CuRange, lo - 1).cu_die;
 }
 
+/* Every function with code in the DIEs under @parent, at any depth of
+ * namespaces, classes, functions and blocks. */
+static void
+collect_functions (Dwarf_Die *parent,
+                   GArray    *ranges,
+                   int        depth)
+{
+  Dwarf_Die child;
+
+  if (depth > MAX_SCOPE_DEPTH || dwarf_child (parent, &child) != 0)
+    return;
+
+  do
+    {
+      switch (dwarf_tag (&child))
+        {
+        case DW_TAG_subprogram:
+          {
+            Dwarf_Addr base, low, high;
+            ptrdiff_t offset = 0;
+
+            while ((offset = dwarf_ranges (&child, offset, &base, &low, &high)) > 0)
+              {
+                FunctionRange range = { low, high, child };
+
+                if (low < high)
+                  g_array_append_val (ranges, range);
+              }
+          }
+          collect_functions (&child, ranges, depth + 1);
+          break;
+
+        case DW_TAG_namespace:
+        case DW_TAG_class_type:
+        case DW_TAG_structure_type:
+        case DW_TAG_union_type:
+        case DW_TAG_lexical_block:
+          collect_functions (&child, ranges, depth + 1);
+          break;
+
+        default:
+          break;
+        }
+    }
+  while (dwarf_siblingof (&child, &child) == 0);
+}
+
+static int
+compare_function_ranges (gconstpointer a,
+                         gconstpointer b)
+{
+  const FunctionRange *x = a, *y = b;
+
+  return (x->low > y->low) - (x->low < y->low);
+}
+
+/* The function with code at @pc found by a walk of the whole unit, made
+ * once per unit. dwarf_getscopes () of elfutils 0.188 does not look
+ * inside namespaces and classes, where clang puts the out-of-line copies
+ * of inline functions (std::forward, anything in a namespace), nor inside
+ * a function's local classes, where GCC puts the body of a lambda. */
+static gboolean
+find_nested_subprogram (DetprofSymbolizer *self,
+                        Dwarf_Die         *cu_die,
+                        Dwarf_Addr         pc,
+                        Dwarf_Die         *subprogram)
+{
+  GArray *ranges = g_hash_table_lookup (self->cu_functions, cu_die->addr);
+  guint lo, hi;
+
+  if (ranges == NULL)
+    {
+      ranges = g_array_new (FALSE, FALSE, sizeof (FunctionRange));
+      collect_functions (cu_die, ranges, 0);
+      g_array_sort (ranges, compare_function_ranges);
+      g_hash_table_insert (self->cu_functions, cu_die->addr, ranges);
+    }
+
+  /* The last range that starts at or before @pc... */
+  lo = 0;
+  hi = ranges->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (ranges, FunctionRange, mid).low <= pc)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  /* ...or, if it ends before @pc, the nearest earlier one that holds it:
+   * the innermost, when a function's code lies inside another's. */
+  while (lo > 0)
+    {
+      const FunctionRange *range = &g_array_index (ranges, FunctionRange, --lo);
+
+      if (pc < range->high)
+        {
+          *subprogram = range->die;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 /* Finds the out-of-line function whose code contains @pc (relative to the
  * module, bias removed) among the DIEs of @cu_die. */
 static gboolean
-find_subprogram (Dwarf_Die  *cu_die,
-                 Dwarf_Addr  pc,
-                 Dwarf_Die  *subprogram)
+find_subprogram (DetprofSymbolizer *self,
+                 Dwarf_Die         *cu_die,
+                 Dwarf_Addr         pc,
+                 Dwarf_Die         *subprogram)
 {
   Dwarf_Die *scopes = NULL;
   gboolean found = FALSE;
@@ -342,6 +468,9 @@ find_subprogram (Dwarf_Die  *cu_die,
     }
 
   free (scopes);
+
+  if (!found)
+    found = find_nested_subprogram (self, cu_die, pc, subprogram);
 
   return found;
 }
@@ -497,7 +626,7 @@ resolve_function (DetprofSymbolizer *self,
 
   /* Best: the DWARF of the function that starts here. */
   cu_die = module_addrdie (self, module, address, &bias);
-  if (cu_die != NULL && find_subprogram (cu_die, address - bias, &subprogram))
+  if (cu_die != NULL && find_subprogram (self, cu_die, address - bias, &subprogram))
     {
       out->name = function_name (module, address,
                                  subprogram_name (&subprogram));
@@ -579,7 +708,7 @@ resolve_call_site (DetprofSymbolizer *self,
   /* The name is the out-of-line function that contains the call, as the
    * dispatcher saw it entered: named as lookup_function () names its
    * entry point, so that callers and callees match up in the report. */
-  if (cu_die != NULL && find_subprogram (cu_die, pc - bias, &subprogram))
+  if (cu_die != NULL && find_subprogram (self, cu_die, pc - bias, &subprogram))
     {
       if (dwarf_entrypc (&subprogram, &entry) == 0)
         entry += bias;
