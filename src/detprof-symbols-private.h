@@ -52,9 +52,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DetprofSymbolizer, _detprof_symbolizer_free)
  * and its name, following DW_AT_abstract_origin / DW_AT_specification for
  * out-of-line copies of inline functions; static functions included. C++
  * names are demangled from the linkage name (see detprof-symbols.c for
- * their form). With no DWARF: the ELF symbol's name, the module path and
- * line 0. With no symbol at all: name "0x<hex>" and the module path (or
- * "??"). Never fails. */
+ * their form). With no DWARF: the ELF symbol's name, and the file and line
+ * where another module's DWARF declares that (C++) symbol, else the module
+ * path and line 0. With no symbol at all: name "0x<hex>" and the module
+ * path (or "??"). Never fails. */
 void                _detprof_symbolizer_lookup_function (DetprofSymbolizer *self,
                                                          guintptr           address,
                                                          DetprofSymbol     *out);
@@ -71,5 +72,14 @@ gboolean            _detprof_symbolizer_knows_address (DetprofSymbolizer *self,
 void                _detprof_symbolizer_lookup_call_site (DetprofSymbolizer *self,
                                                           guintptr           address,
                                                           DetprofSymbol     *out);
+
+/* Where the DWARF of some module of the process declares the C++ function
+ * whose linkage name is @mangled, or another name of the same function
+ * (a complete and a base constructor are two symbols of one declaration).
+ * Fills @out->file and @out->line and returns TRUE; FALSE if no module
+ * declares it. */
+gboolean            _detprof_symbolizer_lookup_declaration (DetprofSymbolizer *self,
+                                                            const char        *mangled,
+                                                            DetprofSymbol     *out);
 
 G_END_DECLS

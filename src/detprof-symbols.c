@@ -20,8 +20,15 @@
  * When there is no DWARF we fall back, tier by tier, to the ELF symbol
  * table (a name, but no file or line), and then to the bare address.
  *
- * C++ functions are named by their linkage name (the mangled symbol),
- * demangled; the form is set out above _detprof_symbol_strip_parameters ().
+ * C++ adds two things. Names: a C++ function is named by its linkage
+ * name (the mangled symbol), demangled; the form is set out above
+ * _detprof_symbol_strip_parameters (). And declarations: a program that
+ * uses std::string calls functions that its headers declare but that
+ * live, instantiated once for everybody, in libstdc++.so, which usually
+ * has no debug information. The program's own DWARF declares them,
+ * with their linkage names and the header's file and line; so for a
+ * mangled symbol without DWARF of its own we look it up among the
+ * declarations of every module, indexed once, on first need.
  *
  * Every source path is normalised lexically ("lib//a/../b.h" is
  * "lib/b.h"), after joining it to the compilation directory.
@@ -36,6 +43,7 @@
 #include <elfutils/libdwfl.h>
 #include <dlfcn.h>
 #include <dwarf.h>
+#include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,6 +58,10 @@ struct _DetprofSymbolizer
   GHashTable *cu_ranges;     /* owned: Dwfl_Module → GArray of CuRange, made on demand */
   GHashTable *cu_functions;  /* owned: a unit's DIE (its address in .debug_info)
                               * → GArray of FunctionRange, made on demand */
+  GHashTable *declarations;  /* owned, NULL until needed: linkage name (libdw's
+                              * string) → Dwarf_Die (owned) that declares it */
+  GHashTable *signatures;    /* owned, NULL until needed: demangled name with
+                              * parameters (owned) → Dwarf_Die (declarations') */
 };
 
 /* One address range of a compile unit, for modules without .debug_aranges. */
@@ -649,6 +661,8 @@ _detprof_symbolizer_free (DetprofSymbolizer *self)
   g_clear_pointer (&self->call_sites, g_hash_table_unref);
   g_clear_pointer (&self->cu_ranges, g_hash_table_unref);
   g_clear_pointer (&self->cu_functions, g_hash_table_unref);
+  g_clear_pointer (&self->signatures, g_hash_table_unref);
+  g_clear_pointer (&self->declarations, g_hash_table_unref);
   g_clear_pointer (&self->dwfl, dwfl_end);
   g_free (self);
 }
@@ -1125,6 +1139,216 @@ function_position (Dwfl_Module   *module,
   source_line (module, cu_die, bias, entry, out);
 }
 
+/* ---- declarations of C++ symbols, across modules ----
+ *
+ * Indexed once, on first need, for every module of the process whose
+ * debug information is at hand: a call from the program into libstdc++
+ * can be made from any of its libraries. "At hand" means already read
+ * for a lookup, or inside the module's own file, as in code built with
+ * -g: looking for the separate debug information of every library that
+ * the process maps (the C library, GLib and the rest that the agent
+ * brings) would cost far more than the index is worth, and with
+ * DEBUGINFOD_URLS set, libdwfl would download it. Units in C or assembler
+ * are skipped at their first DIE. Only the DIEs that can declare a
+ * function with external linkage are visited: the unit's own, and those
+ * of namespaces and classes, at any depth. The index keeps libdw's
+ * strings and copies of DIEs, both valid as long as the Dwfl. */
+
+/* Whether @module's debug information is loaded, or in its own file. */
+static gboolean
+has_dwarf_at_hand (Dwfl_Module *module)
+{
+  Dwarf_Addr dwarf_bias = (Dwarf_Addr) -1;
+  Dwarf_Addr elf_bias = 0;
+  Elf_Scn *section = NULL;
+  size_t names;
+  Elf *elf;
+
+  dwfl_module_info (module, NULL, NULL, NULL, &dwarf_bias, NULL, NULL, NULL);
+  if (dwarf_bias != (Dwarf_Addr) -1)
+    return TRUE;
+
+  elf = dwfl_module_getelf (module, &elf_bias);
+  if (elf == NULL || elf_getshdrstrndx (elf, &names) != 0)
+    return FALSE;
+
+  while ((section = elf_nextscn (elf, section)) != NULL)
+    {
+      GElf_Shdr header;
+      const char *name;
+
+      if (gelf_getshdr (section, &header) == NULL)
+        continue;
+      name = elf_strptr (elf, names, header.sh_name);
+      if (name != NULL && (strcmp (name, ".debug_info") == 0 || strcmp (name, ".zdebug_info") == 0))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+may_declare_cxx (Dwarf_Die *cu_die)
+{
+  switch (dwarf_srclang (cu_die))
+    {
+    case DW_LANG_C89:
+    case DW_LANG_C:
+    case DW_LANG_C99:
+    case DW_LANG_C11:
+    case DW_LANG_Mips_Assembler:
+      return FALSE;
+    default:
+      return TRUE;
+    }
+}
+
+static void
+index_declarations (GHashTable *declarations,
+                    Dwarf_Die  *parent,
+                    int         depth)
+{
+  Dwarf_Die child;
+
+  if (depth > MAX_SCOPE_DEPTH || dwarf_child (parent, &child) != 0)
+    return;
+
+  do
+    {
+      switch (dwarf_tag (&child))
+        {
+        case DW_TAG_subprogram:
+          {
+            Dwarf_Attribute attr;
+            const char *name = dwarf_formstring (dwarf_attr (&child, DW_AT_linkage_name, &attr));
+
+            if (name == NULL)
+              name = dwarf_formstring (dwarf_attr (&child, DW_AT_MIPS_linkage_name, &attr));
+            if (name != NULL && g_str_has_prefix (name, "_Z")
+                && !g_hash_table_contains (declarations, name))
+              g_hash_table_insert (declarations, (gpointer) name,
+                                   g_memdup2 (&child, sizeof child));
+          }
+          break;
+
+        case DW_TAG_namespace:
+        case DW_TAG_class_type:
+        case DW_TAG_structure_type:
+        case DW_TAG_union_type:
+          index_declarations (declarations, &child, depth + 1);
+          break;
+
+        default:
+          break;
+        }
+    }
+  while (dwarf_siblingof (&child, &child) == 0);
+}
+
+static int
+index_module_declarations (Dwfl_Module  *module,
+                           void        **userdata,
+                           const char   *name,
+                           Dwarf_Addr    start,
+                           void         *arg)
+{
+  GHashTable *declarations = arg;
+  Dwarf_Die *cu_die = NULL;
+  Dwarf_Addr bias = 0;
+
+  if (!has_dwarf_at_hand (module))
+    return DWARF_CB_OK;
+
+  while ((cu_die = dwfl_module_nextcu (module, cu_die, &bias)) != NULL)
+    if (may_declare_cxx (cu_die))
+      index_declarations (declarations, cu_die, 0);
+
+  return DWARF_CB_OK;
+}
+
+/* Pairs a declaration with its demangled signature. GCC declares a
+ * constructor under the name of the "unified" one (C4), that no symbol
+ * has, where the code has the complete (C1) and base (C2) constructors;
+ * clang declares it under C2 only. All of them are one function in the
+ * source, and demangle to one signature. */
+static void
+index_signature (gpointer key,
+                 gpointer value,
+                 gpointer user_data)
+{
+  GHashTable *signatures = user_data;
+  char *signature = _detprof_symbol_demangle (key, TRUE);
+
+  if (signature != NULL && !g_hash_table_contains (signatures, signature))
+    g_hash_table_insert (signatures, signature, value);
+  else
+    g_free (signature);
+}
+
+/* The DIE that declares the C++ function @mangled in some module, or
+ * another symbol of the same function; NULL if none does. */
+static Dwarf_Die *
+find_declaration (DetprofSymbolizer *self,
+                  const char        *mangled)
+{
+  g_autofree char *signature = NULL;
+  Dwarf_Die *die;
+
+  if (self->declarations == NULL)
+    {
+      self->declarations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+      dwfl_getmodules (self->dwfl, index_module_declarations, self->declarations, 0);
+    }
+
+  die = g_hash_table_lookup (self->declarations, mangled);
+  if (die != NULL)
+    return die;
+
+  /* The slower way, demangling every declaration once, only when the
+   * symbol itself is declared nowhere. */
+  signature = _detprof_symbol_demangle (mangled, TRUE);
+  if (signature == NULL)
+    return NULL;
+
+  if (self->signatures == NULL)
+    {
+      self->signatures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_foreach (self->declarations, index_signature, self->signatures);
+    }
+
+  return g_hash_table_lookup (self->signatures, signature);
+}
+
+gboolean
+_detprof_symbolizer_lookup_declaration (DetprofSymbolizer *self,
+                                        const char        *mangled,
+                                        DetprofSymbol     *out)
+{
+  DetprofSymbol found = { NULL, 0, NULL };
+  Dwarf_Die *die;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (mangled != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  die = find_declaration (self, mangled);
+  if (die == NULL)
+    return FALSE;
+
+  declaration_position (die, &found);
+  if (found.file == NULL || found.line <= 0)
+    {
+      _detprof_symbol_clear (&found);
+      return FALSE;
+    }
+
+  g_free (out->file);
+  out->file = g_steal_pointer (&found.file);
+  out->line = found.line;
+
+  return TRUE;
+}
+
 /* ---- resolving ---- */
 
 /* Nothing is known beyond (maybe) the module: say so with the address. */
@@ -1171,13 +1395,19 @@ resolve_function (DetprofSymbolizer *self,
         }
     }
 
-  /* Without DWARF: the symbol table gives a name, but no file or line. */
+  /* Without DWARF: the symbol table gives a name. A C++ symbol may be
+   * declared in another module's DWARF, which then gives a file and a
+   * line; otherwise there are none. */
   source = elf_symbol_name (module, address, NULL);
   if (source != NULL)
     {
-      out->file = g_strdup (module_path (module));
-      out->line = 0;
-      out->name = display_name (source, TRUE);
+      if (!g_str_has_prefix (source, "_Z")
+          || !_detprof_symbolizer_lookup_declaration (self, source, out))
+        {
+          out->file = g_strdup (module_path (module));
+          out->line = 0;
+        }
+      out->name = display_name (source, out->line == 0);
       return;
     }
 

@@ -1,10 +1,11 @@
 /* test-cxx-names.c: C++ functions are reported as C++ reads.
  *
  * Names are demangled from the linkage name and shown qualified, without
- * the parameter list (see the rule in detprof-symbols.c). The functions
- * looked up are real ones of this process: libcxx-names-debug (g++ -g
- * -O2) and libcxx-names-store (an explicit instantiation, with no debug
- * information).
+ * the parameter list (see the rule in detprof-symbols.c); functions of a
+ * library without debug information take the file and line where another
+ * module's DWARF declares them. The functions looked up are real ones of
+ * this process: libcxx-names-debug (g++ -g -O2), libcxx-names-store (an
+ * explicit instantiation, with no debug information) and libstdc++.so.
  */
 #include "config.h"
 
@@ -51,6 +52,21 @@ assert_normal_path (const char *path)
   g_assert_null (strstr (path, "//"));
   g_assert_null (strstr (path, "/./"));
   g_assert_null (strstr (path, "/../"));
+}
+
+/* The code at @address was loaded from a file whose name ends with @suffix. */
+static void
+assert_in_module (gconstpointer  address,
+                  const char    *suffix)
+{
+  g_autofree char *real_module = NULL;
+  Dl_info info;
+
+  g_assert_cmpint (dladdr (address, &info), !=, 0);
+  real_module = realpath (info.dli_fname, NULL);
+  g_assert_nonnull (real_module);
+  if (!g_str_has_suffix (real_module, suffix))
+    g_error ("%p is in %s, not in %s", address, real_module, suffix);
 }
 
 static void
@@ -304,11 +320,71 @@ test_header_function (Fixture       *fixture,
                      "std::vector<int, std::allocator<int> >::push_back");
 }
 
+/* std::string's functions live in libstdc++.so, which has no debug
+ * information unless its debug symbols are installed: the declaration in
+ * our library's DWARF then gives the header's file and line. */
+static void
+test_libstdcxx_function (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  lookup_and_assert (fixture, cxx_fixture_string_size (), "bits/basic_string.h", 0,
+                     "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >::size");
+}
+
 /* ---- symbols declared only in another module ---- */
 
-/* A symbol without debug information has no line: it keeps its
- * parameters, which alone tell its overloads apart, and the library's
- * path. */
+/* A method of an explicit instantiation in a library without debug
+ * information takes the declaration's file and line from the DWARF of the
+ * library that calls it, as std::string's functions do. */
+static void
+test_declared_elsewhere (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  assert_in_module (cxx_fixture_store_put (), "libcxx-names-store.so");
+  lookup_and_assert (fixture, cxx_fixture_store_put (), "cxx-fixtures/cxx-names-store.hh",
+                     cxx_fixture_store_put_line, "cxxfix::Store<int>::put");
+}
+
+/* GCC declares a constructor under a symbol no code has (C4); the code's
+ * symbols (C1, C2) are found by their demangled signature, and so are the
+ * destructor's. */
+static void
+test_declared_under_another_symbol (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  gconstpointer constructor = dlsym (RTLD_DEFAULT, "_ZN6cxxfix5StoreIiEC1Ei");
+  gconstpointer destructor = dlsym (RTLD_DEFAULT, "_ZN6cxxfix5StoreIiED1Ev");
+
+  assert_in_module (constructor, "libcxx-names-store.so");
+  assert_in_module (destructor, "libcxx-names-store.so");
+  lookup_and_assert (fixture, constructor, "cxx-fixtures/cxx-names-store.hh",
+                     cxx_fixture_store_constructor_line, "cxxfix::Store<int>::Store");
+  _detprof_symbol_clear (&fixture->symbol);
+  lookup_and_assert (fixture, destructor, "cxx-fixtures/cxx-names-store.hh",
+                     cxx_fixture_store_destructor_line, "cxxfix::Store<int>::~Store");
+}
+
+/* The declaration is found by its linkage name directly too. */
+static void
+test_lookup_declaration (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_assert_true (_detprof_symbolizer_lookup_declaration (fixture->symbolizer,
+                                                         "_ZN6cxxfix5StoreIiE3putEi",
+                                                         &fixture->symbol));
+  g_assert_true (g_str_has_suffix (fixture->symbol.file, "cxx-fixtures/cxx-names-store.hh"));
+  g_assert_cmpint (fixture->symbol.line, ==, cxx_fixture_store_put_line);
+
+  g_assert_false (_detprof_symbolizer_lookup_declaration (fixture->symbolizer,
+                                                          "_ZN6cxxfix10store_onlyEi",
+                                                          &fixture->symbol));
+  g_assert_false (_detprof_symbolizer_lookup_declaration (fixture->symbolizer,
+                                                          "not_a_symbol",
+                                                          &fixture->symbol));
+}
+
+/* A symbol that no module declares has no line: it keeps its parameters,
+ * which alone tell its overloads apart, and the library's path. */
 static void
 test_undeclared_keeps_parameters (Fixture       *fixture,
                                   gconstpointer  user_data)
@@ -394,7 +470,15 @@ main (int    argc,
               setup, test_lambda, teardown);
   g_test_add ("/cxx-names/libstdc++/header-function", Fixture, NULL,
               setup, test_header_function, teardown);
-  g_test_add ("/cxx-names/symbol/without-line-keeps-parameters", Fixture, NULL,
+  g_test_add ("/cxx-names/libstdc++/function-in-libstdc++", Fixture, NULL,
+              setup, test_libstdcxx_function, teardown);
+  g_test_add ("/cxx-names/declaration/from-another-module", Fixture, NULL,
+              setup, test_declared_elsewhere, teardown);
+  g_test_add ("/cxx-names/declaration/under-another-symbol", Fixture, NULL,
+              setup, test_declared_under_another_symbol, teardown);
+  g_test_add ("/cxx-names/declaration/lookup", Fixture, NULL,
+              setup, test_lookup_declaration, teardown);
+  g_test_add ("/cxx-names/declaration/none-keeps-parameters", Fixture, NULL,
               setup, test_undeclared_keeps_parameters, teardown);
   g_test_add ("/cxx-names/call-site/named-as-its-function", Fixture, NULL,
               setup, test_call_site, teardown);
