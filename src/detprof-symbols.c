@@ -46,6 +46,7 @@
 #include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "detprof-error.h"
@@ -617,10 +618,13 @@ _detprof_symbolizer_new_for_self (GError **error)
       return NULL;
     }
 
-  /* One module per file in /proc/self/maps, at the address it was loaded
-   * at: PIE or not, the bias is the module's business, not ours. */
+  /* One module per file in /proc/TID/maps, at the address it was loaded
+   * at: PIE or not, the bias is the module's business, not ours. The
+   * calling thread's own entry, not the process's: once the main thread
+   * has called pthread_exit(), /proc/PID/maps (the main thread's) is
+   * empty, and the last thread writes the profile. */
   dwfl_report_begin (dwfl);
-  rc = dwfl_linux_proc_report (dwfl, getpid ());
+  rc = dwfl_linux_proc_report (dwfl, (pid_t) syscall (SYS_gettid));
   if (rc != 0)
     {
       /* A positive value is an errno from reading /proc; -1 is libdwfl's. */

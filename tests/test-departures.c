@@ -491,6 +491,24 @@ test_signal_during_first_event (void)
   g_assert_cmpint (info (stats, "unmatched-returns"), ==, 0);
 }
 
+/* main-exits-first.c: the main thread calls pthread_exit(), and the last
+ * thread ends the process and writes the profile: every function is
+ * still named (the main thread's view of the process's mappings is empty
+ * by then). */
+static void
+test_main_thread_exits_first (void)
+{
+  g_autoptr(DetprofStats) stats = profile ("main-exits-first", NULL, "4950\n");
+  const DetprofFunctionStats *work = detprof_stats_lookup_name (stats, "work");
+
+  g_assert_nonnull (work);
+  g_assert_true (g_str_has_suffix (work->file, "main-exits-first.c"));
+  g_assert_cmpint (work->nc, ==, 100);
+  g_assert_nonnull (detprof_stats_lookup_name (stats, "last_thread"));
+  g_assert_nonnull (detprof_stats_lookup_name (stats, "main"));
+  g_assert_cmpstr (detprof_stats_get_info (stats, "threads"), ==, "2");
+}
+
 /* Each program, and the builds of it to check. */
 static const char *const inline_builds[] = {
   "inline-noinline", "inline-O2", "inline-O3", "inline-clang", "inline-clang-after-inlining", NULL
@@ -537,6 +555,7 @@ main (int    argc,
   g_test_add_func ("/departures/thread-exit/ended-threads-are-folded", test_ended_threads_are_folded);
   g_test_add_func ("/departures/thread-exit/async-cancellation", test_async_cancellation);
   g_test_add_func ("/departures/signals/during-a-threads-first-event", test_signal_during_first_event);
+  g_test_add_func ("/departures/thread-exit/main-thread-exits-first", test_main_thread_exits_first);
 
   return g_test_run ();
 }
