@@ -205,12 +205,15 @@ _detprof_departures_thread_exit (DetprofProfiler    *self,
 /* ---- the public API: the same, on the calling thread's state ---- */
 
 /* The calling thread's state, marked busy; NULL (the call dropped and
- * counted) if the thread is inside the dispatcher already. */
+ * counted) if the thread is inside the dispatcher already, or has no
+ * state for lack of memory. */
 static DetprofThreadState *
 begin (DetprofProfiler *self)
 {
   DetprofThreadState *thread = _detprof_profiler_get_thread_state (self);
 
+  if (thread == NULL)
+    return NULL;
   if (thread->busy)
     {
       thread->dropped_events++;

@@ -939,6 +939,14 @@ _detprof_report_append_reconstruction_notes (DetprofStats *stats,
       any = TRUE;
     }
 
+  if ((n = info_count (stats, "out-of-memory")) > 0)
+    {
+      g_string_append_printf (out, "%swarning: the profiler ran out of memory in %" G_GINT64_FORMAT
+                              " thread%s: calls it could not record are missing (those it saw are"
+                              " counted as dropped events)\n", prefix, n, n == 1 ? "" : "s");
+      any = TRUE;
+    }
+
   /* "12 frames were left by longjmp, 3 by exceptions and 1 by a thread
    * exit: closed where the program left them" */
   for (i = 0; i < G_N_ELEMENTS (departures); i++)

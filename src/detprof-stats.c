@@ -1925,7 +1925,7 @@ detprof_stats_add_file (DetprofStats  *self,
  * has the sum of their counts. The others (timer, bias, program, ...)
  * are the first profile's. */
 static const char *const summed_info_keys[] = {
-  "unmatched-returns", "abandoned-frames", "dropped-events",
+  "unmatched-returns", "abandoned-frames", "dropped-events", "out-of-memory",
   "frames-left-by-longjmp", "frames-left-by-exception", "frames-left-by-thread-exit",
   NULL
 };

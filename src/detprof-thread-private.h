@@ -38,6 +38,14 @@ typedef struct
   double ct;       /* cumulative time, summed over outermost activations only */
 } DetprofTotals;
 
+/* A list of records, whose growth fails instead of aborting. */
+typedef struct
+{
+  gpointer *items;
+  guint     len;
+  guint     size;
+} DetprofRecords;
+
 typedef struct _DetprofFunction DetprofFunction;
 typedef struct _DetprofArc DetprofArc;
 typedef struct _DetprofCallSite DetprofCallSite;
@@ -123,14 +131,20 @@ struct _DetprofThreadState
 
   /* Open-addressing table of call sites, keyed by (caller, call site, fn). */
   DetprofCallSite **sites;
-  gsize            n_sites;
   gsize            sites_mask;
 
-  GHashTable      *functions;      /* fn -> DetprofFunction, on a call site's first sight only */
-  GPtrArray       *function_list;  /* owned DetprofFunction, in order of first call */
-  GHashTable      *arcs;           /* (caller, callee) -> DetprofArc */
-  GPtrArray       *arc_list;       /* owned DetprofArc, in order of first call */
-  GPtrArray       *site_list;      /* owned DetprofCallSite, in order of first call */
+  /* Every record is owned by its list, in order of first call, and found
+   * through an open-addressing index (the sites' is the table above);
+   * reached on a call site's first sight only. All grow with
+   * g_try_*(): out of memory, a call goes unrecorded, never aborts the
+   * program. */
+  DetprofRecords   function_list;
+  DetprofFunction **function_index;   /* keyed by fn */
+  gsize            function_mask;
+  DetprofRecords   arc_list;
+  DetprofArc     **arc_index;         /* keyed by (caller, callee) */
+  gsize            arc_mask;
+  DetprofRecords   site_list;
 
   DetprofFunction  root_function;  /* what frames[0] stands for; never reported */
   DetprofArc       root_arc;
@@ -142,22 +156,30 @@ struct _DetprofThreadState
   gint64           left_frames[DETPROF_N_DEPARTURES];  /* frames closed where the program left them */
 
   DetprofJumpTargets *jump_targets;    /* made on the first setjmp() */
-  gboolean         out_of_memory;      /* a table could not grow: later calls were dropped */
+  int              out_of_memory;      /* a table could not grow, so calls were dropped: 1;
+                                        * for the threads that ended, how many such */
 
   GData           *qdata;              /* a subclass's own data for this thread */
 };
 
 G_STATIC_ASSERT (G_STRUCT_OFFSET (DetprofThreadState, t) == 0);
 
+/* NULL when memory runs out. */
 DetprofThreadState *_detprof_thread_state_new (DetprofProfiler *profiler,
                                                guint64          serial);
 void                _detprof_thread_state_free (DetprofThreadState *self);
 
-/* Adds @from's tables and counts into @into's (a thread that ended). */
+/* Adds @from's tables and counts into @into's (a thread that ended);
+ * what memory does not allow is left out, and @into marked out of memory. */
 void                _detprof_thread_state_absorb (DetprofThreadState *into,
                                                   DetprofThreadState *from);
 
-/* The slow path of a call: the call site's first sight. */
+/* The record of @fn, or NULL if it never ran on this thread. */
+DetprofFunction    *_detprof_thread_state_find_function (DetprofThreadState *self,
+                                                         gconstpointer       fn);
+
+/* The slow path of a call: the call site's first sight; NULL (and
+ * out_of_memory set) when memory runs out. */
 DetprofCallSite    *_detprof_thread_state_add_site (DetprofThreadState *self,
                                                     DetprofFunction    *caller,
                                                     gconstpointer       call_site,
@@ -182,7 +204,7 @@ site_hash (gconstpointer call_site,
 }
 
 /* Finds the call site of a call, creating it (and its arc and function)
- * the first time. */
+ * the first time; NULL when memory runs out. */
 static inline DetprofCallSite *
 find_call_site (DetprofThreadState *self,
                 DetprofFunction    *caller,

@@ -581,13 +581,31 @@ test_reconstruction_notes_singular (void)
                    "closed where the program left them\n");
 }
 
+/* A profiler that ran out of memory says in how many threads. */
+static void
+test_reconstruction_notes_out_of_memory (void)
+{
+  g_autoptr(DetprofStats) one = new_stats_of_calls (10);
+  g_autoptr(DetprofStats) two = new_stats_of_calls (10);
+  g_autofree char *one_text = NULL;
+  g_autofree char *two_text = NULL;
+
+  detprof_stats_set_info (one, "out-of-memory", "1");
+  one_text = reconstruction_notes (one, TRUE);
+  g_assert_cmpstr (one_text, ==, "detprof: warning: the profiler ran out of memory in 1 thread: calls it "
+                   "could not record are missing (those it saw are counted as dropped events)\n");
+  detprof_stats_set_info (two, "out-of-memory", "2");
+  two_text = reconstruction_notes (two, TRUE);
+  g_assert_true (g_str_has_prefix (two_text, "detprof: warning: the profiler ran out of memory in 2 threads: "));
+}
+
 /* Counts of 0, absent keys (older dumps, Python's) and text that is not a
  * count say nothing. */
 static void
 test_reconstruction_notes_none_when_zero_or_absent (void)
 {
   static const char * const keys[] = {
-    "abandoned-frames", "unmatched-returns", "dropped-events", "frames-left-by-longjmp",
+    "abandoned-frames", "unmatched-returns", "dropped-events", "out-of-memory", "frames-left-by-longjmp",
     "frames-left-by-exception", "frames-left-by-thread-exit",
   };
   g_autoptr(DetprofStats) zero = new_stats_of_calls (10000);
@@ -670,6 +688,7 @@ main (int    argc,
   g_test_add_func ("/report/reconstruction/counts-and-share-of-calls",
                    test_reconstruction_notes_count_and_share);
   g_test_add_func ("/report/reconstruction/singular", test_reconstruction_notes_singular);
+  g_test_add_func ("/report/reconstruction/out-of-memory", test_reconstruction_notes_out_of_memory);
   g_test_add_func ("/report/reconstruction/none-when-zero-or-absent",
                    test_reconstruction_notes_none_when_zero_or_absent);
   g_test_add_func ("/report/reconstruction/share-edges", test_reconstruction_notes_share_edges);
