@@ -420,6 +420,18 @@ _detprof_calibration_auto (DetprofTimer             *timer,
   *measured = FALSE;
   if (_detprof_calibration_cache_lookup (NULL, detprof_timer_get_name (timer), "pairs", entry, &why))
     return TRUE;
+
+  /* Somebody else could have planted the cache: say so once, and leave it
+   * alone. The profile is still made, with a bias measured now. */
+  if (g_error_matches (why, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE))
+    {
+      g_printerr ("detprof: %s; calibrating in memory for this run\n", why->message);
+      if (!_detprof_calibration_measure (timer, 5, entry, error))
+        return FALSE;
+      *measured = TRUE;
+      return TRUE;
+    }
+
   if (!g_error_matches (why, DETPROF_CALIBRATION_CACHE_ERROR, why->code)
       && !g_error_matches (why, DETPROF_ERROR, DETPROF_ERROR_IO))
     {

@@ -18,10 +18,12 @@ G_BEGIN_DECLS
 
 #define DETPROF_CALIBRATION_CACHE_ERROR (_detprof_calibration_cache_error_quark ())
 
-/* Why lookup has no bias to give. Every one of them means the same to the
+/* Why lookup has no bias to give. All but the last mean the same to the
  * caller (calibrate, then store the result over whatever was there); the
- * codes and messages say which case it was. I/O failures are
- * DETPROF_ERROR_IO, and names that cannot be part of a key are
+ * codes and messages say which case it was. UNSAFE means that the cache
+ * must not be used at all, for reading or writing: store fails with it
+ * too, and the message names the path. I/O failures are DETPROF_ERROR_IO,
+ * and names that cannot be part of a key are
  * DETPROF_ERROR_INVALID_ARGUMENT. */
 typedef enum
 {
@@ -29,6 +31,8 @@ typedef enum
   DETPROF_CALIBRATION_CACHE_ERROR_OTHER_HOST,   /* only entries measured on another CPU or clock source */
   DETPROF_CALIBRATION_CACHE_ERROR_STALE,        /* the entry is in another format version, or another build measured it */
   DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT,      /* the file or the entry is malformed or implausible */
+  DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE,       /* others could have planted the file: its directory is
+                                                 * not ours alone, or it or its lock file is a link */
 } DetprofCalibrationCacheError;
 
 /* The four constants of the "pairs" model, in the order they are stored:
@@ -99,7 +103,9 @@ char    *_detprof_calibration_cache_default_path (void);
  * default path) and moves it into @out, which must be zeroed or cleared;
  * @out is only written when TRUE is returned. Returns FALSE with a
  * DETPROF_CALIBRATION_CACHE_ERROR when there is no entry that can be
- * trusted, and says why in the message. */
+ * trusted, and says why in the message; with UNSAFE when the cache's
+ * directory is not the caller's alone (another owner, or writable by its
+ * group or others) or the file is a symbolic link. */
 gboolean _detprof_calibration_cache_lookup (const char              *cache_path,
                                             const char              *timer,
                                             const char              *model,
@@ -120,7 +126,10 @@ gboolean _detprof_calibration_cache_lookup_for_host (const char              *ca
  * is not a key file is replaced as a whole. Creates the directory (mode
  * 0700) if needed. Safe against concurrent stores from other processes.
  * Refuses an implausible entry with DETPROF_ERROR_CALIBRATION and the
- * reason; fails with DETPROF_ERROR_IO when the file cannot be written. */
+ * reason; refuses a directory, cache file or lock file that lookup would
+ * find unsafe with DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE, creating
+ * nothing in the directory and following no link; fails with
+ * DETPROF_ERROR_IO when the file cannot be written. */
 gboolean _detprof_calibration_cache_store (const char                    *cache_path,
                                            const DetprofCalibrationEntry *entry,
                                            GError                       **error);
@@ -134,7 +143,9 @@ gboolean _detprof_calibration_measure (DetprofTimer             *timer,
 
 /* `-b auto`: this host's stored entry for @timer, or, when there is none
  * to trust, a calibration made now (with a one-line notice on stderr) and
- * stored for next time. @measured tells which. */
+ * stored for next time. @measured tells which. A cache in an unsafe place
+ * is neither read nor written: the notice says why, and the calibration
+ * is kept in memory for this run. */
 gboolean _detprof_calibration_auto (DetprofTimer             *timer,
                                     DetprofCalibrationEntry  *entry,
                                     gboolean                 *measured,

@@ -11,6 +11,9 @@
 #include "detprof-profiler.h"
 #include <string.h>
 
+#include <glib/gstdio.h>
+
+#include "detprof-calibration-cache-private.h"
 #include "workload.h"
 
 #define COST 3
@@ -168,6 +171,52 @@ test_pairs_refuse_nonsense (void)
   g_assert_nonnull (strstr (error->message, "cannot be an overhead"));
 }
 
+/* -b auto never uses a cache that others could have planted (here, in a
+ * directory anybody may write in): it says why once, naming the
+ * directory, calibrates in memory and creates nothing there; the profile
+ * still gets its bias. */
+static void
+test_auto_leaves_an_unsafe_cache_alone (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GDir) listing = NULL;
+
+  if (g_test_subprocess ())
+    {
+      gint64 now = 0;
+      g_autoptr(DetprofTimer) timer = detprof_timer_new_integer ("fake", costly_read, TICK, &now, NULL);
+      g_auto(DetprofCalibrationEntry) entry = { 0, };
+      g_autoptr(GError) error = NULL;
+      gboolean measured = FALSE;
+      int i;
+
+      g_assert_true (_detprof_calibration_auto (timer, &entry, &measured, &error));
+      g_assert_no_error (error);
+      g_assert_true (measured);
+      for (i = 0; i < 4; i++)
+        g_assert_cmpfloat (entry.constants[i], ==, COST * TICK);
+      return;
+    }
+
+  dir = g_dir_make_tmp ("test-calibrate-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_chmod (dir, 0777), ==, 0);
+  g_setenv ("DETPROF_CACHE_DIR", dir, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("DETPROF_CACHE_DIR");
+
+  g_test_trap_assert_passed ();
+  expected = g_strdup_printf ("detprof: not using the calibration cache: %s is writable by its group "
+                              "or by others (mode 0777), so they could plant files in it; "
+                              "calibrating in memory for this run\n", dir);
+  g_test_trap_assert_stderr (expected);
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (listing);
+  g_assert_null (g_dir_read_name (listing));
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -179,6 +228,7 @@ main (int    argc,
   g_test_add_func ("/calibrate/pairs/find-the-cost-exactly", test_pairs_find_the_cost_exactly);
   g_test_add_func ("/calibrate/pairs/refuse-nonsense", test_pairs_refuse_nonsense);
   g_test_add_func ("/calibrate/bias/pairs-and-constant", test_bias_pairs_and_constant);
+  g_test_add_func ("/calibrate/auto/leaves-an-unsafe-cache-alone", test_auto_leaves_an_unsafe_cache_alone);
 
   return g_test_run ();
 }
