@@ -241,6 +241,21 @@ constant_label (const DetprofCalibrationEntry *entry,
   return g_strdup_printf ("%s bias", pair_names[i]);
 }
 
+char *
+_detprof_calibration_spread_problem (const DetprofCalibrationEntry *entry)
+{
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  /* Written so that NaN is a problem too. */
+  if (entry->spread <= DETPROF_CALIBRATION_MAX_SPREAD)
+    return NULL;
+  return g_strdup_printf ("its %u calibrations disagree: the largest cost of a leaf call is %.2f %% "
+                          "above the smallest, where on a quiet machine they stay within %g %% "
+                          "(was it busy, or does the timer tick too coarsely?)",
+                          entry->repeats, (entry->spread - 1.0) * 100.0,
+                          (DETPROF_CALIBRATION_MAX_SPREAD - 1.0) * 100.0);
+}
+
 /* Why @entry cannot be trusted as of @now, or NULL. */
 static char *
 find_implausibility (const DetprofCalibrationEntry *entry,
@@ -283,6 +298,9 @@ find_implausibility (const DetprofCalibrationEntry *entry,
                             entry->spread);
   if (entry->repeats == 0)
     return g_strdup ("the number of repeats is 0");
+  problem = _detprof_calibration_spread_problem (entry);
+  if (problem != NULL)
+    return problem;
   if (entry->n == 0)
     return g_strdup ("the number of events per calibration is 0");
 

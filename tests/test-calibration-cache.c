@@ -369,6 +369,10 @@ static const Corruption corruptions[] = {
     DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*the spread is 0.5, but a max/min ratio*" },
   { "infinite-spread", "spread", "inf",
     DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*the spread is inf*" },
+  { "disagreeing-calibrations", "spread", "15.5",
+    DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT,
+    "*cannot be trusted: its 5 calibrations disagree: the largest cost of a leaf call is 1450.00 % "
+    "above the smallest, where on a quiet machine they stay within 25 % (was it busy, or does the timer tick too coarsely?)" },
   { "negative-count", "n", "-5",
     DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*the field “n” is not valid*" },
   { "zero-repeats", "repeats", "0",
@@ -586,6 +590,12 @@ spoil_spread_nan (DetprofCalibrationEntry *entry)
 }
 
 static void
+spoil_spread_disagreeing (DetprofCalibrationEntry *entry)
+{
+  entry->spread = 15.5;
+}
+
+static void
 spoil_repeats (DetprofCalibrationEntry *entry)
 {
   entry->repeats = 0;
@@ -639,6 +649,8 @@ static const Nonsense nonsense[] = {
   { "wrong-number-of-constants", spoil_n_constants, "*: the pairs model has 1 constants, not 4" },
   { "spread-below-one", spoil_spread, "*: the spread is 0.99, but*" },
   { "nan-spread", spoil_spread_nan, "*: the spread is nan, but*" },
+  { "disagreeing-calibrations", spoil_spread_disagreeing,
+    "*: its 5 calibrations disagree: the largest cost of a leaf call is 1450.00 % above the smallest*" },
   { "zero-repeats", spoil_repeats, "*: the number of repeats is 0" },
   { "zero-events", spoil_n, "*: the number of events per calibration is 0" },
   { "future-date", spoil_date_future, "*: the date * is in the future" },
