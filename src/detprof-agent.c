@@ -11,7 +11,9 @@
  * so that its __cyg_profile_func_enter and __cyg_profile_func_exit come
  * before glibc's empty ones in the lookup order of every preloaded program.
  *
- * Settings (all set by the runner):
+ * Settings (all set by the runner), read once, at load: by the time the
+ * exit handler runs, the program may have emptied its environment
+ * (clearenv (), unsetenv ()):
  *   DETPROF_OUTPUT  where to write; "%p" becomes the process id
  *   DETPROF_TIMER   a built-in timer name
  *   DETPROF_BIAS    seconds per event, or "pairs:CC,CR,RC,RR"
@@ -29,6 +31,7 @@
 #include "detprof-profiler.h"
 
 static DetprofProfiler *agent_profiler;   /* owned; never freed: threads may outlive exit() */
+static char            *agent_output;     /* owned: DETPROF_OUTPUT as it was at load; never freed */
 
 /* Replaces each "%p" of @pattern by the process id, so that the children
  * of a fork() write files of their own. */
@@ -81,7 +84,6 @@ record_program (DetprofStats *stats)
 static void
 write_profile (void)
 {
-  const char *pattern = g_getenv ("DETPROF_OUTPUT");
   g_autoptr(DetprofStats) stats = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
@@ -107,7 +109,7 @@ write_profile (void)
             detprof_profiler_get_dropped_events (agent_profiler));
 
   record_program (stats);
-  path = expand_output_path (pattern);
+  path = expand_output_path (agent_output);
   if (!detprof_stats_dump (stats, path, &error))
     report ("%s", error->message);
 }
@@ -149,6 +151,7 @@ agent_exit (void)
 __attribute__ ((constructor)) static void
 agent_start (void)
 {
+  const char *output = g_getenv ("DETPROF_OUTPUT");
   const char *timer_name = g_getenv ("DETPROF_TIMER");
   const char *bias_text = g_getenv ("DETPROF_BIAS");
   g_autoptr(DetprofTimer) timer = NULL;
@@ -156,7 +159,7 @@ agent_start (void)
   double pairs[4] = { 0.0, 0.0, 0.0, 0.0 };
   gboolean has_pairs = FALSE;
 
-  if (g_getenv ("DETPROF_OUTPUT") == NULL)
+  if (output == NULL)
     return;   /* loaded by hand, not by the runner: stay out of the way */
 
   timer = (timer_name != NULL) ? detprof_timer_new_builtin (timer_name, &error)
@@ -173,6 +176,7 @@ agent_start (void)
       return;
     }
 
+  agent_output = g_strdup (output);
   agent_profiler = detprof_profiler_new_with_bias (timer, has_pairs ? 0.0 : pairs[0]);
   if (has_pairs)
     detprof_profiler_set_bias_pairs (agent_profiler, pairs);

@@ -568,6 +568,28 @@ test_bias_calibrate_then_profile (Fixture       *fixture,
   g_assert_cmpstr (stored, ==, used);
 }
 
+/* ---- hostile programs: a clear word, never a crash or a silent loss ---- */
+
+/* A program that empties its environment, or removes the runner's
+ * settings from it, is still profiled: the agent read them at load. */
+static void
+test_emptied_environment_is_profiled (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  const char *modes[] = { "clearenv", "unsetenv" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(DetprofStats) stats = profile_program (fixture, "hostile", modes[i]);
+
+      g_assert_cmpint (fixture->status, ==, 0);
+      g_assert_null (strstr (fixture->stderr_text, "CRITICAL"));
+      assert_calls (stats, "work", 1, 1);
+      g_unlink (fixture->out);
+    }
+}
+
 /* ---- bad input: one clear line, a non-zero status, nothing run ---- */
 
 static void
@@ -783,6 +805,8 @@ main (int    argc,
               test_recursion_a_million_deep, teardown);
   g_test_add ("/runner/fork-writes-one-file-per-process", Fixture, NULL, setup,
               test_fork_writes_one_file_per_process, teardown);
+  g_test_add ("/runner/hostile/emptied-environment-is-profiled", Fixture, NULL, setup,
+              test_emptied_environment_is_profiled, teardown);
   g_test_add ("/runner/report-is-printed", Fixture, NULL, setup, test_report_is_printed, teardown);
   g_test_add ("/runner/program-output-is-untouched", Fixture, NULL, setup,
               test_program_output_is_untouched, teardown);
