@@ -58,7 +58,7 @@ static const GOptionEntry entries[] = {
     " (default: tsc-fenced where the cycle counter is invariant, else wall)", "TIMER" },
   { "bias", 'b', 0, G_OPTION_ARG_STRING, &opt_bias,
     "auto (the default): the calibrated bias stored for this timer and host, calibrating first if"
-    " there is none; 0: no correction; or a number of seconds subtracted at each event", "BIAS" },
+    " there is none; 0: no correction; or a number of seconds (not negative) subtracted at each event", "BIAS" },
   G_OPTION_ENTRY_NULL
 };
 
@@ -472,6 +472,9 @@ main (int    argc,
       bias = g_ascii_strtod (opt_bias, &end);
       if (end == opt_bias || *end != '\0' || !isfinite (bias))
         return fail (EXIT_USAGE, "option -b: “%s” is neither auto nor a number of seconds", opt_bias);
+      if (bias < 0.0)
+        return fail (EXIT_USAGE, "option -b: “%s” is negative: the bias is what each event costs the"
+                     " profiler, which is never less than nothing (-b 0 turns correction off)", opt_bias);
     }
 
   if (opt_sort == NULL)
@@ -490,6 +493,8 @@ main (int    argc,
                  " (the dump holds the statistics: detprof-stats prints them)");
 
   program = find_program (argv[1]);
+  if (program == NULL && strchr (argv[1], '/') != NULL && g_file_test (argv[1], G_FILE_TEST_IS_DIR))
+    return fail (126, "%s is a directory, not a program", argv[1]);
   if (program == NULL)
     return fail (127, "%s: no such program", argv[1]);
   if (access (program, X_OK) != 0)

@@ -604,9 +604,10 @@ assert_refused (Fixture            *fixture,
   g_assert_false (g_file_test (fixture->out, G_FILE_TEST_EXISTS));
 }
 
-/* An unknown program, one built without instrumentation, no program at
- * all, an unknown timer or sort key, an unwritable output or report file,
- * a report file with -o: each refused before anything runs. */
+/* An unknown program, a directory, one built without instrumentation, no
+ * program at all, an unknown timer or sort key, a bias that is not a
+ * number or is negative, an unwritable output or report file, a report
+ * file with -o: each refused before anything runs. */
 static void
 test_bad_input_is_refused (Fixture       *fixture,
                            gconstpointer  user_data)
@@ -614,23 +615,27 @@ test_bad_input_is_refused (Fixture       *fixture,
   g_autofree char *simple = program ("simple");
   g_autofree char *plain = program ("not-instrumented");
   const char *no_such[] = { runner (), "-o", fixture->out, "no-such-program-xyz", NULL };
+  const char *directory[] = { runner (), "-o", fixture->out, fixture->tmpdir, NULL };
   const char *not_instrumented[] = { runner (), "-o", fixture->out, plain, NULL };
   const char *nothing[] = { runner (), "-o", fixture->out, NULL };
   const char *bad_timer[] = { runner (), "-o", fixture->out, "-t", "sundial", simple, NULL };
   const char *bad_sort[] = { runner (), "-s", "zzz", simple, NULL };
   const char *bad_bias[] = { runner (), "-o", fixture->out, "-b", "lots", simple, NULL };
+  const char *negative_bias[] = { runner (), "-o", fixture->out, "-b", "-1e-9", simple, NULL };
   const char *bad_output[] = { runner (), "-o", "/nonexistent-dir/out.prof", simple, NULL };
   const char *bad_report[] = { runner (), "--report-file", "/nonexistent-dir/report.txt", simple, NULL };
   const char *two_outputs[] = { runner (), "-o", fixture->out, "--report-file", "report.txt", simple, NULL };
   const char *bad_option[] = { runner (), "--frobnicate", simple, NULL };
 
   assert_refused (fixture, no_such, 127, "no-such-program-xyz: no such program");
+  assert_refused (fixture, directory, 126, "is a directory, not a program");
   assert_refused (fixture, not_instrumented, 2, "was not built with -finstrument-functions");
   assert_refused (fixture, nothing, 2, "no program to run");
   assert_refused (fixture, bad_timer, 2, "unknown timer “sundial” (valid timers: tsc, tsc-fenced, wall, cpu, thread-cpu, rusage, times, coarse)");
   assert_refused (fixture, bad_sort, 2, "option -s:");
   g_assert_nonnull (strstr (fixture->stderr_text, "cumulative"));
   assert_refused (fixture, bad_bias, 2, "option -b: “lots” is neither auto nor a number of seconds");
+  assert_refused (fixture, negative_bias, 2, "option -b: “-1e-9” is negative");
   assert_refused (fixture, bad_output, 2, "option -o: cannot write /nonexistent-dir/out.prof");
   assert_refused (fixture, bad_report, 2, "option --report-file: cannot write /nonexistent-dir/report.txt");
   g_assert_cmpstr (fixture->stdout_text, ==, "");   /* the program did not run */
