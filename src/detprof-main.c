@@ -191,17 +191,39 @@ find_agent (void)
   return g_build_filename (PKGLIBDIR, "libdetprof-agent.so", NULL);
 }
 
-/* Fails early, before the program runs, if the dump could not be written. */
+/* Fails early, before the program runs, if the dump could not be written.
+ * A character device or a pipe (/dev/null, /dev/stdout, a FIFO) is
+ * written in place (detprof_stats_dump ()); other files that are not
+ * regular files cannot take a dump. */
 static gboolean
 check_output_path (const char  *path,
                    GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
+  GStatBuf st;
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
     {
-      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO, "%s: is a directory", path);
-      return FALSE;
+      const char *kind = S_ISDIR (st.st_mode) ? "a directory"
+                         : S_ISSOCK (st.st_mode) ? "a socket"
+                         : S_ISBLK (st.st_mode) ? "a block device"
+                         : (S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode)) ? NULL
+                         : "not a regular file";
+
+      if (kind != NULL)
+        {
+          g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO, "%s is %s: a profile goes to a regular"
+                       " file, a character device (such as /dev/null) or a pipe", path, kind);
+          return FALSE;
+        }
+      if (access (path, W_OK) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO, "cannot write %s: %s", path, g_strerror (saved));
+          return FALSE;
+        }
+      return TRUE;
     }
   if (access (dir, W_OK | X_OK) != 0)
     {

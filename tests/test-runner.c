@@ -11,6 +11,10 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -568,28 +572,6 @@ test_bias_calibrate_then_profile (Fixture       *fixture,
   g_assert_cmpstr (stored, ==, used);
 }
 
-/* ---- hostile programs: a clear word, never a crash or a silent loss ---- */
-
-/* A program that empties its environment, or removes the runner's
- * settings from it, is still profiled: the agent read them at load. */
-static void
-test_emptied_environment_is_profiled (Fixture       *fixture,
-                                      gconstpointer  user_data)
-{
-  const char *modes[] = { "clearenv", "unsetenv" };
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (modes); i++)
-    {
-      g_autoptr(DetprofStats) stats = profile_program (fixture, "hostile", modes[i]);
-
-      g_assert_cmpint (fixture->status, ==, 0);
-      g_assert_null (strstr (fixture->stderr_text, "CRITICAL"));
-      assert_calls (stats, "work", 1, 1);
-      g_unlink (fixture->out);
-    }
-}
-
 /* ---- bad input: one clear line, a non-zero status, nothing run ---- */
 
 static void
@@ -641,6 +623,102 @@ test_bad_input_is_refused (Fixture       *fixture,
   g_assert_cmpstr (fixture->stdout_text, ==, "");   /* the program did not run */
   assert_refused (fixture, two_outputs, 2, "option --report-file: with -o there is no report to write");
   assert_refused (fixture, bad_option, 2, "Unknown option --frobnicate");
+}
+
+/* ---- hostile programs: a clear word, never a crash or a silent loss ---- */
+
+/* A program that empties its environment, or removes the runner's
+ * settings from it, is still profiled: the agent read them at load. */
+static void
+test_emptied_environment_is_profiled (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  const char *modes[] = { "clearenv", "unsetenv" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(DetprofStats) stats = profile_program (fixture, "hostile", modes[i]);
+
+      g_assert_cmpint (fixture->status, ==, 0);
+      g_assert_null (strstr (fixture->stderr_text, "CRITICAL"));
+      assert_calls (stats, "work", 1, 1);
+      g_unlink (fixture->out);
+    }
+}
+
+static gboolean
+has_type (const char *path,
+          mode_t      type)
+{
+  GStatBuf st;
+
+  return g_lstat (path, &st) == 0 && (st.st_mode & S_IFMT) == type;
+}
+
+/* A character device like /dev/@name: a node of our own where we may make
+ * one (as root, who could replace the system's), else the system's. */
+static char *
+char_device (Fixture    *fixture,
+             const char *name,
+             int         minor)
+{
+  g_autofree char *own = g_build_filename (fixture->tmpdir, name, NULL);
+
+  if (mknod (own, S_IFCHR | 0666, makedev (1, minor)) == 0)
+    return g_steal_pointer (&own);
+  return g_strconcat ("/dev/", name, NULL);
+}
+
+/* -o onto a character device or a pipe writes into it, and leaves the node
+ * where it was; a directory or a socket is refused, with nothing run. */
+static void
+test_output_to_a_device_is_written_in_place (Fixture       *fixture,
+                                             gconstpointer  user_data)
+{
+  g_autofree char *simple = program ("simple");
+  g_autofree char *null = char_device (fixture, "null", 3);
+  g_autofree char *fifo = g_build_filename (fixture->tmpdir, "fifo", NULL);
+  g_autofree char *socket_path = g_build_filename (fixture->tmpdir, "socket", NULL);
+  const char *to_null[] = { runner (), "-b", "0", "-o", null, simple, "2", NULL };
+  const char *to_fifo[] = { runner (), "-b", "0", "-o", fifo, simple, "2", NULL };
+  const char *to_dir[] = { runner (), "-b", "0", "-o", fixture->tmpdir, simple, "2", NULL };
+  const char *to_socket[] = { runner (), "-b", "0", "-o", socket_path, simple, "2", NULL };
+  struct sockaddr_un address = { .sun_family = AF_UNIX };
+  g_autoptr(GBytes) dump = NULL;
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  char buffer[65536];
+  gssize length;
+  int reader, sock;
+
+  run (fixture, to_null);
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_true (has_type (null, S_IFCHR));
+
+  /* A reader is there first: it gets the dump, whole. */
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  reader = open (fifo, O_RDONLY | O_NONBLOCK);
+  g_assert_cmpint (reader, >=, 0);
+  run (fixture, to_fifo);
+  g_assert_cmpint (fixture->status, ==, 0);
+  length = read (reader, buffer, sizeof buffer);
+  close (reader);
+  g_assert_cmpint (length, >, 0);
+  g_assert_true (has_type (fifo, S_IFIFO));
+  dump = g_bytes_new (buffer, (gsize) length);
+  stats = detprof_stats_new_from_bytes (dump, "fifo", &error);
+  g_assert_no_error (error);
+  assert_calls (stats, "leaf", 6, 6);
+
+  sock = socket (AF_UNIX, SOCK_STREAM, 0);
+  g_strlcpy (address.sun_path, socket_path, sizeof address.sun_path);
+  g_assert_cmpint (bind (sock, (struct sockaddr *) &address, sizeof address), ==, 0);
+  assert_refused (fixture, to_socket, 2, " is a socket: a profile goes to a regular file, a character device");
+  g_assert_nonnull (strstr (fixture->stderr_text, socket_path));
+  g_assert_cmpstr (fixture->stdout_text, ==, "");
+  close (sock);
+  assert_refused (fixture, to_dir, 2, " is a directory: a profile goes to a regular file");
 }
 
 /* ---- oracles ---- */
@@ -812,6 +890,8 @@ main (int    argc,
               test_fork_writes_one_file_per_process, teardown);
   g_test_add ("/runner/hostile/emptied-environment-is-profiled", Fixture, NULL, setup,
               test_emptied_environment_is_profiled, teardown);
+  g_test_add ("/runner/hostile/output-to-a-device-is-written-in-place", Fixture, NULL, setup,
+              test_output_to_a_device_is_written_in_place, teardown);
   g_test_add ("/runner/report-is-printed", Fixture, NULL, setup, test_report_is_printed, teardown);
   g_test_add ("/runner/program-output-is-untouched", Fixture, NULL, setup,
               test_program_output_is_untouched, teardown);
