@@ -8,6 +8,12 @@
  * program's; a program killed by a signal is reported, and the status is
  * 128 + the signal number, as a shell gives.
  *
+ * A profile that is missing is never silent. Each process the agent
+ * starts in notes how it fared in the runner's private directory (see
+ * note_status () in detprof-agent.c), so that after the program ends the
+ * runner can say that a profile could not be written (a full disk). A
+ * profile that was lost turns a status of 0 into EXIT_PROFILE_LOST.
+ *
  * The program's standard output is the program's: a compressor writing to
  * stdout under detprof must write the same bytes as without it. So the
  * report goes where valgrind, perf stat and time put theirs, on standard
@@ -38,6 +44,10 @@
 #include "detprof-timer-private.h"
 
 #define EXIT_USAGE 2
+/* The program exited 0, but its profile (or its report) is missing or
+ * incomplete: a status the program did not give, so that a script can
+ * tell. A program that failed keeps its own status. */
+#define EXIT_PROFILE_LOST 125
 
 static char *opt_output;
 static char *opt_report;
@@ -340,8 +350,10 @@ print_reports (FILE       *report,
   int status = 0;
   guint i;
 
+  /* The directory also holds the agent's notes (see read_notes ()). */
   while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
+    if (g_str_has_suffix (name, ".prof"))
+      g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, compare_names);
 
   for (i = 0; i < names->len; i++)
@@ -439,6 +451,96 @@ remove_directory (const char *dir)
   g_rmdir (dir);
 }
 
+/* ---- after the run: what became of each process's profile ---- */
+
+/* What the agent noted of a process, by an empty file "<pid>.<what>" in
+ * the run directory (note_status () in detprof-agent.c). */
+typedef enum
+{
+  NOTED_STARTED = 1 << 0,  /* "started": the agent started in it */
+  NOTED_WRITTEN = 1 << 1,  /* "written": it wrote its profile */
+  NOTED_EMPTY   = 1 << 2,  /* "empty": no instrumented code ran in it, nothing to write */
+  NOTED_LOST    = 1 << 3,  /* "lost": its profile could not be made or written */
+} Noted;
+
+/* The notes in @dir: process id -> Noted flags. */
+static GHashTable *
+read_notes (const char *dir)
+{
+  static const struct
+  {
+    const char *suffix;
+    Noted       noted;
+  } kinds[] = {
+    { ".started", NOTED_STARTED }, { ".written", NOTED_WRITTEN },
+    { ".empty", NOTED_EMPTY }, { ".lost", NOTED_LOST },
+  };
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  GHashTable *notes = g_hash_table_new (NULL, NULL);
+  const char *name;
+  gsize i;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    for (i = 0; i < G_N_ELEMENTS (kinds); i++)
+      if (g_str_has_suffix (name, kinds[i].suffix))
+        {
+          gpointer pid = GINT_TO_POINTER (atoi (name));
+          guint noted = GPOINTER_TO_UINT (g_hash_table_lookup (notes, pid));
+
+          g_hash_table_insert (notes, pid, GUINT_TO_POINTER (noted | kinds[i].noted));
+        }
+  return notes;
+}
+
+/* Says which profiles could not be written (the agent said why).
+ * Returns FALSE if one could not be. */
+static gboolean
+account_for_profiles (const char *program,
+                      const char *run_dir,
+                      int         main_pid)
+{
+  g_autoptr(GHashTable) notes = read_notes (run_dir);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint main_noted = GPOINTER_TO_UINT (g_hash_table_lookup (notes, GINT_TO_POINTER (main_pid)));
+  guint n_lost = 0;
+
+  g_hash_table_iter_init (&iter, notes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      int pid = GPOINTER_TO_INT (key);
+      guint noted = GPOINTER_TO_UINT (value);
+
+      if (pid != main_pid && (noted & NOTED_LOST) != 0)
+        n_lost++;
+    }
+
+  if ((main_noted & NOTED_LOST) != 0)
+    fprintf (stderr, "detprof: the profile of %s could not be written (see above)\n", program);
+  if (n_lost > 0)
+    fprintf (stderr, "detprof: the profiles of %u processes started by %s could not be written (see above)\n",
+             n_lost, program);
+
+  return (main_noted & NOTED_LOST) == 0 && n_lost == 0;
+}
+
+/* The status for a run whose profile or report was lost, with a line
+ * that keeps the program's own status in view. */
+static int
+profile_lost_status (const char *program,
+                     int         program_status)
+{
+  if (program_status != 0)
+    {
+      fprintf (stderr, "detprof: %s exited with status %d (detprof's status too),"
+               " and the profile is missing or incomplete\n", program, program_status);
+      return program_status;
+    }
+  fprintf (stderr, "detprof: %s exited with status 0, but the profile is missing or incomplete:"
+           " detprof exits with %d\n", program, EXIT_PROFILE_LOST);
+  return EXIT_PROFILE_LOST;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -449,12 +551,14 @@ main (int    argc,
   g_autofree char *program = NULL;
   g_autofree char *agent = NULL;
   g_autofree char *output = NULL;
-  g_autofree char *tmpdir = NULL;
+  g_autofree char *run_dir = NULL;
+  g_autofree char *dumps = NULL;
   g_autofree char *bias_text = NULL;
   g_autofree char *hz = NULL;
   g_auto(DetprofCalibrationEntry) calibration = { 0 };
   FILE *report = stderr;
   double bias = 0.0;
+  gboolean lost = FALSE;
   int status = 0, result;
   pid_t child = -1;
 
@@ -466,7 +570,9 @@ main (int    argc,
     "in the --report-file, or write them with -o in the format pstats (and detprof-stats)\n"
     "load. PROGRAM's standard output stays PROGRAM's, byte for byte.");
   g_option_context_set_description (context,
-    "Exit status: PROGRAM's; 128+N if a signal N killed it; 2 for a usage error.\n"
+    "Exit status: PROGRAM's; 128+N if a signal N killed it; 2 for a usage error;\n"
+    "125 if PROGRAM exited 0 but its profile is missing or incomplete (the\n"
+    "messages say why, and what PROGRAM's status was).\n"
     "Build your program with: gcc -g -finstrument-functions -o PROGRAM PROGRAM.c");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_strict_posix (context, TRUE);
@@ -554,13 +660,6 @@ main (int    argc,
         return fail (EXIT_USAGE, "option --report-file: %s", error->message);
     }
 
-  if (output == NULL)
-    {
-      tmpdir = g_dir_make_tmp ("detprof-XXXXXX", &error);
-      if (tmpdir == NULL)
-        return fail (1, "%s", error->message);
-    }
-
   if (opt_bias == NULL || strcmp (opt_bias, "auto") == 0)
     {
       gboolean measured;
@@ -574,10 +673,23 @@ main (int    argc,
     }
   else
     bias_text = g_strdup_printf ("%.17g", bias);
+
+  /* Private (0700): the agent's notes, and the dumps when there is no -o.
+   * Absolute: the program may change directories. Made last, so that no
+   * failure before the run leaves it behind. */
+  {
+    g_autofree char *made = g_dir_make_tmp ("detprof-XXXXXX", &error);
+
+    if (made == NULL)
+      return fail (1, "%s", error->message);
+    run_dir = g_canonicalize_filename (made, NULL);
+  }
+
   prepend_env ("LD_PRELOAD", agent);
-  if (tmpdir != NULL)
-    output = g_build_filename (tmpdir, "%p.prof", NULL);
-  g_setenv ("DETPROF_OUTPUT", output, TRUE);
+  if (output == NULL)
+    dumps = g_build_filename (run_dir, "%p.prof", NULL);
+  g_setenv ("DETPROF_OUTPUT", output != NULL ? output : dumps, TRUE);
+  g_setenv ("DETPROF_STATUS_DIR", run_dir, TRUE);
   g_setenv ("DETPROF_TIMER", detprof_timer_get_name (timer), TRUE);
   g_setenv ("DETPROF_BIAS", bias_text, TRUE);
   if (_detprof_timer_reads_tsc (timer))
@@ -590,8 +702,7 @@ main (int    argc,
   result = run_program (argv + 1, &status, &child);
   if (result != 0)
     {
-      if (tmpdir != NULL)
-        remove_directory (tmpdir);
+      remove_directory (run_dir);
       return fail (1, "cannot start %s: %s", program, g_strerror (result));
     }
 
@@ -599,21 +710,21 @@ main (int    argc,
     fprintf (stderr, "detprof: %s was killed by signal %d (%s); no profile was written\n",
              program, WTERMSIG (status), g_strsignal (WTERMSIG (status)));
 
-  if (tmpdir != NULL)
+  if (output == NULL && !WIFSIGNALED (status))
     {
-      if (!WIFSIGNALED (status))
-        {
-          print_header (report, timer, bias, calibration.timer != NULL ? &calibration : NULL);
-          if (print_reports (report, tmpdir, (int) child, opt_sort) != 0 && WEXITSTATUS (status) == 0)
-            status = 1 << 8;
-        }
-      remove_directory (tmpdir);
+      print_header (report, timer, bias, calibration.timer != NULL ? &calibration : NULL);
+      if (print_reports (report, run_dir, (int) child, opt_sort) != 0)
+        lost = TRUE;
     }
-  if (opt_report != NULL && !close_report (report, opt_report)
-      && !WIFSIGNALED (status) && WEXITSTATUS (status) == 0)
-    status = 1 << 8;
+  if (!account_for_profiles (program, run_dir, (int) child))
+    lost = TRUE;
+  remove_directory (run_dir);
+  if (opt_report != NULL && !close_report (report, opt_report))
+    lost = TRUE;
 
   if (WIFSIGNALED (status))
     return 128 + WTERMSIG (status);
+  if (lost)
+    return profile_lost_status (program, WEXITSTATUS (status));
   return WEXITSTATUS (status);
 }

@@ -721,6 +721,39 @@ test_output_to_a_device_is_written_in_place (Fixture       *fixture,
   assert_refused (fixture, to_dir, 2, " is a directory: a profile goes to a regular file");
 }
 
+/* A profile that cannot be written (a full disk, a directory that is gone)
+ * is an error: 125 when the program exited 0, else the program's status,
+ * which the last line states either way. */
+static void
+test_lost_profile_is_an_error (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autofree char *simple = program ("simple");
+  g_autofree char *hostile = program ("hostile");
+  g_autofree char *full = char_device (fixture, "full", 7);
+  g_autofree char *gone = g_build_filename (fixture->tmpdir, "gone", NULL);
+  g_autofree char *in_gone = g_build_filename (gone, "out.prof", NULL);
+  const char *to_full[] = { runner (), "-b", "0", "-o", full, simple, "2", NULL };
+  const char *to_full_failing[] = { runner (), "-b", "0", "-o", full, simple, "2", "7", NULL };
+  const char *to_gone[] = { runner (), "-b", "0", "-o", in_gone, hostile, "rmdir", gone, NULL };
+
+  run (fixture, to_full);
+  g_assert_cmpint (fixture->status, ==, 125);
+  g_assert_nonnull (strstr (fixture->stderr_text, "No space left on device"));
+  g_assert_nonnull (strstr (fixture->stderr_text, "simple exited with status 0, but the profile is missing or"
+                            " incomplete: detprof exits with 125\n"));
+  g_assert_true (has_type (full, S_IFCHR));
+
+  run (fixture, to_full_failing);
+  g_assert_cmpint (fixture->status, ==, 7);
+  g_assert_nonnull (strstr (fixture->stderr_text, "simple exited with status 7 (detprof's status too)"));
+
+  g_assert_cmpint (g_mkdir (gone, 0700), ==, 0);
+  run (fixture, to_gone);
+  g_assert_cmpint (fixture->status, ==, 125);
+  g_assert_nonnull (strstr (fixture->stderr_text, "hostile could not be written (see above)\n"));
+}
+
 /* ---- oracles ---- */
 
 /* Python's pstats loads our dump and prints, byte for byte, what we print
@@ -892,6 +925,8 @@ main (int    argc,
               test_emptied_environment_is_profiled, teardown);
   g_test_add ("/runner/hostile/output-to-a-device-is-written-in-place", Fixture, NULL, setup,
               test_output_to_a_device_is_written_in_place, teardown);
+  g_test_add ("/runner/hostile/lost-profile-is-an-error", Fixture, NULL, setup,
+              test_lost_profile_is_an_error, teardown);
   g_test_add ("/runner/report-is-printed", Fixture, NULL, setup, test_report_is_printed, teardown);
   g_test_add ("/runner/program-output-is-untouched", Fixture, NULL, setup,
               test_program_output_is_untouched, teardown);
