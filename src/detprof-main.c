@@ -11,8 +11,10 @@
  * A profile that is missing is never silent. Each process the agent
  * starts in notes how it fared in the runner's private directory (see
  * note_status () in detprof-agent.c), so that after the program ends the
- * runner can say that a profile could not be written (a full disk). A
- * profile that was lost turns a status of 0 into EXIT_PROFILE_LOST.
+ * runner can say why its profile is missing (_exit (), a script, a
+ * set-user-ID program) or that one could not be written (a full disk). A
+ * profile that was lost, or never made, turns a status of 0 into
+ * EXIT_PROFILE_LOST.
  *
  * The program's standard output is the program's: a compressor writing to
  * stdout under detprof must write the same bytes as without it. So the
@@ -492,16 +494,88 @@ read_notes (const char *dir)
   return notes;
 }
 
-/* Says which profiles could not be written (the agent said why).
- * Returns FALSE if one could not be. */
+/* The interpreter of a script, from its "#!" line, or NULL. */
+static char *
+script_interpreter (const char *path)
+{
+  char line[256] = { 0 };
+  g_auto(GStrv) words = NULL;
+  gssize length;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return NULL;
+  length = read (fd, line, sizeof line - 1);
+  close (fd);
+  if (length < 2 || line[0] != '#' || line[1] != '!')
+    return NULL;
+  line[strcspn (line, "\n")] = '\0';
+  words = g_strsplit_set (g_strstrip (line + 2), " \t", 2);
+  return words[0] != NULL && *words[0] != '\0' ? g_strdup (words[0]) : NULL;
+}
+
+/* Whether running @path changes the user or the group: the loader then
+ * runs it in secure-execution mode, which ignores an LD_PRELOAD path. */
+static const char *
+describe_set_id (const char *path)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return NULL;
+  if ((st.st_mode & S_ISUID) != 0 && st.st_uid != getuid ())
+    return "set-user-ID";
+  if ((st.st_mode & S_ISGID) != 0 && (st.st_mode & S_IXGRP) != 0 && st.st_gid != getgid ())
+    return "set-group-ID";
+  return NULL;
+}
+
+/* Why the program's own process wrote no profile, from what the agent
+ * noted of it; NULL when it wrote one, or said itself why not (lost), or
+ * is a wrapper (a script) whose programs wrote theirs. */
+static char *
+explain_missing_profile (const char *program,
+                         guint       noted,
+                         gboolean    others_wrote)
+{
+  g_autofree char *interpreter = NULL;
+  const char *set_id = NULL;
+
+  if ((noted & (NOTED_WRITTEN | NOTED_LOST)) != 0)
+    return NULL;
+  interpreter = script_interpreter (program);
+  if ((interpreter != NULL || (noted & NOTED_EMPTY) != 0) && others_wrote)
+    return NULL;
+  /* Shells end with _exit (), so a script may leave only "started". */
+  if (interpreter != NULL)
+    return g_strdup_printf ("it is a script, run by %s, which was not built with -finstrument-functions",
+                            interpreter);
+  if ((noted & NOTED_EMPTY) != 0)
+    return g_strdup ("no instrumented code ran in it");
+  if ((noted & NOTED_STARTED) == 0 && (set_id = describe_set_id (program)) != NULL)
+    return g_strdup_printf ("it is %s, so the loader ignored LD_PRELOAD and the profiler never started in it",
+                            set_id);
+  if ((noted & NOTED_STARTED) == 0)
+    return g_strdup ("the profiler never started in it (the loader did not preload it)");
+  return g_strdup ("it ended without running its exit handlers, where the profile is written"
+                   " (it called _exit (), or replaced itself by a program the profiler could not start in)");
+}
+
+/* Says what became of the profiles the program was to leave: why its own
+ * is missing, and which could not be written (the agent said why).
+ * Returns FALSE if a profile was lost: the program's own is missing, or
+ * one could not be written. */
 static gboolean
 account_for_profiles (const char *program,
                       const char *run_dir,
-                      int         main_pid)
+                      int         main_pid,
+                      int         status)
 {
   g_autoptr(GHashTable) notes = read_notes (run_dir);
+  g_autofree char *why = NULL;
   GHashTableIter iter;
   gpointer key, value;
+  gboolean others_wrote = FALSE;
   guint main_noted = GPOINTER_TO_UINT (g_hash_table_lookup (notes, GINT_TO_POINTER (main_pid)));
   guint n_lost = 0;
 
@@ -511,7 +585,11 @@ account_for_profiles (const char *program,
       int pid = GPOINTER_TO_INT (key);
       guint noted = GPOINTER_TO_UINT (value);
 
-      if (pid != main_pid && (noted & NOTED_LOST) != 0)
+      if (pid == main_pid)
+        continue;
+      if ((noted & NOTED_WRITTEN) != 0)
+        others_wrote = TRUE;
+      if ((noted & NOTED_LOST) != 0)
         n_lost++;
     }
 
@@ -520,8 +598,10 @@ account_for_profiles (const char *program,
   if (n_lost > 0)
     fprintf (stderr, "detprof: the profiles of %u processes started by %s could not be written (see above)\n",
              n_lost, program);
+  if (!WIFSIGNALED (status) && (why = explain_missing_profile (program, main_noted, others_wrote)) != NULL)
+    fprintf (stderr, "detprof: %s wrote no profile: %s\n", program, why);
 
-  return (main_noted & NOTED_LOST) == 0 && n_lost == 0;
+  return (main_noted & NOTED_LOST) == 0 && n_lost == 0 && why == NULL;
 }
 
 /* The status for a run whose profile or report was lost, with a line
@@ -716,7 +796,7 @@ main (int    argc,
       if (print_reports (report, run_dir, (int) child, opt_sort) != 0)
         lost = TRUE;
     }
-  if (!account_for_profiles (program, run_dir, (int) child))
+  if (!account_for_profiles (program, run_dir, (int) child, status))
     lost = TRUE;
   remove_directory (run_dir);
   if (opt_report != NULL && !close_report (report, opt_report))

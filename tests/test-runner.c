@@ -754,6 +754,53 @@ test_lost_profile_is_an_error (Fixture       *fixture,
   g_assert_nonnull (strstr (fixture->stderr_text, "hostile could not be written (see above)\n"));
 }
 
+/* A program that writes no profile says why: it ended with _exit (), it is
+ * a script whose interpreter is not instrumented, it is set-user-ID (when
+ * we are root, who can make one that changes the user). */
+static void
+test_missing_profile_is_explained (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autofree char *hostile = program ("hostile");
+  g_autofree char *simple = program ("simple");
+  g_autofree char *script = g_build_filename (fixture->tmpdir, "script", NULL);
+  g_autofree char *set_uid = g_build_filename (fixture->tmpdir, "set-uid", NULL);
+  g_autofree char *contents = NULL;
+  const char *exits[] = { runner (), "-b", "0", "-o", fixture->out, hostile, "_exit", NULL };
+  const char *scripted[] = { runner (), "-b", "0", "-o", fixture->out, script, NULL };
+  const char *set_id[] = { runner (), "-b", "0", "-o", fixture->out, set_uid, NULL };
+  gsize length = 0;
+
+  run (fixture, exits);
+  g_assert_cmpint (fixture->status, ==, 125);
+  g_assert_nonnull (strstr (fixture->stderr_text, "hostile wrote no profile: it ended without running its"
+                            " exit handlers, where the profile is written (it called _exit ()"));
+
+  g_assert_true (g_file_set_contents (script, "#!/bin/sh\nexit 0\n", -1, NULL));
+  g_assert_cmpint (g_chmod (script, 0755), ==, 0);
+  run (fixture, scripted);
+  g_assert_cmpint (fixture->status, ==, 125);
+  g_assert_nonnull (strstr (fixture->stderr_text, "script wrote no profile: it is a script, run by /bin/sh,"
+                            " which was not built with -finstrument-functions\n"));
+
+  if (getuid () != 0)
+    {
+      g_test_message ("not root: cannot make a set-user-ID program that changes the user");
+      return;
+    }
+  g_assert_true (g_file_get_contents (simple, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (set_uid, contents, (gssize) length, NULL));
+  g_assert_cmpint (chown (set_uid, 65534, 65534), ==, 0);
+  g_assert_cmpint (g_chmod (set_uid, 04755), ==, 0);
+  run (fixture, set_id);
+  /* Built with AddressSanitizer, the program cannot read its options (a
+   * set-user-ID process may not read its /proc/self/environ), and its
+   * leak checker fails at exit: its own status is then 1, and kept. */
+  g_assert_cmpint (fixture->status, ==, g_getenv ("DETPROF_SANITIZED") != NULL ? 1 : 125);
+  g_assert_nonnull (strstr (fixture->stderr_text, "set-uid wrote no profile: it is set-user-ID, so the loader"
+                            " ignored LD_PRELOAD"));
+}
+
 /* ---- oracles ---- */
 
 /* Python's pstats loads our dump and prints, byte for byte, what we print
@@ -927,6 +974,8 @@ main (int    argc,
               test_output_to_a_device_is_written_in_place, teardown);
   g_test_add ("/runner/hostile/lost-profile-is-an-error", Fixture, NULL, setup,
               test_lost_profile_is_an_error, teardown);
+  g_test_add ("/runner/hostile/missing-profile-is-explained", Fixture, NULL, setup,
+              test_missing_profile_is_explained, teardown);
   g_test_add ("/runner/report-is-printed", Fixture, NULL, setup, test_report_is_printed, teardown);
   g_test_add ("/runner/program-output-is-untouched", Fixture, NULL, setup,
               test_program_output_is_untouched, teardown);
