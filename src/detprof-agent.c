@@ -157,7 +157,15 @@ write_profile (void)
       return;
     }
 
-  report ("%s", error->message);
+  /* The runner removes its directory once the program has ended and been
+   * reported: a process that outlived it (a daemon, the grandchild of a
+   * double fork) finds it gone. */
+  if (agent_status_dir != NULL && access (agent_status_dir, F_OK) != 0 && errno == ENOENT)
+    report ("process %d outlived the program that detprof ran, which has ended and been reported:"
+            " its profile is not collected (with -o, \"%%p\" in the file name gives each process"
+            " a file of its own)", (int) getpid ());
+  else
+    report ("%s", error->message);
   note_status ("lost");
 }
 

@@ -12,9 +12,9 @@
  * starts in notes how it fared in the runner's private directory (see
  * note_status () in detprof-agent.c), so that after the program ends the
  * runner can say why its profile is missing (_exit (), a script, a
- * set-user-ID program) or that one could not be written (a full disk). A
- * profile that was lost, or never made, turns a status of 0 into
- * EXIT_PROFILE_LOST.
+ * set-user-ID program), that one could not be written (a full disk), or
+ * that a process is still running. A profile that was lost, or never
+ * made, turns a status of 0 into EXIT_PROFILE_LOST.
  *
  * The program's standard output is the program's: a compressor writing to
  * stdout under detprof must write the same bytes as without it. So the
@@ -494,6 +494,21 @@ read_notes (const char *dir)
   return notes;
 }
 
+/* Whether process @pid is still running (a zombie has ended). */
+static gboolean
+is_running (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  const char *after_name;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return FALSE;
+  /* "pid (name) state ...": the name may hold anything, ")" too. */
+  after_name = strrchr (stat, ')');
+  return after_name != NULL && after_name[1] == ' ' && after_name[2] != 'Z' && after_name[2] != 'X';
+}
+
 /* The interpreter of a script, from its "#!" line, or NULL. */
 static char *
 script_interpreter (const char *path)
@@ -561,15 +576,34 @@ explain_missing_profile (const char *program,
                    " (it called _exit (), or replaced itself by a program the profiler could not start in)");
 }
 
+static char *
+expand_pid (const char *pattern,
+            int         pid)
+{
+  g_autofree char *text = g_strdup_printf ("%d", pid);
+  g_auto(GStrv) parts = g_strsplit (pattern, "%p", -1);
+
+  return g_strjoinv (text, parts);
+}
+
 /* Says what became of the profiles the program was to leave: why its own
- * is missing, and which could not be written (the agent said why).
- * Returns FALSE if a profile was lost: the program's own is missing, or
- * one could not be written. */
+ * is missing, which could not be written (the agent said why), which
+ * processes are still running. Returns FALSE if a profile was lost: the
+ * program's own is missing, or one could not be written.
+ *
+ * A process that outlives the program (a daemon it started, the
+ * grandchild of a double fork) is not waited for, although it may still
+ * write a profile: it may run for days, and a profiler must never be the
+ * reason that the command running it hangs. So it is named here, and the
+ * run directory is removed all the same; without -o its profile is not
+ * collected (the agent says so when it finds the directory gone), with
+ * -o it writes its own file when it ends. */
 static gboolean
 account_for_profiles (const char *program,
                       const char *run_dir,
                       int         main_pid,
-                      int         status)
+                      int         status,
+                      const char *output)
 {
   g_autoptr(GHashTable) notes = read_notes (run_dir);
   g_autofree char *why = NULL;
@@ -591,6 +625,18 @@ account_for_profiles (const char *program,
         others_wrote = TRUE;
       if ((noted & NOTED_LOST) != 0)
         n_lost++;
+      if (noted == NOTED_STARTED && is_running (pid))
+        {
+          g_autofree char *path = output != NULL ? expand_pid (output, pid) : NULL;
+
+          if (path != NULL)
+            fprintf (stderr, "detprof: process %d, started by %s, is still running: it will write its"
+                     " profile to %s when it ends, after detprof has exited\n", pid, program, path);
+          else
+            fprintf (stderr, "detprof: process %d, started by %s, is still running: its profile"
+                     " will not be collected (with -o FILE.%%p.prof, each process writes a file"
+                     " of its own)\n", pid, program);
+        }
     }
 
   if ((main_noted & NOTED_LOST) != 0)
@@ -796,7 +842,7 @@ main (int    argc,
       if (print_reports (report, run_dir, (int) child, opt_sort) != 0)
         lost = TRUE;
     }
-  if (!account_for_profiles (program, run_dir, (int) child, status))
+  if (!account_for_profiles (program, run_dir, (int) child, status, output))
     lost = TRUE;
   remove_directory (run_dir);
   if (opt_report != NULL && !close_report (report, opt_report))

@@ -801,6 +801,26 @@ test_missing_profile_is_explained (Fixture       *fixture,
                             " ignored LD_PRELOAD"));
 }
 
+/* The grandchild of a double fork, still running when the program ends,
+ * is named, and is not waited for; when it ends, after the runner removed
+ * its directory, it says that its profile was not collected. */
+static void
+test_process_that_outlives_the_program_is_named (Fixture       *fixture,
+                                                 gconstpointer  user_data)
+{
+  g_autofree char *hostile = program ("hostile");
+  const char *argv[] = { runner (), "-b", "0", hostile, "outlive", NULL };
+
+  /* Returns when the grandchild has closed its standard error too. */
+  run (fixture, argv);
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_nonnull (strstr (fixture->stderr_text, "(double_fork)\n"));
+  g_assert_nonnull (strstr (fixture->stderr_text, ", started by "));
+  g_assert_nonnull (strstr (fixture->stderr_text, "hostile, is still running: its profile will not be collected"));
+  g_assert_nonnull (strstr (fixture->stderr_text, " outlived the program that detprof ran, which has ended and"
+                            " been reported: its profile is not collected"));
+}
+
 /* ---- oracles ---- */
 
 /* Python's pstats loads our dump and prints, byte for byte, what we print
@@ -976,6 +996,8 @@ main (int    argc,
               test_lost_profile_is_an_error, teardown);
   g_test_add ("/runner/hostile/missing-profile-is-explained", Fixture, NULL, setup,
               test_missing_profile_is_explained, teardown);
+  g_test_add ("/runner/hostile/process-that-outlives-the-program-is-named", Fixture, NULL, setup,
+              test_process_that_outlives_the_program_is_named, teardown);
   g_test_add ("/runner/report-is-printed", Fixture, NULL, setup, test_report_is_printed, teardown);
   g_test_add ("/runner/program-output-is-untouched", Fixture, NULL, setup,
               test_program_output_is_untouched, teardown);
