@@ -11,15 +11,23 @@
  * so that its __cyg_profile_func_enter and __cyg_profile_func_exit come
  * before glibc's empty ones in the lookup order of every preloaded program.
  *
- * Settings (all set by the runner):
- *   DETPROF_OUTPUT  where to write; "%p" becomes the process id
- *   DETPROF_TIMER   a built-in timer name
- *   DETPROF_BIAS    seconds per event, or "pairs:CC,CR,RC,RR"
+ * Each process also tells the runner how it fared, so that the runner can
+ * say why a profile is missing: see note_status ().
+ *
+ * Settings (all set by the runner), read once, at load: by the time the
+ * exit handler runs, the program may have emptied its environment
+ * (clearenv (), unsetenv ()):
+ *   DETPROF_OUTPUT      where to write; "%p" becomes the process id
+ *   DETPROF_TIMER       a built-in timer name
+ *   DETPROF_BIAS        seconds per event, or "pairs:CC,CR,RC,RR"
+ *   DETPROF_STATUS_DIR  the runner's private directory for the notes
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +37,38 @@
 #include "detprof-profiler.h"
 
 static DetprofProfiler *agent_profiler;   /* owned; never freed: threads may outlive exit() */
+static char            *agent_output;     /* owned: DETPROF_OUTPUT as it was at load; never freed */
+static char            *agent_status_dir; /* owned: DETPROF_STATUS_DIR, or NULL; never freed */
+
+/* Tells the runner how this process fares, by an empty file
+ * "<pid>.<what>" in its status directory: "started" when the agent starts
+ * in it (at load, or in the child of a fork), then at exit "written",
+ * "empty" (no instrumented code ran: nothing to write) or "lost" (the
+ * profile could not be made or written). A process that ends without
+ * running its exit handlers (_exit ()) leaves "started" alone. An empty
+ * file needs no room on a full disk. Called in the child of a fork, so
+ * it allocates nothing. */
+static void
+note_status (const char *what)
+{
+  char path[4096];
+  int fd, length;
+
+  if (agent_status_dir == NULL)
+    return;
+  length = snprintf (path, sizeof path, "%s/%d.%s", agent_status_dir, (int) getpid (), what);
+  if (length < 0 || length >= (int) sizeof path)
+    return;
+  fd = open (path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0)
+    close (fd);
+}
+
+static void
+note_child_started (void)
+{
+  note_status ("started");
+}
 
 /* Replaces each "%p" of @pattern by the process id, so that the children
  * of a fork() write files of their own. */
@@ -81,7 +121,6 @@ record_program (DetprofStats *stats)
 static void
 write_profile (void)
 {
-  const char *pattern = g_getenv ("DETPROF_OUTPUT");
   g_autoptr(DetprofStats) stats = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
@@ -94,22 +133,40 @@ write_profile (void)
   if (stats == NULL)
     {
       report ("cannot make the statistics: %s", error->message);
+      note_status ("lost");
       return;
     }
 
   /* A program run by this one that has no instrumented code (a shell,
    * ls) made no events: it writes nothing, and overwrites nothing. */
   if (detprof_stats_get_n_functions (stats) == 0)
-    return;
+    {
+      note_status ("empty");
+      return;
+    }
 
   if (detprof_profiler_get_dropped_events (agent_profiler) > 0)
     report ("%" G_GINT64_FORMAT " events arrived while the profiler was busy (signal handlers) and were not counted",
             detprof_profiler_get_dropped_events (agent_profiler));
 
   record_program (stats);
-  path = expand_output_path (pattern);
-  if (!detprof_stats_dump (stats, path, &error))
+  path = expand_output_path (agent_output);
+  if (detprof_stats_dump (stats, path, &error))
+    {
+      note_status ("written");
+      return;
+    }
+
+  /* The runner removes its directory once the program has ended and been
+   * reported: a process that outlived it (a daemon, the grandchild of a
+   * double fork) finds it gone. */
+  if (agent_status_dir != NULL && access (agent_status_dir, F_OK) != 0 && errno == ENOENT)
+    report ("process %d outlived the program that detprof ran, which has ended and been reported:"
+            " its profile is not collected (with -o, \"%%p\" in the file name gives each process"
+            " a file of its own)", (int) getpid ());
+  else
     report ("%s", error->message);
+  note_status ("lost");
 }
 
 /* DETPROF_BIAS: seconds per event, or "pairs:CC,CR,RC,RR", one per pair
@@ -149,6 +206,8 @@ agent_exit (void)
 __attribute__ ((constructor)) static void
 agent_start (void)
 {
+  const char *output = g_getenv ("DETPROF_OUTPUT");
+  const char *status_dir = g_getenv ("DETPROF_STATUS_DIR");
   const char *timer_name = g_getenv ("DETPROF_TIMER");
   const char *bias_text = g_getenv ("DETPROF_BIAS");
   g_autoptr(DetprofTimer) timer = NULL;
@@ -156,23 +215,28 @@ agent_start (void)
   double pairs[4] = { 0.0, 0.0, 0.0, 0.0 };
   gboolean has_pairs = FALSE;
 
-  if (g_getenv ("DETPROF_OUTPUT") == NULL)
+  if (output == NULL)
     return;   /* loaded by hand, not by the runner: stay out of the way */
+  agent_status_dir = g_strdup (status_dir);
+  note_status ("started");
 
   timer = (timer_name != NULL) ? detprof_timer_new_builtin (timer_name, &error)
                                : detprof_timer_new_default ();
   if (timer == NULL)
     {
       report ("%s; not profiling", error->message);
+      note_status ("lost");
       return;
     }
 
   if (bias_text != NULL && !parse_bias (bias_text, pairs, &has_pairs))
     {
       report ("bias “%s” is not a number; not profiling", bias_text);
+      note_status ("lost");
       return;
     }
 
+  agent_output = g_strdup (output);
   agent_profiler = detprof_profiler_new_with_bias (timer, has_pairs ? 0.0 : pairs[0]);
   if (has_pairs)
     detprof_profiler_set_bias_pairs (agent_profiler, pairs);
@@ -180,5 +244,8 @@ agent_start (void)
     {
       report ("cannot start profiling: %s", error != NULL ? error->message : g_strerror (errno));
       g_clear_object (&agent_profiler);
+      note_status ("lost");
+      return;
     }
+  pthread_atfork (NULL, NULL, note_child_started);
 }

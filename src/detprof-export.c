@@ -55,6 +55,34 @@
 /* ---------------------------------------------------------------------- */
 /* Numbers                                                                 */
 
+/* 2^63 ns: the first time in nanoseconds past what callgrind's 64-bit
+ * counters hold (292 years), exactly a double. */
+#define PAST_MAX_NANOSECONDS 9223372036854775808.0
+
+/* The dump files @stats was loaded from, "a.prof: " or "a.prof, b.prof: ",
+ * to start an error message with; "" for statistics made in memory. Each
+ * entry of the list is "<ctime>    <path>" (24 + 4 characters before the
+ * path), or the bare path when the file could not be stat()ed. */
+static char *
+describe_sources (DetprofStats *stats)
+{
+  GPtrArray *files = _detprof_stats_get_files (stats);
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < files->len; i++)
+    {
+      const char *entry = g_ptr_array_index (files, i);
+      const char *gap = strstr (entry, "    ");
+
+      g_string_append (text, i > 0 ? ", " : "");
+      g_string_append (text, gap != NULL && gap - entry == 24 ? gap + 4 : entry);
+    }
+  if (text->len > 0)
+    g_string_append (text, ": ");
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static gboolean
 check_finite (DetprofStats  *stats,
               guint          index,
@@ -62,13 +90,15 @@ check_finite (DetprofStats  *stats,
               GError       **error)
 {
   g_autofree char *label = NULL;
+  g_autofree char *sources = NULL;
 
   if (isfinite (value))
     return TRUE;
 
   label = detprof_stats_function_label (stats, index);
+  sources = describe_sources (stats);
   g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_CORRUPT,
-               "%s has a time that is not a finite number", label);
+               "%s%s has a time that is not a finite number", sources, label);
   return FALSE;
 }
 
@@ -95,24 +125,43 @@ check_all_finite (DetprofStats  *stats,
   return TRUE;
 }
 
-/* Seconds to whole nanoseconds. Callgrind costs are counters: a negative
- * time (a profile corrected for more overhead than a function had) is
- * written as 0, and counted in *n_negative. */
-static gint64
+/* Seconds to whole nanoseconds, in *ns. Callgrind costs are counters: a
+ * negative time (a profile corrected for more overhead than a function
+ * had) is written as 0, and counted in *n_negative. A time longer than
+ * the counters hold is no profile of a real run: FALSE, rather than a
+ * clamped (wrong) number. */
+static gboolean
 to_nanoseconds (double  seconds,
-                guint  *n_negative)
+                guint  *n_negative,
+                gint64 *ns)
 {
-  double ns = round (seconds * 1e9);
+  double rounded = round (seconds * 1e9);
 
-  if (ns < 0.0)
+  *ns = 0;
+  if (rounded < 0.0)
     {
       (*n_negative)++;
-      return 0;
+      return TRUE;
     }
-  if (ns >= 9.2e18)
-    return G_GINT64_CONSTANT (9200000000000000000);
+  if (!(rounded < PAST_MAX_NANOSECONDS))
+    return FALSE;
 
-  return (gint64) ns;
+  *ns = (gint64) rounded;
+  return TRUE;
+}
+
+static void
+set_too_large_error (DetprofStats  *stats,
+                     guint          index,
+                     double         seconds,
+                     GError       **error)
+{
+  g_autofree char *label = detprof_stats_function_label (stats, index);
+  g_autofree char *sources = describe_sources (stats);
+
+  g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_FAILED,
+               "%s%s has a time of %g s, more than callgrind's costs hold"
+               " (2^63 - 1 ns, 292 years)", sources, label, seconds);
 }
 
 /* The cumulative time of the calls along an arc. Python's profile module
@@ -313,7 +362,10 @@ index_call_sites (DetprofStats *stats,
  * so in `desc:` lines, in the words of detprof's text reports.
  *
  * Returns: %TRUE on success; %FALSE if a time is not a finite number
- *   (%DETPROF_ERROR_CORRUPT), with @out unchanged
+ *   (%DETPROF_ERROR_CORRUPT), or is longer than callgrind's 64-bit costs
+ *   hold, alone or in the sum of self costs (2^63 - 1 ns, some 292 years:
+ *   %DETPROF_ERROR_FAILED), with @out unchanged. The message starts with
+ *   the dump files @stats was loaded from.
  *
  * Since: 0.1
  */
@@ -376,17 +428,25 @@ detprof_stats_export_callgrind (DetprofStats  *stats,
       {
         const DetprofFunctionStats *function = detprof_stats_get_function (stats, i);
         GArray *calls = g_ptr_array_index (callees, i);
-        gint64 self_cost = i < n_functions ? to_nanoseconds (function->tt.value, &n_negative) : 0;
+        double self_time = i < n_functions ? function->tt.value : 0.0;
+        gint64 self_cost, cost;
 
         if (i >= n_functions && calls->len == 0)
           continue;
+
+        /* The sum of the costs must fit as well as each of them. */
+        if (!to_nanoseconds (self_time, &n_negative, &self_cost) || self_cost > G_MAXINT64 - total)
+          {
+            set_too_large_error (stats, i, self_time, error);
+            return FALSE;
+          }
+        total += self_cost;
 
         g_string_append_c (body, '\n');
         append_file (&cg, "fl=", function->file);
         append_function (&cg, "fn=", i);
         g_string_append_printf (body, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
                                 MAX (function->line, 0), self_cost);
-        total += self_cost;
 
         for (j = 0; j < calls->len; j++)
           {
@@ -402,11 +462,17 @@ detprof_stats_export_callgrind (DetprofStats  *stats,
 
             if (arc_sites == NULL)
               {
+                double time = arc_cumulative_time (callee, arc);
+
+                if (!to_nanoseconds (time, &n_negative, &cost))
+                  {
+                    set_too_large_error (stats, callee_index, time, error);
+                    return FALSE;
+                  }
                 g_string_append_printf (body, "calls=%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n"
                                         "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
                                         MAX (arc->nc, 0), MAX (callee->line, 0),
-                                        MAX (function->line, 0),
-                                        to_nanoseconds (arc_cumulative_time (callee, arc), &n_negative));
+                                        MAX (function->line, 0), cost);
                 continue;
               }
 
@@ -414,7 +480,13 @@ detprof_stats_export_callgrind (DetprofStats  *stats,
               {
                 const DetprofCallSiteStats *site =
                   detprof_stats_get_call_site (stats, g_array_index (arc_sites, guint, k));
+                double time = isfinite (site->ct) ? site->ct : 0.0;
 
+                if (!to_nanoseconds (time, &n_negative, &cost))
+                  {
+                    set_too_large_error (stats, callee_index, time, error);
+                    return FALSE;
+                  }
                 if (k > 0)
                   {
                     append_file (&cg, "cfl=", callee->file);
@@ -423,9 +495,7 @@ detprof_stats_export_callgrind (DetprofStats  *stats,
                 g_string_append_printf (body, "calls=%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n"
                                         "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
                                         MAX (site->nc, 0), MAX (callee->line, 0),
-                                        MAX (site->line, 0),
-                                        to_nanoseconds (isfinite (site->ct) ? site->ct : 0.0,
-                                                        &n_negative));
+                                        MAX (site->line, 0), cost);
               }
           }
       }

@@ -8,6 +8,14 @@
  * program's; a program killed by a signal is reported, and the status is
  * 128 + the signal number, as a shell gives.
  *
+ * A profile that is missing is never silent. Each process the agent
+ * starts in notes how it fared in the runner's private directory (see
+ * note_status () in detprof-agent.c), so that after the program ends the
+ * runner can say why its profile is missing (_exit (), a script, a
+ * set-user-ID program), that one could not be written (a full disk), or
+ * that a process is still running. A profile that was lost, or never
+ * made, turns a status of 0 into EXIT_PROFILE_LOST.
+ *
  * The program's standard output is the program's: a compressor writing to
  * stdout under detprof must write the same bytes as without it. So the
  * report goes where valgrind, perf stat and time put theirs, on standard
@@ -38,6 +46,10 @@
 #include "detprof-timer-private.h"
 
 #define EXIT_USAGE 2
+/* The program exited 0, but its profile (or its report) is missing or
+ * incomplete: a status the program did not give, so that a script can
+ * tell. A program that failed keeps its own status. */
+#define EXIT_PROFILE_LOST 125
 
 static char *opt_output;
 static char *opt_report;
@@ -58,7 +70,7 @@ static const GOptionEntry entries[] = {
     " (default: tsc-fenced where the cycle counter is invariant, else wall)", "TIMER" },
   { "bias", 'b', 0, G_OPTION_ARG_STRING, &opt_bias,
     "auto (the default): the calibrated bias stored for this timer and host, calibrating first if"
-    " there is none; 0: no correction; or a number of seconds subtracted at each event", "BIAS" },
+    " there is none; 0: no correction; or a number of seconds (not negative) subtracted at each event", "BIAS" },
   G_OPTION_ENTRY_NULL
 };
 
@@ -191,17 +203,39 @@ find_agent (void)
   return g_build_filename (PKGLIBDIR, "libdetprof-agent.so", NULL);
 }
 
-/* Fails early, before the program runs, if the dump could not be written. */
+/* Fails early, before the program runs, if the dump could not be written.
+ * A character device or a pipe (/dev/null, /dev/stdout, a FIFO) is
+ * written in place (detprof_stats_dump ()); other files that are not
+ * regular files cannot take a dump. */
 static gboolean
 check_output_path (const char  *path,
                    GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
+  GStatBuf st;
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
     {
-      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO, "%s: is a directory", path);
-      return FALSE;
+      const char *kind = S_ISDIR (st.st_mode) ? "a directory"
+                         : S_ISSOCK (st.st_mode) ? "a socket"
+                         : S_ISBLK (st.st_mode) ? "a block device"
+                         : (S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode)) ? NULL
+                         : "not a regular file";
+
+      if (kind != NULL)
+        {
+          g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO, "%s is %s: a profile goes to a regular"
+                       " file, a character device (such as /dev/null) or a pipe", path, kind);
+          return FALSE;
+        }
+      if (access (path, W_OK) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO, "cannot write %s: %s", path, g_strerror (saved));
+          return FALSE;
+        }
+      return TRUE;
     }
   if (access (dir, W_OK | X_OK) != 0)
     {
@@ -318,8 +352,10 @@ print_reports (FILE       *report,
   int status = 0;
   guint i;
 
+  /* The directory also holds the agent's notes (see read_notes ()). */
   while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
+    if (g_str_has_suffix (name, ".prof"))
+      g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, compare_names);
 
   for (i = 0; i < names->len; i++)
@@ -417,6 +453,220 @@ remove_directory (const char *dir)
   g_rmdir (dir);
 }
 
+/* ---- after the run: what became of each process's profile ---- */
+
+/* What the agent noted of a process, by an empty file "<pid>.<what>" in
+ * the run directory (note_status () in detprof-agent.c). */
+typedef enum
+{
+  NOTED_STARTED = 1 << 0,  /* "started": the agent started in it */
+  NOTED_WRITTEN = 1 << 1,  /* "written": it wrote its profile */
+  NOTED_EMPTY   = 1 << 2,  /* "empty": no instrumented code ran in it, nothing to write */
+  NOTED_LOST    = 1 << 3,  /* "lost": its profile could not be made or written */
+} Noted;
+
+/* The notes in @dir: process id -> Noted flags. */
+static GHashTable *
+read_notes (const char *dir)
+{
+  static const struct
+  {
+    const char *suffix;
+    Noted       noted;
+  } kinds[] = {
+    { ".started", NOTED_STARTED }, { ".written", NOTED_WRITTEN },
+    { ".empty", NOTED_EMPTY }, { ".lost", NOTED_LOST },
+  };
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  GHashTable *notes = g_hash_table_new (NULL, NULL);
+  const char *name;
+  gsize i;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    for (i = 0; i < G_N_ELEMENTS (kinds); i++)
+      if (g_str_has_suffix (name, kinds[i].suffix))
+        {
+          gpointer pid = GINT_TO_POINTER (atoi (name));
+          guint noted = GPOINTER_TO_UINT (g_hash_table_lookup (notes, pid));
+
+          g_hash_table_insert (notes, pid, GUINT_TO_POINTER (noted | kinds[i].noted));
+        }
+  return notes;
+}
+
+/* Whether process @pid is still running (a zombie has ended). */
+static gboolean
+is_running (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  const char *after_name;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return FALSE;
+  /* "pid (name) state ...": the name may hold anything, ")" too. */
+  after_name = strrchr (stat, ')');
+  return after_name != NULL && after_name[1] == ' ' && after_name[2] != 'Z' && after_name[2] != 'X';
+}
+
+/* The interpreter of a script, from its "#!" line, or NULL. */
+static char *
+script_interpreter (const char *path)
+{
+  char line[256] = { 0 };
+  g_auto(GStrv) words = NULL;
+  gssize length;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return NULL;
+  length = read (fd, line, sizeof line - 1);
+  close (fd);
+  if (length < 2 || line[0] != '#' || line[1] != '!')
+    return NULL;
+  line[strcspn (line, "\n")] = '\0';
+  words = g_strsplit_set (g_strstrip (line + 2), " \t", 2);
+  return words[0] != NULL && *words[0] != '\0' ? g_strdup (words[0]) : NULL;
+}
+
+/* Whether running @path changes the user or the group: the loader then
+ * runs it in secure-execution mode, which ignores an LD_PRELOAD path. */
+static const char *
+describe_set_id (const char *path)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return NULL;
+  if ((st.st_mode & S_ISUID) != 0 && st.st_uid != getuid ())
+    return "set-user-ID";
+  if ((st.st_mode & S_ISGID) != 0 && (st.st_mode & S_IXGRP) != 0 && st.st_gid != getgid ())
+    return "set-group-ID";
+  return NULL;
+}
+
+/* Why the program's own process wrote no profile, from what the agent
+ * noted of it; NULL when it wrote one, or said itself why not (lost), or
+ * is a wrapper (a script) whose programs wrote theirs. */
+static char *
+explain_missing_profile (const char *program,
+                         guint       noted,
+                         gboolean    others_wrote)
+{
+  g_autofree char *interpreter = NULL;
+  const char *set_id = NULL;
+
+  if ((noted & (NOTED_WRITTEN | NOTED_LOST)) != 0)
+    return NULL;
+  interpreter = script_interpreter (program);
+  if ((interpreter != NULL || (noted & NOTED_EMPTY) != 0) && others_wrote)
+    return NULL;
+  /* Shells end with _exit (), so a script may leave only "started". */
+  if (interpreter != NULL)
+    return g_strdup_printf ("it is a script, run by %s, which was not built with -finstrument-functions",
+                            interpreter);
+  if ((noted & NOTED_EMPTY) != 0)
+    return g_strdup ("no instrumented code ran in it");
+  if ((noted & NOTED_STARTED) == 0 && (set_id = describe_set_id (program)) != NULL)
+    return g_strdup_printf ("it is %s, so the loader ignored LD_PRELOAD and the profiler never started in it",
+                            set_id);
+  if ((noted & NOTED_STARTED) == 0)
+    return g_strdup ("the profiler never started in it (the loader did not preload it)");
+  return g_strdup ("it ended without running its exit handlers, where the profile is written"
+                   " (it called _exit (), or replaced itself by a program the profiler could not start in)");
+}
+
+static char *
+expand_pid (const char *pattern,
+            int         pid)
+{
+  g_autofree char *text = g_strdup_printf ("%d", pid);
+  g_auto(GStrv) parts = g_strsplit (pattern, "%p", -1);
+
+  return g_strjoinv (text, parts);
+}
+
+/* Says what became of the profiles the program was to leave: why its own
+ * is missing, which could not be written (the agent said why), which
+ * processes are still running. Returns FALSE if a profile was lost: the
+ * program's own is missing, or one could not be written.
+ *
+ * A process that outlives the program (a daemon it started, the
+ * grandchild of a double fork) is not waited for, although it may still
+ * write a profile: it may run for days, and a profiler must never be the
+ * reason that the command running it hangs. So it is named here, and the
+ * run directory is removed all the same; without -o its profile is not
+ * collected (the agent says so when it finds the directory gone), with
+ * -o it writes its own file when it ends. */
+static gboolean
+account_for_profiles (const char *program,
+                      const char *run_dir,
+                      int         main_pid,
+                      int         status,
+                      const char *output)
+{
+  g_autoptr(GHashTable) notes = read_notes (run_dir);
+  g_autofree char *why = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean others_wrote = FALSE;
+  guint main_noted = GPOINTER_TO_UINT (g_hash_table_lookup (notes, GINT_TO_POINTER (main_pid)));
+  guint n_lost = 0;
+
+  g_hash_table_iter_init (&iter, notes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      int pid = GPOINTER_TO_INT (key);
+      guint noted = GPOINTER_TO_UINT (value);
+
+      if (pid == main_pid)
+        continue;
+      if ((noted & NOTED_WRITTEN) != 0)
+        others_wrote = TRUE;
+      if ((noted & NOTED_LOST) != 0)
+        n_lost++;
+      if (noted == NOTED_STARTED && is_running (pid))
+        {
+          g_autofree char *path = output != NULL ? expand_pid (output, pid) : NULL;
+
+          if (path != NULL)
+            fprintf (stderr, "detprof: process %d, started by %s, is still running: it will write its"
+                     " profile to %s when it ends, after detprof has exited\n", pid, program, path);
+          else
+            fprintf (stderr, "detprof: process %d, started by %s, is still running: its profile"
+                     " will not be collected (with -o FILE.%%p.prof, each process writes a file"
+                     " of its own)\n", pid, program);
+        }
+    }
+
+  if ((main_noted & NOTED_LOST) != 0)
+    fprintf (stderr, "detprof: the profile of %s could not be written (see above)\n", program);
+  if (n_lost > 0)
+    fprintf (stderr, "detprof: the profiles of %u processes started by %s could not be written (see above)\n",
+             n_lost, program);
+  if (!WIFSIGNALED (status) && (why = explain_missing_profile (program, main_noted, others_wrote)) != NULL)
+    fprintf (stderr, "detprof: %s wrote no profile: %s\n", program, why);
+
+  return (main_noted & NOTED_LOST) == 0 && n_lost == 0 && why == NULL;
+}
+
+/* The status for a run whose profile or report was lost, with a line
+ * that keeps the program's own status in view. */
+static int
+profile_lost_status (const char *program,
+                     int         program_status)
+{
+  if (program_status != 0)
+    {
+      fprintf (stderr, "detprof: %s exited with status %d (detprof's status too),"
+               " and the profile is missing or incomplete\n", program, program_status);
+      return program_status;
+    }
+  fprintf (stderr, "detprof: %s exited with status 0, but the profile is missing or incomplete:"
+           " detprof exits with %d\n", program, EXIT_PROFILE_LOST);
+  return EXIT_PROFILE_LOST;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -427,12 +677,14 @@ main (int    argc,
   g_autofree char *program = NULL;
   g_autofree char *agent = NULL;
   g_autofree char *output = NULL;
-  g_autofree char *tmpdir = NULL;
+  g_autofree char *run_dir = NULL;
+  g_autofree char *dumps = NULL;
   g_autofree char *bias_text = NULL;
   g_autofree char *hz = NULL;
   g_auto(DetprofCalibrationEntry) calibration = { 0 };
   FILE *report = stderr;
   double bias = 0.0;
+  gboolean lost = FALSE;
   int status = 0, result;
   pid_t child = -1;
 
@@ -444,7 +696,9 @@ main (int    argc,
     "in the --report-file, or write them with -o in the format pstats (and detprof-stats)\n"
     "load. PROGRAM's standard output stays PROGRAM's, byte for byte.");
   g_option_context_set_description (context,
-    "Exit status: PROGRAM's; 128+N if a signal N killed it; 2 for a usage error.\n"
+    "Exit status: PROGRAM's; 128+N if a signal N killed it; 2 for a usage error;\n"
+    "125 if PROGRAM exited 0 but its profile is missing or incomplete (the\n"
+    "messages say why, and what PROGRAM's status was).\n"
     "Build your program with: gcc -g -finstrument-functions -o PROGRAM PROGRAM.c");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_strict_posix (context, TRUE);
@@ -472,6 +726,9 @@ main (int    argc,
       bias = g_ascii_strtod (opt_bias, &end);
       if (end == opt_bias || *end != '\0' || !isfinite (bias))
         return fail (EXIT_USAGE, "option -b: “%s” is neither auto nor a number of seconds", opt_bias);
+      if (bias < 0.0)
+        return fail (EXIT_USAGE, "option -b: “%s” is negative: the bias is what each event costs the"
+                     " profiler, which is never less than nothing (-b 0 turns correction off)", opt_bias);
     }
 
   if (opt_sort == NULL)
@@ -490,6 +747,8 @@ main (int    argc,
                  " (the dump holds the statistics: detprof-stats prints them)");
 
   program = find_program (argv[1]);
+  if (program == NULL && strchr (argv[1], '/') != NULL && g_file_test (argv[1], G_FILE_TEST_IS_DIR))
+    return fail (126, "%s is a directory, not a program", argv[1]);
   if (program == NULL)
     return fail (127, "%s: no such program", argv[1]);
   if (access (program, X_OK) != 0)
@@ -527,13 +786,6 @@ main (int    argc,
         return fail (EXIT_USAGE, "option --report-file: %s", error->message);
     }
 
-  if (output == NULL)
-    {
-      tmpdir = g_dir_make_tmp ("detprof-XXXXXX", &error);
-      if (tmpdir == NULL)
-        return fail (1, "%s", error->message);
-    }
-
   if (opt_bias == NULL || strcmp (opt_bias, "auto") == 0)
     {
       gboolean measured;
@@ -547,10 +799,23 @@ main (int    argc,
     }
   else
     bias_text = g_strdup_printf ("%.17g", bias);
+
+  /* Private (0700): the agent's notes, and the dumps when there is no -o.
+   * Absolute: the program may change directories. Made last, so that no
+   * failure before the run leaves it behind. */
+  {
+    g_autofree char *made = g_dir_make_tmp ("detprof-XXXXXX", &error);
+
+    if (made == NULL)
+      return fail (1, "%s", error->message);
+    run_dir = g_canonicalize_filename (made, NULL);
+  }
+
   prepend_env ("LD_PRELOAD", agent);
-  if (tmpdir != NULL)
-    output = g_build_filename (tmpdir, "%p.prof", NULL);
-  g_setenv ("DETPROF_OUTPUT", output, TRUE);
+  if (output == NULL)
+    dumps = g_build_filename (run_dir, "%p.prof", NULL);
+  g_setenv ("DETPROF_OUTPUT", output != NULL ? output : dumps, TRUE);
+  g_setenv ("DETPROF_STATUS_DIR", run_dir, TRUE);
   g_setenv ("DETPROF_TIMER", detprof_timer_get_name (timer), TRUE);
   g_setenv ("DETPROF_BIAS", bias_text, TRUE);
   if (_detprof_timer_reads_tsc (timer))
@@ -563,8 +828,7 @@ main (int    argc,
   result = run_program (argv + 1, &status, &child);
   if (result != 0)
     {
-      if (tmpdir != NULL)
-        remove_directory (tmpdir);
+      remove_directory (run_dir);
       return fail (1, "cannot start %s: %s", program, g_strerror (result));
     }
 
@@ -572,21 +836,21 @@ main (int    argc,
     fprintf (stderr, "detprof: %s was killed by signal %d (%s); no profile was written\n",
              program, WTERMSIG (status), g_strsignal (WTERMSIG (status)));
 
-  if (tmpdir != NULL)
+  if (output == NULL && !WIFSIGNALED (status))
     {
-      if (!WIFSIGNALED (status))
-        {
-          print_header (report, timer, bias, calibration.timer != NULL ? &calibration : NULL);
-          if (print_reports (report, tmpdir, (int) child, opt_sort) != 0 && WEXITSTATUS (status) == 0)
-            status = 1 << 8;
-        }
-      remove_directory (tmpdir);
+      print_header (report, timer, bias, calibration.timer != NULL ? &calibration : NULL);
+      if (print_reports (report, run_dir, (int) child, opt_sort) != 0)
+        lost = TRUE;
     }
-  if (opt_report != NULL && !close_report (report, opt_report)
-      && !WIFSIGNALED (status) && WEXITSTATUS (status) == 0)
-    status = 1 << 8;
+  if (!account_for_profiles (program, run_dir, (int) child, status, output))
+    lost = TRUE;
+  remove_directory (run_dir);
+  if (opt_report != NULL && !close_report (report, opt_report))
+    lost = TRUE;
 
   if (WIFSIGNALED (status))
     return 128 + WTERMSIG (status);
+  if (lost)
+    return profile_lost_status (program, WEXITSTATUS (status));
   return WEXITSTATUS (status);
 }

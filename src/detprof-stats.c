@@ -21,7 +21,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -2015,6 +2019,47 @@ detprof_stats_to_bytes (DetprofStats *self)
   return g_byte_array_free_to_bytes (out);
 }
 
+/* Writes @data to a character device or a pipe that is already there, as
+ * the shell's ">" would. A pipe that no process reads is refused rather
+ * than waited on: the profile is written at exit, and must not hang it. */
+static gboolean
+write_in_place (const char  *path,
+                gboolean     is_pipe,
+                const char  *data,
+                gsize        len,
+                GError     **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  int fd = g_open (path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  int saved = fd < 0 ? errno : 0;
+  gsize done = 0;
+
+  if (fd >= 0)
+    {
+      /* Non-blocking only to open: a reader is there, now wait for it. */
+      fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
+      while (done < len && saved == 0)
+        {
+          gssize n = write (fd, data + done, len - done);
+
+          if (n > 0)
+            done += (gsize) n;
+          else if (n == 0)
+            saved = EIO;
+          else if (errno != EINTR)
+            saved = errno;
+        }
+      if (close (fd) != 0 && saved == 0 && errno != EINTR)
+        saved = errno;
+    }
+  if (saved == 0)
+    return TRUE;
+
+  g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO, "Cannot write statistics to %s: %s", display,
+               is_pipe && saved == ENXIO ? "no process has it open for reading" : g_strerror (saved));
+  return FALSE;
+}
+
 /**
  * detprof_stats_dump:
  * @self: a #DetprofStats
@@ -2022,7 +2067,11 @@ detprof_stats_to_bytes (DetprofStats *self)
  * @error: return location for a #GError, or %NULL
  *
  * Writes detprof_stats_to_bytes() to @path, atomically: a reader sees the
- * old file or the new one, never a part.
+ * old file or the new one, never a part. A character device or a pipe
+ * (`/dev/null`, `/dev/stdout`, a FIFO) is written in place instead, since
+ * renaming a file over it would replace the node itself; a pipe must
+ * have a reader. Other files that are not regular files (directories,
+ * sockets, block devices) are refused.
  *
  * Returns: %TRUE on success, %FALSE if @error is set (%DETPROF_ERROR_IO)
  *
@@ -2036,6 +2085,7 @@ detprof_stats_dump (DetprofStats  *self,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *data;
+  GStatBuf st;
   gsize len;
 
   g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
@@ -2044,6 +2094,18 @@ detprof_stats_dump (DetprofStats  *self,
 
   bytes = detprof_stats_to_bytes (self);
   data = g_bytes_get_data (bytes, &len);
+
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      if (S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode))
+        return write_in_place (path, S_ISFIFO (st.st_mode), data, len, error);
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
+                   "Cannot write statistics to %s: it is not a regular file, a character device or a pipe",
+                   display);
+      return FALSE;
+    }
 
   /* g_file_set_contents () writes a temporary file in the same directory
    * and renames it over @path. */

@@ -233,6 +233,72 @@ test_exports_refuse_nan (void)
   g_assert_cmpuint (out->len, ==, 0);
 }
 
+/* @stats written to a dump file in a fresh directory, and loaded back from
+ * it: statistics that know the file they came from. Sets *path. */
+static DetprofStats *
+reload_from_file (DetprofStats  *stats,
+                  char         **dir,
+                  char         **path)
+{
+  g_autoptr(GError) error = NULL;
+  DetprofStats *loaded;
+
+  *dir = g_dir_make_tmp ("test-export-XXXXXX", &error);
+  g_assert_no_error (error);
+  *path = g_build_filename (*dir, "huge.prof", NULL);
+  g_assert_true (detprof_stats_dump (stats, *path, &error));
+  g_assert_no_error (error);
+  loaded = detprof_stats_new_from_file (*path, &error);
+  g_assert_no_error (error);
+  return loaded;
+}
+
+/* A time longer than callgrind's 64-bit nanosecond costs hold (292
+ * years), alone or in the sum of the self costs, is refused, naming the
+ * dump it came from and the function: never a clamped or wrapped-around
+ * (negative) total. A NaN is refused the same way. */
+static void
+test_callgrind_refuses_times_too_long (void)
+{
+  static const struct
+  {
+    double      f_time;   /* the self times of f and g, in s */
+    double      g_time;
+    const char *refused;  /* the function the message names */
+    const char *why;
+  } cases[] = {
+    { 5e9, 5e9, "a.c:9(g)", "more than callgrind's costs hold (2^63 - 1 ns, 292 years)" },  /* only the sum */
+    { 1e10, 1.0, "a.c:1(f)", "more than callgrind's costs hold (2^63 - 1 ns, 292 years)" },
+    { 1.0, NAN, "a.c:9(g)", "not a finite number" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(DetprofStats) stats = detprof_stats_new ();
+      g_autoptr(DetprofStats) loaded = NULL;
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *dir = NULL;
+      g_autofree char *path = NULL;
+      g_autofree char *expected = NULL;
+
+      _detprof_stats_add_function (stats, "a.c", 1, "f", 1, 1, cases[i].f_time, cases[i].f_time);
+      _detprof_stats_add_function (stats, "a.c", 9, "g", 1, 1, cases[i].g_time, 1.0);
+      _detprof_stats_finish (stats);
+      loaded = reload_from_file (stats, &dir, &path);
+
+      g_assert_false (detprof_stats_export_callgrind (loaded, out, &error));
+      g_assert_nonnull (error);
+      g_assert_cmpuint (out->len, ==, 0);
+      expected = g_strdup_printf ("%s: %s has a time ", path, cases[i].refused);
+      g_assert_true (g_str_has_prefix (error->message, expected));
+      g_assert_true (contains (error->message, cases[i].why));
+      g_unlink (path);
+      g_rmdir (dir);
+    }
+}
+
 /* Nodes carry the name (escaped for DOT), place, times and calls; edges
  * the call counts. */
 static void
@@ -316,6 +382,7 @@ main (int    argc,
   g_test_add_func ("/export/callgrind/tells-namesakes-apart", test_callgrind_tells_namesakes_apart);
   g_test_add_func ("/export/callgrind/count-arcs-share-the-time", test_count_arcs_share_the_time);
   g_test_add_func ("/export/refuse-nan", test_exports_refuse_nan);
+  g_test_add_func ("/export/callgrind/refuses-times-too-long", test_callgrind_refuses_times_too_long);
   g_test_add ("/export/dot/labels-and-escapes", Fixture, NULL, setup, test_dot_labels_and_escapes, teardown);
   g_test_add ("/export/dot/prunes-below-threshold", Fixture, NULL, setup,
               test_dot_prunes_below_threshold, teardown);

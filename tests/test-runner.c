@@ -11,6 +11,10 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -582,9 +586,10 @@ assert_refused (Fixture            *fixture,
   g_assert_false (g_file_test (fixture->out, G_FILE_TEST_EXISTS));
 }
 
-/* An unknown program, one built without instrumentation, no program at
- * all, an unknown timer or sort key, an unwritable output or report file,
- * a report file with -o: each refused before anything runs. */
+/* An unknown program, a directory, one built without instrumentation, no
+ * program at all, an unknown timer or sort key, a bias that is not a
+ * number or is negative, an unwritable output or report file, a report
+ * file with -o: each refused before anything runs. */
 static void
 test_bad_input_is_refused (Fixture       *fixture,
                            gconstpointer  user_data)
@@ -592,28 +597,228 @@ test_bad_input_is_refused (Fixture       *fixture,
   g_autofree char *simple = program ("simple");
   g_autofree char *plain = program ("not-instrumented");
   const char *no_such[] = { runner (), "-o", fixture->out, "no-such-program-xyz", NULL };
+  const char *directory[] = { runner (), "-o", fixture->out, fixture->tmpdir, NULL };
   const char *not_instrumented[] = { runner (), "-o", fixture->out, plain, NULL };
   const char *nothing[] = { runner (), "-o", fixture->out, NULL };
   const char *bad_timer[] = { runner (), "-o", fixture->out, "-t", "sundial", simple, NULL };
   const char *bad_sort[] = { runner (), "-s", "zzz", simple, NULL };
   const char *bad_bias[] = { runner (), "-o", fixture->out, "-b", "lots", simple, NULL };
+  const char *negative_bias[] = { runner (), "-o", fixture->out, "-b", "-1e-9", simple, NULL };
   const char *bad_output[] = { runner (), "-o", "/nonexistent-dir/out.prof", simple, NULL };
   const char *bad_report[] = { runner (), "--report-file", "/nonexistent-dir/report.txt", simple, NULL };
   const char *two_outputs[] = { runner (), "-o", fixture->out, "--report-file", "report.txt", simple, NULL };
   const char *bad_option[] = { runner (), "--frobnicate", simple, NULL };
 
   assert_refused (fixture, no_such, 127, "no-such-program-xyz: no such program");
+  assert_refused (fixture, directory, 126, "is a directory, not a program");
   assert_refused (fixture, not_instrumented, 2, "was not built with -finstrument-functions");
   assert_refused (fixture, nothing, 2, "no program to run");
   assert_refused (fixture, bad_timer, 2, "unknown timer “sundial” (valid timers: tsc, tsc-fenced, wall, cpu, thread-cpu, rusage, times, coarse)");
   assert_refused (fixture, bad_sort, 2, "option -s:");
   g_assert_nonnull (strstr (fixture->stderr_text, "cumulative"));
   assert_refused (fixture, bad_bias, 2, "option -b: “lots” is neither auto nor a number of seconds");
+  assert_refused (fixture, negative_bias, 2, "option -b: “-1e-9” is negative");
   assert_refused (fixture, bad_output, 2, "option -o: cannot write /nonexistent-dir/out.prof");
   assert_refused (fixture, bad_report, 2, "option --report-file: cannot write /nonexistent-dir/report.txt");
   g_assert_cmpstr (fixture->stdout_text, ==, "");   /* the program did not run */
   assert_refused (fixture, two_outputs, 2, "option --report-file: with -o there is no report to write");
   assert_refused (fixture, bad_option, 2, "Unknown option --frobnicate");
+}
+
+/* ---- hostile programs: a clear word, never a crash or a silent loss ---- */
+
+/* A program that empties its environment, or removes the runner's
+ * settings from it, is still profiled: the agent read them at load. */
+static void
+test_emptied_environment_is_profiled (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  const char *modes[] = { "clearenv", "unsetenv" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(DetprofStats) stats = profile_program (fixture, "hostile", modes[i]);
+
+      g_assert_cmpint (fixture->status, ==, 0);
+      g_assert_null (strstr (fixture->stderr_text, "CRITICAL"));
+      assert_calls (stats, "work", 1, 1);
+      g_unlink (fixture->out);
+    }
+}
+
+static gboolean
+has_type (const char *path,
+          mode_t      type)
+{
+  GStatBuf st;
+
+  return g_lstat (path, &st) == 0 && (st.st_mode & S_IFMT) == type;
+}
+
+/* A character device like /dev/@name: a node of our own where we may make
+ * one (as root, who could replace the system's), else the system's. */
+static char *
+char_device (Fixture    *fixture,
+             const char *name,
+             int         minor)
+{
+  g_autofree char *own = g_build_filename (fixture->tmpdir, name, NULL);
+
+  if (mknod (own, S_IFCHR | 0666, makedev (1, minor)) == 0)
+    return g_steal_pointer (&own);
+  return g_strconcat ("/dev/", name, NULL);
+}
+
+/* -o onto a character device or a pipe writes into it, and leaves the node
+ * where it was; a directory or a socket is refused, with nothing run. */
+static void
+test_output_to_a_device_is_written_in_place (Fixture       *fixture,
+                                             gconstpointer  user_data)
+{
+  g_autofree char *simple = program ("simple");
+  g_autofree char *null = char_device (fixture, "null", 3);
+  g_autofree char *fifo = g_build_filename (fixture->tmpdir, "fifo", NULL);
+  g_autofree char *socket_path = g_build_filename (fixture->tmpdir, "socket", NULL);
+  const char *to_null[] = { runner (), "-b", "0", "-o", null, simple, "2", NULL };
+  const char *to_fifo[] = { runner (), "-b", "0", "-o", fifo, simple, "2", NULL };
+  const char *to_dir[] = { runner (), "-b", "0", "-o", fixture->tmpdir, simple, "2", NULL };
+  const char *to_socket[] = { runner (), "-b", "0", "-o", socket_path, simple, "2", NULL };
+  struct sockaddr_un address = { .sun_family = AF_UNIX };
+  g_autoptr(GBytes) dump = NULL;
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  char buffer[65536];
+  gssize length;
+  int reader, sock;
+
+  run (fixture, to_null);
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_true (has_type (null, S_IFCHR));
+
+  /* A reader is there first: it gets the dump, whole. */
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  reader = open (fifo, O_RDONLY | O_NONBLOCK);
+  g_assert_cmpint (reader, >=, 0);
+  run (fixture, to_fifo);
+  g_assert_cmpint (fixture->status, ==, 0);
+  length = read (reader, buffer, sizeof buffer);
+  close (reader);
+  g_assert_cmpint (length, >, 0);
+  g_assert_true (has_type (fifo, S_IFIFO));
+  dump = g_bytes_new (buffer, (gsize) length);
+  stats = detprof_stats_new_from_bytes (dump, "fifo", &error);
+  g_assert_no_error (error);
+  assert_calls (stats, "leaf", 6, 6);
+
+  sock = socket (AF_UNIX, SOCK_STREAM, 0);
+  g_strlcpy (address.sun_path, socket_path, sizeof address.sun_path);
+  g_assert_cmpint (bind (sock, (struct sockaddr *) &address, sizeof address), ==, 0);
+  assert_refused (fixture, to_socket, 2, " is a socket: a profile goes to a regular file, a character device");
+  g_assert_nonnull (strstr (fixture->stderr_text, socket_path));
+  g_assert_cmpstr (fixture->stdout_text, ==, "");
+  close (sock);
+  assert_refused (fixture, to_dir, 2, " is a directory: a profile goes to a regular file");
+}
+
+/* A profile that cannot be written (a full disk, a directory that is gone)
+ * is an error: 125 when the program exited 0, else the program's status,
+ * which the last line states either way. */
+static void
+test_lost_profile_is_an_error (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autofree char *simple = program ("simple");
+  g_autofree char *hostile = program ("hostile");
+  g_autofree char *full = char_device (fixture, "full", 7);
+  g_autofree char *gone = g_build_filename (fixture->tmpdir, "gone", NULL);
+  g_autofree char *in_gone = g_build_filename (gone, "out.prof", NULL);
+  const char *to_full[] = { runner (), "-b", "0", "-o", full, simple, "2", NULL };
+  const char *to_full_failing[] = { runner (), "-b", "0", "-o", full, simple, "2", "7", NULL };
+  const char *to_gone[] = { runner (), "-b", "0", "-o", in_gone, hostile, "rmdir", gone, NULL };
+
+  run (fixture, to_full);
+  g_assert_cmpint (fixture->status, ==, 125);
+  g_assert_nonnull (strstr (fixture->stderr_text, "No space left on device"));
+  g_assert_nonnull (strstr (fixture->stderr_text, "simple exited with status 0, but the profile is missing or"
+                            " incomplete: detprof exits with 125\n"));
+  g_assert_true (has_type (full, S_IFCHR));
+
+  run (fixture, to_full_failing);
+  g_assert_cmpint (fixture->status, ==, 7);
+  g_assert_nonnull (strstr (fixture->stderr_text, "simple exited with status 7 (detprof's status too)"));
+
+  g_assert_cmpint (g_mkdir (gone, 0700), ==, 0);
+  run (fixture, to_gone);
+  g_assert_cmpint (fixture->status, ==, 125);
+  g_assert_nonnull (strstr (fixture->stderr_text, "hostile could not be written (see above)\n"));
+}
+
+/* A program that writes no profile says why: it ended with _exit (), it is
+ * a script whose interpreter is not instrumented, it is set-user-ID (when
+ * we are root, who can make one that changes the user). */
+static void
+test_missing_profile_is_explained (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autofree char *hostile = program ("hostile");
+  g_autofree char *simple = program ("simple");
+  g_autofree char *script = g_build_filename (fixture->tmpdir, "script", NULL);
+  g_autofree char *set_uid = g_build_filename (fixture->tmpdir, "set-uid", NULL);
+  g_autofree char *contents = NULL;
+  const char *exits[] = { runner (), "-b", "0", "-o", fixture->out, hostile, "_exit", NULL };
+  const char *scripted[] = { runner (), "-b", "0", "-o", fixture->out, script, NULL };
+  const char *set_id[] = { runner (), "-b", "0", "-o", fixture->out, set_uid, NULL };
+  gsize length = 0;
+
+  run (fixture, exits);
+  g_assert_cmpint (fixture->status, ==, 125);
+  g_assert_nonnull (strstr (fixture->stderr_text, "hostile wrote no profile: it ended without running its"
+                            " exit handlers, where the profile is written (it called _exit ()"));
+
+  g_assert_true (g_file_set_contents (script, "#!/bin/sh\nexit 0\n", -1, NULL));
+  g_assert_cmpint (g_chmod (script, 0755), ==, 0);
+  run (fixture, scripted);
+  g_assert_cmpint (fixture->status, ==, 125);
+  g_assert_nonnull (strstr (fixture->stderr_text, "script wrote no profile: it is a script, run by /bin/sh,"
+                            " which was not built with -finstrument-functions\n"));
+
+  if (getuid () != 0)
+    {
+      g_test_message ("not root: cannot make a set-user-ID program that changes the user");
+      return;
+    }
+  g_assert_true (g_file_get_contents (simple, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (set_uid, contents, (gssize) length, NULL));
+  g_assert_cmpint (chown (set_uid, 65534, 65534), ==, 0);
+  g_assert_cmpint (g_chmod (set_uid, 04755), ==, 0);
+  run (fixture, set_id);
+  /* Built with AddressSanitizer, the program cannot read its options (a
+   * set-user-ID process may not read its /proc/self/environ), and its
+   * leak checker fails at exit: its own status is then 1, and kept. */
+  g_assert_cmpint (fixture->status, ==, g_getenv ("DETPROF_SANITIZED") != NULL ? 1 : 125);
+  g_assert_nonnull (strstr (fixture->stderr_text, "set-uid wrote no profile: it is set-user-ID, so the loader"
+                            " ignored LD_PRELOAD"));
+}
+
+/* The grandchild of a double fork, still running when the program ends,
+ * is named, and is not waited for; when it ends, after the runner removed
+ * its directory, it says that its profile was not collected. */
+static void
+test_process_that_outlives_the_program_is_named (Fixture       *fixture,
+                                                 gconstpointer  user_data)
+{
+  g_autofree char *hostile = program ("hostile");
+  const char *argv[] = { runner (), "-b", "0", hostile, "outlive", NULL };
+
+  /* Returns when the grandchild has closed its standard error too. */
+  run (fixture, argv);
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_nonnull (strstr (fixture->stderr_text, "(double_fork)\n"));
+  g_assert_nonnull (strstr (fixture->stderr_text, ", started by "));
+  g_assert_nonnull (strstr (fixture->stderr_text, "hostile, is still running: its profile will not be collected"));
+  g_assert_nonnull (strstr (fixture->stderr_text, " outlived the program that detprof ran, which has ended and"
+                            " been reported: its profile is not collected"));
 }
 
 /* ---- oracles ---- */
@@ -783,6 +988,16 @@ main (int    argc,
               test_recursion_a_million_deep, teardown);
   g_test_add ("/runner/fork-writes-one-file-per-process", Fixture, NULL, setup,
               test_fork_writes_one_file_per_process, teardown);
+  g_test_add ("/runner/hostile/emptied-environment-is-profiled", Fixture, NULL, setup,
+              test_emptied_environment_is_profiled, teardown);
+  g_test_add ("/runner/hostile/output-to-a-device-is-written-in-place", Fixture, NULL, setup,
+              test_output_to_a_device_is_written_in_place, teardown);
+  g_test_add ("/runner/hostile/lost-profile-is-an-error", Fixture, NULL, setup,
+              test_lost_profile_is_an_error, teardown);
+  g_test_add ("/runner/hostile/missing-profile-is-explained", Fixture, NULL, setup,
+              test_missing_profile_is_explained, teardown);
+  g_test_add ("/runner/hostile/process-that-outlives-the-program-is-named", Fixture, NULL, setup,
+              test_process_that_outlives_the_program_is_named, teardown);
   g_test_add ("/runner/report-is-printed", Fixture, NULL, setup, test_report_is_printed, teardown);
   g_test_add ("/runner/program-output-is-untouched", Fixture, NULL, setup,
               test_program_output_is_untouched, teardown);

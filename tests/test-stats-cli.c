@@ -11,8 +11,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -133,6 +135,34 @@ have_program (const char *name)
   g_autofree char *path = g_find_program_in_path (name);
 
   return path != NULL;
+}
+
+/* Whether a pseudo-terminal can be opened here: not in a container or a
+ * chroot without /dev/pts. Says why not in *why. */
+static gboolean
+can_open_pseudo_terminal (char **why)
+{
+  const char *slave;
+  int master, fd;
+
+  master = posix_openpt (O_RDWR | O_NOCTTY);
+  if (master < 0 || grantpt (master) != 0 || unlockpt (master) != 0 || (slave = ptsname (master)) == NULL)
+    {
+      *why = g_strdup_printf ("no pseudo-terminal can be opened here: %s", g_strerror (errno));
+      if (master >= 0)
+        close (master);
+      return FALSE;
+    }
+  fd = open (slave, O_RDWR | O_NOCTTY);
+  if (fd < 0)
+    {
+      *why = g_strdup_printf ("no pseudo-terminal can be opened here: %s: %s", slave, g_strerror (errno));
+      close (master);
+      return FALSE;
+    }
+  close (fd);
+  close (master);
+  return TRUE;
 }
 
 static void
@@ -447,10 +477,16 @@ test_terminal_session_prompts (Fixture       *fixture,
 {
   g_autofree char *out = NULL, *err = NULL, *command = NULL;
   const char *argv[] = { "script", "-qfec", NULL, "/dev/null", NULL };
+  g_autofree char *why = NULL;
 
   if (!have_program ("script"))
     {
       g_test_skip ("script (util-linux) is not installed");
+      return;
+    }
+  if (!can_open_pseudo_terminal (&why))
+    {
+      g_test_skip (why);
       return;
     }
 
@@ -462,6 +498,37 @@ test_terminal_session_prompts (Fixture       *fixture,
   g_assert_nonnull (strstr (out, "cprofile-profilee.prof% "));
   g_assert_nonnull (strstr (out, "List reduced from 15 to 1"));
   g_assert_nonnull (strstr (out, "Goodbye."));
+}
+
+/* Where no pseudo-terminal can be opened (a container, a chroot without
+ * /dev/pts), the terminal session is skipped, not failed. Shown in a mount
+ * namespace whose /dev/ptmx is /dev/null, where unshare (1) can make one. */
+static void
+test_terminal_session_skips_without_pty (Fixture       *fixture,
+                                         gconstpointer  user_data)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  const char *hide_ptys = "mount --bind /dev/null /dev/ptmx && exec \"$@\"";
+  const char *probe[] = { "unshare", "-rm", "sh", "-c", hide_ptys, "sh", "true", NULL };
+  const char *argv[] = { "unshare", "-rm", "sh", "-c", hide_ptys, "sh", self,
+                         "-p", "/stats-cli/program/terminal-session-prompts", NULL };
+
+  if (!have_program ("script") || !have_program ("unshare"))
+    {
+      g_test_skip ("script or unshare (util-linux) is not installed");
+      return;
+    }
+  if (run (fixture->tmpdir, NULL, probe, &out, &err) != 0)
+    {
+      g_test_skip ("unshare cannot make a mount namespace here");
+      return;
+    }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (fixture->tmpdir, NULL, argv, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, " # SKIP no pseudo-terminal can be opened here"));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -939,6 +1006,8 @@ main (int    argc,
               test_pipe_session_matches_python, teardown);
   g_test_add ("/stats-cli/program/terminal-session-prompts", Fixture, NULL, setup,
               test_terminal_session_prompts, teardown);
+  g_test_add ("/stats-cli/program/terminal-session-skips-without-pty", Fixture, NULL, setup,
+              test_terminal_session_skips_without_pty, teardown);
   g_test_add ("/stats-cli/program/one-shot-matches-pstats", Fixture, NULL, setup,
               test_one_shot_matches_pstats, teardown);
   g_test_add ("/stats-cli/program/one-shot-adds-and-dumps", Fixture, NULL, setup,
