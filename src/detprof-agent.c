@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "detprof.h"
@@ -105,7 +106,9 @@ record_program (DetprofStats *stats)
   g_autofree char *cmdline = NULL;
   gsize length = 0, i;
 
-  if (!g_file_get_contents ("/proc/self/cmdline", &cmdline, &length, NULL) || length == 0)
+  /* The calling thread's entry: once the main thread has called
+   * pthread_exit(), the process's (the main thread's) reads empty. */
+  if (!g_file_get_contents ("/proc/thread-self/cmdline", &cmdline, &length, NULL) || length == 0)
     return;
   detprof_stats_set_info (stats, "program", cmdline);
   for (i = strlen (cmdline) + 1; i < length; i++)
@@ -118,6 +121,40 @@ record_program (DetprofStats *stats)
     }
 }
 
+/* Room the statistics and the symbol tables need, at the least, once
+ * the program is done. */
+#define PROFILE_ROOM (64 << 20)
+
+/* The program's limit on its address space is its own business: a program
+ * that lowered it to what it uses would leave no room to write its
+ * profile (and libdw crashes when an allocation fails). The limit is
+ * raised to the hard one for that; FALSE if that still leaves less than
+ * PROFILE_ROOM, when the profile cannot be written safely. */
+static gboolean
+make_room_for_the_profile (void)
+{
+  struct rlimit limit;
+  long pages = 0;
+  FILE *statm;
+
+  if (getrlimit (RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return TRUE;
+  if (limit.rlim_cur != limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_AS, &limit);
+      if (limit.rlim_cur == RLIM_INFINITY)
+        return TRUE;
+    }
+  statm = fopen ("/proc/self/statm", "re");
+  if (statm == NULL)
+    return TRUE;
+  if (fscanf (statm, "%ld", &pages) != 1)
+    pages = 0;
+  fclose (statm);
+  return (rlim_t) pages * (rlim_t) sysconf (_SC_PAGESIZE) + PROFILE_ROOM <= limit.rlim_cur;
+}
+
 static void
 write_profile (void)
 {
@@ -128,6 +165,13 @@ write_profile (void)
   if (agent_profiler == NULL)
     return;
   detprof_profiler_disable (agent_profiler);
+
+  if (!make_room_for_the_profile ())
+    {
+      report ("the program's memory limit (RLIMIT_AS) leaves no room to write its profile: it is lost");
+      note_status ("lost");
+      return;
+    }
 
   stats = detprof_profiler_create_stats (agent_profiler, &error);
   if (stats == NULL)
@@ -144,10 +188,6 @@ write_profile (void)
       note_status ("empty");
       return;
     }
-
-  if (detprof_profiler_get_dropped_events (agent_profiler) > 0)
-    report ("%" G_GINT64_FORMAT " events arrived while the profiler was busy (signal handlers) and were not counted",
-            detprof_profiler_get_dropped_events (agent_profiler));
 
   record_program (stats);
   path = expand_output_path (agent_output);

@@ -207,7 +207,7 @@ detprof_profiler_real_dispatch_call (DetprofProfiler    *self,
       /* Out of memory: this call goes unrecorded (its return will match
        * nothing), and is counted; its delta goes to the next event. */
       thread->out_of_memory = TRUE;
-      thread->dropped_events++;
+      thread->unrecorded_calls++;
       return FALSE;
     }
 
@@ -1261,6 +1261,9 @@ add_thread_to_stats (StatsBuilder       *builder,
     }
 }
 
+static gint64 sum_counter (DetprofProfiler *self,
+                           gsize            offset);
+
 /* The threads in which memory ran out: some of their calls (or all) went
  * unrecorded. */
 static guint
@@ -1291,6 +1294,8 @@ record_run_facts (DetprofProfiler *self,
   g_autofree char *abandoned = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_abandoned_frames (self));
   g_autofree char *dropped = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_dropped_events (self));
   g_autofree char *out_of_memory = g_strdup_printf ("%u", count_out_of_memory (self));
+  g_autofree char *unrecorded = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                 sum_counter (self, G_STRUCT_OFFSET (DetprofThreadState, unrecorded_calls)));
   static const char *const left_keys[DETPROF_N_DEPARTURES] = {
     [DETPROF_DEPARTURE_LONGJMP] = "frames-left-by-longjmp",
     [DETPROF_DEPARTURE_EXCEPTION] = "frames-left-by-exception",
@@ -1317,6 +1322,7 @@ record_run_facts (DetprofProfiler *self,
   detprof_stats_set_info (stats, "abandoned-frames", abandoned);
   detprof_stats_set_info (stats, "dropped-events", dropped);
   detprof_stats_set_info (stats, "out-of-memory", out_of_memory);
+  detprof_stats_set_info (stats, "unrecorded-calls", unrecorded);
   for (how = 0; how < DETPROF_N_DEPARTURES; how++)
     {
       g_autofree char *left = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_left_frames (self, how));

@@ -941,9 +941,13 @@ _detprof_report_append_reconstruction_notes (DetprofStats *stats,
 
   if ((n = info_count (stats, "out-of-memory")) > 0)
     {
+      gint64 unrecorded = info_count (stats, "unrecorded-calls");
+
       g_string_append_printf (out, "%swarning: the profiler ran out of memory in %" G_GINT64_FORMAT
-                              " thread%s: calls it could not record are missing (those it saw are"
-                              " counted as dropped events)\n", prefix, n, n == 1 ? "" : "s");
+                              " thread%s: %" G_GINT64_FORMAT " call%s could not be recorded (their"
+                              " returns are unmatched), and a thread with no memory for its tables"
+                              " is not in the profile at all\n", prefix, n, n == 1 ? "" : "s",
+                              unrecorded, unrecorded == 1 ? "" : "s");
       any = TRUE;
     }
 

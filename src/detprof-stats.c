@@ -1929,7 +1929,7 @@ detprof_stats_add_file (DetprofStats  *self,
  * has the sum of their counts. The others (timer, bias, program, ...)
  * are the first profile's. */
 static const char *const summed_info_keys[] = {
-  "unmatched-returns", "abandoned-frames", "dropped-events", "out-of-memory",
+  "unmatched-returns", "abandoned-frames", "dropped-events", "out-of-memory", "unrecorded-calls",
   "frames-left-by-longjmp", "frames-left-by-exception", "frames-left-by-thread-exit",
   NULL
 };

@@ -156,8 +156,9 @@ struct _DetprofThreadState
   gint64           left_frames[DETPROF_N_DEPARTURES];  /* frames closed where the program left them */
 
   DetprofJumpTargets *jump_targets;    /* made on the first setjmp() */
-  int              out_of_memory;      /* a table could not grow, so calls were dropped: 1;
+  int              out_of_memory;      /* a table could not grow, so calls went unrecorded: 1;
                                         * for the threads that ended, how many such */
+  gint64           unrecorded_calls;   /* calls not recorded for lack of memory */
 
   GData           *qdata;              /* a subclass's own data for this thread */
 };

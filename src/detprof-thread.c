@@ -376,6 +376,7 @@ _detprof_thread_state_absorb (DetprofThreadState *into,
   into->unmatched_returns += from->unmatched_returns;
   into->abandoned_frames += from->abandoned_frames;
   into->dropped_events += from->dropped_events;
+  into->unrecorded_calls += from->unrecorded_calls;
   for (how = 0; how < DETPROF_N_DEPARTURES; how++)
     into->left_frames[how] += from->left_frames[how];
   into->out_of_memory += from->out_of_memory;

@@ -507,6 +507,35 @@ test_main_thread_exits_first (void)
   g_assert_nonnull (detprof_stats_lookup_name (stats, "last_thread"));
   g_assert_nonnull (detprof_stats_lookup_name (stats, "main"));
   g_assert_cmpstr (detprof_stats_get_info (stats, "threads"), ==, "2");
+  g_assert_true (g_str_has_suffix (detprof_stats_get_info (stats, "program"), "main-exits-first"));
+}
+
+/* memory-limit.c: the program takes away all the memory it has not
+ * mapped yet, then makes 64 new call sites, 100 times each. It must run
+ * as it would (GLib aborted it at the first new call site), and every
+ * call the profiler could not record is counted. */
+static void
+test_program_out_of_memory (void)
+{
+  g_autoptr(DetprofStats) stats = profile ("memory-limit", NULL, "limited\n310400\n");
+  gint64 recorded = 0;
+  guint i;
+
+  for (i = 0; i < detprof_stats_get_n_functions (stats); i++)
+    {
+      const DetprofFunctionStats *f = detprof_stats_get_function (stats, i);
+
+      if (f->name[0] == 'f' && g_ascii_isdigit (f->name[1]))
+        recorded += f->nc;
+    }
+  g_test_message ("recorded %" G_GINT64_FORMAT " of 6400 calls", recorded);
+  g_assert_cmpint (recorded, <=, 6400);
+  if (recorded < 6400)
+    {
+      g_assert_cmpint (info (stats, "out-of-memory"), >=, 1);
+      g_assert_cmpint (info (stats, "unrecorded-calls"), >=, 6400 - recorded);
+    }
+  g_assert_cmpint (info (stats, "abandoned-frames"), ==, 0);
 }
 
 /* Each program, and the builds of it to check. */
@@ -556,6 +585,7 @@ main (int    argc,
   g_test_add_func ("/departures/thread-exit/async-cancellation", test_async_cancellation);
   g_test_add_func ("/departures/signals/during-a-threads-first-event", test_signal_during_first_event);
   g_test_add_func ("/departures/thread-exit/main-thread-exits-first", test_main_thread_exits_first);
+  g_test_add_func ("/departures/memory/program-out-of-memory", test_program_out_of_memory);
 
   return g_test_run ();
 }

@@ -591,9 +591,11 @@ test_reconstruction_notes_out_of_memory (void)
   g_autofree char *two_text = NULL;
 
   detprof_stats_set_info (one, "out-of-memory", "1");
+  detprof_stats_set_info (one, "unrecorded-calls", "1");
   one_text = reconstruction_notes (one, TRUE);
-  g_assert_cmpstr (one_text, ==, "detprof: warning: the profiler ran out of memory in 1 thread: calls it "
-                   "could not record are missing (those it saw are counted as dropped events)\n");
+  g_assert_cmpstr (one_text, ==, "detprof: warning: the profiler ran out of memory in 1 thread: 1 call "
+                   "could not be recorded (their returns are unmatched), and a thread with no memory "
+                   "for its tables is not in the profile at all\n");
   detprof_stats_set_info (two, "out-of-memory", "2");
   two_text = reconstruction_notes (two, TRUE);
   g_assert_true (g_str_has_prefix (two_text, "detprof: warning: the profiler ran out of memory in 2 threads: "));
