@@ -319,9 +319,9 @@ print_header (FILE                          *report,
       g_autofree char *date = g_date_time_format (calibration->date, "%Y-%m-%d");
 
       fprintf (report, "bias auto, calibrated %s: call->call %.2f ns, call->return %.2f ns, "
-               "return->call %.2f ns, return->return %.2f ns (spread %.3f)\n", date,
+               "return->call %.2f ns, return->return %.2f ns (spread %.1f %%)\n", date,
                calibration->constants[0] * 1e9, calibration->constants[1] * 1e9,
-               calibration->constants[2] * 1e9, calibration->constants[3] * 1e9, calibration->spread);
+               calibration->constants[2] * 1e9, calibration->constants[3] * 1e9, (calibration->spread - 1.0) * 100.0);
     }
   else if (bias == 0.0)
     fprintf (report, "bias 0 (no correction)\n");
