@@ -34,6 +34,8 @@ import re
 import subprocess
 import sys
 
+# The source tree may be read-only (make distcheck): no __pycache__ in it.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import callgrind_arcs  # noqa: E402
 
