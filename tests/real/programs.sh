@@ -25,7 +25,7 @@
 lua_package=lua5.4
 lua_binary=lua
 lua_size=4
-lua_timing_size=40
+lua_timing_size=10
 lua_status=1
 lua_last_line=done
 lua_longjmps=yes
