@@ -17,7 +17,7 @@ REAL_WORK=${DETPROF_REAL_WORK:?DETPROF_REAL_WORK names the work directory}
 PYTHON3=${PYTHON3:-python3}
 APT_GET=${APT_GET:-apt-get}
 mkdir -p "$REAL_WORK" || exit 1
-REAL_WORK=$(cd "$REAL_WORK" && pwd)
+REAL_WORK=$(cd "$REAL_WORK" && pwd -P)
 # An empty file of our own for the programs' stdin and init files.
 real_empty=$REAL_WORK/empty
 : > "$real_empty"
