@@ -3,15 +3,15 @@
  * For each timer asked for, it runs several consecutive calibrations,
  * shows each and how far apart they are, and stores the lowest value of
  * each constant (a smaller bias errs on the side of positive times) in the
- * per-user cache that `detprof -b auto` reads. With -v it first runs
+ * per-user cache that `detprof -b auto` reads. Calibrations that disagree
+ * are made again, a few times at most, and are not stored if they still
+ * disagree (DETPROF_CALIBRATION_MAX_SPREAD). With -v it first runs
  * profile.py's own calibrate(n) and prints its figures, for comparison.
  */
 #include "config.h"
 
 #include <locale.h>
-#include <math.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "detprof.h"
@@ -58,11 +58,39 @@ progress (const char *timer,
   fflush (stderr);
 }
 
-static double
-total_overhead (const DetprofCalibrationEntry *entry)
+/* "0.26 %": how far the largest cost of a leaf call is above the smallest. */
+static char *
+format_spread (double spread)
 {
-  /* What one leaf call costs: a call -> return stretch and a return -> call one. */
-  return entry->constants[1] + entry->constants[2];
+  return g_strdup_printf ("%.2f %%", (spread - 1.0) * 100.0);
+}
+
+/* Shows each calibration as it is made, and says when it measures again. */
+static void
+show_step (const DetprofCalibrationStep *step,
+           gpointer                      user_data)
+{
+  const char *name = user_data;
+  g_autofree char *spread = NULL;
+
+  if (!step->over)
+    {
+      printf ("  %12.3f %13.3f %13.3f %15.3f %10" G_GUINT64_FORMAT "\n",
+              step->pairs[0] * 1e9, step->pairs[1] * 1e9,
+              step->pairs[2] * 1e9, step->pairs[3] * 1e9, step->n);
+      fflush (stdout);
+      progress (name, (int) step->index + 1, opt_repeat);
+      return;
+    }
+  if (!step->again)
+    return;
+
+  spread = format_spread (step->spread);
+  printf ("  these disagree: the largest cost of a leaf call is %s above the smallest, more than %g %%;\n"
+          "  was the machine busy? Measuring again (attempt %u of %d):\n",
+          spread, (DETPROF_CALIBRATION_MAX_SPREAD - 1.0) * 100.0, step->attempt + 1,
+          DETPROF_CALIBRATION_MAX_ATTEMPTS);
+  progress (name, 0, opt_repeat);
 }
 
 static gboolean
@@ -70,10 +98,9 @@ calibrate_timer (const char  *name,
                  GError     **error)
 {
   g_autoptr(DetprofTimer) timer = detprof_timer_new_builtin (name, error);
-  g_auto(DetprofCalibrationEntry) lowest = { 0 };
-  double smallest = G_MAXDOUBLE, largest = 0.0;
+  g_auto(DetprofCalibrationEntry) entry = { 0 };
   g_autofree char *path = NULL;
-  int r, i;
+  g_autofree char *spread = NULL;
 
   if (timer == NULL)
     return FALSE;
@@ -93,43 +120,24 @@ calibrate_timer (const char  *name,
 
   printf ("%s: %d calibrations (one bias per pair of consecutive events, in ns):\n", name, opt_repeat);
   printf ("  %12s %13s %13s %15s %10s\n", "call->call", "call->return", "return->call", "return->return", "calls");
-  for (r = 0; r < opt_repeat; r++)
+  progress (name, 0, opt_repeat);
+  if (!_detprof_calibration_measure (timer, (guint) opt_repeat, 7, 0, show_step, (gpointer) name,
+                                     &entry, error))
     {
-      g_auto(DetprofCalibrationEntry) entry = { 0 };
-
-      progress (name, r, opt_repeat);
-      if (!_detprof_calibration_measure (timer, 7, &entry, error))
-        {
-          progress (name, opt_repeat, opt_repeat);
-          return FALSE;
-        }
-      printf ("  %12.3f %13.3f %13.3f %15.3f %10" G_GUINT64_FORMAT "\n",
-              entry.constants[0] * 1e9, entry.constants[1] * 1e9,
-              entry.constants[2] * 1e9, entry.constants[3] * 1e9, entry.n);
-      smallest = MIN (smallest, total_overhead (&entry));
-      largest = MAX (largest, total_overhead (&entry));
-
-      if (r == 0)
-        {
-          _detprof_calibration_entry_init (&lowest, name, "pairs");
-          memcpy (lowest.constants, entry.constants, sizeof lowest.constants);
-          lowest.n = entry.n;
-        }
-      for (i = 0; i < 4; i++)
-        lowest.constants[i] = MIN (lowest.constants[i], entry.constants[i]);
+      progress (name, opt_repeat, opt_repeat);
+      return FALSE;
     }
-  progress (name, opt_repeat, opt_repeat);
 
-  lowest.spread = largest / smallest;
-  lowest.repeats = (guint) opt_repeat;
   printf ("  %12.3f %13.3f %13.3f %15.3f   lowest of each: the bias used\n",
-          lowest.constants[0] * 1e9, lowest.constants[1] * 1e9,
-          lowest.constants[2] * 1e9, lowest.constants[3] * 1e9);
-  printf ("  spread (largest / smallest cost of a leaf call): %.4f\n", lowest.spread);
+          entry.constants[0] * 1e9, entry.constants[1] * 1e9,
+          entry.constants[2] * 1e9, entry.constants[3] * 1e9);
+  spread = format_spread (entry.spread);
+  printf ("  spread: the largest cost of a leaf call is %s above the smallest\n", spread);
 
+  /* Store refuses calibrations that disagree, and says why. */
   if (opt_no_store)
     return TRUE;
-  if (!_detprof_calibration_cache_store (NULL, &lowest, error))
+  if (!_detprof_calibration_cache_store (NULL, &entry, error))
     return FALSE;
   path = _detprof_calibration_cache_default_path ();
   printf ("  stored in %s\n", path);

@@ -160,7 +160,7 @@ cat <<TEXT
 Demo 1 again, with -b $too_large (seconds per event) instead of -b auto:
 
 TEXT
-"$detprof" -b "$too_large" -s tottime "$demos" overhead >"$work/too-large.txt"
+"$detprof" -b "$too_large" -s tottime --report-file "$work/too-large.txt" "$demos" overhead
 cat "$work/too-large.txt"
 negative=$(awk '$2 ~ /^-/ { name = $NF; sub(/.*\(/, "", name); sub(/\)$/, "", name)
                             printf "%s%s ()", sep, name; sep = ", " }' "$work/too-large.txt")
@@ -169,8 +169,8 @@ Negative tottime: ${negative:-none this time}.
 
 Each event now takes off more than it cost. tiny () and the loop in
 overhead_run () make the most events, and come out negative, as does the
-total. detprof prints the times as computed, with no warning: a negative
-time is the sign of a bias too large. A bias that is too small leaves
+total. detprof prints the times as computed, and names them in a warning
+after the table: a negative time is the sign of a bias too large. A bias that is too small leaves
 a little overhead in every function, an error of known sign that grows
 with the calls; one that is too large can turn any short function
 negative. The real cost varies from event to event (caches, branches,

@@ -71,6 +71,14 @@ void            _detprof_browser_append_info (DetprofStats *stats,
 void            _detprof_browser_append_negative_warning (DetprofStats *stats,
                                                           GString      *out);
 
+/* Appends the lines that say how exactly the call tree was rebuilt
+ * (_detprof_report_append_reconstruction_notes (), each line starting
+ * "detprof: "), then a blank line, as the negative-times warning ends.
+ * Every printed report ends with it: the runner's, detprof-stats' and
+ * the browser's. Nothing when the dump counts no such events. */
+void            _detprof_browser_append_reconstruction_notes (DetprofStats *stats,
+                                                              GString      *out);
+
 /* The call-site report (`lines`, `detprof-stats --by-line`): for each
  * selected function, each line that called it (@callers) or each line of
  * it that called another function (!@callers). */

@@ -268,7 +268,8 @@ typedef void (*ReportFunc) (DetprofStats             *stats,
                             const DetprofRestriction *restrictions,
                             guint                     n_restrictions);
 
-/* pstats' ProfileBrowser.generic: the terms, then the report. */
+/* pstats' ProfileBrowser.generic: the terms, then the report, and after
+ * it what the dump says of the call tree's exactness. */
 static gboolean
 run_report (DetprofBrowser *self,
             const char     *arg,
@@ -297,6 +298,7 @@ run_report (DetprofBrowser *self,
 
   report (self->stats, out, (const DetprofRestriction *) restrictions->data,
           restrictions->len);
+  _detprof_browser_append_reconstruction_notes (self->stats, out);
   return TRUE;
 }
 
@@ -378,6 +380,17 @@ _detprof_browser_append_negative_warning (DetprofStats *stats,
                           "to be trusted (try a smaller -b, or -b 0 to see the uncorrected times)\n\n",
                           negative, negative == 1 ? "" : "s", names->str,
                           negative == 1 ? "it" : "they", negative == 1 ? "its times are" : "their times are");
+}
+
+void
+_detprof_browser_append_reconstruction_notes (DetprofStats *stats,
+                                              GString      *out)
+{
+  g_return_if_fail (DETPROF_IS_STATS (stats));
+  g_return_if_fail (out != NULL);
+
+  if (_detprof_report_append_reconstruction_notes (stats, out, "detprof: "))
+    g_string_append_c (out, '\n');
 }
 
 static void

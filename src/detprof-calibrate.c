@@ -31,11 +31,20 @@
  *
  * The last two stretches are always charged to the same function (the one
  * that makes calls), so only their sum matters; it is split in half.
+ *
+ * A bias that is stored is used by every later profile, so it must be one
+ * that the machine reproduces. detprof-calibrate and `-b auto` make
+ * several calibrations and compare them: a minimum that one interruption
+ * cannot move, found again and again, is the machine's; calibrations that
+ * disagree were made on a busy machine, and are made again, a bounded
+ * number of times. What still disagrees may serve the run at hand, but is
+ * never stored (DETPROF_CALIBRATION_MAX_SPREAD).
  */
 #include "config.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "detprof-calibration-cache-private.h"
 #include "detprof-error.h"
@@ -266,6 +275,9 @@ reported_per_call (const Measurement *m)
   return m->empty_tt + m->driver1_tt;
 }
 
+/* The longest a measurement is made to last, in seconds. */
+#define LONGEST_MEASUREMENT 0.25
+
 /* Picks n so that a measurement lasts at least a thousand ticks of the
  * timer (and some milliseconds), as Python's documentation advises doing
  * by hand: the resolution then costs at most a tenth of a percent. For
@@ -279,7 +291,7 @@ choose_n (DetprofProfiler *self,
   g_autoptr(DetprofProfiler) probe = new_probe (self);
   DetprofTimer *timer = detprof_profiler_get_timer (probe);
   double resolution = timer->resolution > 0.0 ? timer->resolution : 1e-9;
-  double wanted = CLAMP (1000.0 * resolution, 2e-3, 0.25);
+  double wanted = CLAMP (1000.0 * resolution, 2e-3, LONGEST_MEASUREMENT);
   const long trial = 4096;
   gint64 start;
   double seconds_per_call;
@@ -382,31 +394,102 @@ detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
   return TRUE;
 }
 
-/* ---- -b auto: the stored bias, or a calibration stored for next time ---- */
+/* ---- Calibrations that agree, and -b auto ---- */
 
-/* Measures @timer's pairs on this host: the minimum over @repeats
- * measurements, and fills @entry for the cache. */
+/* What repeated calibrations are compared on: the cost of a leaf call, a
+ * call->return stretch and a return->call one. */
+static double
+leaf_cost (const double pairs[4])
+{
+  return pairs[DETPROF_CALIBRATION_CALL_RETURN] + pairs[DETPROF_CALIBRATION_RETURN_CALL];
+}
+
+/* Whether calibrations of @timer can be expected to agree. A timer too
+ * coarse for a measurement to span a thousand ticks (times, coarse) gives
+ * calibrations that the ticks alone keep apart: measuring again would not
+ * bring them together. */
+static gboolean
+can_agree (DetprofTimer *timer)
+{
+  return 1000.0 * detprof_timer_get_resolution (timer) <= LONGEST_MEASUREMENT;
+}
+
 gboolean
 _detprof_calibration_measure (DetprofTimer             *timer,
+                              guint                     calibrations,
                               guint                     repeats,
+                              guint64                   n,
+                              DetprofCalibrationWatch   watch,
+                              gpointer                  user_data,
                               DetprofCalibrationEntry  *entry,
                               GError                  **error)
 {
-  g_autoptr(DetprofProfiler) profiler = detprof_profiler_new (timer);
+  g_autoptr(DetprofProfiler) profiler = NULL;
+  DetprofCalibrationStep step = { 0, };
   DetprofCalibration calibration;
+  double lowest[4] = { 0.0, };
+  double smallest = 0.0, largest = 0.0;
+  guint64 first_n = 0;
+  guint attempts;
   int i;
 
-  if (!detprof_profiler_calibrate_pairs (profiler, 0, repeats, &calibration, error))
-    return FALSE;
+  g_return_val_if_fail (timer != NULL, FALSE);
+  g_return_val_if_fail (calibrations >= 1, FALSE);
+  g_return_val_if_fail (repeats >= 1, FALSE);
+  g_return_val_if_fail (entry != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  profiler = detprof_profiler_new (timer);
+  attempts = can_agree (timer) ? DETPROF_CALIBRATION_MAX_ATTEMPTS : 1;
+
+  for (step.attempt = 1; ; step.attempt++)
+    {
+      /* Each attempt starts afresh: one that disagreed says nothing good. */
+      for (step.index = 0; step.index < calibrations; step.index++)
+        {
+          if (!detprof_profiler_calibrate_pairs (profiler, n, repeats, &calibration, error))
+            return FALSE;
+          if (step.index == 0)
+            {
+              memcpy (lowest, calibration.pairs, sizeof lowest);
+              smallest = largest = leaf_cost (calibration.pairs);
+              first_n = calibration.n;
+            }
+          for (i = 0; i < 4; i++)
+            lowest[i] = MIN (lowest[i], calibration.pairs[i]);
+          smallest = MIN (smallest, leaf_cost (calibration.pairs));
+          largest = MAX (largest, leaf_cost (calibration.pairs));
+
+          step.over = FALSE;
+          memcpy (step.pairs, calibration.pairs, sizeof step.pairs);
+          step.n = calibration.n;
+          if (watch != NULL)
+            watch (&step, user_data);
+        }
+
+      /* A calibration that saw no tick at all compares with nothing. */
+      step.over = TRUE;
+      step.spread = (smallest > 0.0) ? largest / smallest : (double) INFINITY;
+      step.again = !(step.spread <= DETPROF_CALIBRATION_MAX_SPREAD) && step.attempt < attempts;
+      if (watch != NULL)
+        watch (&step, user_data);
+      if (!step.again)
+        break;
+    }
 
   _detprof_calibration_entry_init (entry, detprof_timer_get_name (timer), "pairs");
-  for (i = 0; i < 4; i++)
-    entry->constants[i] = calibration.pairs[i];
-  entry->spread = calibration.spread;
-  entry->repeats = calibration.repeats;
-  entry->n = calibration.n;
+  memcpy (entry->constants, lowest, sizeof lowest);
+  entry->spread = step.spread;
+  entry->repeats = calibrations;
+  entry->n = first_n;
   return TRUE;
 }
+
+/* How `-b auto` calibrates: three calibrations of five measurements each,
+ * a fraction of a second with the cheap clocks. Three are the fewest that
+ * can show one calibration apart from the others. */
+#define AUTO_CALIBRATIONS 3
+#define AUTO_REPEATS 5
 
 gboolean
 _detprof_calibration_auto (DetprofTimer             *timer,
@@ -414,8 +497,21 @@ _detprof_calibration_auto (DetprofTimer             *timer,
                            gboolean                 *measured,
                            GError                  **error)
 {
+  return _detprof_calibration_auto_watched (timer, NULL, NULL, entry, measured, error);
+}
+
+gboolean
+_detprof_calibration_auto_watched (DetprofTimer             *timer,
+                                   DetprofCalibrationWatch   watch,
+                                   gpointer                  user_data,
+                                   DetprofCalibrationEntry  *entry,
+                                   gboolean                 *measured,
+                                   GError                  **error)
+{
   g_autoptr(GError) why = NULL;
   g_autoptr(GError) store_error = NULL;
+  g_autofree char *disagreement = NULL;
+  gboolean unsafe;
 
   *measured = FALSE;
   if (_detprof_calibration_cache_lookup (NULL, detprof_timer_get_name (timer), "pairs", entry, &why))
@@ -427,10 +523,30 @@ _detprof_calibration_auto (DetprofTimer             *timer,
       return FALSE;
     }
 
-  g_printerr ("detprof: %s; calibrating now (once: detprof-calibrate stores it)\n", why->message);
-  if (!_detprof_calibration_measure (timer, 5, entry, error))
+  /* Somebody else could have planted the cache: say so once, and leave it
+   * alone. The profile is still made, with a bias measured now. */
+  unsafe = g_error_matches (why, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE);
+  if (unsafe)
+    g_printerr ("detprof: %s; calibrating in memory for this run\n", why->message);
+  else
+    g_printerr ("detprof: %s; calibrating now (once: detprof-calibrate stores it)\n", why->message);
+
+  if (!_detprof_calibration_measure (timer, AUTO_CALIBRATIONS, AUTO_REPEATS, 0, watch, user_data,
+                                     entry, error))
     return FALSE;
   *measured = TRUE;
+  if (unsafe)
+    return TRUE;
+
+  /* The profile needs a bias now, and this is the best to be had; but
+   * stored, it would be used by every later profile too. */
+  disagreement = _detprof_calibration_spread_problem (entry);
+  if (disagreement != NULL)
+    {
+      g_printerr ("detprof: warning: this calibration is used for this run only, and not stored: %s\n",
+                  disagreement);
+      return TRUE;
+    }
   if (!_detprof_calibration_cache_store (NULL, entry, &store_error))
     g_printerr ("detprof: warning: the calibration is used but not stored: %s\n", store_error->message);
   return TRUE;

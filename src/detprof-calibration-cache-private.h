@@ -18,10 +18,12 @@ G_BEGIN_DECLS
 
 #define DETPROF_CALIBRATION_CACHE_ERROR (_detprof_calibration_cache_error_quark ())
 
-/* Why lookup has no bias to give. Every one of them means the same to the
+/* Why lookup has no bias to give. All but the last mean the same to the
  * caller (calibrate, then store the result over whatever was there); the
- * codes and messages say which case it was. I/O failures are
- * DETPROF_ERROR_IO, and names that cannot be part of a key are
+ * codes and messages say which case it was. UNSAFE means that the cache
+ * must not be used at all, for reading or writing: store fails with it
+ * too, and the message names the path. I/O failures are DETPROF_ERROR_IO,
+ * and names that cannot be part of a key are
  * DETPROF_ERROR_INVALID_ARGUMENT. */
 typedef enum
 {
@@ -29,6 +31,8 @@ typedef enum
   DETPROF_CALIBRATION_CACHE_ERROR_OTHER_HOST,   /* only entries measured on another CPU or clock source */
   DETPROF_CALIBRATION_CACHE_ERROR_STALE,        /* the entry is in another format version, or another build measured it */
   DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT,      /* the file or the entry is malformed or implausible */
+  DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE,       /* others could have planted the file: its directory is
+                                                 * not ours alone, or it or its lock file is a link */
 } DetprofCalibrationCacheError;
 
 /* The four constants of the "pairs" model, in the order they are stored:
@@ -99,7 +103,9 @@ char    *_detprof_calibration_cache_default_path (void);
  * default path) and moves it into @out, which must be zeroed or cleared;
  * @out is only written when TRUE is returned. Returns FALSE with a
  * DETPROF_CALIBRATION_CACHE_ERROR when there is no entry that can be
- * trusted, and says why in the message. */
+ * trusted, and says why in the message; with UNSAFE when the cache's
+ * directory is not the caller's alone (another owner, or writable by its
+ * group or others) or the file is a symbolic link. */
 gboolean _detprof_calibration_cache_lookup (const char              *cache_path,
                                             const char              *timer,
                                             const char              *model,
@@ -120,24 +126,103 @@ gboolean _detprof_calibration_cache_lookup_for_host (const char              *ca
  * is not a key file is replaced as a whole. Creates the directory (mode
  * 0700) if needed. Safe against concurrent stores from other processes.
  * Refuses an implausible entry with DETPROF_ERROR_CALIBRATION and the
- * reason; fails with DETPROF_ERROR_IO when the file cannot be written. */
+ * reason; refuses a directory, cache file or lock file that lookup would
+ * find unsafe with DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE, creating
+ * nothing in the directory and following no link; fails with
+ * DETPROF_ERROR_IO when the file cannot be written. */
 gboolean _detprof_calibration_cache_store (const char                    *cache_path,
                                            const DetprofCalibrationEntry *entry,
                                            GError                       **error);
 
-/* Measures the "pairs" model for @timer on this host (detprof-calibrate.c),
- * the minimum over @repeats measurements, and fills @entry to be stored. */
+/* How far apart the calibrations behind one bias may be for it to be
+ * stored, or trusted when looked up: the largest cost of a leaf call
+ * (call->return plus return->call) over the smallest. Each calibration is
+ * already the minimum of several measurements, which one preemption does
+ * not move; what moves it is a machine busy all along (another process on
+ * the core or its sibling, a changing clock speed), and that is what makes
+ * calibrations disagree, and what would make a stored bias wrong for
+ * every later profile.
+ *
+ * Measured on the development machine (2 vCPUs of an AMD EPYC), which
+ * other builds kept busy throughout (load 2.5 to 4.5), so these bound
+ * what an idle machine shows: `detprof-calibrate -v` (tsc-fenced, 7
+ * calibrations of 7 measurements), seven runs, 0.3 % to 2.4 %; the same
+ * shape, 8 runs on each fine timer (tsc, tsc-fenced, wall, cpu,
+ * thread-cpu, rusage), medians 0.7 % to 18 %; 3 calibrations of 5
+ * measurements, as `-b auto` makes, 50 runs on each, medians 0.4 % to
+ * 2.9 % and 90th percentiles 5 % to 24 %. A quarter is above nearly all
+ * of it: of those 348 runs, 14 went beyond it at first, and each came
+ * within it when measured again (one took all three attempts), so all
+ * would have been stored. What it is there to
+ * stop is several times larger: repeats that differ several-fold (a
+ * spread of 15.5 was once stored), or calibrations that a clock's tick
+ * keeps 100 % to 240 % apart (times, coarse). */
+#define DETPROF_CALIBRATION_MAX_SPREAD 1.25
+
+/* How many times at most a calibration is measured in all, while its
+ * calibrations disagree: a short disturbance passes, a busy machine is
+ * given up on. */
+#define DETPROF_CALIBRATION_MAX_ATTEMPTS 3
+
+/* Why @entry's calibrations are too far apart for its bias to be stored or
+ * trusted (a phrase that completes a sentence), or NULL. */
+char    *_detprof_calibration_spread_problem (const DetprofCalibrationEntry *entry);
+
+/* What _detprof_calibration_measure () reports as it goes, for the caller
+ * to show (detprof-calibrate prints each calibration) or to steer (tests
+ * change the cost of a fake timer). */
+typedef struct
+{
+  guint    attempt;   /* 1, or more when measuring again, up to DETPROF_CALIBRATION_MAX_ATTEMPTS */
+  gboolean over;      /* FALSE after each calibration, TRUE once an attempt's last one is made */
+  guint    index;     /* the calibration just made, from 0; once over, how many the attempt made */
+  double   pairs[4];  /* not over: that calibration's constants, in seconds, by DetprofCalibrationPair */
+  guint64  n;         /* not over: its calls per measurement */
+  double   spread;    /* over: the attempt's largest over smallest cost of a leaf call */
+  gboolean again;     /* over: whether it is measured again */
+} DetprofCalibrationStep;
+
+typedef void (*DetprofCalibrationWatch) (const DetprofCalibrationStep *step,
+                                         gpointer                      user_data);
+
+/* Measures the "pairs" model for @timer on this host (detprof-calibrate.c):
+ * @calibrations calibrations, each the minimum over @repeats measurements
+ * of @n calls (0: chosen from the timer's resolution), and fills @entry to
+ * be stored with the lowest value of each constant and the spread of the
+ * calibrations. While the spread is above DETPROF_CALIBRATION_MAX_SPREAD
+ * it measures again, DETPROF_CALIBRATION_MAX_ATTEMPTS times at most (once
+ * only for a timer whose tick alone keeps calibrations apart), and the
+ * last attempt is the one returned: the caller checks its spread with
+ * _detprof_calibration_spread_problem (). @watch, if not NULL, is called
+ * after each calibration and at the end of each attempt. Fails only when
+ * a calibration fails. */
 gboolean _detprof_calibration_measure (DetprofTimer             *timer,
+                                       guint                     calibrations,
                                        guint                     repeats,
+                                       guint64                   n,
+                                       DetprofCalibrationWatch   watch,
+                                       gpointer                  user_data,
                                        DetprofCalibrationEntry  *entry,
                                        GError                  **error);
 
 /* `-b auto`: this host's stored entry for @timer, or, when there is none
  * to trust, a calibration made now (with a one-line notice on stderr) and
- * stored for next time. @measured tells which. */
+ * stored for next time. @measured tells which. A cache in an unsafe place
+ * is neither read nor written: the notice says why, and the calibration
+ * is kept in memory for this run. So is a calibration whose repeats
+ * disagree (see DETPROF_CALIBRATION_MAX_SPREAD), with a warning that
+ * says so. */
 gboolean _detprof_calibration_auto (DetprofTimer             *timer,
                                     DetprofCalibrationEntry  *entry,
                                     gboolean                 *measured,
                                     GError                  **error);
+/* The same, calling @watch as _detprof_calibration_measure () does when
+ * it calibrates: tests use it to steer a fake timer. */
+gboolean _detprof_calibration_auto_watched (DetprofTimer             *timer,
+                                            DetprofCalibrationWatch   watch,
+                                            gpointer                  user_data,
+                                            DetprofCalibrationEntry  *entry,
+                                            gboolean                 *measured,
+                                            GError                  **error);
 
 G_END_DECLS

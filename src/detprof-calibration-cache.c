@@ -37,18 +37,25 @@
  * read-modify-write, and replace the file by renaming a complete temporary
  * file over it. So a reader, which takes no lock, sees the old file or the
  * new one, never half of one, and no store is lost to another.
+ *
+ * The cache may lie in a shared place ($DETPROF_CACHE_DIR can point
+ * anywhere), and a program run as root may use it. So the cache is only
+ * used in a directory that its user owns and nobody else can write in,
+ * and no file in it is ever opened through a symbolic link: otherwise
+ * whoever planted a link would choose what we read, and where we write.
+ * When a check fails, the cache is not used at all, and the caller
+ * calibrates without it.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <glib/gstdio.h>
 
 #include "detprof-build-id.h"
 #include "detprof-calibration-cache-private.h"
@@ -234,6 +241,21 @@ constant_label (const DetprofCalibrationEntry *entry,
   return g_strdup_printf ("%s bias", pair_names[i]);
 }
 
+char *
+_detprof_calibration_spread_problem (const DetprofCalibrationEntry *entry)
+{
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  /* Written so that NaN is a problem too. */
+  if (entry->spread <= DETPROF_CALIBRATION_MAX_SPREAD)
+    return NULL;
+  return g_strdup_printf ("its %u calibrations disagree: the largest cost of a leaf call is %.2f %% "
+                          "above the smallest, where on a quiet machine they stay within %g %% "
+                          "(was it busy, or does the timer tick too coarsely?)",
+                          entry->repeats, (entry->spread - 1.0) * 100.0,
+                          (DETPROF_CALIBRATION_MAX_SPREAD - 1.0) * 100.0);
+}
+
 /* Why @entry cannot be trusted as of @now, or NULL. */
 static char *
 find_implausibility (const DetprofCalibrationEntry *entry,
@@ -276,6 +298,9 @@ find_implausibility (const DetprofCalibrationEntry *entry,
                             entry->spread);
   if (entry->repeats == 0)
     return g_strdup ("the number of repeats is 0");
+  problem = _detprof_calibration_spread_problem (entry);
+  if (problem != NULL)
+    return problem;
   if (entry->n == 0)
     return g_strdup ("the number of events per calibration is 0");
 
@@ -511,57 +536,206 @@ new_cache (void)
   return keys;
 }
 
-/* Loads the cache file. Returns NULL with *missing set when there is none.
- * Otherwise NULL means an error: DETPROF_ERROR_IO when the file cannot be
- * read, DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT when it is not a key file. */
+/* "not using the calibration cache: " and why, for every refusal of a
+ * place that others could have tampered with. */
+static void
+set_unsafe (GError    **error,
+            const char *format,
+            ...) G_GNUC_PRINTF (2, 3);
+
+static void
+set_unsafe (GError    **error,
+            const char *format,
+            ...)
+{
+  g_autofree char *why = NULL;
+  va_list args;
+
+  va_start (args, format);
+  why = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE,
+               "not using the calibration cache: %s", why);
+}
+
+/* Opens the directory the cache lies in, and checks that nobody else can
+ * create, rename or replace a file in it, as ssh checks ~/.ssh: it must be
+ * ours and writable by neither its group nor others. Someone who can write
+ * there can plant a link where our lock file or cache goes, and make us
+ * read or write whatever it points to (as root, anything at all).
+ *
+ * The check is made on the directory the descriptor holds, and every file
+ * is then opened relative to that descriptor, so nothing can be swapped in
+ * between the check and the use. Reaching the directory through a link is
+ * therefore fine: what is checked is where it leads.
+ *
+ * Returns the descriptor; or -1 with *missing set when there is no such
+ * directory; or -1 with DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE or
+ * DETPROF_ERROR_IO. */
+static int
+open_cache_dir (const char *dir,
+                gboolean   *missing,
+                GError    **error)
+{
+  struct stat st;
+  int saved_errno;
+  int fd;
+
+  *missing = FALSE;
+
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      if (saved_errno == ENOENT)
+        {
+          *missing = TRUE;
+          return -1;
+        }
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
+                   "cannot open the directory %s: %s", dir, g_strerror (saved_errno));
+      return -1;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
+                   "cannot read the directory %s: %s", dir, g_strerror (saved_errno));
+      return -1;
+    }
+
+  if (st.st_uid != geteuid ())
+    {
+      close (fd);
+      set_unsafe (error, "%s is owned by uid %u, not by you (uid %u), so its owner could plant files in it",
+                  dir, (guint) st.st_uid, (guint) geteuid ());
+      return -1;
+    }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    {
+      close (fd);
+      set_unsafe (error, "%s is writable by its group or by others (mode %04o), so they could plant files in it",
+                  dir, (guint) (st.st_mode & 07777));
+      return -1;
+    }
+  return fd;
+}
+
+/* Opens @name in @dir_fd without following a link: ELOOP then means that
+ * @name is one, which is refused, since only someone other than detprof
+ * puts a link there. (@path is @name's full path, for messages.) Returns
+ * the descriptor, or -1 with errno set, or -1 with an error for a link. */
+static int
+open_no_link (int         dir_fd,
+              const char *name,
+              const char *path,
+              int         flags,
+              GError    **error)
+{
+  int fd = openat (dir_fd, name, flags | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+  if (fd < 0 && errno == ELOOP)
+    set_unsafe (error, "%s is a symbolic link, which detprof never follows", path);
+  return fd;
+}
+
+/* Loads the cache file @name of @dir_fd (@path, for messages). Returns NULL
+ * with *missing set when there is none. Otherwise NULL means an error:
+ * DETPROF_ERROR_IO when the file cannot be read,
+ * DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT when it is not a key file, and
+ * DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE when it is a link. */
 static GKeyFile *
-load_cache (const char *path,
+load_cache (int         dir_fd,
+            const char *name,
+            const char *path,
             gboolean   *missing,
             GError    **error)
 {
   g_autoptr(GKeyFile) keys = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
-  GStatBuf st;
-  gsize length;
+  g_autoptr(GString) contents = NULL;
+  struct stat st;
+  int saved_errno;
+  int fd;
 
   *missing = FALSE;
 
-  if (g_stat (path, &st) != 0)
+  /* Not blocking: a fifo planted there must not hang us before fstat ()
+   * tells us what it is. */
+  fd = open_no_link (dir_fd, name, path, O_RDONLY | O_NONBLOCK, &local_error);
+  if (fd < 0)
     {
-      int saved_errno = errno;
+      saved_errno = errno;
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (saved_errno == ENOENT)
+        *missing = TRUE;
+      else
+        g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
+                     "cannot read %s: %s", path, g_strerror (saved_errno));
+      return NULL;
+    }
 
-      if (saved_errno == ENOENT)
-        {
-          *missing = TRUE;
-          return NULL;
-        }
+  if (fstat (fd, &st) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
       g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
                    "cannot read %s: %s", path, g_strerror (saved_errno));
       return NULL;
     }
   if (!S_ISREG (st.st_mode))
     {
+      close (fd);
       g_set_error (error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT,
                    "%s is not a regular file", path);
       return NULL;
     }
   if (st.st_size > MAX_CACHE_SIZE)
     {
+      close (fd);
       g_set_error (error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT,
                    "%s is not a calibration cache: it holds %" G_GINT64_FORMAT " bytes",
                    path, (gint64) st.st_size);
       return NULL;
     }
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  /* Read at most one byte more than a cache can hold, to tell a file that
+   * is too large, even one that grows as we read. */
+  contents = g_string_sized_new (MIN (st.st_size, MAX_CACHE_SIZE) + 1);
+  while (contents->len <= MAX_CACHE_SIZE)
     {
-      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO, "%s", local_error->message);
+      char buffer[4096];
+      gssize n = read (fd, buffer, MIN (sizeof buffer, MAX_CACHE_SIZE + 1 - contents->len));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          saved_errno = errno;
+          close (fd);
+          g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
+                       "cannot read %s: %s", path, g_strerror (saved_errno));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      g_string_append_len (contents, buffer, n);
+    }
+  close (fd);
+  if (contents->len > MAX_CACHE_SIZE)
+    {
+      g_set_error (error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT,
+                   "%s is not a calibration cache: it holds more than %d bytes",
+                   path, MAX_CACHE_SIZE);
       return NULL;
     }
 
   keys = g_key_file_new ();
-  if (!g_key_file_load_from_data (keys, contents, length, G_KEY_FILE_KEEP_COMMENTS, &local_error))
+  if (!g_key_file_load_from_data (keys, contents->str, contents->len, G_KEY_FILE_KEEP_COMMENTS,
+                                  &local_error))
     {
       g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
 
@@ -570,6 +744,26 @@ load_cache (const char *path,
       return NULL;
     }
   return g_steal_pointer (&keys);
+}
+
+/* Loads the cache file at @path, after checking its directory; as
+ * load_cache (), and *missing is also set when there is no directory. */
+static GKeyFile *
+read_cache (const char *path,
+            gboolean   *missing,
+            GError    **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *name = g_path_get_basename (path);
+  GKeyFile *keys;
+  int dir_fd;
+
+  dir_fd = open_cache_dir (dir, missing, error);
+  if (dir_fd < 0)
+    return NULL;
+  keys = load_cache (dir_fd, name, path, missing, error);
+  close (dir_fd);
+  return keys;
 }
 
 /* The hosts of the entries for @timer and @model, when this host has none:
@@ -698,11 +892,17 @@ _detprof_calibration_cache_lookup_for_host (const char              *cache_path,
       return FALSE;
     }
 
-  keys = load_cache (path, &missing, &local_error);
+  keys = read_cache (path, &missing, &local_error);
   if (keys == NULL && missing)
     {
       set_no_entry (error, DETPROF_CALIBRATION_CACHE_ERROR_NONE_STORED, path, timer, model,
                     "none is stored");
+      return FALSE;
+    }
+  /* A place we do not trust is not about this timer: say it as it is. */
+  if (g_error_matches (local_error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   if (keys == NULL)
@@ -795,20 +995,27 @@ _detprof_calibration_cache_lookup_for_host (const char              *cache_path,
 /* ------------------------------------------------------------------------
  * Store */
 
-/* Opens and locks @lock_path; returns the descriptor, whose close () unlocks. */
+/* Opens and locks @name in @dir_fd (@path, for messages), never through a
+ * link; returns the descriptor, whose close () unlocks. */
 static int
-lock_cache (const char *lock_path,
+lock_cache (int         dir_fd,
+            const char *name,
+            const char *path,
             GError    **error)
 {
+  g_autoptr(GError) local_error = NULL;
   int fd;
 
-  fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  fd = open_no_link (dir_fd, name, path, O_RDWR | O_CREAT, &local_error);
   if (fd < 0)
     {
       int saved_errno = errno;
 
-      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
-                   "cannot open the lock file %s: %s", lock_path, g_strerror (saved_errno));
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
+                     "cannot open the lock file %s: %s", path, g_strerror (saved_errno));
       return -1;
     }
 
@@ -820,15 +1027,91 @@ lock_cache (const char *lock_path,
         continue;
       close (fd);
       g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
-                   "cannot lock %s: %s", lock_path, g_strerror (saved_errno));
+                   "cannot lock %s: %s", path, g_strerror (saved_errno));
       return -1;
     }
   return fd;
 }
 
-/* The read-modify-write, called with the lock held. */
 static gboolean
-replace_entry (const char                    *path,
+write_all (int         fd,
+           const char *data,
+           gsize       length)
+{
+  while (length > 0)
+    {
+      gssize n = write (fd, data, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return FALSE;
+      data += n;
+      length -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* Replaces @name in @dir_fd (@path, for messages) with @data: writes a
+ * temporary file next to it, flushes it, and renames it over @name, so a
+ * reader sees the old file or the new one. Called with the lock held, so
+ * the temporary name is ours; one left by a writer that died is removed.
+ * The temporary file is created exclusively and never through a link, and
+ * a rename replaces a link rather than writing where it points. */
+static gboolean
+replace_file (int         dir_fd,
+              const char *name,
+              const char *path,
+              const char *data,
+              gsize       length,
+              GError    **error)
+{
+  g_autofree char *temp = g_strconcat (name, ".new", NULL);
+  int saved_errno;
+  int fd;
+
+  if (unlinkat (dir_fd, temp, 0) != 0 && errno != ENOENT)
+    {
+      saved_errno = errno;
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
+                   "cannot remove the old temporary file %s.new: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  fd = openat (dir_fd, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
+                   "cannot create %s.new: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (!write_all (fd, data, length) || fsync (fd) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
+      unlinkat (dir_fd, temp, 0);
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
+                   "cannot write %s.new: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (close (fd) != 0 || renameat (dir_fd, temp, dir_fd, name) != 0)
+    {
+      saved_errno = errno;
+      unlinkat (dir_fd, temp, 0);
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
+                   "cannot replace %s: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The read-modify-write of @name in @dir_fd (@path, for messages), called
+ * with the lock held. */
+static gboolean
+replace_entry (int                            dir_fd,
+               const char                    *name,
+               const char                    *path,
                const DetprofCalibrationEntry *entry,
                GError                       **error)
 {
@@ -839,7 +1122,7 @@ replace_entry (const char                    *path,
   gboolean missing;
   gsize length;
 
-  keys = load_cache (path, &missing, &local_error);
+  keys = load_cache (dir_fd, name, path, &missing, &local_error);
   if (keys == NULL && !missing
       && !g_error_matches (local_error, DETPROF_CALIBRATION_CACHE_ERROR,
                            DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT))
@@ -859,16 +1142,7 @@ replace_entry (const char                    *path,
   key = build_key (entry->timer, entry->model, entry->cpu_model, entry->clocksource);
   write_group (keys, key, entry);
   data = g_key_file_to_data (keys, &length, NULL);
-
-  /* Writes a temporary file next to @path, flushes it, and renames it over
-   * @path; on failure the temporary file is removed. */
-  if (!g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT,
-                                 0600, &local_error))
-    {
-      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO, "%s", local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return replace_file (dir_fd, name, path, data, length, error);
 }
 
 gboolean
@@ -879,10 +1153,14 @@ _detprof_calibration_cache_store (const char                    *cache_path,
   g_autofree char *default_path = NULL;
   g_autofree char *problem = NULL;
   g_autofree char *dir = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *lock_name = NULL;
   g_autofree char *lock_path = NULL;
   g_autoptr(GDateTime) now = NULL;
   const char *path = cache_path;
+  gboolean missing;
   gboolean stored;
+  int dir_fd;
   int lock_fd;
 
   g_return_val_if_fail (entry != NULL, FALSE);
@@ -903,6 +1181,7 @@ _detprof_calibration_cache_store (const char                    *cache_path,
     path = default_path = _detprof_calibration_cache_default_path ();
 
   dir = g_path_get_dirname (path);
+  name = g_path_get_basename (path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved_errno = errno;
@@ -911,14 +1190,28 @@ _detprof_calibration_cache_store (const char                    *cache_path,
                    "cannot create the directory %s: %s", dir, g_strerror (saved_errno));
       return FALSE;
     }
+  dir_fd = open_cache_dir (dir, &missing, error);
+  if (dir_fd < 0)
+    {
+      /* Removed since we made it: somebody else is at work in there. */
+      if (missing)
+        g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
+                     "cannot open the directory %s: %s", dir, g_strerror (ENOENT));
+      return FALSE;
+    }
 
   /* The lock file stays: removing it would let two writers lock two files. */
+  lock_name = g_strconcat (name, ".lock", NULL);
   lock_path = g_strconcat (path, ".lock", NULL);
-  lock_fd = lock_cache (lock_path, error);
+  lock_fd = lock_cache (dir_fd, lock_name, lock_path, error);
   if (lock_fd < 0)
-    return FALSE;
-  stored = replace_entry (path, entry, error);
+    {
+      close (dir_fd);
+      return FALSE;
+    }
+  stored = replace_entry (dir_fd, name, path, entry, error);
   close (lock_fd);
+  close (dir_fd);
   return stored;
 }
 

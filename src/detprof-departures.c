@@ -27,10 +27,7 @@
 
 #include "detprof-profiler-private.h"
 
-/* A table of jump targets grows with the distinct jmp_buf addresses the
- * thread has used; past this size, targets whose frames are gone are
- * dropped. */
-#define JUMP_TARGETS_PRUNE_AT 4096
+#define JUMP_TARGETS_INITIAL 16   /* a power of two */
 
 /* Closes the frames above @survivor, as the program left them. */
 static void
@@ -66,33 +63,100 @@ jump_target_is_live (const DetprofThreadState *thread,
          && thread->frames[target->depth].function->fn == target->fn;
 }
 
-static gboolean
-jump_target_is_stale (gpointer key,
-                      gpointer value,
-                      gpointer user_data)
+/* ---- the table of jump targets ----
+ *
+ * It is read when the program jumps, which is often from a signal
+ * handler, and the handler may have interrupted a change to it (a
+ * setjmp() of the program's). So a slot's target is written last, after
+ * its depth and function, and a table that grows is copied and then
+ * replaced by one pointer store: a reader finds either the old table or
+ * the new one, whole. Changes themselves never nest (the thread is marked
+ * busy), so the old table is freed at once: an interrupting handler has
+ * finished with it before the change goes on. */
+
+static DetprofJumpTarget *
+find_jump_target (const DetprofJumpTargets *table,
+                  gconstpointer             target)
 {
-  return !jump_target_is_live (user_data, value);
+  gsize i = g_direct_hash (target) & table->mask;
+
+  while (table->slots[i].target != NULL)
+    {
+      if (table->slots[i].target == target)
+        return (DetprofJumpTarget *) &table->slots[i];
+      i = (i + 1) & table->mask;
+    }
+  return NULL;
+}
+
+static DetprofJumpTarget *
+add_jump_target (DetprofJumpTargets *table,
+                 gconstpointer       target,
+                 gsize               depth,
+                 gconstpointer       fn)
+{
+  gsize i = g_direct_hash (target) & table->mask;
+
+  while (table->slots[i].target != NULL)
+    i = (i + 1) & table->mask;
+  table->slots[i].depth = depth;
+  table->slots[i].fn = fn;
+  __atomic_signal_fence (__ATOMIC_RELEASE);
+  table->slots[i].target = target;
+  table->used++;
+  return &table->slots[i];
+}
+
+/* A table with room for one more, holding the targets of @old whose
+ * frames are still open (only those can be jumped to). */
+static DetprofJumpTargets *
+renew_jump_targets (const DetprofThreadState *thread,
+                    const DetprofJumpTargets *old)
+{
+  gsize live = 0, capacity = JUMP_TARGETS_INITIAL, i;
+  DetprofJumpTargets *table;
+
+  for (i = 0; old != NULL && i <= old->mask; i++)
+    if (old->slots[i].target != NULL && jump_target_is_live (thread, &old->slots[i]))
+      live++;
+  while ((live + 1) * 2 > capacity)
+    capacity *= 2;
+
+  table = g_malloc0 (sizeof (DetprofJumpTargets) + capacity * sizeof (DetprofJumpTarget));
+  table->mask = capacity - 1;
+  for (i = 0; old != NULL && i <= old->mask; i++)
+    if (old->slots[i].target != NULL && jump_target_is_live (thread, &old->slots[i]))
+      add_jump_target (table, old->slots[i].target, old->slots[i].depth, old->slots[i].fn);
+  return table;
 }
 
 void
 _detprof_departures_jump_target (DetprofThreadState *thread,
                                  gconstpointer       target)
 {
+  gsize depth = thread->top - thread->frames;
+  gconstpointer fn = thread->top->function->fn;
   DetprofJumpTarget *jump;
 
-  if (thread->jump_targets == NULL)
-    thread->jump_targets = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-
-  jump = g_hash_table_lookup (thread->jump_targets, target);
-  if (jump == NULL)
+  jump = (thread->jump_targets != NULL) ? find_jump_target (thread->jump_targets, target) : NULL;
+  if (jump != NULL)
     {
-      if (g_hash_table_size (thread->jump_targets) >= JUMP_TARGETS_PRUNE_AT)
-        g_hash_table_foreach_remove (thread->jump_targets, jump_target_is_stale, thread);
-      jump = g_new (DetprofJumpTarget, 1);
-      g_hash_table_insert (thread->jump_targets, (gpointer) target, jump);
+      /* A reader that sees one field changed and not the other finds a
+       * target gone stale, and closes nothing. */
+      jump->depth = depth;
+      jump->fn = fn;
+      return;
     }
-  jump->depth = thread->top - thread->frames;
-  jump->fn = thread->top->function->fn;
+
+  if (thread->jump_targets == NULL || (thread->jump_targets->used + 1) * 2 > thread->jump_targets->mask + 1)
+    {
+      DetprofJumpTargets *old = thread->jump_targets;
+      DetprofJumpTargets *table = renew_jump_targets (thread, old);
+
+      __atomic_store_n (&thread->jump_targets, table, __ATOMIC_RELEASE);
+      g_free (old);
+    }
+  add_jump_target (thread->jump_targets, target, depth, fn);
 }
 
 gboolean
@@ -100,13 +164,14 @@ _detprof_departures_long_jump (DetprofProfiler    *self,
                                DetprofThreadState *thread,
                                gconstpointer       target)
 {
+  DetprofJumpTargets *table = __atomic_load_n (&thread->jump_targets, __ATOMIC_ACQUIRE);
   DetprofJumpTarget *jump;
 
   /* A target set before profiling began, or by code whose setjmp() we do
    * not see (the C library's own): the frames left are found at the next
    * return of an older frame, and counted as abandoned. */
-  if (thread->jump_targets == NULL
-      || (jump = g_hash_table_lookup (thread->jump_targets, target)) == NULL
+  if (table == NULL
+      || (jump = find_jump_target (table, target)) == NULL
       || !jump_target_is_live (thread, jump))
     return FALSE;
 
@@ -140,12 +205,15 @@ _detprof_departures_thread_exit (DetprofProfiler    *self,
 /* ---- the public API: the same, on the calling thread's state ---- */
 
 /* The calling thread's state, marked busy; NULL (the call dropped and
- * counted) if the thread is inside the dispatcher already. */
+ * counted) if the thread is inside the dispatcher already, or has no
+ * state for lack of memory. */
 static DetprofThreadState *
 begin (DetprofProfiler *self)
 {
   DetprofThreadState *thread = _detprof_profiler_get_thread_state (self);
 
+  if (thread == NULL)
+    return NULL;
   if (thread->busy)
     {
       thread->dropped_events++;

@@ -306,7 +306,11 @@ index_call_sites (DetprofStats *stats,
  * line is the sum of the self costs, pstats' total time.
  *
  * Negative times (a profile corrected for more overhead than a function
- * had) are written as 0, with a comment that counts them.
+ * had) are written as 0, with a comment that counts them. When the run
+ * facts count frames or events that the call tree could not place
+ * (abandoned frames, unmatched returns, dropped events), or frames the
+ * program left by longjmp, exceptions or thread exits, the header says
+ * so in `desc:` lines, in the words of detprof's text reports.
  *
  * Returns: %TRUE on success; %FALSE if a time is not a finite number
  *   (%DETPROF_ERROR_CORRUPT), with @out unchanged
@@ -431,6 +435,9 @@ detprof_stats_export_callgrind (DetprofStats  *stats,
                    "version: 1\n"
                    "creator: detprof-stats " PACKAGE_VERSION "\n");
   append_info_header (stats, out);
+  /* How exactly the call tree was rebuilt, in "desc:" lines, which
+   * callgrind_annotate prints and KCachegrind reads past. */
+  _detprof_report_append_reconstruction_notes (stats, out, "desc: ");
   if (n_negative > 0)
     g_string_append_printf (out, "# %u negative times were written as 0\n", n_negative);
   g_string_append (out, "positions: line\n"

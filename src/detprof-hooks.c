@@ -50,6 +50,8 @@ static __thread struct
 {
   guint64             generation;
   DetprofThreadState *state;               /* NULL: no profiler in this generation */
+  gboolean            refreshing;          /* inside refresh_cache() */
+  gint64              dropped;             /* events dropped then, for the state found */
 } hook_cache __attribute__ ((tls_model ("initial-exec")));
 
 static void hook_event_refresh (DetprofEventKind kind,
@@ -115,15 +117,33 @@ refresh_cache (void)
   guint64 seen = __atomic_load_n (&generation, __ATOMIC_RELAXED);
   DetprofThreadState *state = NULL;
 
+  /* A signal handler that interrupts this (holding the lock, or inside
+   * malloc() for a new state) and runs instrumented code must not come
+   * back in: it would wait for ever for the lock its own thread holds.
+   * Its events are dropped, and counted once the state is known. */
+  if (hook_cache.refreshing)
+    {
+      hook_cache.dropped++;
+      return NULL;
+    }
+  hook_cache.refreshing = TRUE;
+  __atomic_signal_fence (__ATOMIC_SEQ_CST);
+
   g_mutex_lock (&active_lock);
   if (active != NULL && __atomic_load_n (&generation, __ATOMIC_RELAXED) == seen)
     state = _detprof_profiler_get_thread_state (active);
   g_mutex_unlock (&active_lock);
 
-  hook_cache.generation = seen;
-  hook_cache.state = state;
   if (state != NULL)
-    pthread_setspecific (thread_end_key, &hook_cache);
+    {
+      pthread_setspecific (thread_end_key, &hook_cache);
+      state->dropped_events += hook_cache.dropped;
+      hook_cache.dropped = 0;
+    }
+  hook_cache.state = state;
+  hook_cache.generation = seen;
+  __atomic_signal_fence (__ATOMIC_SEQ_CST);
+  hook_cache.refreshing = FALSE;
   return state;
 }
 
@@ -190,9 +210,9 @@ _detprof_hooks_note_jump_target (const void *target)
   guint64 seen;
   DetprofThreadState *state = current_state (&seen);
 
-  /* In a signal handler that interrupted the profiler, the jump targets
-   * may be half changed: the target is not recorded, and a jump to it is
-   * not seen. */
+  /* Changes to the jump targets never nest: inside a signal handler that
+   * interrupted the profiler, the target is not recorded, and a jump to
+   * it is not seen. */
   if (state == NULL || state->busy)
     return;
   if (begin_departure (state, DETPROF_BUSY_JUMP_TARGETS, seen))
@@ -209,17 +229,20 @@ _detprof_hooks_note_long_jump (const void *target)
   int was_busy;
   gboolean left = FALSE;
 
-  if (state == NULL || state->busy == DETPROF_BUSY_JUMP_TARGETS)
+  if (state == NULL)
     return;
 
   /* busy: a signal handler that interrupted the profiler is jumping out.
    * Targets are never recorded inside such a handler, so a known one is
-   * outside it: the interrupted event will never finish. Its frame push
-   * is whole or absent (publish_frame()); it is counted as dropped. */
+   * outside it: what was interrupted will never finish. A frame push is
+   * whole or absent (publish_frame()), a change to the jump targets
+   * leaves a table that reads whole; an interrupted event is counted as
+   * dropped. A jump to an unknown target may stay inside the handler, so
+   * the thread stays busy. */
   was_busy = state->busy;
   if (begin_departure (state, TRUE, seen))
     left = _detprof_departures_long_jump (state->profiler, state, target);
-  if (left && was_busy)
+  if (left && was_busy == TRUE)
     state->dropped_events++;
   __atomic_store_n (&state->busy, left ? FALSE : was_busy, __ATOMIC_RELEASE);
 }
@@ -249,15 +272,24 @@ thread_ended (void *data)
   guint64 seen = __atomic_load_n (&generation, __ATOMIC_RELAXED);
   DetprofThreadState *state = (hook_cache.generation == seen) ? hook_cache.state : NULL;
   int was_busy;
+  gboolean current;
 
   if (state == NULL)
     return;
   was_busy = state->busy;
-  if (begin_departure (state, TRUE, seen))
+  current = begin_departure (state, TRUE, seen);
+  /* The state goes: events of this thread after this point (from other
+   * thread-specific destructors) find none, and are not counted. */
+  hook_cache.state = NULL;
+  if (current)
     {
       if (was_busy)
         state->dropped_events++;
       _detprof_departures_thread_exit (state->profiler, state);
+      /* Still busy, so that a disable waits: once freed, the state is
+       * out of the profiler's list, where a disable looks. */
+      if (_detprof_profiler_thread_ended (state->profiler, state))
+        return;
     }
   __atomic_store_n (&state->busy, FALSE, __ATOMIC_RELEASE);
 }

@@ -7,6 +7,11 @@
  * the report (or leaves the dump where -o said). Its exit status is the
  * program's; a program killed by a signal is reported, and the status is
  * 128 + the signal number, as a shell gives.
+ *
+ * The program's standard output is the program's: a compressor writing to
+ * stdout under detprof must write the same bytes as without it. So the
+ * report goes where valgrind, perf stat and time put theirs, on standard
+ * error, or to the file --report-file names.
  */
 #include "config.h"
 
@@ -35,6 +40,7 @@
 #define EXIT_USAGE 2
 
 static char *opt_output;
+static char *opt_report;
 static char *opt_sort;
 static char *opt_timer;
 static char *opt_bias;
@@ -42,6 +48,9 @@ static char *opt_bias;
 static const GOptionEntry entries[] = {
   { "outfile", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
     "Write the statistics to FILE (\"%p\" becomes the process id) instead of printing them", "FILE" },
+  { "report-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_report,
+    "Write the printed report to FILE instead of standard error (standard output is always"
+    " the program's alone)", "FILE" },
   { "sort", 's', 0, G_OPTION_ARG_STRING, &opt_sort,
     "Sort the printed report by KEY (a pstats key: stdname, cumulative, tottime, calls, ...)", "KEY" },
   { "timer", 't', 0, G_OPTION_ARG_STRING, &opt_timer,
@@ -264,24 +273,26 @@ run_program (char  **argv,
 
 /* The report's first line: which clock, and what was subtracted. */
 static void
-print_header (DetprofTimer                  *timer,
+print_header (FILE                          *report,
+              DetprofTimer                  *timer,
               double                         bias,
               const DetprofCalibrationEntry *calibration)
 {
-  printf ("detprof: timer %s (%s), ", detprof_timer_get_name (timer), detprof_timer_get_description (timer));
+  fprintf (report, "detprof: timer %s (%s), ", detprof_timer_get_name (timer),
+           detprof_timer_get_description (timer));
   if (calibration != NULL)
     {
       g_autofree char *date = g_date_time_format (calibration->date, "%Y-%m-%d");
 
-      printf ("bias auto, calibrated %s: call->call %.2f ns, call->return %.2f ns, "
-              "return->call %.2f ns, return->return %.2f ns (spread %.3f)\n", date,
-              calibration->constants[0] * 1e9, calibration->constants[1] * 1e9,
-              calibration->constants[2] * 1e9, calibration->constants[3] * 1e9, calibration->spread);
+      fprintf (report, "bias auto, calibrated %s: call->call %.2f ns, call->return %.2f ns, "
+               "return->call %.2f ns, return->return %.2f ns (spread %.3f)\n", date,
+               calibration->constants[0] * 1e9, calibration->constants[1] * 1e9,
+               calibration->constants[2] * 1e9, calibration->constants[3] * 1e9, calibration->spread);
     }
   else if (bias == 0.0)
-    printf ("bias 0 (no correction)\n");
+    fprintf (report, "bias 0 (no correction)\n");
   else
-    printf ("bias %.6g s per event\n", bias);
+    fprintf (report, "bias %.6g s per event\n", bias);
 }
 
 static int
@@ -291,10 +302,12 @@ compare_names (gconstpointer a,
   return strcmp (*(char * const *) a, *(char * const *) b);
 }
 
-/* Prints the report of each dump in @dir: the program's own first, then
- * those of the processes it forked. */
+/* Prints the report of each dump in @dir to @report: the program's own
+ * first, then those of the processes it forked. Each ends with what its
+ * dump says of negative times and of the call tree's exactness. */
 static int
-print_reports (const char *dir,
+print_reports (FILE       *report,
+               const char *dir,
                int         main_pid,
                const char *sort)
 {
@@ -339,16 +352,54 @@ print_reports (const char *dir,
           continue;
         }
       if (names->len > 1)
-        printf ("detprof: process %.*s\n", (int) (strlen (g_ptr_array_index (names, i)) - 5),
-                (const char *) g_ptr_array_index (names, i));
+        fprintf (report, "detprof: process %.*s\n", (int) (strlen (g_ptr_array_index (names, i)) - 5),
+                 (const char *) g_ptr_array_index (names, i));
       detprof_stats_strip_dirs (stats);
       detprof_stats_sort (stats, keys, NULL);
       detprof_stats_print_stats (stats, out, NULL, 0);
       _detprof_browser_append_negative_warning (stats, out);
-      fwrite (out->str, 1, out->len, stdout);
+      _detprof_browser_append_reconstruction_notes (stats, out);
+      fwrite (out->str, 1, out->len, report);
     }
-  fflush (stdout);
   return status;
+}
+
+/* Opens the --report-file before the program runs, so that a name that
+ * cannot be written is refused with nothing run, as -o is. Not inherited
+ * by the program. */
+static FILE *
+open_report_file (const char  *path,
+                  GError     **error)
+{
+  FILE *report = g_fopen (path, "we");
+
+  if (report == NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO, "cannot write %s: %s",
+                   path, g_strerror (saved));
+    }
+  return report;
+}
+
+/* Closes the --report-file, saying so if it could not be written whole
+ * (a full disk, a closed pipe). */
+static gboolean
+close_report (FILE       *report,
+              const char *path)
+{
+  gboolean failed = fflush (report) != 0 || ferror (report);
+  int saved = errno;
+
+  if (fclose (report) != 0 && !failed)
+    {
+      failed = TRUE;
+      saved = errno;
+    }
+  if (failed)
+    fail (1, "cannot write the report to %s: %s", path, g_strerror (saved));
+  return !failed;
 }
 
 static void
@@ -380,6 +431,7 @@ main (int    argc,
   g_autofree char *bias_text = NULL;
   g_autofree char *hz = NULL;
   g_auto(DetprofCalibrationEntry) calibration = { 0 };
+  FILE *report = stderr;
   double bias = 0.0;
   int status = 0, result;
   pid_t child = -1;
@@ -388,8 +440,9 @@ main (int    argc,
   context = g_option_context_new ("[--] PROGRAM [ARGS...]");
   g_option_context_set_summary (context,
     "Run PROGRAM, built with -finstrument-functions, under the deterministic profiler,\n"
-    "then print its statistics in the layout of Python's pstats, or write them to FILE\n"
-    "in the format pstats (and detprof-stats) load.");
+    "then print its statistics in the layout of Python's pstats, on standard error or\n"
+    "in the --report-file, or write them with -o in the format pstats (and detprof-stats)\n"
+    "load. PROGRAM's standard output stays PROGRAM's, byte for byte.");
   g_option_context_set_description (context,
     "Exit status: PROGRAM's; 128+N if a signal N killed it; 2 for a usage error.\n"
     "Build your program with: gcc -g -finstrument-functions -o PROGRAM PROGRAM.c");
@@ -403,7 +456,8 @@ main (int    argc,
       argc--;
     }
   if (argc < 2)
-    return fail (EXIT_USAGE, "no program to run (usage: detprof [-o FILE] [-s SORT] [-t TIMER] [-b BIAS] PROGRAM [ARGS...])");
+    return fail (EXIT_USAGE, "no program to run (usage: detprof [-o FILE | --report-file FILE]"
+                 " [-s SORT] [-t TIMER] [-b BIAS] PROGRAM [ARGS...])");
 
   /* Every check before anything runs: nothing half-done on bad input. */
   timer = (opt_timer != NULL) ? detprof_timer_new_builtin (opt_timer, &error)
@@ -431,6 +485,9 @@ main (int    argc,
       if (!check_output_path (output, &error))
         return fail (EXIT_USAGE, "option -o: %s", error->message);
     }
+  if (opt_output != NULL && opt_report != NULL)
+    return fail (EXIT_USAGE, "option --report-file: with -o there is no report to write"
+                 " (the dump holds the statistics: detprof-stats prints them)");
 
   program = find_program (argv[1]);
   if (program == NULL)
@@ -461,6 +518,14 @@ main (int    argc,
   agent = find_agent ();
   if (!g_file_test (agent, G_FILE_TEST_IS_REGULAR))
     return fail (1, "cannot find the agent library %s (set DETPROF_AGENT)", agent);
+
+  /* Last of the checks: it creates the file. */
+  if (opt_report != NULL)
+    {
+      report = open_report_file (opt_report, &error);
+      if (report == NULL)
+        return fail (EXIT_USAGE, "option --report-file: %s", error->message);
+    }
 
   if (output == NULL)
     {
@@ -511,12 +576,15 @@ main (int    argc,
     {
       if (!WIFSIGNALED (status))
         {
-          print_header (timer, bias, calibration.timer != NULL ? &calibration : NULL);
-          if (print_reports (tmpdir, (int) child, opt_sort) != 0 && WEXITSTATUS (status) == 0)
+          print_header (report, timer, bias, calibration.timer != NULL ? &calibration : NULL);
+          if (print_reports (report, tmpdir, (int) child, opt_sort) != 0 && WEXITSTATUS (status) == 0)
             status = 1 << 8;
         }
       remove_directory (tmpdir);
     }
+  if (opt_report != NULL && !close_report (report, opt_report)
+      && !WIFSIGNALED (status) && WEXITSTATUS (status) == 0)
+    status = 1 << 8;
 
   if (WIFSIGNALED (status))
     return 128 + WTERMSIG (status);

@@ -19,6 +19,11 @@ _detprof_profiler_handle_event (DetprofProfiler    *self,
 /* The calling thread's state for this profiler, made on first use. */
 DetprofThreadState *_detprof_profiler_get_thread_state (DetprofProfiler *self);
 
+/* The calling thread, which made events for @self on @state, ends;
+ * TRUE if @state was freed. */
+gboolean            _detprof_profiler_thread_ended (DetprofProfiler    *self,
+                                                    DetprofThreadState *state);
+
 /* The totals of the function @fn, summed over @self's threads (zeros if
  * it never ran): calibration reads its workload's numbers this way. */
 void                _detprof_profiler_function_totals (DetprofProfiler *self,

@@ -121,6 +121,9 @@ typedef struct
   double        bias_units[2][2];  /* [previous kind][kind], in the timer's unit: what each event takes off */
   guint64       serial;       /* unique among all profilers of the process */
   GPtrArray    *threads;      /* owned DetprofThreadState, in order of first event; threads_lock */
+  DetprofThreadState *ended;  /* in threads: the tables of the threads that ended, added up */
+  guint         n_ended;      /* how many threads were added into it */
+  guint         n_out_of_memory;  /* threads whose state could not be made */
   GHashTable   *names;        /* fn -> owned NamedFunction, from detprof_profiler_name_function() */
   GMutex        lookup_lock;  /* guards symbolizer */
   DetprofSymbolizer *symbolizer;  /* owned, for detprof_profiler_lookup_function(); made on first use */
@@ -198,10 +201,15 @@ detprof_profiler_real_dispatch_call (DetprofProfiler    *self,
 
   caller = thread->top->function;
   site = find_call_site (thread, caller, event->call_site, event->fn);
-
   frame = next_frame (thread);
-  if (G_UNLIKELY (frame == NULL))
-    return TRUE;   /* out of memory: this call goes unrecorded, and is flagged */
+  if (G_UNLIKELY (site == NULL || frame == NULL))
+    {
+      /* Out of memory: this call goes unrecorded (its return will match
+       * nothing), and is counted; its delta goes to the next event. */
+      thread->out_of_memory = TRUE;
+      thread->dropped_events++;
+      return FALSE;
+    }
 
   frame->site = site;
   frame->function = site->callee;
@@ -265,6 +273,7 @@ detprof_profiler_real_handle_event (DetprofProfiler    *self,
   thread->t = klass->read_timer (self) - (charged ? 0.0 : delta);
 }
 
+/* NULL when memory runs out (counted: the "out-of-memory" run fact). */
 DetprofThreadState *
 _detprof_profiler_get_thread_state (DetprofProfiler *self)
 {
@@ -283,16 +292,23 @@ _detprof_profiler_get_thread_state (DetprofProfiler *self)
     {
       DetprofThreadState *candidate = g_ptr_array_index (priv->threads, i);
 
-      if (candidate->tid == tid)
+      if (candidate->tid == tid && !candidate->finished)
         state = candidate;
     }
   if (state == NULL)
     {
       state = _detprof_thread_state_new (self, priv->serial);
-      g_ptr_array_add (priv->threads, state);
+      if (state != NULL)
+        g_ptr_array_add (priv->threads, state);
+      else
+        priv->n_out_of_memory++;
       created = TRUE;
     }
   g_mutex_unlock (&threads_lock);
+
+  /* Out of memory: this thread's events go unrecorded. */
+  if (state == NULL)
+    return NULL;
 
   /* profile.py starts its stopwatch in the constructor; a thread starts
    * its own when it first meets the profiler. */
@@ -302,6 +318,46 @@ _detprof_profiler_get_thread_state (DetprofProfiler *self)
   thread_cache.serial = priv->serial;
   thread_cache.state = state;
   return state;
+}
+
+/* A thread that made events ends (detprof-hooks.c calls this on it, once
+ * its frames are closed). Its tables are added into those of the threads
+ * that ended, and its state is freed, so that the profiler's memory does
+ * not grow with threads that are gone, and a new thread given the same
+ * id by the kernel starts afresh. A state that holds a subclass's data
+ * (detprof_thread_state_set_qdata_full()) is kept whole, marked finished.
+ * Returns whether @state was freed. */
+gboolean
+_detprof_profiler_thread_ended (DetprofProfiler    *self,
+                                DetprofThreadState *state)
+{
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+  gboolean freed = FALSE;
+
+  if (thread_cache.state == state)
+    {
+      thread_cache.serial = 0;
+      thread_cache.state = NULL;
+    }
+
+  g_mutex_lock (&threads_lock);
+  state->finished = TRUE;
+  if (priv->ended == NULL && state->qdata == NULL
+      && (priv->ended = _detprof_thread_state_new (self, priv->serial)) != NULL)
+    {
+      priv->ended->tid = 0;
+      priv->ended->finished = TRUE;
+      g_ptr_array_insert (priv->threads, 0, priv->ended);
+    }
+  if (priv->ended != NULL && state->qdata == NULL)
+    {
+      _detprof_thread_state_absorb (priv->ended, state);
+      priv->n_ended++;
+      g_ptr_array_remove (priv->threads, state);
+      freed = TRUE;
+    }
+  g_mutex_unlock (&threads_lock);
+  return freed;
 }
 
 void
@@ -320,7 +376,7 @@ _detprof_profiler_function_totals (DetprofProfiler *self,
   for (i = 0; i < priv->threads->len; i++)
     {
       DetprofThreadState *state = g_ptr_array_index (priv->threads, i);
-      DetprofFunction *function = g_hash_table_lookup (state->functions, fn);
+      DetprofFunction *function = _detprof_thread_state_find_function (state, fn);
 
       if (function == NULL)
         continue;
@@ -875,6 +931,8 @@ detprof_profiler_dispatch_event (DetprofProfiler    *self,
   g_return_if_fail (event->stack != G_MAXSIZE);
 
   thread = _detprof_profiler_get_thread_state (self);
+  if (thread == NULL)
+    return;
   if (thread->busy)
     {
       thread->dropped_events++;
@@ -892,9 +950,9 @@ detprof_profiler_dispatch_event (DetprofProfiler    *self,
  * @fn: the function's address (any unique pointer will do)
  * @call_site: (nullable): where it was called from
  *
- * detprof_profiler_dispatch_event() without a stack address: calls then
- * never close frames, and a return whose frame is not on top closes the
- * frames above its own.
+ * detprof_profiler_dispatch_event() without a stack address (which only
+ * detprof_profiler_note_catch() needs). A return whose frame is not on top
+ * closes the frames above its own, as abandoned frames.
  *
  * Since: 0.1
  */
@@ -930,7 +988,8 @@ detprof_profiler_simulate_call (DetprofProfiler *self,
   g_return_if_fail (fn != NULL);
 
   thread = _detprof_profiler_get_thread_state (self);
-  DETPROF_PROFILER_GET_CLASS (self)->dispatch_call (self, thread, &event, 0.0);
+  if (thread != NULL)
+    DETPROF_PROFILER_GET_CLASS (self)->dispatch_call (self, thread, &event, 0.0);
 }
 
 /* profile.py's simulate_cmd_complete(): the time since the last event goes
@@ -1155,9 +1214,9 @@ add_thread_to_stats (StatsBuilder       *builder,
 
   _detprof_thread_state_sum_arcs (thread);
 
-  for (i = 0; i < thread->function_list->len; i++)
+  for (i = 0; i < thread->function_list.len; i++)
     {
-      DetprofFunction *function = g_ptr_array_index (thread->function_list, i);
+      DetprofFunction *function = thread->function_list.items[i];
 
       if (function->totals.nc == 0)
         continue;
@@ -1165,9 +1224,9 @@ add_thread_to_stats (StatsBuilder       *builder,
                            GUINT_TO_POINTER (function_index (builder, function, timeunit) + 1));
     }
 
-  for (i = 0; i < thread->arc_list->len; i++)
+  for (i = 0; i < thread->arc_list.len; i++)
     {
-      DetprofArc *arc = g_ptr_array_index (thread->arc_list, i);
+      DetprofArc *arc = thread->arc_list.items[i];
       guint callee = GPOINTER_TO_UINT (g_hash_table_lookup (indices, arc->callee));
       guint caller = GPOINTER_TO_UINT (g_hash_table_lookup (indices, arc->caller));
 
@@ -1181,9 +1240,9 @@ add_thread_to_stats (StatsBuilder       *builder,
     }
 
   /* The same arcs, by the line that made each call. */
-  for (i = 0; i < thread->site_list->len; i++)
+  for (i = 0; i < thread->site_list.len; i++)
     {
-      DetprofCallSite *site = g_ptr_array_index (thread->site_list, i);
+      DetprofCallSite *site = thread->site_list.items[i];
       guint callee = GPOINTER_TO_UINT (g_hash_table_lookup (indices, site->callee));
       guint caller = GPOINTER_TO_UINT (g_hash_table_lookup (indices, site->caller));
       DetprofSymbol where = { NULL, 0, NULL };
@@ -1202,6 +1261,22 @@ add_thread_to_stats (StatsBuilder       *builder,
     }
 }
 
+/* The threads in which memory ran out: some of their calls (or all) went
+ * unrecorded. */
+static guint
+count_out_of_memory (DetprofProfiler *self)
+{
+  DetprofProfilerPrivate *priv = detprof_profiler_get_instance_private (self);
+  guint n, i;
+
+  g_mutex_lock (&threads_lock);
+  n = priv->n_out_of_memory;
+  for (i = 0; i < priv->threads->len; i++)
+    n += ((DetprofThreadState *) g_ptr_array_index (priv->threads, i))->out_of_memory;
+  g_mutex_unlock (&threads_lock);
+  return n;
+}
+
 /* What a reader of the profile needs to know to trust its numbers. */
 static void
 record_run_facts (DetprofProfiler *self,
@@ -1211,10 +1286,11 @@ record_run_facts (DetprofProfiler *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *date = g_date_time_format_iso8601 (now);
   char bias[G_ASCII_DTOSTR_BUF_SIZE];
-  g_autofree char *threads = g_strdup_printf ("%u", priv->threads->len);
+  g_autofree char *threads = g_strdup_printf ("%u", detprof_profiler_get_n_threads (self));
   g_autofree char *unmatched = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_unmatched_returns (self));
   g_autofree char *abandoned = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_abandoned_frames (self));
   g_autofree char *dropped = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_dropped_events (self));
+  g_autofree char *out_of_memory = g_strdup_printf ("%u", count_out_of_memory (self));
   static const char *const left_keys[DETPROF_N_DEPARTURES] = {
     [DETPROF_DEPARTURE_LONGJMP] = "frames-left-by-longjmp",
     [DETPROF_DEPARTURE_EXCEPTION] = "frames-left-by-exception",
@@ -1240,6 +1316,7 @@ record_run_facts (DetprofProfiler *self,
   detprof_stats_set_info (stats, "unmatched-returns", unmatched);
   detprof_stats_set_info (stats, "abandoned-frames", abandoned);
   detprof_stats_set_info (stats, "dropped-events", dropped);
+  detprof_stats_set_info (stats, "out-of-memory", out_of_memory);
   for (how = 0; how < DETPROF_N_DEPARTURES; how++)
     {
       g_autofree char *left = g_strdup_printf ("%" G_GINT64_FORMAT, detprof_profiler_get_left_frames (self, how));
@@ -1331,7 +1408,10 @@ detprof_profiler_dump_stats (DetprofProfiler  *self,
  * Prints the statistics to standard output as Python's
  * `Stats(profiler).strip_dirs().sort_stats(sort).print_stats()` does,
  * followed by a warning line naming the functions with negative times
- * (a bias larger than their real overhead), if there are any.
+ * (a bias larger than their real overhead), if there are any, and by the
+ * counts of frames the call tree could not place exactly (abandoned
+ * frames, unmatched returns, dropped events) and of frames the program
+ * left without returning, if there are any.
  *
  * Returns: %TRUE, or %FALSE with @error set for an unknown sort key
  *
@@ -1357,6 +1437,7 @@ detprof_profiler_print_stats (DetprofProfiler  *self,
     return FALSE;
   detprof_stats_print_stats (stats, out, NULL, 0);
   _detprof_browser_append_negative_warning (stats, out);
+  _detprof_browser_append_reconstruction_notes (stats, out);
   fwrite (out->str, 1, out->len, stdout);
   fflush (stdout);
   return TRUE;
@@ -1478,7 +1559,7 @@ detprof_profiler_get_n_threads (DetprofProfiler *self)
 
   priv = detprof_profiler_get_instance_private (self);
   g_mutex_lock (&threads_lock);
-  n = priv->threads->len;
+  n = priv->threads->len + priv->n_ended - (priv->ended != NULL ? 1 : 0);
   g_mutex_unlock (&threads_lock);
   return n;
 }

@@ -1,6 +1,8 @@
 /* detprof-report-private.h: what the report layouts (detprof-report.c) need
- * from the statistics table (detprof-stats.c), and the Python-compatible
- * text formatting they share with it. */
+ * from the statistics table (detprof-stats.c), the Python-compatible
+ * text formatting they share with it, and the notes on how exactly the
+ * call tree was rebuilt, which reports and exports add after pstats'
+ * text. */
 #pragma once
 
 #include "detprof-stats.h"
@@ -57,5 +59,24 @@ void        _detprof_stats_apply_restriction (DetprofStats             *self,
                                               const DetprofRestriction *restriction,
                                               GArray                   *rows,
                                               GString                  *messages);
+
+/* Appends what a detprof dump's run facts say about how exactly the call
+ * tree was rebuilt, one line each, every line starting with @prefix
+ * ("detprof: " after a report, "desc: " in a callgrind header):
+ *
+ * - "warning: N abandoned frames (S% of T calls): …", and the same for
+ *   unmatched returns and dropped events: events the dispatcher could not
+ *   place, with their share of all calls (T is the report's "T function
+ *   calls");
+ * - "note: N frames were left by longjmp, M by exceptions and K by thread
+ *   exits: closed where the program left them": frames the program really
+ *   left without returning, which were closed exactly.
+ *
+ * A count that is absent (older dumps, Python's) counts as 0. Appends
+ * nothing and returns FALSE when every count is 0. The text is built here
+ * only, so that every report and export says the same words. */
+gboolean    _detprof_report_append_reconstruction_notes (DetprofStats *stats,
+                                                         GString      *out,
+                                                         const char   *prefix);
 
 G_END_DECLS

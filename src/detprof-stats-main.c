@@ -419,18 +419,21 @@ print_text (DetprofStats *stats,
         _detprof_browser_print_call_sites (stats, out, TRUE, terms, n);
       if (options.callees)
         _detprof_browser_print_call_sites (stats, out, FALSE, terms, n);
-      return;
     }
-
-  if (!options.callers && !options.callees)
+  else if (!options.callers && !options.callees)
     {
       detprof_stats_print_stats (stats, out, terms, n);
       _detprof_browser_append_negative_warning (stats, out);
     }
-  if (options.callers)
-    detprof_stats_print_callers (stats, out, terms, n);
-  if (options.callees)
-    detprof_stats_print_callees (stats, out, terms, n);
+  else
+    {
+      if (options.callers)
+        detprof_stats_print_callers (stats, out, terms, n);
+      if (options.callees)
+        detprof_stats_print_callees (stats, out, terms, n);
+    }
+
+  _detprof_browser_append_reconstruction_notes (stats, out);
 }
 
 static int

@@ -1921,6 +1921,15 @@ detprof_stats_add_file (DetprofStats  *self,
  *
  * Since: 0.1
  */
+/* The run facts that count events of the run: the sum of two profiles
+ * has the sum of their counts. The others (timer, bias, program, ...)
+ * are the first profile's. */
+static const char *const summed_info_keys[] = {
+  "unmatched-returns", "abandoned-frames", "dropped-events", "out-of-memory",
+  "frames-left-by-longjmp", "frames-left-by-exception", "frames-left-by-thread-exit",
+  NULL
+};
+
 void
 detprof_stats_add (DetprofStats *self,
                    DetprofStats *other)
@@ -1957,9 +1966,17 @@ detprof_stats_add (DetprofStats *self,
   for (i = 0; i + 1 < other->info_keys->len; i++)
     {
       const char *key = g_ptr_array_index (other->info_keys, i);
+      const char *value = g_hash_table_lookup (other->info, key);
 
       if (!g_hash_table_contains (self->info, key))
-        set_info (self, key, g_hash_table_lookup (other->info, key));
+        set_info (self, key, value);
+      else if (g_strv_contains (summed_info_keys, key))
+        {
+          guint64 ours = g_ascii_strtoull (g_hash_table_lookup (self->info, key), NULL, 10);
+          g_autofree char *sum = g_strdup_printf ("%" G_GUINT64_FORMAT, ours + g_ascii_strtoull (value, NULL, 10));
+
+          set_info (self, key, sum);
+        }
     }
 }
 

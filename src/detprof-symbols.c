@@ -20,6 +20,19 @@
  * When there is no DWARF we fall back, tier by tier, to the ELF symbol
  * table (a name, but no file or line), and then to the bare address.
  *
+ * C++ adds two things. Names: a C++ function is named by its linkage
+ * name (the mangled symbol), demangled; the form is set out above
+ * _detprof_symbol_strip_parameters (). And declarations: a program that
+ * uses std::string calls functions that its headers declare but that
+ * live, instantiated once for everybody, in libstdc++.so, which usually
+ * has no debug information. The program's own DWARF declares them,
+ * with their linkage names and the header's file and line; so for a
+ * mangled symbol without DWARF of its own we look it up among the
+ * declarations of every module, indexed once, on first need.
+ *
+ * Every source path is normalised lexically ("lib//a/../b.h" is
+ * "lib/b.h"), after joining it to the compilation directory.
+ *
  * A symbolizer is not thread-safe: it is meant to be used by the one
  * thread that writes the profile.
  */
@@ -28,19 +41,28 @@
 #include "detprof-symbols-private.h"
 
 #include <elfutils/libdwfl.h>
+#include <dlfcn.h>
 #include <dwarf.h>
+#include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "detprof-error.h"
 
 struct _DetprofSymbolizer
 {
-  Dwfl       *dwfl;        /* owned: the modules mapped at creation */
-  GHashTable *functions;   /* owned: entry address → DetprofSymbol (owned) */
-  GHashTable *call_sites;  /* owned: return address → DetprofSymbol (owned) */
-  GHashTable *cu_ranges;   /* owned: Dwfl_Module → GArray of CuRange, made on demand */
+  Dwfl       *dwfl;          /* owned: the modules mapped at creation */
+  GHashTable *functions;     /* owned: entry address → DetprofSymbol (owned) */
+  GHashTable *call_sites;    /* owned: return address → DetprofSymbol (owned) */
+  GHashTable *cu_ranges;     /* owned: Dwfl_Module → GArray of CuRange, made on demand */
+  GHashTable *cu_functions;  /* owned: a unit's DIE (its address in .debug_info)
+                              * → GArray of FunctionRange, made on demand */
+  GHashTable *declarations;  /* owned, NULL until needed: linkage name (libdw's
+                              * string) → Dwarf_Die (owned) that declares it */
+  GHashTable *signatures;    /* owned, NULL until needed: demangled name with
+                              * parameters (owned) → Dwarf_Die (declarations') */
 };
 
 /* One address range of a compile unit, for modules without .debug_aranges. */
@@ -51,6 +73,20 @@ typedef struct
   Dwarf_Addr  bias;
   Dwarf_Die  *cu_die;      /* libdwfl's, valid as long as the Dwfl */
 } CuRange;
+
+/* The code of one function, for compile units whose functions
+ * dwarf_getscopes () cannot find. */
+typedef struct
+{
+  Dwarf_Addr low;          /* the range, relative to the module: [low, high) */
+  Dwarf_Addr high;
+  Dwarf_Die  die;          /* the function's DW_TAG_subprogram */
+} FunctionRange;
+
+/* How deep we follow nested namespaces, classes and blocks: DWARF from a
+ * real compiler stays far below this; a corrupt file does not get to
+ * exhaust our stack. */
+#define MAX_SCOPE_DEPTH 256
 
 /* libdwfl keeps a pointer to these for the life of the Dwfl, so they are
  * static. A NULL debuginfo_path means the standard search path: next to
@@ -81,6 +117,490 @@ symbol_free (gpointer data)
   g_free (symbol);
 }
 
+/* ---- paths ---- */
+
+char *
+_detprof_path_normalize (const char *path)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  GString *normal;
+  gboolean absolute;
+  guint i;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (*path == '\0')
+    return g_strdup (path);
+
+  absolute = (path[0] == '/');
+  parts = g_strsplit (path, "/", -1);
+  kept = g_ptr_array_new ();
+
+  for (i = 0; parts[i] != NULL; i++)
+    {
+      const char *part = parts[i];
+
+      /* "a//b" and "a/./b" are "a/b". */
+      if (*part == '\0' || strcmp (part, ".") == 0)
+        continue;
+
+      if (strcmp (part, "..") == 0)
+        {
+          /* "a/b/.." is "a"; but "../.." has nothing to cancel, and the
+           * parent of "/" is "/". */
+          if (kept->len > 0 && strcmp (g_ptr_array_index (kept, kept->len - 1), "..") != 0)
+            {
+              g_ptr_array_remove_index (kept, kept->len - 1);
+              continue;
+            }
+          if (absolute)
+            continue;
+        }
+
+      g_ptr_array_add (kept, (gpointer) part);
+    }
+
+  normal = g_string_new (absolute ? "/" : "");
+  for (i = 0; i < kept->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (normal, '/');
+      g_string_append (normal, g_ptr_array_index (kept, i));
+    }
+  if (normal->len == 0)
+    g_string_append_c (normal, '.');
+
+  return g_string_free (normal, FALSE);
+}
+
+/* ---- C++ names ----
+ *
+ * The demangler is the C++ runtime's own, __cxa_demangle (), which
+ * libstdc++ provides, and libc++abi under the same name. We do not link
+ * libstdc++ for it: this code is also inside the agent that is preloaded
+ * into every profiled program, C programs included, and a link-time
+ * dependency would load the C++ runtime, and run its initialisers, in all
+ * of them, for names that most profiles never meet. So the demangler is
+ * looked for when the first mangled name is met, at the end of the run:
+ * in the process itself, where a C++ program has it already, and else in
+ * libstdc++.so.6, opened with dlopen () and kept open until the process
+ * ends. Without either, names stay as the linker spells them.
+ */
+
+typedef char *(*CxaDemangleFunc) (const char *mangled,
+                                  char       *buffer,
+                                  size_t     *length,
+                                  int        *status);
+
+static CxaDemangleFunc
+find_demangler (void)
+{
+  static CxaDemangleFunc demangle = NULL;
+  static gsize looked = 0;
+
+  if (g_once_init_enter (&looked))
+    {
+      void *found = dlsym (RTLD_DEFAULT, "__cxa_demangle");
+
+      if (found == NULL)
+        {
+          void *runtime = dlopen ("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
+
+          if (runtime != NULL)
+            found = dlsym (runtime, "__cxa_demangle");
+        }
+
+      /* POSIX's way of turning dlsym ()'s answer into a function. */
+      if (found != NULL)
+        memcpy (&demangle, &found, sizeof demangle);
+
+      g_once_init_leave (&looked, 1);
+    }
+
+  return demangle;
+}
+
+/* The name a function is shown with, from its demangled symbol
+ * ("void ns::Box<int>::put(int) const"):
+ *
+ *  - its qualified name, without the return type that the demangler
+ *    writes first for function templates, and without the parameter list
+ *    and the qualifiers that follow it: "ns::Box<int>::put". A profile's
+ *    rows are told apart by file:line already, and overloads are declared
+ *    on lines of their own;
+ *  - everything the demangler writes inside the name stays: template
+ *    arguments ("std::vector<int, std::allocator<int> >::push_back"),
+ *    operators ("ns::Box<int>::operator<", "operator new[]",
+ *    "ns::Box<int>::operator bool", "ns::operator<< <char>"), anonymous
+ *    namespaces ("ns::(anonymous namespace)::helper"), and lambdas and
+ *    other local entities with the function they are local to, whose
+ *    parameters then stay, since they tell the lambdas of two overloads
+ *    apart ("ns::A::run(int) const::{lambda(int)#1}::operator()");
+ *  - GCC's clones stay distinct, as functions of their own:
+ *    "ns::work [clone .constprop.0]"; and thunks say that they are:
+ *    "non-virtual thunk to ns::C::f";
+ *  - ABI tags ("[abi:cxx11]") go: they belong to the symbol, not to the
+ *    name a programmer wrote;
+ *  - a name of a shape this scan does not know (a function template
+ *    returning a pointer to a function, say) is not cut: NULL tells the
+ *    caller to show it whole.
+ *
+ * Where no line is known for a function (a library without debug
+ * information whose symbol no other module declares), the symbolizer keeps
+ * the parameter list, without the return type, because then nothing else
+ * tells overloads apart.
+ *
+ * The scan reads the demangler's output left to right, keeping a stack of
+ * open brackets. The parameter list is the last "(" at the outermost level
+ * that follows a name; the name starts after the last outermost space
+ * before it, which ends a return type. "operator" and the symbol after it
+ * are read as one word, so that the "<" of "operator<" opens nothing. */
+
+/* Operators as the demangler writes them after "operator", longest first
+ * so that "<<=" is not read as "<". */
+static const char *const operator_symbols[] =
+{
+  "->*", "<=>", "<<=", ">>=",
+  "->", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "++", "--",
+  "+=", "-=", "*=", "/=", "%=", "^=", "&=", "|=", "()", "[]",
+  "+", "-", "*", "/", "%", "^", "&", "|", "~", "!", "=", "<", ">", ",",
+};
+
+/* What the demangler writes before a function for special symbols; the
+ * function's name follows. */
+static const char *const special_prefixes[] =
+{
+  "non-virtual thunk to ",
+  "virtual thunk to ",
+  "covariant return thunk to ",
+  "transaction clone for ",
+};
+
+#define MAX_NAME_NESTING 128
+
+static gboolean
+is_identifier_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '_' || c == '$';
+}
+
+/* Whether @word stands as a whole word at @text + @at. */
+static gboolean
+word_at (const char *text,
+         gsize       at,
+         const char *word)
+{
+  gsize length = strlen (word);
+
+  return strncmp (text + at, word, length) == 0
+         && (at == 0 || !is_identifier_char (text[at - 1]))
+         && !is_identifier_char (text[at + length]);
+}
+
+/* The length of an operator's name at @text, just after "operator":
+ * " new[]", "<<", "()". A space before template arguments belongs to it
+ * ("operator< <int>"). 0 for a conversion ("operator bool"), whose name
+ * is a type that the caller reads on. */
+static gsize
+operator_name_length (const char *text)
+{
+  gsize length = 0;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (operator_symbols) && length == 0; i++)
+    if (g_str_has_prefix (text, operator_symbols[i]))
+      length = strlen (operator_symbols[i]);
+
+  if (length > 0)
+    return length + (text[length] == ' ' && text[length + 1] == '<' ? 1 : 0);
+
+  if (text[0] == ' '
+      && (word_at (text, 1, "new") || word_at (text, 1, "delete") || word_at (text, 1, "co_await")))
+    {
+      length = 1;
+      while (is_identifier_char (text[length]))
+        length++;
+      if (g_str_has_prefix (text + length, "[]"))
+        length += 2;
+      return length;
+    }
+
+  /* A literal operator: operator"" _km */
+  if (g_str_has_prefix (text, "\"\""))
+    {
+      length = 2;
+      if (text[length] == ' ')
+        length++;
+      while (is_identifier_char (text[length]))
+        length++;
+      return length;
+    }
+
+  return 0;
+}
+
+/* Whether the space at @text + @at is followed by what may follow a
+ * parameter list (" const", " &&", " [clone .isra.0]"), rather than being
+ * the end of a return type. */
+static gboolean
+qualifier_follows (const char *text,
+                   gsize       at)
+{
+  static const char *const qualifiers[] =
+  {
+    "const", "volatile", "restrict", "noexcept", "throw", "transaction_safe",
+  };
+  guint i;
+
+  if (text[at + 1] == '&' || g_str_has_prefix (text + at + 1, "[clone "))
+    return TRUE;
+  for (i = 0; i < G_N_ELEMENTS (qualifiers); i++)
+    if (word_at (text, at + 1, qualifiers[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Whether the "(" at @text + @at opens an operand of a keyword
+ * ("decltype (...)" in a return type) rather than a parameter list. */
+static gboolean
+keyword_before (const char *text,
+                gsize       at)
+{
+  static const char *const keywords[] =
+  {
+    "decltype", "noexcept", "throw", "sizeof", "alignof", "typeid",
+  };
+  gsize end = at;
+  guint i;
+
+  if (end > 0 && text[end - 1] == ' ')
+    end--;
+  for (i = 0; i < G_N_ELEMENTS (keywords); i++)
+    {
+      gsize length = strlen (keywords[i]);
+
+      if (end >= length && word_at (text, end - length, keywords[i]))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Finds, in a demangled function name, where the name starts (past the
+ * return type) and where its parameter list starts and ends. FALSE if
+ * the brackets do not balance or no parameter list follows a name. */
+static gboolean
+split_function_name (const char *text,
+                     gsize      *name_start,
+                     gsize      *params_start,
+                     gsize      *params_end)
+{
+  char open[MAX_NAME_NESTING];        /* the brackets open at this point */
+  gsize opened_at[MAX_NAME_NESTING];  /* and where each one was opened */
+  gsize depth = 0;
+  gsize start = 0;                    /* the name's start, as far as we know */
+  gsize operator_end = G_MAXSIZE;     /* just past the last operator's name */
+  gboolean conversion = FALSE;        /* inside "operator TYPE", before its "(" */
+  gboolean found = FALSE;
+  gboolean follows_name = FALSE;      /* the last "(" found came after a name */
+  gsize i = 0;
+
+  while (text[i] != '\0')
+    {
+      char c = text[i];
+
+      if (c == 'o' && word_at (text, i, "operator"))
+        {
+          gsize length = operator_name_length (text + i + 8);
+
+          i += 8 + length;
+          operator_end = i;
+          if (length == 0 && depth == 0)
+            conversion = TRUE;
+          continue;
+        }
+
+      switch (c)
+        {
+        case '(':
+          if (depth == 0
+              && !g_str_has_prefix (text + i, "(anonymous namespace)")
+              && !keyword_before (text, i))
+            {
+              found = TRUE;
+              *name_start = start;
+              *params_start = i;
+              *params_end = 0;
+              follows_name = conversion || operator_end == i
+                             || (i > 0 && (is_identifier_char (text[i - 1])
+                                           || text[i - 1] == '>' || text[i - 1] == ']'));
+              conversion = FALSE;
+            }
+          G_GNUC_FALLTHROUGH;
+        case '[':
+        case '{':
+          if (depth == MAX_NAME_NESTING)
+            return FALSE;
+          open[depth] = c;
+          opened_at[depth] = i;
+          depth++;
+          break;
+
+        case '<':
+          /* Inside parentheses, in an expression, "<" compares. */
+          if (depth > 0 && open[depth - 1] == '(')
+            break;
+          if (depth == MAX_NAME_NESTING)
+            return FALSE;
+          open[depth] = c;
+          opened_at[depth] = i;
+          depth++;
+          break;
+
+        case '>':
+          if (depth > 0 && open[depth - 1] == '<')
+            depth--;
+          else if (depth == 0 || open[depth - 1] != '(')
+            return FALSE;
+          break;
+
+        case ')':
+        case ']':
+        case '}':
+          if (depth == 0
+              || open[depth - 1] != (c == ')' ? '(' : c == ']' ? '[' : '{'))
+            return FALSE;
+          depth--;
+          if (found && depth == 0 && opened_at[depth] == *params_start)
+            *params_end = i + 1;
+          break;
+
+        case ' ':
+          if (depth == 0 && !conversion && !qualifier_follows (text, i))
+            start = i + 1;
+          break;
+
+        default:
+          break;
+        }
+      i++;
+    }
+
+  return depth == 0 && found && follows_name && *params_end > *params_start;
+}
+
+/* @text without its "[abi:...]" tags. */
+static char *
+without_abi_tags (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  const char *tag;
+
+  while ((tag = strstr (text, "[abi:")) != NULL)
+    {
+      const char *end = strchr (tag, ']');
+
+      if (end == NULL)
+        break;
+      g_string_append_len (out, text, tag - text);
+      text = end + 1;
+    }
+  g_string_append (out, text);
+
+  return g_string_free (out, FALSE);
+}
+
+/* The demangled @demangled as the rule above shows it: the name alone,
+ * or (@with_parameters) the name followed by the rest, from the
+ * parameter list on. NULL if its shape is not known. */
+static char *
+shorten_function_name (const char *demangled,
+                       gboolean    with_parameters)
+{
+  g_autofree char *shown = NULL;
+  gsize name_start = 0, params_start = 0, params_end = 0;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (special_prefixes); i++)
+    if (g_str_has_prefix (demangled, special_prefixes[i]))
+      {
+        g_autofree char *rest = shorten_function_name (demangled + strlen (special_prefixes[i]),
+                                                       with_parameters);
+
+        return rest != NULL ? g_strconcat (special_prefixes[i], rest, NULL) : NULL;
+      }
+
+  if (!split_function_name (demangled, &name_start, &params_start, &params_end))
+    return NULL;
+
+  if (with_parameters)
+    shown = g_strdup (demangled + name_start);
+  else
+    {
+      const char *clone = strstr (demangled + params_end, " [clone ");
+
+      shown = g_strdup_printf ("%.*s%s", (int) (params_start - name_start),
+                               demangled + name_start, clone != NULL ? clone : "");
+    }
+
+  return without_abi_tags (shown);
+}
+
+char *
+_detprof_symbol_strip_parameters (const char *demangled)
+{
+  g_return_val_if_fail (demangled != NULL, NULL);
+
+  return shorten_function_name (demangled, FALSE);
+}
+
+char *
+_detprof_symbol_demangle (const char *mangled,
+                          gboolean    with_parameters)
+{
+  CxaDemangleFunc demangle;
+  char *demangled;
+  char *shown;
+  int status = 0;
+
+  g_return_val_if_fail (mangled != NULL, NULL);
+
+  if (!g_str_has_prefix (mangled, "_Z"))
+    return NULL;
+
+  demangle = find_demangler ();
+  if (demangle == NULL)
+    return NULL;
+
+  /* malloc ()ed by the runtime, so free ()d here. */
+  demangled = demangle (mangled, NULL, NULL, &status);
+  if (demangled == NULL || status != 0)
+    {
+      free (demangled);
+      return NULL;
+    }
+
+  shown = shorten_function_name (demangled, with_parameters);
+  if (shown == NULL)
+    shown = without_abi_tags (demangled);
+  free (demangled);
+
+  return shown;
+}
+
+/* What to show for the symbol or DWARF name @source: demangled if it is a
+ * C++ symbol, as it is otherwise. */
+static char *
+display_name (const char *source,
+              gboolean    with_parameters)
+{
+  char *name = _detprof_symbol_demangle (source, with_parameters);
+
+  return name != NULL ? name : g_strdup (source);
+}
+
 DetprofSymbolizer *
 _detprof_symbolizer_new_for_self (GError **error)
 {
@@ -98,10 +618,13 @@ _detprof_symbolizer_new_for_self (GError **error)
       return NULL;
     }
 
-  /* One module per file in /proc/self/maps, at the address it was loaded
-   * at: PIE or not, the bias is the module's business, not ours. */
+  /* One module per file in /proc/TID/maps, at the address it was loaded
+   * at: PIE or not, the bias is the module's business, not ours. The
+   * calling thread's own entry, not the process's: once the main thread
+   * has called pthread_exit(), /proc/PID/maps (the main thread's) is
+   * empty, and the last thread writes the profile. */
   dwfl_report_begin (dwfl);
-  rc = dwfl_linux_proc_report (dwfl, getpid ());
+  rc = dwfl_linux_proc_report (dwfl, (pid_t) syscall (SYS_gettid));
   if (rc != 0)
     {
       /* A positive value is an errno from reading /proc; -1 is libdwfl's. */
@@ -127,6 +650,7 @@ _detprof_symbolizer_new_for_self (GError **error)
   self->functions = g_hash_table_new_full (NULL, NULL, NULL, symbol_free);
   self->call_sites = g_hash_table_new_full (NULL, NULL, NULL, symbol_free);
   self->cu_ranges = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  self->cu_functions = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 
   return self;
 }
@@ -140,6 +664,9 @@ _detprof_symbolizer_free (DetprofSymbolizer *self)
   g_clear_pointer (&self->functions, g_hash_table_unref);
   g_clear_pointer (&self->call_sites, g_hash_table_unref);
   g_clear_pointer (&self->cu_ranges, g_hash_table_unref);
+  g_clear_pointer (&self->cu_functions, g_hash_table_unref);
+  g_clear_pointer (&self->signatures, g_hash_table_unref);
+  g_clear_pointer (&self->declarations, g_hash_table_unref);
   g_clear_pointer (&self->dwfl, dwfl_end);
   g_free (self);
 }
@@ -255,12 +782,120 @@ module_addrdie (DetprofSymbolizer *self,
   return g_array_index (ranges, CuRange, lo - 1).cu_die;
 }
 
+/* Every function with code in the DIEs under @parent, at any depth of
+ * namespaces, classes, functions and blocks. */
+static void
+collect_functions (Dwarf_Die *parent,
+                   GArray    *ranges,
+                   int        depth)
+{
+  Dwarf_Die child;
+
+  if (depth > MAX_SCOPE_DEPTH || dwarf_child (parent, &child) != 0)
+    return;
+
+  do
+    {
+      switch (dwarf_tag (&child))
+        {
+        case DW_TAG_subprogram:
+          {
+            Dwarf_Addr base, low, high;
+            ptrdiff_t offset = 0;
+
+            while ((offset = dwarf_ranges (&child, offset, &base, &low, &high)) > 0)
+              {
+                FunctionRange range = { low, high, child };
+
+                if (low < high)
+                  g_array_append_val (ranges, range);
+              }
+          }
+          collect_functions (&child, ranges, depth + 1);
+          break;
+
+        case DW_TAG_namespace:
+        case DW_TAG_class_type:
+        case DW_TAG_structure_type:
+        case DW_TAG_union_type:
+        case DW_TAG_lexical_block:
+          collect_functions (&child, ranges, depth + 1);
+          break;
+
+        default:
+          break;
+        }
+    }
+  while (dwarf_siblingof (&child, &child) == 0);
+}
+
+static int
+compare_function_ranges (gconstpointer a,
+                         gconstpointer b)
+{
+  const FunctionRange *x = a, *y = b;
+
+  return (x->low > y->low) - (x->low < y->low);
+}
+
+/* The function with code at @pc found by a walk of the whole unit, made
+ * once per unit. dwarf_getscopes () of elfutils 0.188 does not look
+ * inside namespaces and classes, where clang puts the out-of-line copies
+ * of inline functions (std::forward, anything in a namespace), nor inside
+ * a function's local classes, where GCC puts the body of a lambda. */
+static gboolean
+find_nested_subprogram (DetprofSymbolizer *self,
+                        Dwarf_Die         *cu_die,
+                        Dwarf_Addr         pc,
+                        Dwarf_Die         *subprogram)
+{
+  GArray *ranges = g_hash_table_lookup (self->cu_functions, cu_die->addr);
+  guint lo, hi;
+
+  if (ranges == NULL)
+    {
+      ranges = g_array_new (FALSE, FALSE, sizeof (FunctionRange));
+      collect_functions (cu_die, ranges, 0);
+      g_array_sort (ranges, compare_function_ranges);
+      g_hash_table_insert (self->cu_functions, cu_die->addr, ranges);
+    }
+
+  /* The last range that starts at or before @pc... */
+  lo = 0;
+  hi = ranges->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (ranges, FunctionRange, mid).low <= pc)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  /* ...or, if it ends before @pc, the nearest earlier one that holds it:
+   * the innermost, when a function's code lies inside another's. */
+  while (lo > 0)
+    {
+      const FunctionRange *range = &g_array_index (ranges, FunctionRange, --lo);
+
+      if (pc < range->high)
+        {
+          *subprogram = range->die;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 /* Finds the out-of-line function whose code contains @pc (relative to the
  * module, bias removed) among the DIEs of @cu_die. */
 static gboolean
-find_subprogram (Dwarf_Die  *cu_die,
-                 Dwarf_Addr  pc,
-                 Dwarf_Die  *subprogram)
+find_subprogram (DetprofSymbolizer *self,
+                 Dwarf_Die         *cu_die,
+                 Dwarf_Addr         pc,
+                 Dwarf_Die         *subprogram)
 {
   Dwarf_Die *scopes = NULL;
   gboolean found = FALSE;
@@ -283,67 +918,106 @@ find_subprogram (Dwarf_Die  *cu_die,
 
   free (scopes);
 
+  if (!found)
+    found = find_nested_subprogram (self, cu_die, pc, subprogram);
+
   return found;
 }
 
-/* The function's source name: its own DW_AT_name, or the one of the
- * abstract instance (inline functions) or declaration (C++ methods) that
+/* A string attribute of @die, or of the declaration or abstract instance
  * it points to. */
 static const char *
-subprogram_name (Dwarf_Die *subprogram)
+integrated_string (Dwarf_Die *die,
+                   int        name)
 {
   Dwarf_Attribute attr;
 
-  return dwarf_formstring (dwarf_attr_integrate (subprogram, DW_AT_name, &attr));
+  return dwarf_formstring (dwarf_attr_integrate (die, name, &attr));
 }
 
-/* The name to report for the function with DWARF name @dwarf_name that
- * starts at @entry. GCC's clones (foo.constprop.0, foo.isra.0, foo.part.0)
- * carry their source function's DWARF name, but they are distinct pieces
- * of code with their own entry points and their own profile entries: we
- * keep the ELF name, which is what gprof and perf show, so that two
- * entries never collapse onto one (file, line, name) key by accident. */
-static char *
-function_name (Dwfl_Module *module,
-               Dwarf_Addr   entry,
-               const char  *dwarf_name)
+/* The symbol a C++ function's code is known by, from the debug
+ * information: DW_AT_linkage_name, or DW_AT_MIPS_linkage_name, which
+ * compilers wrote before DWARF 4 named it. NULL for C and for
+ * extern "C" functions, whose symbol is their name. */
+static const char *
+linkage_name (Dwarf_Die *die)
 {
+  const char *name = integrated_string (die, DW_AT_linkage_name);
+
+  return name != NULL ? name : integrated_string (die, DW_AT_MIPS_linkage_name);
+}
+
+/* Whether @elf_name is @name with a suffix that GCC gives the clones it
+ * makes of a function (foo.constprop.0, foo.isra.0, foo.part.0). */
+static gboolean
+is_clone_of (const char *elf_name,
+             const char *name)
+{
+  size_t length = strlen (name);
+
+  return elf_name != NULL && strncmp (elf_name, name, length) == 0 && elf_name[length] == '.';
+}
+
+/* The symbol or DWARF name to show, once demangled, for the function that
+ * @subprogram describes and that starts at @entry: its linkage name, else
+ * its DWARF name. GCC's clones (foo.constprop.0, foo.isra.0, foo.part.0)
+ * carry their source function's names, but they are distinct pieces of
+ * code with their own entry points and their own profile entries: we keep
+ * the ELF name, which is what gprof and perf show, so that two entries
+ * never collapse onto one (file, line, name) key by accident. Some
+ * functions have a symbol but no linkage name in DWARF (GCC's lambda
+ * bodies): the symbol then says more than the DWARF name
+ * ("operator()"). */
+static const char *
+function_source_name (Dwfl_Module *module,
+                      Dwarf_Addr   entry,
+                      Dwarf_Die   *subprogram)
+{
+  const char *linkage = linkage_name (subprogram);
+  const char *dwarf_name = integrated_string (subprogram, DW_AT_name);
   const char *elf_name;
   gboolean at_start;
-  size_t length;
 
   elf_name = elf_symbol_name (module, entry, &at_start);
-  if (dwarf_name == NULL)
-    return g_strdup (elf_name);
+  if (!at_start)
+    elf_name = NULL;
 
-  length = strlen (dwarf_name);
-  if (elf_name != NULL && at_start &&
-      strncmp (elf_name, dwarf_name, length) == 0 && elf_name[length] == '.')
-    return g_strdup (elf_name);
+  if (linkage != NULL)
+    return is_clone_of (elf_name, linkage) ? elf_name : linkage;
 
-  return g_strdup (dwarf_name);
+  if (dwarf_name != NULL)
+    {
+      if (is_clone_of (elf_name, dwarf_name)
+          || (elf_name != NULL && g_str_has_prefix (elf_name, "_Z")))
+        return elf_name;
+      return dwarf_name;
+    }
+
+  return elf_name;
 }
 
 /* DWARF records a source file as it was named on the compiler's command
  * line, relative to the compilation directory unless it was absolute; we
- * join the two so that the report names a file one can open. Distributions
- * build with -fdebug-prefix-map, which leaves a relative compilation
- * directory ("./csu" in glibc): then the joined path is relative to the
- * top of the package's source tree, and we keep it as it is. */
+ * join the two so that the report names a file one can open, and
+ * normalise the result, lexically: build systems write names such as
+ * "lib//compress/../common/mem.h". Distributions build with
+ * -fdebug-prefix-map, which leaves a relative compilation directory
+ * ("./csu" in glibc): then the path is relative to the top of the
+ * package's source tree, and stays relative. */
 static char *
 source_path (const char *file,
              const char *comp_dir)
 {
+  g_autofree char *joined = NULL;
+
   if (file == NULL)
     return NULL;
 
   if (g_path_is_absolute (file) || comp_dir == NULL)
-    return g_strdup (file);
+    return _detprof_path_normalize (file);
 
-  if (!g_path_is_absolute (comp_dir))
-    return g_build_filename (comp_dir, file, NULL);
-
-  return g_canonicalize_filename (file, comp_dir);
+  joined = g_build_filename (comp_dir, file, NULL);
+  return _detprof_path_normalize (joined);
 }
 
 /* The compilation directory of the unit that holds @attr, which is not
@@ -405,6 +1079,282 @@ declaration_position (Dwarf_Die     *subprogram,
     out->line = line;
 }
 
+/* The source file and line of the instruction at @pc (bias included),
+ * from the line table. libdwfl finds the table through .debug_aranges;
+ * without that, through @cu_die, the unit that module_addrdie () found.
+ * Inside an inlined body this is the inlined function's own line, as
+ * addr2line and gdb show it for the innermost frame. */
+static gboolean
+source_line (Dwfl_Module   *module,
+             Dwarf_Die     *cu_die,
+             Dwarf_Addr     bias,
+             Dwarf_Addr     pc,
+             DetprofSymbol *out)
+{
+  Dwfl_Line *line = dwfl_module_getsrc (module, pc);
+  int line_number = 0;
+
+  if (line != NULL)
+    {
+      const char *file = dwfl_lineinfo (line, NULL, &line_number, NULL, NULL, NULL);
+
+      if (file == NULL)
+        return FALSE;
+      out->file = source_path (file, dwfl_line_comp_dir (line));
+      out->line = line_number;
+      return TRUE;
+    }
+
+  if (cu_die != NULL)
+    {
+      Dwarf_Line *unit_line = dwarf_getsrc_die (cu_die, pc - bias);
+      const char *file = unit_line != NULL ? dwarf_linesrc (unit_line, NULL, NULL) : NULL;
+      Dwarf_Attribute comp_dir;
+
+      if (file != NULL && dwarf_lineno (unit_line, &line_number) == 0)
+        {
+          out->file = source_path (file, dwarf_formstring (dwarf_attr (cu_die, DW_AT_comp_dir, &comp_dir)));
+          out->line = line_number;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Where the function that @subprogram describes, starting at @entry, is
+ * declared. A function that the compiler made up has no declaration
+ * (GCC's lambda bodies, whose DW_TAG_subprogram is artificial): the line
+ * of its first instruction says where it is. */
+static void
+function_position (Dwfl_Module   *module,
+                   Dwarf_Die     *cu_die,
+                   Dwarf_Addr     bias,
+                   Dwarf_Addr     entry,
+                   Dwarf_Die     *subprogram,
+                   DetprofSymbol *out)
+{
+  declaration_position (subprogram, out);
+  if (out->file != NULL && out->line > 0)
+    return;
+
+  g_clear_pointer (&out->file, g_free);
+  out->line = 0;
+  source_line (module, cu_die, bias, entry, out);
+}
+
+/* ---- declarations of C++ symbols, across modules ----
+ *
+ * Indexed once, on first need, for every module of the process whose
+ * debug information is at hand: a call from the program into libstdc++
+ * can be made from any of its libraries. "At hand" means already read
+ * for a lookup, or inside the module's own file, as in code built with
+ * -g: looking for the separate debug information of every library that
+ * the process maps (the C library, GLib and the rest that the agent
+ * brings) would cost far more than the index is worth, and with
+ * DEBUGINFOD_URLS set, libdwfl would download it. Units in C or assembler
+ * are skipped at their first DIE. Only the DIEs that can declare a
+ * function with external linkage are visited: the unit's own, and those
+ * of namespaces and classes, at any depth. The index keeps libdw's
+ * strings and copies of DIEs, both valid as long as the Dwfl. */
+
+/* Whether @module's debug information is loaded, or in its own file. */
+static gboolean
+has_dwarf_at_hand (Dwfl_Module *module)
+{
+  Dwarf_Addr dwarf_bias = (Dwarf_Addr) -1;
+  Dwarf_Addr elf_bias = 0;
+  Elf_Scn *section = NULL;
+  size_t names;
+  Elf *elf;
+
+  dwfl_module_info (module, NULL, NULL, NULL, &dwarf_bias, NULL, NULL, NULL);
+  if (dwarf_bias != (Dwarf_Addr) -1)
+    return TRUE;
+
+  elf = dwfl_module_getelf (module, &elf_bias);
+  if (elf == NULL || elf_getshdrstrndx (elf, &names) != 0)
+    return FALSE;
+
+  while ((section = elf_nextscn (elf, section)) != NULL)
+    {
+      GElf_Shdr header;
+      const char *name;
+
+      if (gelf_getshdr (section, &header) == NULL)
+        continue;
+      name = elf_strptr (elf, names, header.sh_name);
+      if (name != NULL && (strcmp (name, ".debug_info") == 0 || strcmp (name, ".zdebug_info") == 0))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+may_declare_cxx (Dwarf_Die *cu_die)
+{
+  switch (dwarf_srclang (cu_die))
+    {
+    case DW_LANG_C89:
+    case DW_LANG_C:
+    case DW_LANG_C99:
+    case DW_LANG_C11:
+    case DW_LANG_Mips_Assembler:
+      return FALSE;
+    default:
+      return TRUE;
+    }
+}
+
+static void
+index_declarations (GHashTable *declarations,
+                    Dwarf_Die  *parent,
+                    int         depth)
+{
+  Dwarf_Die child;
+
+  if (depth > MAX_SCOPE_DEPTH || dwarf_child (parent, &child) != 0)
+    return;
+
+  do
+    {
+      switch (dwarf_tag (&child))
+        {
+        case DW_TAG_subprogram:
+          {
+            Dwarf_Attribute attr;
+            const char *name = dwarf_formstring (dwarf_attr (&child, DW_AT_linkage_name, &attr));
+
+            if (name == NULL)
+              name = dwarf_formstring (dwarf_attr (&child, DW_AT_MIPS_linkage_name, &attr));
+            if (name != NULL && g_str_has_prefix (name, "_Z")
+                && !g_hash_table_contains (declarations, name))
+              g_hash_table_insert (declarations, (gpointer) name,
+                                   g_memdup2 (&child, sizeof child));
+          }
+          break;
+
+        case DW_TAG_namespace:
+        case DW_TAG_class_type:
+        case DW_TAG_structure_type:
+        case DW_TAG_union_type:
+          index_declarations (declarations, &child, depth + 1);
+          break;
+
+        default:
+          break;
+        }
+    }
+  while (dwarf_siblingof (&child, &child) == 0);
+}
+
+static int
+index_module_declarations (Dwfl_Module  *module,
+                           void        **userdata,
+                           const char   *name,
+                           Dwarf_Addr    start,
+                           void         *arg)
+{
+  GHashTable *declarations = arg;
+  Dwarf_Die *cu_die = NULL;
+  Dwarf_Addr bias = 0;
+
+  if (!has_dwarf_at_hand (module))
+    return DWARF_CB_OK;
+
+  while ((cu_die = dwfl_module_nextcu (module, cu_die, &bias)) != NULL)
+    if (may_declare_cxx (cu_die))
+      index_declarations (declarations, cu_die, 0);
+
+  return DWARF_CB_OK;
+}
+
+/* Pairs a declaration with its demangled signature. GCC declares a
+ * constructor under the name of the "unified" one (C4), that no symbol
+ * has, where the code has the complete (C1) and base (C2) constructors;
+ * clang declares it under C2 only. All of them are one function in the
+ * source, and demangle to one signature. */
+static void
+index_signature (gpointer key,
+                 gpointer value,
+                 gpointer user_data)
+{
+  GHashTable *signatures = user_data;
+  char *signature = _detprof_symbol_demangle (key, TRUE);
+
+  if (signature != NULL && !g_hash_table_contains (signatures, signature))
+    g_hash_table_insert (signatures, signature, value);
+  else
+    g_free (signature);
+}
+
+/* The DIE that declares the C++ function @mangled in some module, or
+ * another symbol of the same function; NULL if none does. */
+static Dwarf_Die *
+find_declaration (DetprofSymbolizer *self,
+                  const char        *mangled)
+{
+  g_autofree char *signature = NULL;
+  Dwarf_Die *die;
+
+  if (self->declarations == NULL)
+    {
+      self->declarations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+      dwfl_getmodules (self->dwfl, index_module_declarations, self->declarations, 0);
+    }
+
+  die = g_hash_table_lookup (self->declarations, mangled);
+  if (die != NULL)
+    return die;
+
+  /* The slower way, demangling every declaration once, only when the
+   * symbol itself is declared nowhere. */
+  signature = _detprof_symbol_demangle (mangled, TRUE);
+  if (signature == NULL)
+    return NULL;
+
+  if (self->signatures == NULL)
+    {
+      self->signatures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_foreach (self->declarations, index_signature, self->signatures);
+    }
+
+  return g_hash_table_lookup (self->signatures, signature);
+}
+
+gboolean
+_detprof_symbolizer_lookup_declaration (DetprofSymbolizer *self,
+                                        const char        *mangled,
+                                        DetprofSymbol     *out)
+{
+  DetprofSymbol found = { NULL, 0, NULL };
+  Dwarf_Die *die;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (mangled != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  die = find_declaration (self, mangled);
+  if (die == NULL)
+    return FALSE;
+
+  declaration_position (die, &found);
+  if (found.file == NULL || found.line <= 0)
+    {
+      _detprof_symbol_clear (&found);
+      return FALSE;
+    }
+
+  g_free (out->file);
+  out->file = g_steal_pointer (&found.file);
+  out->line = found.line;
+
+  return TRUE;
+}
+
+/* ---- resolving ---- */
+
 /* Nothing is known beyond (maybe) the module: say so with the address. */
 static void
 resolve_unknown (Dwfl_Module   *module,
@@ -425,6 +1375,7 @@ resolve_function (DetprofSymbolizer *self,
   Dwarf_Die *cu_die;
   Dwarf_Die subprogram;
   Dwarf_Addr bias = 0;
+  const char *source;
 
   module = dwfl_addrmodule (self->dwfl, address);
   if (module == NULL)
@@ -435,29 +1386,76 @@ resolve_function (DetprofSymbolizer *self,
 
   /* Best: the DWARF of the function that starts here. */
   cu_die = module_addrdie (self, module, address, &bias);
-  if (cu_die != NULL && find_subprogram (cu_die, address - bias, &subprogram))
+  if (cu_die != NULL && find_subprogram (self, cu_die, address - bias, &subprogram))
     {
-      out->name = function_name (module, address,
-                                 subprogram_name (&subprogram));
-      if (out->name != NULL)
+      source = function_source_name (module, address, &subprogram);
+      if (source != NULL)
         {
-          declaration_position (&subprogram, out);
+          function_position (module, cu_die, bias, address, &subprogram, out);
           if (out->file == NULL)
             out->file = g_strdup (module_path (module));
+          out->name = display_name (source, out->line == 0);
           return;
         }
     }
 
-  /* Without DWARF: the symbol table gives a name, but no file or line. */
-  out->name = g_strdup (elf_symbol_name (module, address, NULL));
-  if (out->name != NULL)
+  /* Without DWARF: the symbol table gives a name. A C++ symbol may be
+   * declared in another module's DWARF, which then gives a file and a
+   * line; otherwise there are none. */
+  source = elf_symbol_name (module, address, NULL);
+  if (source != NULL)
     {
-      out->file = g_strdup (module_path (module));
-      out->line = 0;
+      if (!g_str_has_prefix (source, "_Z")
+          || !_detprof_symbolizer_lookup_declaration (self, source, out))
+        {
+          out->file = g_strdup (module_path (module));
+          out->line = 0;
+        }
+      out->name = display_name (source, out->line == 0);
       return;
     }
 
   resolve_unknown (module, address, out);
+}
+
+/* The function at @address, resolved once and kept. */
+static const DetprofSymbol *
+function_symbol (DetprofSymbolizer *self,
+                 guintptr           address)
+{
+  DetprofSymbol *symbol;
+
+  symbol = g_hash_table_lookup (self->functions, GSIZE_TO_POINTER (address));
+  if (symbol == NULL)
+    {
+      symbol = g_new0 (DetprofSymbol, 1);
+      resolve_function (self, address, symbol);
+      g_hash_table_insert (self->functions, GSIZE_TO_POINTER (address), symbol);
+    }
+
+  return symbol;
+}
+
+/* Where the function described by @subprogram starts, relative to its
+ * module: its entry pc, or the start of its first range (GCC gives a
+ * function that it splits into hot and cold parts ranges and no low pc,
+ * and lists the part with the entry first). */
+static gboolean
+subprogram_entry (Dwarf_Die  *subprogram,
+                  Dwarf_Addr *entry)
+{
+  Dwarf_Addr base, low, high;
+
+  if (dwarf_entrypc (subprogram, entry) == 0)
+    return TRUE;
+
+  if (dwarf_ranges (subprogram, 0, &base, &low, &high) > 0)
+    {
+      *entry = low;
+      return TRUE;
+    }
+
+  return FALSE;
 }
 
 static void
@@ -466,13 +1464,12 @@ resolve_call_site (DetprofSymbolizer *self,
                    DetprofSymbol     *out)
 {
   Dwfl_Module *module;
-  Dwfl_Line *line;
   Dwarf_Die *cu_die;
   Dwarf_Die subprogram;
   Dwarf_Addr bias = 0;
   Dwarf_Addr entry = 0;
   Dwarf_Addr pc;
-  int line_number = 0;
+  gboolean have_entry = FALSE;
 
   /* A return address points after the call, maybe already into the next
    * line or even the next function: the call instruction ends one byte
@@ -487,47 +1484,32 @@ resolve_call_site (DetprofSymbolizer *self,
     }
 
   cu_die = module_addrdie (self, module, pc, &bias);
+  source_line (module, cu_die, bias, pc, out);
 
-  /* The line table maps every instruction to a line; inside an inlined
-   * body that is the inlined function's own line, as addr2line and gdb
-   * show it for the innermost frame. libdwfl finds the table through
-   * .debug_aranges; without that, through the unit found above. */
-  line = dwfl_module_getsrc (module, pc);
-  if (line != NULL)
+  /* The name is the one of the out-of-line function that contains the
+   * call, as the dispatcher saw it entered: the function at its entry
+   * point, named there as for any other lookup, so that callers and
+   * callees match up in the report. */
+  if (cu_die != NULL && find_subprogram (self, cu_die, pc - bias, &subprogram)
+      && subprogram_entry (&subprogram, &entry))
     {
-      const char *file;
-
-      file = dwfl_lineinfo (line, NULL, &line_number, NULL, NULL, NULL);
-      out->file = source_path (file, dwfl_line_comp_dir (line));
-      out->line = line_number;
+      entry += bias;
+      have_entry = TRUE;
     }
-  else if (cu_die != NULL)
+  else
     {
-      Dwarf_Line *unit_line = dwarf_getsrc_die (cu_die, pc - bias);
-      Dwarf_Attribute comp_dir;
+      GElf_Off offset = 0;
+      GElf_Sym sym;
 
-      if (unit_line != NULL && dwarf_lineno (unit_line, &line_number) == 0)
+      if (dwfl_module_addrinfo (module, pc, &offset, &sym, NULL, NULL, NULL) != NULL)
         {
-          out->file = source_path (dwarf_linesrc (unit_line, NULL, NULL),
-                                   dwarf_formstring (dwarf_attr (cu_die, DW_AT_comp_dir, &comp_dir)));
-          out->line = line_number;
+          entry = pc - offset;
+          have_entry = TRUE;
         }
     }
 
-  /* The name is the out-of-line function that contains the call, as the
-   * dispatcher saw it entered: named as lookup_function () names its
-   * entry point, so that callers and callees match up in the report. */
-  if (cu_die != NULL && find_subprogram (cu_die, pc - bias, &subprogram))
-    {
-      if (dwarf_entrypc (&subprogram, &entry) == 0)
-        entry += bias;
-      else
-        entry = pc;
-      out->name = function_name (module, entry, subprogram_name (&subprogram));
-    }
-
-  if (out->name == NULL)
-    out->name = g_strdup (elf_symbol_name (module, pc, NULL));
+  if (have_entry)
+    out->name = g_strdup (function_symbol (self, entry)->name);
 
   if (out->file == NULL)
     {
@@ -564,20 +1546,10 @@ _detprof_symbolizer_lookup_function (DetprofSymbolizer *self,
                                      guintptr           address,
                                      DetprofSymbol     *out)
 {
-  DetprofSymbol *symbol;
-
   g_return_if_fail (self != NULL);
   g_return_if_fail (out != NULL);
 
-  symbol = g_hash_table_lookup (self->functions, GSIZE_TO_POINTER (address));
-  if (symbol == NULL)
-    {
-      symbol = g_new0 (DetprofSymbol, 1);
-      resolve_function (self, address, symbol);
-      g_hash_table_insert (self->functions, GSIZE_TO_POINTER (address), symbol);
-    }
-
-  copy_symbol (symbol, out);
+  copy_symbol (function_symbol (self, address), out);
 }
 
 void

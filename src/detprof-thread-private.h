@@ -38,6 +38,14 @@ typedef struct
   double ct;       /* cumulative time, summed over outermost activations only */
 } DetprofTotals;
 
+/* A list of records, whose growth fails instead of aborting. */
+typedef struct
+{
+  gpointer *items;
+  guint     len;
+  guint     size;
+} DetprofRecords;
+
 typedef struct _DetprofFunction DetprofFunction;
 typedef struct _DetprofArc DetprofArc;
 typedef struct _DetprofCallSite DetprofCallSite;
@@ -70,9 +78,20 @@ struct _DetprofCallSite
 /* Where a setjmp() was made: longjmp() to it resumes the frame at @depth. */
 typedef struct
 {
+  gconstpointer target;        /* the jmp_buf's address: written last, NULL for a free slot */
   gsize         depth;         /* the frame that set it: top - frames then */
   gconstpointer fn;            /* that frame's function, to tell a target gone stale */
 } DetprofJumpTarget;
+
+/* An open-addressing table of jump targets, replaced whole when it grows,
+ * so that a signal handler that interrupts a change and jumps out still
+ * reads a whole table (see detprof-departures.c). */
+typedef struct
+{
+  gsize             mask;      /* capacity - 1; the capacity is a power of two */
+  gsize             used;
+  DetprofJumpTarget slots[];
+} DetprofJumpTargets;
 
 /* One activation on our own stack: profile.py's frame record. */
 typedef struct
@@ -98,6 +117,7 @@ struct _DetprofThreadState
                                 * event or a departure, DETPROF_BUSY_JUMP_TARGETS while the
                                 * jump targets change (then they must not be read) */
   int              tid;        /* the kernel's thread id, for reports */
+  gboolean         finished;   /* its thread has ended (its id may be reused) */
 
   DetprofEventKind last_kind;  /* the previous event's kind: with this one's, it picks the bias */
 
@@ -111,14 +131,20 @@ struct _DetprofThreadState
 
   /* Open-addressing table of call sites, keyed by (caller, call site, fn). */
   DetprofCallSite **sites;
-  gsize            n_sites;
   gsize            sites_mask;
 
-  GHashTable      *functions;      /* fn -> DetprofFunction, on a call site's first sight only */
-  GPtrArray       *function_list;  /* owned DetprofFunction, in order of first call */
-  GHashTable      *arcs;           /* (caller, callee) -> DetprofArc */
-  GPtrArray       *arc_list;       /* owned DetprofArc, in order of first call */
-  GPtrArray       *site_list;      /* owned DetprofCallSite, in order of first call */
+  /* Every record is owned by its list, in order of first call, and found
+   * through an open-addressing index (the sites' is the table above);
+   * reached on a call site's first sight only. All grow with
+   * g_try_*(): out of memory, a call goes unrecorded, never aborts the
+   * program. */
+  DetprofRecords   function_list;
+  DetprofFunction **function_index;   /* keyed by fn */
+  gsize            function_mask;
+  DetprofRecords   arc_list;
+  DetprofArc     **arc_index;         /* keyed by (caller, callee) */
+  gsize            arc_mask;
+  DetprofRecords   site_list;
 
   DetprofFunction  root_function;  /* what frames[0] stands for; never reported */
   DetprofArc       root_arc;
@@ -129,19 +155,31 @@ struct _DetprofThreadState
   gint64           dropped_events;     /* events from inside the dispatcher (signal handlers) */
   gint64           left_frames[DETPROF_N_DEPARTURES];  /* frames closed where the program left them */
 
-  GHashTable      *jump_targets;       /* jmp_buf address -> DetprofJumpTarget; made on first use */
-  gboolean         out_of_memory;      /* a table could not grow: later calls were dropped */
+  DetprofJumpTargets *jump_targets;    /* made on the first setjmp() */
+  int              out_of_memory;      /* a table could not grow, so calls were dropped: 1;
+                                        * for the threads that ended, how many such */
 
   GData           *qdata;              /* a subclass's own data for this thread */
 };
 
 G_STATIC_ASSERT (G_STRUCT_OFFSET (DetprofThreadState, t) == 0);
 
+/* NULL when memory runs out. */
 DetprofThreadState *_detprof_thread_state_new (DetprofProfiler *profiler,
                                                guint64          serial);
 void                _detprof_thread_state_free (DetprofThreadState *self);
 
-/* The slow path of a call: the call site's first sight. */
+/* Adds @from's tables and counts into @into's (a thread that ended);
+ * what memory does not allow is left out, and @into marked out of memory. */
+void                _detprof_thread_state_absorb (DetprofThreadState *into,
+                                                  DetprofThreadState *from);
+
+/* The record of @fn, or NULL if it never ran on this thread. */
+DetprofFunction    *_detprof_thread_state_find_function (DetprofThreadState *self,
+                                                         gconstpointer       fn);
+
+/* The slow path of a call: the call site's first sight; NULL (and
+ * out_of_memory set) when memory runs out. */
 DetprofCallSite    *_detprof_thread_state_add_site (DetprofThreadState *self,
                                                     DetprofFunction    *caller,
                                                     gconstpointer       call_site,
@@ -166,7 +204,7 @@ site_hash (gconstpointer call_site,
 }
 
 /* Finds the call site of a call, creating it (and its arc and function)
- * the first time. */
+ * the first time; NULL when memory runs out. */
 static inline DetprofCallSite *
 find_call_site (DetprofThreadState *self,
                 DetprofFunction    *caller,

@@ -14,50 +14,138 @@
 
 #define INITIAL_STACK 1024
 #define INITIAL_SITES 1024   /* a power of two */
+#define INITIAL_INDEX 256    /* a power of two */
 
-typedef struct
-{
-  const DetprofFunction *caller;
-  const DetprofFunction *callee;
-} ArcKey;
-
-static guint
-arc_key_hash (gconstpointer key)
-{
-  const DetprofArc *arc = key;
-
-  return g_direct_hash (arc->caller) * 31 + g_direct_hash (arc->callee);
-}
+/* ---- lists and indexes that fail instead of aborting ---- */
 
 static gboolean
-arc_key_equal (gconstpointer a,
-               gconstpointer b)
+records_add (DetprofRecords *records,
+             gpointer        item)
 {
-  const DetprofArc *x = a, *y = b;
+  if (records->len == records->size)
+    {
+      guint size = MAX (records->size * 2, 64);
+      gpointer *items = g_try_renew (gpointer, records->items, size);
 
-  return x->caller == y->caller && x->callee == y->callee;
+      if (items == NULL)
+        return FALSE;
+      records->items = items;
+      records->size = size;
+    }
+  records->items[records->len++] = item;
+  return TRUE;
 }
+
+static void
+records_clear (DetprofRecords *records)
+{
+  guint i;
+
+  for (i = 0; i < records->len; i++)
+    g_free (records->items[i]);
+  g_free (records->items);
+  records->items = NULL;
+  records->len = records->size = 0;
+}
+
+static inline gsize
+pair_hash (gconstpointer a,
+           gconstpointer b)
+{
+  guint64 h = ((guint64) (guintptr) a ^ ((guint64) (guintptr) b << 7)) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  return (gsize) (h >> 32);
+}
+
+static gsize
+function_hash (gconstpointer record)
+{
+  return pair_hash (((const DetprofFunction *) record)->fn, NULL);
+}
+
+static gsize
+arc_hash (gconstpointer record)
+{
+  const DetprofArc *arc = record;
+
+  return pair_hash (arc->caller, arc->callee);
+}
+
+static gsize
+site_record_hash (gconstpointer record)
+{
+  const DetprofCallSite *site = record;
+
+  return site_hash (site->call_site, site->fn);
+}
+
+static void
+index_put (gpointer     *slots,
+           gsize         mask,
+           gsize         hash,
+           gpointer      record)
+{
+  gsize i = hash & mask;
+
+  while (slots[i] != NULL)
+    i = (i + 1) & mask;
+  slots[i] = record;
+}
+
+/* Makes room in an index of @n records for one more, doubling it when it
+ * would be more than half full, so that probes stay short; FALSE if
+ * memory does not allow. */
+static gboolean
+index_reserve (gpointer **slots,
+               gsize     *mask,
+               gsize      n,
+               gsize    (*hash_of) (gconstpointer record))
+{
+  gsize capacity = (*mask + 1) * 2;
+  gpointer *grown;
+  gsize i;
+
+  if ((n + 1) * 2 <= *mask + 1)
+    return TRUE;
+  grown = g_try_new0 (gpointer, capacity);
+  if (grown == NULL)
+    return FALSE;
+  for (i = 0; i <= *mask; i++)
+    if ((*slots)[i] != NULL)
+      index_put (grown, capacity - 1, hash_of ((*slots)[i]), (*slots)[i]);
+  g_free (*slots);
+  *slots = grown;
+  *mask = capacity - 1;
+  return TRUE;
+}
+
+/* ---- a thread's state ---- */
 
 DetprofThreadState *
 _detprof_thread_state_new (DetprofProfiler *profiler,
                            guint64          serial)
 {
-  DetprofThreadState *self = g_new0 (DetprofThreadState, 1);
+  DetprofThreadState *self = g_try_new0 (DetprofThreadState, 1);
 
+  if (self == NULL)
+    return NULL;
   self->profiler = profiler;
   self->serial = serial;
   self->tid = (int) syscall (SYS_gettid);
 
-  self->frames = g_new0 (DetprofFrame, INITIAL_STACK);
+  self->frames = g_try_new0 (DetprofFrame, INITIAL_STACK);
   self->frames_end = self->frames + INITIAL_STACK;
-  self->sites = g_new0 (DetprofCallSite *, INITIAL_SITES);
+  self->sites = g_try_new0 (DetprofCallSite *, INITIAL_SITES);
   self->sites_mask = INITIAL_SITES - 1;
-
-  self->functions = g_hash_table_new (g_direct_hash, g_direct_equal);
-  self->function_list = g_ptr_array_new_with_free_func (g_free);
-  self->arcs = g_hash_table_new (arc_key_hash, arc_key_equal);
-  self->arc_list = g_ptr_array_new_with_free_func (g_free);
-  self->site_list = g_ptr_array_new_with_free_func (g_free);
+  self->function_index = g_try_new0 (DetprofFunction *, INITIAL_INDEX);
+  self->function_mask = INITIAL_INDEX - 1;
+  self->arc_index = g_try_new0 (DetprofArc *, INITIAL_INDEX);
+  self->arc_mask = INITIAL_INDEX - 1;
+  if (self->frames == NULL || self->sites == NULL || self->function_index == NULL || self->arc_index == NULL)
+    {
+      _detprof_thread_state_free (self);
+      return NULL;
+    }
 
   /* The root stands below the first real frame, so that every frame has a
    * parent to fold into. It is never popped, so its counts stay zero. */
@@ -79,30 +167,52 @@ _detprof_thread_state_free (DetprofThreadState *self)
   if (self == NULL)
     return;
   g_datalist_clear (&self->qdata);
-  g_clear_pointer (&self->jump_targets, g_hash_table_unref);
+  g_free (self->jump_targets);
   g_free (self->frames);
   g_free (self->sites);
-  g_hash_table_unref (self->functions);
-  g_hash_table_unref (self->arcs);
-  g_ptr_array_unref (self->site_list);
-  g_ptr_array_unref (self->arc_list);
-  g_ptr_array_unref (self->function_list);
+  g_free (self->function_index);
+  g_free (self->arc_index);
+  records_clear (&self->site_list);
+  records_clear (&self->arc_list);
+  records_clear (&self->function_list);
   g_free (self);
+}
+
+DetprofFunction *
+_detprof_thread_state_find_function (DetprofThreadState *self,
+                                     gconstpointer       fn)
+{
+  gsize i = pair_hash (fn, NULL) & self->function_mask;
+  DetprofFunction *function;
+
+  while ((function = self->function_index[i]) != NULL)
+    {
+      if (function->fn == fn)
+        return function;
+      i = (i + 1) & self->function_mask;
+    }
+  return NULL;
 }
 
 static DetprofFunction *
 lookup_function (DetprofThreadState *self,
                  gconstpointer       fn)
 {
-  DetprofFunction *function = g_hash_table_lookup (self->functions, fn);
+  DetprofFunction *function = _detprof_thread_state_find_function (self, fn);
 
-  if (function == NULL)
+  if (function != NULL)
+    return function;
+  if (!index_reserve ((gpointer **) &self->function_index, &self->function_mask,
+                      self->function_list.len, function_hash)
+      || (function = g_try_new0 (DetprofFunction, 1)) == NULL)
+    return NULL;
+  if (!records_add (&self->function_list, function))
     {
-      function = g_new0 (DetprofFunction, 1);
-      function->fn = fn;
-      g_hash_table_insert (self->functions, (gpointer) fn, function);
-      g_ptr_array_add (self->function_list, function);
+      g_free (function);
+      return NULL;
     }
+  function->fn = fn;
+  index_put ((gpointer *) self->function_index, self->function_mask, function_hash (function), function);
   return function;
 }
 
@@ -111,41 +221,27 @@ lookup_arc (DetprofThreadState *self,
             DetprofFunction    *caller,
             DetprofFunction    *callee)
 {
-  DetprofArc key = { caller, callee, { 0 } };
-  DetprofArc *arc = g_hash_table_lookup (self->arcs, &key);
+  gsize i = pair_hash (caller, callee) & self->arc_mask;
+  DetprofArc *arc;
 
-  if (arc == NULL)
+  while ((arc = self->arc_index[i]) != NULL)
     {
-      arc = g_new0 (DetprofArc, 1);
-      arc->caller = caller;
-      arc->callee = callee;
-      g_hash_table_add (self->arcs, arc);
-      g_ptr_array_add (self->arc_list, arc);
+      if (arc->caller == caller && arc->callee == callee)
+        return arc;
+      i = (i + 1) & self->arc_mask;
     }
+  if (!index_reserve ((gpointer **) &self->arc_index, &self->arc_mask, self->arc_list.len, arc_hash)
+      || (arc = g_try_new0 (DetprofArc, 1)) == NULL)
+    return NULL;
+  if (!records_add (&self->arc_list, arc))
+    {
+      g_free (arc);
+      return NULL;
+    }
+  arc->caller = caller;
+  arc->callee = callee;
+  index_put ((gpointer *) self->arc_index, self->arc_mask, arc_hash (arc), arc);
   return arc;
-}
-
-/* Doubles the call-site table when it is half full, so that probes stay
- * short. */
-static void
-grow_sites (DetprofThreadState *self)
-{
-  gsize capacity = (self->sites_mask + 1) * 2;
-  DetprofCallSite **sites = g_new0 (DetprofCallSite *, capacity);
-  gsize i;
-
-  for (i = 0; i < self->site_list->len; i++)
-    {
-      DetprofCallSite *site = g_ptr_array_index (self->site_list, i);
-      gsize j = site_hash (site->call_site, site->fn) & (capacity - 1);
-
-      while (sites[j] != NULL)
-        j = (j + 1) & (capacity - 1);
-      sites[j] = site;
-    }
-  g_free (self->sites);
-  self->sites = sites;
-  self->sites_mask = capacity - 1;
 }
 
 DetprofCallSite *
@@ -154,25 +250,27 @@ _detprof_thread_state_add_site (DetprofThreadState *self,
                                 gconstpointer       call_site,
                                 gconstpointer       fn)
 {
-  DetprofCallSite *site;
-  gsize i;
+  DetprofCallSite *site = NULL;
+  DetprofFunction *callee;
+  DetprofArc *arc;
 
-  if ((self->n_sites + 1) * 2 > self->sites_mask + 1)
-    grow_sites (self);
+  if ((callee = lookup_function (self, fn)) == NULL
+      || (arc = lookup_arc (self, caller, callee)) == NULL
+      || !index_reserve ((gpointer **) &self->sites, &self->sites_mask, self->site_list.len, site_record_hash)
+      || (site = g_try_new0 (DetprofCallSite, 1)) == NULL
+      || !records_add (&self->site_list, site))
+    {
+      g_free (site);
+      self->out_of_memory = TRUE;
+      return NULL;
+    }
 
-  site = g_new0 (DetprofCallSite, 1);
   site->caller = caller;
   site->call_site = call_site;
   site->fn = fn;
-  site->callee = lookup_function (self, fn);
-  site->arc = lookup_arc (self, caller, site->callee);
-  g_ptr_array_add (self->site_list, site);
-  self->n_sites++;
-
-  i = site_hash (call_site, fn) & self->sites_mask;
-  while (self->sites[i] != NULL)
-    i = (i + 1) & self->sites_mask;
-  self->sites[i] = site;
+  site->callee = callee;
+  site->arc = arc;
+  index_put ((gpointer *) self->sites, self->sites_mask, site_record_hash (site), site);
   return site;
 }
 
@@ -184,20 +282,103 @@ _detprof_thread_state_sum_arcs (DetprofThreadState *self)
 {
   guint i;
 
-  for (i = 0; i < self->arc_list->len; i++)
+  for (i = 0; i < self->arc_list.len; i++)
     {
-      DetprofArc *arc = g_ptr_array_index (self->arc_list, i);
+      DetprofArc *arc = self->arc_list.items[i];
 
       arc->totals.nc = 0;
       arc->totals.tt = 0.0;
     }
-  for (i = 0; i < self->site_list->len; i++)
+  for (i = 0; i < self->site_list.len; i++)
     {
-      DetprofCallSite *site = g_ptr_array_index (self->site_list, i);
+      DetprofCallSite *site = self->site_list.items[i];
 
       site->arc->totals.nc += site->totals.nc;
       site->arc->totals.tt += site->totals.tt;
     }
+}
+
+static void
+totals_add (DetprofTotals       *into,
+            const DetprofTotals *from)
+{
+  into->nc += from->nc;
+  into->cc += from->cc;
+  into->active += from->active;
+  into->tt += from->tt;
+  into->ct += from->ct;
+}
+
+/* @from's record of @function, in @into's tables. */
+static DetprofFunction *
+same_function (DetprofThreadState    *into,
+               DetprofThreadState    *from,
+               const DetprofFunction *function)
+{
+  return function == &from->root_function ? &into->root_function : lookup_function (into, function->fn);
+}
+
+/* Adds @from's records into @into's; FALSE if memory ran out on the way
+ * (what was added stays). */
+static gboolean
+absorb_records (DetprofThreadState *into,
+                DetprofThreadState *from)
+{
+  guint i;
+
+  for (i = 0; i < from->function_list.len; i++)
+    {
+      DetprofFunction *function = from->function_list.items[i];
+      DetprofFunction *same = same_function (into, from, function);
+
+      if (same == NULL)
+        return FALSE;
+      totals_add (&same->totals, &function->totals);
+    }
+  for (i = 0; i < from->site_list.len; i++)
+    {
+      DetprofCallSite *site = from->site_list.items[i];
+      DetprofFunction *caller = same_function (into, from, site->caller);
+      DetprofCallSite *same = (caller != NULL) ? find_call_site (into, caller, site->call_site, site->fn) : NULL;
+
+      if (same == NULL)
+        return FALSE;
+      totals_add (&same->totals, &site->totals);
+    }
+  /* An arc's cc and ct are its own (its nc and tt are its sites', summed
+   * when read); every arc has a site, so the arc is there by now. */
+  for (i = 0; i < from->arc_list.len; i++)
+    {
+      DetprofArc *arc = from->arc_list.items[i];
+      DetprofFunction *caller = same_function (into, from, arc->caller);
+      DetprofFunction *callee = same_function (into, from, arc->callee);
+      DetprofArc *same = (caller != NULL && callee != NULL) ? lookup_arc (into, caller, callee) : NULL;
+
+      if (same == NULL)
+        return FALSE;
+      same->totals.cc += arc->totals.cc;
+      same->totals.ct += arc->totals.ct;
+      same->totals.active += arc->totals.active;
+    }
+  return TRUE;
+}
+
+/* Adds @from's tables and counts into @into's, as if @into had made
+ * @from's calls too. @from has no frame open but its root. */
+void
+_detprof_thread_state_absorb (DetprofThreadState *into,
+                              DetprofThreadState *from)
+{
+  int how;
+
+  if (!absorb_records (into, from))
+    into->out_of_memory++;
+  into->unmatched_returns += from->unmatched_returns;
+  into->abandoned_frames += from->abandoned_frames;
+  into->dropped_events += from->dropped_events;
+  for (how = 0; how < DETPROF_N_DEPARTURES; how++)
+    into->left_frames[how] += from->left_frames[how];
+  into->out_of_memory += from->out_of_memory;
 }
 
 /* Doubles the frame stack. Recursion a million deep needs 48 MB, which is

@@ -11,6 +11,9 @@
 #include "detprof-profiler.h"
 #include <string.h>
 
+#include <glib/gstdio.h>
+
+#include "detprof-calibration-cache-private.h"
 #include "workload.h"
 
 #define COST 3
@@ -168,6 +171,365 @@ test_pairs_refuse_nonsense (void)
   g_assert_nonnull (strstr (error->message, "cannot be an overhead"));
 }
 
+/* ---- Calibrations that agree, or are not stored ---- */
+
+/* Seconds per tick of the steered timer: a power of two, so that every
+ * constant, and every ratio of two costs, comes out exact. */
+#define STEERED_TICK (1.0 / (1 << 24))
+
+/* A fake timer like the one above, whose cost per reading the test
+ * changes from one calibration to the next, as a machine that gets busy
+ * and quiet again would. */
+typedef struct
+{
+  gint64        now;
+  gint64        cost;     /* ticks that each reading adds, for the calibration being made */
+  const gint64 *costs;    /* the cost of each calibration in turn, round and round */
+  guint         n_costs;
+  guint         made;     /* calibrations made so far */
+  GString      *log;      /* owned: what the measurement reported, as "4 4 8 again | 4 4 4 done" */
+} Steered;
+
+static gint64
+steered_read (gpointer user_data)
+{
+  Steered *steered = user_data;
+  gint64 reading = steered->now;
+
+  steered->now += steered->cost;
+  return reading;
+}
+
+static DetprofTimer *
+new_steered_timer (Steered      *steered,
+                   const gint64 *costs,
+                   guint         n_costs)
+{
+  memset (steered, 0, sizeof *steered);
+  steered->costs = costs;
+  steered->n_costs = n_costs;
+  steered->cost = costs[0];
+  steered->log = g_string_new (NULL);
+  return detprof_timer_new_integer ("steered", steered_read, STEERED_TICK, steered, NULL);
+}
+
+/* Logs each calibration as the cost per event it found, in ticks, and
+ * each attempt's end; then sets the cost of the next calibration. */
+static void
+steer (const DetprofCalibrationStep *step,
+       gpointer                      user_data)
+{
+  Steered *steered = user_data;
+
+  if (step->over)
+    {
+      g_string_append (steered->log, step->again ? "again | " : "done");
+      return;
+    }
+  g_string_append_printf (steered->log, "%g ",
+                          (step->pairs[DETPROF_CALIBRATION_CALL_RETURN]
+                           + step->pairs[DETPROF_CALIBRATION_RETURN_CALL]) / 2 / STEERED_TICK);
+  steered->made++;
+  steered->cost = steered->costs[steered->made % steered->n_costs];
+}
+
+/* Three calibrations of one measurement of a thousand calls each, on a
+ * timer with @resolution whose costs are @costs; returns the log. */
+static char *
+measure_steered (const gint64            *costs,
+                 guint                    n_costs,
+                 double                   resolution,
+                 DetprofCalibrationEntry *entry)
+{
+  Steered steered;
+  g_autoptr(DetprofTimer) timer = new_steered_timer (&steered, costs, n_costs);
+  g_autoptr(GError) error = NULL;
+
+  detprof_timer_set_resolution (timer, resolution);
+  g_assert_true (_detprof_calibration_measure (timer, 3, 1, 1000, steer, &steered, entry, &error));
+  g_assert_no_error (error);
+  return g_string_free (steered.log, FALSE);
+}
+
+static void
+assert_constants (const DetprofCalibrationEntry *entry,
+                  gint64                         ticks)
+{
+  int i;
+
+  g_assert_cmpuint (entry->n_constants, ==, 4);
+  for (i = 0; i < 4; i++)
+    g_assert_cmpfloat (entry->constants[i], ==, ticks * STEERED_TICK);
+}
+
+/* Calibrations that agree are measured once, and may be stored: the
+ * entry holds their constants, their spread (none) and their number. */
+static void
+test_agreeing_calibrations_are_measured_once (void)
+{
+  static const gint64 costs[] = { 4 };
+  g_auto(DetprofCalibrationEntry) entry = { 0, };
+  g_autofree char *log = measure_steered (costs, G_N_ELEMENTS (costs), 0.0, &entry);
+  g_autofree char *problem = _detprof_calibration_spread_problem (&entry);
+
+  g_assert_cmpstr (log, ==, "4 4 4 done");
+  assert_constants (&entry, 4);
+  g_assert_cmpfloat (entry.spread, ==, 1.0);
+  g_assert_cmpuint (entry.repeats, ==, 3);
+  g_assert_cmpuint (entry.n, ==, 1000);
+  g_assert_cmpstr (entry.timer, ==, "steered");
+  g_assert_cmpstr (entry.model, ==, "pairs");
+  g_assert_null (problem);
+}
+
+/* One calibration twice as dear as the others (a busy moment) makes the
+ * whole measurement be made again; the attempt that agrees is kept. */
+static void
+test_a_disturbed_attempt_is_measured_again (void)
+{
+  static const gint64 costs[] = { 4, 4, 8, 4, 4, 4 };
+  g_auto(DetprofCalibrationEntry) entry = { 0, };
+  g_autofree char *log = measure_steered (costs, G_N_ELEMENTS (costs), 0.0, &entry);
+  g_autofree char *problem = _detprof_calibration_spread_problem (&entry);
+
+  g_assert_cmpstr (log, ==, "4 4 8 again | 4 4 4 done");
+  assert_constants (&entry, 4);
+  g_assert_cmpfloat (entry.spread, ==, 1.0);
+  g_assert_null (problem);
+}
+
+/* Calibrations that keep disagreeing are measured three times in all, no
+ * more; the last attempt is returned, and store refuses it, saying by how
+ * much its calibrations differ. */
+static void
+test_calibrations_that_never_agree_are_not_stored (void)
+{
+  static const gint64 costs[] = { 4, 8 };
+  g_auto(DetprofCalibrationEntry) entry = { 0, };
+  g_autofree char *log = measure_steered (costs, G_N_ELEMENTS (costs), 0.0, &entry);
+  g_autofree char *problem = _detprof_calibration_spread_problem (&entry);
+  g_autofree char *dir = g_dir_make_tmp ("test-calibrate-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "calibration.ini", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (log, ==, "4 8 4 again | 8 4 8 again | 4 8 4 done");
+  assert_constants (&entry, 4);
+  g_assert_cmpfloat (entry.spread, ==, 2.0);
+  g_assert_cmpstr (problem, ==, "its 3 calibrations disagree: the largest cost of a leaf call is "
+                                "100.00 % above the smallest, where on a quiet machine they stay "
+                                "within 25 % (was it busy, or does the timer tick too coarsely?)");
+
+  g_assert_false (_detprof_calibration_cache_store (path, &entry, &error));
+  g_assert_error (error, DETPROF_ERROR, DETPROF_ERROR_CALIBRATION);
+  g_assert_true (g_str_has_suffix (error->message, problem));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* Calibrations a quarter apart still agree; one tick more, and they do
+ * not. */
+static void
+test_the_limit_is_a_quarter (void)
+{
+  static const gint64 at_limit[] = { 100, 125 };
+  static const gint64 beyond[] = { 100, 126 };
+  g_auto(DetprofCalibrationEntry) entry = { 0, };
+  g_autofree char *log = NULL;
+  g_autofree char *problem = NULL;
+
+  g_assert_cmpfloat (DETPROF_CALIBRATION_MAX_SPREAD, ==, 125.0 / 100.0);
+
+  log = measure_steered (at_limit, G_N_ELEMENTS (at_limit), 0.0, &entry);
+  g_assert_cmpstr (log, ==, "100 125 100 done");
+  g_assert_cmpfloat (entry.spread, ==, 1.25);
+  problem = _detprof_calibration_spread_problem (&entry);
+  g_assert_null (problem);
+
+  _detprof_calibration_entry_clear (&entry);
+  g_free (log);
+  log = measure_steered (beyond, G_N_ELEMENTS (beyond), 0.0, &entry);
+  g_assert_cmpstr (log, ==, "100 126 100 again | 126 100 126 again | 100 126 100 done");
+  g_assert_cmpfloat (entry.spread, ==, 1.26);
+  problem = _detprof_calibration_spread_problem (&entry);
+  g_assert_nonnull (problem);
+  g_assert_nonnull (strstr (problem, " 26.00 % above the smallest"));
+}
+
+/* A timer too coarse for a measurement to span a thousand ticks (a
+ * millisecond tick, here) is measured once: its calibrations are kept
+ * apart by the tick, and measuring again would not help. What it finds
+ * is still refused by store. */
+static void
+test_a_coarse_timer_is_measured_once (void)
+{
+  static const gint64 costs[] = { 4, 8 };
+  g_auto(DetprofCalibrationEntry) entry = { 0, };
+  g_autofree char *log = measure_steered (costs, G_N_ELEMENTS (costs), 1e-3, &entry);
+  g_autofree char *problem = _detprof_calibration_spread_problem (&entry);
+
+  g_assert_cmpstr (log, ==, "4 8 4 done");
+  g_assert_cmpfloat (entry.spread, ==, 2.0);
+  g_assert_nonnull (problem);
+}
+
+/* Runs the test @test_path in a subprocess, with a cache in a new private
+ * directory, and checks that it passed; returns the directory, which the
+ * caller checks and removes. (In the C locale of a test, g_printerr ()
+ * writes the quotes around a timer's name as "?": patterns match them
+ * with "?".) */
+static char *
+run_auto_steered (const char *test_path)
+{
+  char *dir = g_dir_make_tmp ("test-calibrate-XXXXXX", NULL);
+
+  g_assert_nonnull (dir);
+  g_setenv ("DETPROF_CACHE_DIR", dir, TRUE);
+  g_test_trap_subprocess (test_path, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("DETPROF_CACHE_DIR");
+  g_test_trap_assert_passed ();
+  return dir;
+}
+
+static void
+auto_steered (const gint64            *costs,
+              guint                    n_costs,
+              DetprofCalibrationEntry *entry,
+              char                   **log)
+{
+  Steered steered;
+  g_autoptr(DetprofTimer) timer = new_steered_timer (&steered, costs, n_costs);
+  g_autoptr(GError) error = NULL;
+  gboolean measured = FALSE;
+
+  g_assert_true (_detprof_calibration_auto_watched (timer, steer, &steered, entry, &measured, &error));
+  g_assert_no_error (error);
+  g_assert_true (measured);
+  *log = g_string_free (steered.log, FALSE);
+}
+
+/* -b auto follows the same rule: calibrations that never agree give this
+ * run its bias, but are not stored, and it says so. */
+static void
+test_auto_does_not_store_disagreeing_calibrations (void)
+{
+  static const gint64 costs[] = { 4, 8 };
+  g_autofree char *dir = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GDir) listing = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_auto(DetprofCalibrationEntry) entry = { 0, };
+      g_autofree char *log = NULL;
+
+      auto_steered (costs, G_N_ELEMENTS (costs), &entry, &log);
+      g_assert_cmpstr (log, ==, "4 8 4 again | 8 4 8 again | 4 8 4 done");
+      assert_constants (&entry, 4);
+      g_assert_cmpfloat (entry.spread, ==, 2.0);
+      return;
+    }
+
+  dir = run_auto_steered ("/calibrate/auto/does-not-store-disagreeing-calibrations");
+  expected = g_strdup_printf ("detprof: no usable calibration for timer ?steered? (pairs model) in "
+                              "%s/calibration.ini: none is stored; calibrating now (once: "
+                              "detprof-calibrate stores it)\n"
+                              "detprof: warning: this calibration is used for this run only, and not "
+                              "stored: its 3 calibrations disagree: the largest cost of a leaf call is "
+                              "100.00 %% above the smallest, where on a quiet machine they stay within "
+                              "25 %% (was it busy, or does the timer tick too coarsely?)\n", dir);
+  g_test_trap_assert_stderr (expected);
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (listing);
+  g_assert_null (g_dir_read_name (listing));
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* ... and calibrations that agree are stored, as before, for the next run. */
+static void
+test_auto_stores_agreeing_calibrations (void)
+{
+  static const gint64 costs[] = { 4 };
+  g_autofree char *dir = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *lock = NULL;
+  g_auto(DetprofCalibrationEntry) found = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_auto(DetprofCalibrationEntry) entry = { 0, };
+      g_autofree char *log = NULL;
+
+      auto_steered (costs, G_N_ELEMENTS (costs), &entry, &log);
+      g_assert_cmpstr (log, ==, "4 4 4 done");
+      return;
+    }
+
+  dir = run_auto_steered ("/calibrate/auto/stores-agreeing-calibrations");
+  expected = g_strdup_printf ("detprof: no usable calibration for timer ?steered? (pairs model) in "
+                              "%s/calibration.ini: none is stored; calibrating now (once: "
+                              "detprof-calibrate stores it)\n", dir);
+  g_test_trap_assert_stderr (expected);
+  path = g_build_filename (dir, "calibration.ini", NULL);
+  g_assert_true (_detprof_calibration_cache_lookup (path, "steered", "pairs", &found, &error));
+  g_assert_no_error (error);
+  assert_constants (&found, 4);
+  g_assert_cmpfloat (found.spread, ==, 1.0);
+  g_assert_cmpuint (found.repeats, ==, 3);
+
+  lock = g_strconcat (path, ".lock", NULL);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_unlink (lock), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* -b auto never uses a cache that others could have planted (here, in a
+ * directory anybody may write in): it says why once, naming the
+ * directory, calibrates in memory and creates nothing there; the profile
+ * still gets its bias. */
+static void
+test_auto_leaves_an_unsafe_cache_alone (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GDir) listing = NULL;
+
+  if (g_test_subprocess ())
+    {
+      gint64 now = 0;
+      g_autoptr(DetprofTimer) timer = detprof_timer_new_integer ("fake", costly_read, TICK, &now, NULL);
+      g_auto(DetprofCalibrationEntry) entry = { 0, };
+      g_autoptr(GError) error = NULL;
+      gboolean measured = FALSE;
+      int i;
+
+      g_assert_true (_detprof_calibration_auto (timer, &entry, &measured, &error));
+      g_assert_no_error (error);
+      g_assert_true (measured);
+      for (i = 0; i < 4; i++)
+        g_assert_cmpfloat (entry.constants[i], ==, COST * TICK);
+      return;
+    }
+
+  dir = g_dir_make_tmp ("test-calibrate-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_chmod (dir, 0777), ==, 0);
+  g_setenv ("DETPROF_CACHE_DIR", dir, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("DETPROF_CACHE_DIR");
+
+  g_test_trap_assert_passed ();
+  expected = g_strdup_printf ("detprof: not using the calibration cache: %s is writable by its group "
+                              "or by others (mode 0777), so they could plant files in it; "
+                              "calibrating in memory for this run\n", dir);
+  g_test_trap_assert_stderr (expected);
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (listing);
+  g_assert_null (g_dir_read_name (listing));
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -179,6 +541,18 @@ main (int    argc,
   g_test_add_func ("/calibrate/pairs/find-the-cost-exactly", test_pairs_find_the_cost_exactly);
   g_test_add_func ("/calibrate/pairs/refuse-nonsense", test_pairs_refuse_nonsense);
   g_test_add_func ("/calibrate/bias/pairs-and-constant", test_bias_pairs_and_constant);
+  g_test_add_func ("/calibrate/agreement/agreeing-calibrations-are-measured-once",
+                   test_agreeing_calibrations_are_measured_once);
+  g_test_add_func ("/calibrate/agreement/a-disturbed-attempt-is-measured-again",
+                   test_a_disturbed_attempt_is_measured_again);
+  g_test_add_func ("/calibrate/agreement/calibrations-that-never-agree-are-not-stored",
+                   test_calibrations_that_never_agree_are_not_stored);
+  g_test_add_func ("/calibrate/agreement/the-limit-is-a-quarter", test_the_limit_is_a_quarter);
+  g_test_add_func ("/calibrate/agreement/a-coarse-timer-is-measured-once", test_a_coarse_timer_is_measured_once);
+  g_test_add_func ("/calibrate/auto/does-not-store-disagreeing-calibrations",
+                   test_auto_does_not_store_disagreeing_calibrations);
+  g_test_add_func ("/calibrate/auto/stores-agreeing-calibrations", test_auto_stores_agreeing_calibrations);
+  g_test_add_func ("/calibrate/auto/leaves-an-unsafe-cache-alone", test_auto_leaves_an_unsafe_cache_alone);
 
   return g_test_run ();
 }

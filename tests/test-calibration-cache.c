@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -33,7 +34,8 @@ remove_tree (const char *path)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
 
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+      /* A link is removed, not followed: some tests plant them. */
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
         remove_tree (child);
       else
         g_assert_cmpint (g_unlink (child), ==, 0);
@@ -367,6 +369,10 @@ static const Corruption corruptions[] = {
     DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*the spread is 0.5, but a max/min ratio*" },
   { "infinite-spread", "spread", "inf",
     DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*the spread is inf*" },
+  { "disagreeing-calibrations", "spread", "15.5",
+    DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT,
+    "*cannot be trusted: its 5 calibrations disagree: the largest cost of a leaf call is 1450.00 % "
+    "above the smallest, where on a quiet machine they stay within 25 % (was it busy, or does the timer tick too coarsely?)" },
   { "negative-count", "n", "-5",
     DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*the field “n” is not valid*" },
   { "zero-repeats", "repeats", "0",
@@ -584,6 +590,12 @@ spoil_spread_nan (DetprofCalibrationEntry *entry)
 }
 
 static void
+spoil_spread_disagreeing (DetprofCalibrationEntry *entry)
+{
+  entry->spread = 15.5;
+}
+
+static void
 spoil_repeats (DetprofCalibrationEntry *entry)
 {
   entry->repeats = 0;
@@ -637,6 +649,8 @@ static const Nonsense nonsense[] = {
   { "wrong-number-of-constants", spoil_n_constants, "*: the pairs model has 1 constants, not 4" },
   { "spread-below-one", spoil_spread, "*: the spread is 0.99, but*" },
   { "nan-spread", spoil_spread_nan, "*: the spread is nan, but*" },
+  { "disagreeing-calibrations", spoil_spread_disagreeing,
+    "*: its 5 calibrations disagree: the largest cost of a leaf call is 1450.00 % above the smallest*" },
   { "zero-repeats", spoil_repeats, "*: the number of repeats is 0" },
   { "zero-events", spoil_n, "*: the number of events per calibration is 0" },
   { "future-date", spoil_date_future, "*: the date * is in the future" },
@@ -677,6 +691,186 @@ test_lookup_refuses_bad_names (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_false (lookup (fixture, "wall", "linear", &found, &error));
   g_assert_error (error, DETPROF_ERROR, DETPROF_ERROR_INVALID_ARGUMENT);
+}
+
+/* ------------------------------------------------------------------------
+ * Shared places: a cache is only used where nobody else can plant a file */
+
+/* Creates the cache's directory with exactly @mode, whatever the umask. */
+static char *
+make_cache_dir (Fixture *fixture,
+                int      mode)
+{
+  char *dir = g_path_get_dirname (fixture->path);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (g_chmod (dir, mode), ==, 0);
+  return dir;
+}
+
+/* A lock file that is a symbolic link is refused, and what it points to is
+ * never created: someone who could plant the link chose where we write. */
+static void
+test_symlinked_lock_file (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_auto(DetprofCalibrationEntry) entry = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_cache_dir (fixture, 0700);
+  g_autofree char *lock = g_strconcat (fixture->path, ".lock", NULL);
+  g_autofree char *target = g_build_filename (fixture->dir, "planted-target", NULL);
+  g_autofree char *pattern = g_strdup_printf ("not using the calibration cache: %s is a symbolic link*", lock);
+
+  g_assert_cmpint (symlink (target, lock), ==, 0);
+
+  make_entry (&entry, "wall", "constant", THIS_CPU, THIS_CLOCKSOURCE);
+  g_assert_false (_detprof_calibration_cache_store (fixture->path, &entry, &error));
+  g_assert_error (error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE);
+  assert_message_matches (error, pattern);
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (lock, G_FILE_TEST_IS_SYMLINK));
+}
+
+/* A cache file that is a symbolic link is neither read nor replaced: lookup
+ * would otherwise hand out a planted entry, and the file it points to is
+ * left exactly as it was. */
+static void
+test_symlinked_cache_file (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_auto(DetprofCalibrationEntry) entry = { 0, };
+  g_auto(DetprofCalibrationEntry) found = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_cache_dir (fixture, 0700);
+  g_autofree char *target = g_build_filename (fixture->dir, "elsewhere", "calibration.ini", NULL);
+  g_autofree char *pattern = g_strdup_printf ("not using the calibration cache: %s is a symbolic link*",
+                                              fixture->path);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  /* A cache that lookup would trust, were it reached. */
+  make_entry (&entry, "wall", "constant", THIS_CPU, THIS_CLOCKSOURCE);
+  g_assert_true (_detprof_calibration_cache_store (target, &entry, NULL));
+  g_assert_true (g_file_get_contents (target, &before, NULL, NULL));
+  g_assert_cmpint (symlink (target, fixture->path), ==, 0);
+
+  g_assert_false (lookup (fixture, "wall", "constant", &found, &error));
+  g_assert_error (error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE);
+  assert_message_matches (error, pattern);
+  g_assert_null (found.timer);
+  g_clear_error (&error);
+
+  entry.constants[0] = 9e-8;
+  g_assert_false (_detprof_calibration_cache_store (fixture->path, &entry, &error));
+  g_assert_error (error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE);
+  assert_message_matches (error, pattern);
+
+  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_get_contents (target, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* A directory that others may write in is refused, for reading and for
+ * writing, with a message that names it; nothing is created in it. */
+static void
+test_directory_writable_by_others (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  int mode = GPOINTER_TO_INT (user_data);
+  g_auto(DetprofCalibrationEntry) entry = { 0, };
+  g_auto(DetprofCalibrationEntry) found = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_cache_dir (fixture, 0700);
+  g_autofree char *pattern = g_strdup_printf ("not using the calibration cache: %s is writable by "
+                                              "its group or by others (mode %04o)*", dir, mode);
+  g_autofree char *names = NULL;
+
+  make_entry (&entry, "wall", "constant", THIS_CPU, THIS_CLOCKSOURCE);
+  store_ok (fixture, &entry);
+  g_assert_cmpint (g_chmod (dir, mode), ==, 0);
+
+  g_assert_false (lookup (fixture, "wall", "constant", &found, &error));
+  g_assert_error (error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE);
+  assert_message_matches (error, pattern);
+  g_assert_null (found.timer);
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_unlink (fixture->path), ==, 0);
+  g_assert_false (_detprof_calibration_cache_store (fixture->path, &entry, &error));
+  g_assert_error (error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE);
+  assert_message_matches (error, pattern);
+  names = list_cache_dir (fixture);
+  g_assert_cmpstr (names, ==, "calibration.ini.lock");
+}
+
+/* A directory that another user owns is refused, even to root, who could
+ * write in it: its owner can plant links there. */
+static void
+test_directory_of_another_user (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_auto(DetprofCalibrationEntry) entry = { 0, };
+  g_auto(DetprofCalibrationEntry) found = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *pattern = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *names = NULL;
+  struct passwd *nobody = getpwnam ("nobody");
+  uid_t other = (nobody != NULL) ? nobody->pw_uid : 65534;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("only root can give a directory to another user");
+      return;
+    }
+
+  dir = make_cache_dir (fixture, 0700);
+  make_entry (&entry, "wall", "constant", THIS_CPU, THIS_CLOCKSOURCE);
+  store_ok (fixture, &entry);
+  g_assert_true (g_file_get_contents (fixture->path, &before, NULL, NULL));
+  g_assert_cmpint (chown (dir, other, (gid_t) -1), ==, 0);
+  pattern = g_strdup_printf ("not using the calibration cache: %s is owned by uid %u, not by you (uid 0)*",
+                             dir, (guint) other);
+
+  g_assert_false (lookup (fixture, "wall", "constant", &found, &error));
+  g_assert_error (error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE);
+  assert_message_matches (error, pattern);
+  g_assert_null (found.timer);
+  g_clear_error (&error);
+
+  entry.constants[0] = 9e-8;
+  g_assert_false (_detprof_calibration_cache_store (fixture->path, &entry, &error));
+  g_assert_error (error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_UNSAFE);
+  assert_message_matches (error, pattern);
+  g_assert_true (g_file_get_contents (fixture->path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, before);
+  names = list_cache_dir (fixture);
+  g_assert_cmpstr (names, ==, "calibration.ini calibration.ini.lock");
+}
+
+/* What is checked is the directory itself, not the way to it: a cache
+ * directory that is a link to a private directory of one's own is used. */
+static void
+test_linked_private_directory (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_auto(DetprofCalibrationEntry) entry = { 0, };
+  g_auto(DetprofCalibrationEntry) found = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (fixture->path);
+  g_autofree char *real = g_build_filename (fixture->dir, "real", NULL);
+
+  g_assert_cmpint (g_mkdir (real, 0700), ==, 0);
+  g_assert_cmpint (symlink (real, dir), ==, 0);
+
+  make_entry (&entry, "wall", "constant", THIS_CPU, THIS_CLOCKSOURCE);
+  store_ok (fixture, &entry);
+  g_assert_true (lookup (fixture, "wall", "constant", &found, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (found.constants[0], ==, 2.5e-8);
 }
 
 #define N_WRITERS 8
@@ -828,6 +1022,18 @@ main (int   argc,
     }
   g_test_add ("/calibration-cache/lookup-refuses-names-that-cannot-be-keys", Fixture, NULL,
               setup, test_lookup_refuses_bad_names, teardown);
+  g_test_add ("/calibration-cache/unsafe/symlinked-lock-file", Fixture, NULL,
+              setup, test_symlinked_lock_file, teardown);
+  g_test_add ("/calibration-cache/unsafe/symlinked-cache-file", Fixture, NULL,
+              setup, test_symlinked_cache_file, teardown);
+  g_test_add ("/calibration-cache/unsafe/directory-writable-by-all", Fixture, GINT_TO_POINTER (0777),
+              setup, test_directory_writable_by_others, teardown);
+  g_test_add ("/calibration-cache/unsafe/directory-writable-by-its-group", Fixture, GINT_TO_POINTER (0770),
+              setup, test_directory_writable_by_others, teardown);
+  g_test_add ("/calibration-cache/unsafe/directory-of-another-user", Fixture, NULL,
+              setup, test_directory_of_another_user, teardown);
+  g_test_add ("/calibration-cache/linked-private-directory-is-used", Fixture, NULL,
+              setup, test_linked_private_directory, teardown);
   g_test_add ("/calibration-cache/concurrent-writers-lose-nothing", Fixture, NULL,
               setup, test_concurrent_writers, teardown);
 

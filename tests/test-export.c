@@ -3,12 +3,14 @@
  * A small table is built by hand, so that every number of the export can
  * be checked: self costs, call arcs with their inclusive costs (per call
  * site when there are sites), the totals, name compression and escaping,
- * and the pruning of the graph.
+ * the header's word on how exact the call tree is (which callgrind_annotate
+ * must read, where it is installed), and the pruning of the graph.
  */
 #include "config.h"
 
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -107,6 +109,87 @@ test_callgrind_uses_call_sites (Fixture       *fixture,
   g_assert_true (contains (out->str, "calls=1 40\n12 1000000000\ncfl=(2)\ncfn=(2)\ncalls=1 40\n15 1999000000\n"));
   /* The arc without sites keeps the caller's line. */
   g_assert_true (contains (out->str, "calls=1 30\n10 1000000\n"));
+}
+
+/* When the run facts count what the call tree could not place, the
+ * header says so in "desc:" lines, in the words of the text reports: the
+ * fixture's 4 calls are the share's base. Counts of 0 say nothing. */
+static void
+test_callgrind_header_says_how_exact (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) exact = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  detprof_stats_set_info (fixture->stats, "timer", "tsc");
+  detprof_stats_set_info (fixture->stats, "unmatched-returns", "0");
+  detprof_stats_set_info (fixture->stats, "frames-left-by-exception", "0");
+  g_assert_true (detprof_stats_export_callgrind (fixture->stats, exact, &error));
+  g_assert_no_error (error);
+  g_assert_null (strstr (exact->str, "desc: warning"));
+  g_assert_null (strstr (exact->str, "desc: note"));
+
+  detprof_stats_set_info (fixture->stats, "abandoned-frames", "1");
+  detprof_stats_set_info (fixture->stats, "dropped-events", "2");
+  detprof_stats_set_info (fixture->stats, "frames-left-by-thread-exit", "2");
+  g_assert_true (detprof_stats_export_callgrind (fixture->stats, out, &error));
+  g_assert_no_error (error);
+  g_assert_true (contains (out->str,
+                           "desc: Timer: tsc\n"
+                           "desc: warning: 1 abandoned frame (25.00% of 4 calls): closed without its "
+                           "return event, because a later return belonged to a frame below it; where "
+                           "it ended is a guess\n"
+                           "desc: warning: 2 dropped events (50.00% of 4 calls): arrived while the "
+                           "profiler was busy (signal handlers interrupted it), or were cut short "
+                           "(threads cancelled, or jumps out of such handlers), and were not counted\n"
+                           "desc: note: 2 frames were left by thread exits: closed where the program "
+                           "left them\n"
+                           "positions: line\n"));
+}
+
+/* callgrind_annotate reads a header with those lines without a warning,
+ * and prints them. */
+static void
+test_callgrind_annotate_reads_the_header (Fixture       *fixture,
+                                          gconstpointer  user_data)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *annotate = g_find_program_in_path ("callgrind_annotate");
+  g_autofree char *path = NULL;
+  g_autofree char *printed = NULL;
+  g_autofree char *complaints = NULL;
+  int fd, wait_status = 0;
+
+  if (annotate == NULL)
+    {
+      g_test_skip ("callgrind_annotate is not installed");
+      return;
+    }
+
+  detprof_stats_set_info (fixture->stats, "unmatched-returns", "3");
+  detprof_stats_set_info (fixture->stats, "frames-left-by-longjmp", "5");
+  g_assert_true (detprof_stats_export_callgrind (fixture->stats, out, &error));
+  fd = g_file_open_tmp ("test-export-XXXXXX.callgrind", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, out->str, (gssize) out->len, &error);
+  g_assert_no_error (error);
+
+  {
+    const char *argv[] = { annotate, path, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                  &printed, &complaints, &wait_status, &error);
+  }
+  g_unlink (path);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  g_assert_cmpstr (complaints, ==, "");
+  g_assert_true (contains (printed, "\nwarning: 3 unmatched returns (75.00% of 4 calls): return events"));
+  g_assert_true (contains (printed, "\nnote: 5 frames were left by longjmp: closed where the program left them\n"));
+  g_assert_true (contains (printed, "4,000,000,000 (100.0%)  PROGRAM TOTALS"));
 }
 
 /* Two functions of one file with one name are told apart by their line. */
@@ -226,6 +309,10 @@ main (int    argc,
   g_test_add ("/export/callgrind/costs", Fixture, NULL, setup, test_callgrind_costs, teardown);
   g_test_add ("/export/callgrind/uses-call-sites", Fixture, NULL, setup,
               test_callgrind_uses_call_sites, teardown);
+  g_test_add ("/export/callgrind/header-says-how-exact", Fixture, NULL, setup,
+              test_callgrind_header_says_how_exact, teardown);
+  g_test_add ("/export/callgrind/annotate-reads-the-header", Fixture, NULL, setup,
+              test_callgrind_annotate_reads_the_header, teardown);
   g_test_add_func ("/export/callgrind/tells-namesakes-apart", test_callgrind_tells_namesakes_apart);
   g_test_add_func ("/export/callgrind/count-arcs-share-the-time", test_count_arcs_share_the_time);
   g_test_add_func ("/export/refuse-nan", test_exports_refuse_nan);

@@ -17,6 +17,7 @@
 #include "detprof-error.h"
 #include "detprof-report-private.h"
 #include "detprof-stats.h"
+#include "detprof-stats-private.h"
 
 static char *python3;  /* the interpreter, or NULL to skip the comparisons */
 
@@ -490,6 +491,175 @@ test_code_object_label (void)
   g_assert_nonnull (strstr (out->str, " profile:0(<code object <module>, file \"tiny_script.py\", line 1>)\n"));
 }
 
+/* ---------------------------------------------------------------------- */
+/* How exactly the call tree was rebuilt                                   */
+
+/* @n_calls calls in all: the "N function calls" of the report. */
+static DetprofStats *
+new_stats_of_calls (gint64 n_calls)
+{
+  DetprofStats *stats = detprof_stats_new ();
+  guint main_fn, work;
+
+  main_fn = _detprof_stats_add_function (stats, "main.c", 10, "main", 1, 1, 0.5, 1.5);
+  work = _detprof_stats_add_function (stats, "main.c", 4, "work", n_calls - 1, n_calls - 1, 1.0, 1.0);
+  _detprof_stats_add_caller (stats, work, main_fn, n_calls - 1, n_calls - 1, 1.0, 1.0);
+  _detprof_stats_finish (stats);
+  return stats;
+}
+
+static char *
+reconstruction_notes (DetprofStats *stats,
+                      gboolean      expect_any)
+{
+  GString *out = g_string_new ("");
+
+  g_assert_true (_detprof_report_append_reconstruction_notes (stats, out, "detprof: ") == expect_any);
+  return g_string_free (out, FALSE);
+}
+
+/* Each kind of event the call tree could not place gets a warning with its
+ * count and its share of all calls; the frames the program left are one
+ * plain note, after them. */
+static void
+test_reconstruction_notes_count_and_share (void)
+{
+  g_autoptr(DetprofStats) stats = new_stats_of_calls (10000);
+  g_autofree char *text = NULL;
+
+  detprof_stats_set_info (stats, "unmatched-returns", "3");
+  detprof_stats_set_info (stats, "abandoned-frames", "12");
+  detprof_stats_set_info (stats, "dropped-events", "1");
+  detprof_stats_set_info (stats, "frames-left-by-longjmp", "12");
+  detprof_stats_set_info (stats, "frames-left-by-exception", "3");
+  detprof_stats_set_info (stats, "frames-left-by-thread-exit", "1");
+  text = reconstruction_notes (stats, TRUE);
+  g_assert_cmpstr (text, ==,
+                   "detprof: warning: 12 abandoned frames (0.12% of 10000 calls): closed without their "
+                   "return events, because later returns belonged to frames below them; where each "
+                   "ended is a guess\n"
+                   "detprof: warning: 3 unmatched returns (0.03% of 10000 calls): return events that "
+                   "matched no open frame (functions entered before profiling began, or lost events), "
+                   "ignored\n"
+                   "detprof: warning: 1 dropped event (0.01% of 10000 calls): arrived while the "
+                   "profiler was busy (a signal handler interrupted it), or was cut short (a thread "
+                   "cancelled, or a jump out of such a handler), and was not counted\n"
+                   "detprof: note: 12 frames were left by longjmp, 3 by exceptions and 1 by a thread "
+                   "exit: closed where the program left them\n");
+}
+
+/* One of each, in the singular; a note alone is no warning. */
+static void
+test_reconstruction_notes_singular (void)
+{
+  g_autoptr(DetprofStats) stats = new_stats_of_calls (10000);
+  g_autoptr(DetprofStats) departed = new_stats_of_calls (10000);
+  g_autoptr(DetprofStats) two_ways = new_stats_of_calls (10000);
+  g_autofree char *text = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *two = NULL;
+
+  detprof_stats_set_info (stats, "abandoned-frames", "1");
+  detprof_stats_set_info (stats, "unmatched-returns", "1");
+  text = reconstruction_notes (stats, TRUE);
+  g_assert_cmpstr (text, ==,
+                   "detprof: warning: 1 abandoned frame (0.01% of 10000 calls): closed without its "
+                   "return event, because a later return belonged to a frame below it; where it "
+                   "ended is a guess\n"
+                   "detprof: warning: 1 unmatched return (0.01% of 10000 calls): a return event that "
+                   "matched no open frame (a function entered before profiling began, or a lost "
+                   "event), ignored\n");
+
+  detprof_stats_set_info (departed, "frames-left-by-exception", "1");
+  note = reconstruction_notes (departed, TRUE);
+  g_assert_cmpstr (note, ==, "detprof: note: 1 frame was left by an exception: closed where the program left it\n");
+
+  detprof_stats_set_info (two_ways, "frames-left-by-longjmp", "1");
+  detprof_stats_set_info (two_ways, "frames-left-by-thread-exit", "4");
+  two = reconstruction_notes (two_ways, TRUE);
+  g_assert_cmpstr (two, ==, "detprof: note: 1 frame was left by longjmp and 4 by thread exits: "
+                   "closed where the program left them\n");
+}
+
+/* A profiler that ran out of memory says in how many threads. */
+static void
+test_reconstruction_notes_out_of_memory (void)
+{
+  g_autoptr(DetprofStats) one = new_stats_of_calls (10);
+  g_autoptr(DetprofStats) two = new_stats_of_calls (10);
+  g_autofree char *one_text = NULL;
+  g_autofree char *two_text = NULL;
+
+  detprof_stats_set_info (one, "out-of-memory", "1");
+  one_text = reconstruction_notes (one, TRUE);
+  g_assert_cmpstr (one_text, ==, "detprof: warning: the profiler ran out of memory in 1 thread: calls it "
+                   "could not record are missing (those it saw are counted as dropped events)\n");
+  detprof_stats_set_info (two, "out-of-memory", "2");
+  two_text = reconstruction_notes (two, TRUE);
+  g_assert_true (g_str_has_prefix (two_text, "detprof: warning: the profiler ran out of memory in 2 threads: "));
+}
+
+/* Counts of 0, absent keys (older dumps, Python's) and text that is not a
+ * count say nothing. */
+static void
+test_reconstruction_notes_none_when_zero_or_absent (void)
+{
+  static const char * const keys[] = {
+    "abandoned-frames", "unmatched-returns", "dropped-events", "out-of-memory", "frames-left-by-longjmp",
+    "frames-left-by-exception", "frames-left-by-thread-exit",
+  };
+  g_autoptr(DetprofStats) zero = new_stats_of_calls (10000);
+  g_autoptr(DetprofStats) absent = new_stats_of_calls (10000);
+  g_autoptr(DetprofStats) garbage = new_stats_of_calls (10000);
+  g_autofree char *zero_text = NULL;
+  g_autofree char *absent_text = NULL;
+  g_autofree char *garbage_text = NULL;
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      detprof_stats_set_info (zero, keys[i], "0");
+      detprof_stats_set_info (garbage, keys[i], i % 2 == 0 ? "-4" : "many");
+    }
+  detprof_stats_set_info (absent, "timer", "tsc");
+  zero_text = reconstruction_notes (zero, FALSE);
+  absent_text = reconstruction_notes (absent, FALSE);
+  garbage_text = reconstruction_notes (garbage, FALSE);
+  g_assert_cmpstr (zero_text, ==, "");
+  g_assert_cmpstr (absent_text, ==, "");
+  g_assert_cmpstr (garbage_text, ==, "");
+}
+
+/* A profile with no calls has no share to give; a share too small for
+ * two decimals is not 0.00 %; more unmatched returns than calls is a
+ * share above 100 %. */
+static void
+test_reconstruction_notes_share_edges (void)
+{
+  g_autoptr(DetprofStats) empty = detprof_stats_new ();
+  g_autoptr(DetprofStats) big = new_stats_of_calls (100000);
+  g_autoptr(DetprofStats) stats = new_stats_of_calls (10000);
+  g_autofree char *empty_text = NULL;
+  g_autofree char *small_text = NULL;
+  g_autofree char *text = NULL;
+
+  detprof_stats_set_info (empty, "unmatched-returns", "2");
+  empty_text = reconstruction_notes (empty, TRUE);
+  g_assert_true (g_str_has_prefix (empty_text, "detprof: warning: 2 unmatched returns "
+                                   "(no calls were counted): return events"));
+
+  detprof_stats_set_info (big, "dropped-events", "7");
+  small_text = reconstruction_notes (big, TRUE);
+  g_assert_cmpstr (small_text, ==, "detprof: warning: 7 dropped events (<0.01% of 100000 calls): "
+                   "arrived while the profiler was busy (signal handlers interrupted it), or were "
+                   "cut short (threads cancelled, or jumps out of such handlers), and were not counted\n");
+
+  detprof_stats_set_info (stats, "unmatched-returns", "15000");
+  text = reconstruction_notes (stats, TRUE);
+  g_assert_true (g_str_has_prefix (text, "detprof: warning: 15000 unmatched returns "
+                                   "(150.00% of 10000 calls): "));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -515,6 +685,13 @@ main (int    argc,
   g_test_add_func ("/report/ctime/is-english-and-space-padded", test_ctime);
   g_test_add_func ("/report/stats/empty-table-prints-summary-only", test_empty_table);
   g_test_add_func ("/report/stats/code-object-shown-without-address", test_code_object_label);
+  g_test_add_func ("/report/reconstruction/counts-and-share-of-calls",
+                   test_reconstruction_notes_count_and_share);
+  g_test_add_func ("/report/reconstruction/singular", test_reconstruction_notes_singular);
+  g_test_add_func ("/report/reconstruction/out-of-memory", test_reconstruction_notes_out_of_memory);
+  g_test_add_func ("/report/reconstruction/none-when-zero-or-absent",
+                   test_reconstruction_notes_none_when_zero_or_absent);
+  g_test_add_func ("/report/reconstruction/share-edges", test_reconstruction_notes_share_edges);
 
   for (i = 0; i < G_N_ELEMENTS (comparisons); i++)
     {

@@ -8,9 +8,11 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -96,6 +98,43 @@ run (Fixture            *fixture,
      const char * const *argv)
 {
   run_with_env (fixture, argv, NULL);
+}
+
+static void
+stdout_to_file (gpointer user_data)
+{
+  int fd = open (user_data, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  if (fd >= 0)
+    {
+      dup2 (fd, STDOUT_FILENO);
+      close (fd);
+    }
+}
+
+/* Runs argv as run () does, but returns its standard output whole, as
+ * bytes: it may hold NULs. */
+static GBytes *
+run_for_bytes (Fixture            *fixture,
+               const char * const *argv)
+{
+  g_autofree char *path = g_build_filename (fixture->tmpdir, "stdout.bin", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  int wait_status = 0;
+
+  g_clear_pointer (&fixture->stdout_text, g_free);
+  g_clear_pointer (&fixture->stderr_text, g_free);
+  g_spawn_sync (fixture->tmpdir, (char **) argv, NULL, G_SPAWN_DEFAULT, stdout_to_file, path,
+                NULL, &fixture->stderr_text, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  fixture->status = WEXITSTATUS (wait_status);
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  g_unlink (path);
+  g_test_message ("status %d\nstderr:\n%s", fixture->status, fixture->stderr_text);
+  return g_bytes_new_take (g_steal_pointer (&data), length);
 }
 
 static DetprofStats *
@@ -264,8 +303,9 @@ test_threads_are_merged (Fixture       *fixture,
   g_assert_cmpuint (function (stats, "worker")->n_callers, ==, 0);
 }
 
-/* longjmp out of a recursion: the abandoned frames are closed when the
- * frame jumped to makes its next call, so the arcs stay right. */
+/* longjmp out of a recursion: the agent sees the jump, and the frames
+ * left are closed at it, counted as such and not as abandoned, so the
+ * arcs stay right. */
 static void
 test_longjmp (Fixture       *fixture,
               gconstpointer  user_data)
@@ -280,6 +320,27 @@ test_longjmp (Fixture       *fixture,
   g_assert_cmpint (arc_calls (stats, "dive", "attempt"), ==, 5);
   g_assert_cmpint (arc_calls (stats, "dive", "dive"), ==, 45);
   g_assert_cmpint (arc_calls (stats, "attempt", "main"), ==, 5);
+  g_assert_cmpstr (detprof_stats_get_info (stats, "frames-left-by-longjmp"), ==, "50");
+  g_assert_cmpstr (detprof_stats_get_info (stats, "abandoned-frames"), ==, "0");
+}
+
+/* The same program under the printed report: the frames that longjmp
+ * left are named after the table, as exact. */
+static void
+test_longjmp_report_counts_the_frames (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  g_autofree char *path = program ("jump");
+  const char *argv[] = { runner (), "-t", "wall", "-b", "0", path, NULL };
+  const char *after_table;
+
+  run (fixture, argv);
+  g_assert_cmpint (fixture->status, ==, 0);
+  after_table = strstr (fixture->stderr_text, " jump.c:32(main)\n\n\n");
+  g_assert_nonnull (after_table);
+  after_table += strlen (" jump.c:32(main)\n\n\n");
+  g_assert_cmpstr (after_table, ==,
+                   "detprof: note: 50 frames were left by longjmp: closed where the program left them\n\n");
 }
 
 /* exit() from 1000 frames deep: every open frame is closed, the profile is
@@ -354,8 +415,10 @@ test_fork_writes_one_file_per_process (Fixture       *fixture,
   g_assert_cmpint (n_parent, ==, 1);
 }
 
-/* Without -o, the report is printed: a header naming the timer and the
- * bias, then pstats' layout, sorted as asked. */
+/* Without -o, the report is printed on standard error, where time and
+ * valgrind put theirs: a header naming the timer and the bias, then
+ * pstats' layout, sorted as asked. Standard output is the program's. A
+ * run whose call tree was rebuilt exactly ends with the table. */
 static void
 test_report_is_printed (Fixture       *fixture,
                         gconstpointer  user_data)
@@ -366,15 +429,56 @@ test_report_is_printed (Fixture       *fixture,
 
   run (fixture, argv);
   g_assert_cmpint (fixture->status, ==, 0);
-  lines = g_strsplit (fixture->stdout_text, "\n", -1);
-  g_assert_cmpstr (lines[0], ==, "75");
-  g_assert_true (g_str_has_prefix (lines[1], "detprof: timer wall ("));
-  g_assert_true (g_str_has_suffix (lines[1], "bias 0 (no correction)"));
-  g_assert_true (g_str_has_prefix (lines[2], "         19 function calls in "));
-  g_assert_true (strstr (fixture->stdout_text, "   Ordered by: call count\n") != NULL);
-  g_assert_true (strstr (fixture->stdout_text, "       15 ") != NULL);
-  g_assert_true (strstr (fixture->stdout_text, " simple.c:9(leaf)\n") != NULL);
-  g_assert_null (strstr (fixture->stdout_text, "negative"));
+  g_assert_cmpstr (fixture->stdout_text, ==, "75\n");
+  lines = g_strsplit (fixture->stderr_text, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[0], "detprof: timer wall ("));
+  g_assert_true (g_str_has_suffix (lines[0], "bias 0 (no correction)"));
+  g_assert_true (g_str_has_prefix (lines[1], "         19 function calls in "));
+  g_assert_true (strstr (fixture->stderr_text, "   Ordered by: call count\n") != NULL);
+  g_assert_true (strstr (fixture->stderr_text, "       15 ") != NULL);
+  g_assert_true (g_str_has_suffix (fixture->stderr_text, " simple.c:26(main)\n\n\n"));
+  g_assert_null (strstr (fixture->stderr_text, "negative"));
+}
+
+/* A program's standard output is the program's, byte for byte: bytes
+ * that are not text and no final newline come out as they went in, with
+ * the report on standard error, or in the --report-file and nowhere else. */
+static void
+test_program_output_is_untouched (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  static const unsigned char written[] = {
+    0x1f, 0x8b, 0x08, 0x00, 'd', 'e', 't', 0x00, 0xff, 0xfe, '\r', 0x80, 0x7f, '\n', 'e', 'n', 'd',
+  };
+  g_autoptr(GBytes) expected = g_bytes_new_static (written, sizeof written);
+  g_autofree char *path = program ("bytes");
+  g_autofree char *report_path = g_build_filename (fixture->tmpdir, "report.txt", NULL);
+  const char *plain[] = { path, NULL };
+  const char *to_stderr[] = { runner (), "-t", "wall", "-b", "0", path, NULL };
+  const char *to_file[] = { runner (), "-t", "wall", "-b", "0", "--report-file", report_path, path, NULL };
+  g_autoptr(GBytes) alone = NULL;
+  g_autoptr(GBytes) beside_stderr = NULL;
+  g_autoptr(GBytes) beside_file = NULL;
+  g_autofree char *report = NULL;
+
+  alone = run_for_bytes (fixture, plain);
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_true (g_bytes_equal (alone, expected));
+
+  beside_stderr = run_for_bytes (fixture, to_stderr);
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_true (g_bytes_equal (beside_stderr, expected));
+  g_assert_true (g_str_has_prefix (fixture->stderr_text, "detprof: timer wall ("));
+  g_assert_nonnull (strstr (fixture->stderr_text, "         2 function calls in "));
+  g_assert_nonnull (strstr (fixture->stderr_text, " bytes.c:12(put)\n"));
+
+  beside_file = run_for_bytes (fixture, to_file);
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_assert_true (g_bytes_equal (beside_file, expected));
+  g_assert_cmpstr (fixture->stderr_text, ==, "");
+  g_assert_true (g_file_get_contents (report_path, &report, NULL, NULL));
+  g_assert_true (g_str_has_prefix (report, "detprof: timer wall ("));
+  g_assert_nonnull (strstr (report, " bytes.c:12(put)\n"));
 }
 
 /* A bias of a whole second per event takes off far more than any event
@@ -389,12 +493,12 @@ test_negative_times_are_flagged (Fixture       *fixture,
 
   run (fixture, argv);
   g_assert_cmpint (fixture->status, ==, 0);
-  warning = strstr (fixture->stdout_text, "\ndetprof: warning: negative times in ");
+  warning = strstr (fixture->stderr_text, "\ndetprof: warning: negative times in ");
   g_assert_nonnull (warning);
   g_assert_nonnull (strstr (warning, "leaf"));
   g_assert_nonnull (strstr (warning, "(try a smaller -b, or -b 0 to see the uncorrected times)\n"));
   /* After the table, not inside it. */
-  g_assert_true (warning > strstr (fixture->stdout_text, " simple.c:9(leaf)\n"));
+  g_assert_true (warning > strstr (fixture->stderr_text, " simple.c:9(leaf)\n"));
 }
 
 /* -b auto (the default): with no calibration stored, the runner
@@ -479,8 +583,8 @@ assert_refused (Fixture            *fixture,
 }
 
 /* An unknown program, one built without instrumentation, no program at
- * all, an unknown timer or sort key, an unwritable output: each refused
- * before anything runs. */
+ * all, an unknown timer or sort key, an unwritable output or report file,
+ * a report file with -o: each refused before anything runs. */
 static void
 test_bad_input_is_refused (Fixture       *fixture,
                            gconstpointer  user_data)
@@ -494,6 +598,8 @@ test_bad_input_is_refused (Fixture       *fixture,
   const char *bad_sort[] = { runner (), "-s", "zzz", simple, NULL };
   const char *bad_bias[] = { runner (), "-o", fixture->out, "-b", "lots", simple, NULL };
   const char *bad_output[] = { runner (), "-o", "/nonexistent-dir/out.prof", simple, NULL };
+  const char *bad_report[] = { runner (), "--report-file", "/nonexistent-dir/report.txt", simple, NULL };
+  const char *two_outputs[] = { runner (), "-o", fixture->out, "--report-file", "report.txt", simple, NULL };
   const char *bad_option[] = { runner (), "--frobnicate", simple, NULL };
 
   assert_refused (fixture, no_such, 127, "no-such-program-xyz: no such program");
@@ -504,6 +610,9 @@ test_bad_input_is_refused (Fixture       *fixture,
   g_assert_nonnull (strstr (fixture->stderr_text, "cumulative"));
   assert_refused (fixture, bad_bias, 2, "option -b: “lots” is neither auto nor a number of seconds");
   assert_refused (fixture, bad_output, 2, "option -o: cannot write /nonexistent-dir/out.prof");
+  assert_refused (fixture, bad_report, 2, "option --report-file: cannot write /nonexistent-dir/report.txt");
+  g_assert_cmpstr (fixture->stdout_text, ==, "");   /* the program did not run */
+  assert_refused (fixture, two_outputs, 2, "option --report-file: with -o there is no report to write");
   assert_refused (fixture, bad_option, 2, "Unknown option --frobnicate");
 }
 
@@ -666,6 +775,8 @@ main (int    argc,
               test_killed_by_signal_is_reported, teardown);
   g_test_add ("/runner/threads-are-merged", Fixture, NULL, setup, test_threads_are_merged, teardown);
   g_test_add ("/runner/longjmp", Fixture, NULL, setup, test_longjmp, teardown);
+  g_test_add ("/runner/longjmp-report-counts-the-frames", Fixture, NULL, setup,
+              test_longjmp_report_counts_the_frames, teardown);
   g_test_add ("/runner/exit-from-deep-recursion", Fixture, NULL, setup,
               test_exit_from_deep_recursion, teardown);
   g_test_add ("/runner/recursion-a-million-deep", Fixture, NULL, setup,
@@ -673,6 +784,8 @@ main (int    argc,
   g_test_add ("/runner/fork-writes-one-file-per-process", Fixture, NULL, setup,
               test_fork_writes_one_file_per_process, teardown);
   g_test_add ("/runner/report-is-printed", Fixture, NULL, setup, test_report_is_printed, teardown);
+  g_test_add ("/runner/program-output-is-untouched", Fixture, NULL, setup,
+              test_program_output_is_untouched, teardown);
   g_test_add ("/runner/negative-times-are-flagged", Fixture, NULL, setup,
               test_negative_times_are_flagged, teardown);
   g_test_add ("/runner/bias-auto-calibrates-once", Fixture, NULL, setup,

@@ -714,9 +714,12 @@ test_dot_export_draws (Fixture       *fixture,
   g_assert_cmpstr (err, ==, "");
 }
 
-/* A detprof dump with call sites and run facts, made with the library. */
+/* A detprof dump with call sites and run facts, made with the library;
+ * with @inexact, the run facts count frames and events that the call tree
+ * could not place, and frames left by longjmp. */
 static void
-write_detprof_dump (const char *path)
+write_detprof_dump_with (const char *path,
+                         gboolean    inexact)
 {
   g_autoptr(DetprofStats) stats = detprof_stats_new ();
   g_autoptr(GError) error = NULL;
@@ -733,9 +736,105 @@ write_detprof_dump (const char *path)
   detprof_stats_set_info (stats, "timer", "tsc");
   detprof_stats_set_info (stats, "bias", "1.2e-08");
   detprof_stats_set_info (stats, "program", "./myprog");
+  detprof_stats_set_info (stats, "unmatched-returns", "0");
+  if (inexact)
+    {
+      detprof_stats_set_info (stats, "abandoned-frames", "2");
+      detprof_stats_set_info (stats, "frames-left-by-longjmp", "3");
+    }
   _detprof_stats_finish (stats);
   detprof_stats_dump (stats, path, &error);
   g_assert_no_error (error);
+}
+
+static void
+write_detprof_dump (const char *path)
+{
+  write_detprof_dump_with (path, FALSE);
+}
+
+/* What every report of the inexact dump ends with: 2 of its 34 calls. */
+static const char reconstruction_footer[] =
+  "detprof: warning: 2 abandoned frames (5.88% of 34 calls): closed without their return events, "
+  "because later returns belonged to frames below them; where each ended is a guess\n"
+  "detprof: note: 3 frames were left by longjmp: closed where the program left them\n"
+  "\n";
+
+static void
+assert_ends_with_footer_once (const char *report)
+{
+  const char *first = strstr (report, "detprof: warning: 2 abandoned frames");
+
+  g_assert_true (g_str_has_suffix (report, reconstruction_footer));
+  g_assert_true (first == report + strlen (report) - strlen (reconstruction_footer));
+}
+
+/* Every report of the browser ends with what the dump says of the call
+ * tree's exactness: stats, callers, callees and both by-line reports. A
+ * dump that counts nothing inexact gets no such lines. */
+static void
+test_browser_reports_end_with_reconstruction_notes (Fixture       *fixture,
+                                                    gconstpointer  user_data)
+{
+  static const char * const commands[] = { "stats", "callers", "callees parse", "lines", "lines -c" };
+  g_autoptr(DetprofBrowser) browser = _detprof_browser_new (FALSE);
+  g_autoptr(DetprofBrowser) exact = _detprof_browser_new (FALSE);
+  g_autofree char *inexact_path = g_build_filename (fixture->tmpdir, "inexact.prof", NULL);
+  /* Names of one length: the reports differ only by the footer. */
+  g_autofree char *exact_path = g_build_filename (fixture->tmpdir, "precise.prof", NULL);
+  g_autofree char *stats = NULL;
+  g_autoptr(GString) opened = g_string_new (NULL);
+  const char *files[] = { inexact_path, NULL };
+  const char *exact_files[] = { exact_path, NULL };
+  gsize i;
+
+  write_detprof_dump_with (inexact_path, TRUE);
+  write_detprof_dump (exact_path);
+  _detprof_browser_open (browser, files, opened);
+  _detprof_browser_open (exact, exact_files, opened);
+  g_assert_cmpstr (opened->str, ==, "");
+
+  for (i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *report = browse (browser, commands[i], NULL);
+      g_autofree char *plain = browse (exact, commands[i], NULL);
+
+      g_test_message ("%s:\n%s", commands[i], report);
+      assert_ends_with_footer_once (report);
+      g_assert_null (strstr (plain, "detprof: warning"));
+      g_assert_null (strstr (plain, "detprof: note"));
+      /* The footer comes after the report, which is otherwise unchanged. */
+      g_assert_cmpuint (strlen (report), ==, strlen (plain) + strlen (reconstruction_footer));
+    }
+
+  /* After pstats' table and its blank lines. */
+  stats = browse (browser, "stats", NULL);
+  g_assert_nonnull (strstr (stats, " src/lex.c:7(lex)\n\n\n"));
+}
+
+/* detprof-stats' one-shot reports end with the same lines, once, however
+ * many tables they print. */
+static void
+test_one_shot_reports_end_with_reconstruction_notes (Fixture       *fixture,
+                                                     gconstpointer  user_data)
+{
+  g_autofree char *path = g_build_filename (fixture->tmpdir, "inexact.prof", NULL);
+  const char *stats[] = { NULL, "-s", "stdname", "inexact.prof", NULL };
+  const char *both[] = { NULL, "--callers", "--callees", "inexact.prof", NULL };
+  const char *by_line[] = { NULL, "--callers", "--callees", "-l", "inexact.prof", NULL };
+  const char **reports[] = { stats, both, by_line };
+  gsize i;
+
+  write_detprof_dump_with (path, TRUE);
+  for (i = 0; i < G_N_ELEMENTS (reports); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+
+      reports[i][0] = fixture->program;
+      g_assert_cmpint (run (fixture->tmpdir, NULL, (const char * const *) reports[i], &out, &err), ==, 0);
+      g_assert_cmpstr (err, ==, "");
+      assert_ends_with_footer_once (out);
+    }
 }
 
 /* A profile corrected with too large a bias (per pair of events): the
@@ -852,6 +951,10 @@ main (int    argc,
               test_dot_export_draws, teardown);
   g_test_add ("/stats-cli/program/negative-times-are-flagged", Fixture, NULL, setup,
               test_negative_times_are_flagged, teardown);
+  g_test_add ("/stats-cli/browser/reports-end-with-reconstruction-notes", Fixture, NULL, setup,
+              test_browser_reports_end_with_reconstruction_notes, teardown);
+  g_test_add ("/stats-cli/program/reports-end-with-reconstruction-notes", Fixture, NULL, setup,
+              test_one_shot_reports_end_with_reconstruction_notes, teardown);
   g_test_add ("/stats-cli/program/by-line-lists-call-sites", Fixture, NULL, setup,
               test_by_line_lists_call_sites, teardown);
 

@@ -833,6 +833,25 @@ test_call_sites_strip_and_add (void)
   g_assert_cmpint (detprof_stats_get_call_site (a, 1)->nc, ==, 12);
 }
 
+/* The sum of two profiles has the sum of their counts of inexact frames
+ * and departures (so that the report's shares stay true), and the first
+ * one's other facts. */
+static void
+test_add_sums_counted_facts (void)
+{
+  g_autoptr(DetprofStats) a = stats_with_call_sites ("/one");
+  g_autoptr(DetprofStats) b = stats_with_call_sites ("/two");
+
+  detprof_stats_set_info (a, "abandoned-frames", "2");
+  detprof_stats_set_info (b, "abandoned-frames", "3");
+  detprof_stats_set_info (b, "frames-left-by-longjmp", "7");
+  detprof_stats_set_info (b, "timer", "wall");
+  detprof_stats_add (a, b);
+  g_assert_cmpstr (detprof_stats_get_info (a, "abandoned-frames"), ==, "5");
+  g_assert_cmpstr (detprof_stats_get_info (a, "frames-left-by-longjmp"), ==, "7");
+  g_assert_cmpstr (detprof_stats_get_info (a, "timer"), ==, "tsc");
+}
+
 /* A truncated extra object is an error that names where it starts; an
  * object that is not detprof's is ignored, as Python ignores it. */
 static void
@@ -934,6 +953,7 @@ main (int    argc,
   g_test_add_func ("/stats/builder/sums-and-finishes", test_builder);
   g_test_add_func ("/stats/call-sites/round-trip", test_call_sites_round_trip);
   g_test_add_func ("/stats/call-sites/strip-and-add", test_call_sites_strip_and_add);
+  g_test_add_func ("/stats/info/add-sums-counted-facts", test_add_sums_counted_facts);
   g_test_add_func ("/stats/call-sites/corrupt-extra", test_call_sites_corrupt_extra);
 
   return g_test_run ();

@@ -321,6 +321,44 @@ test_repeated_lookups_agree (Fixture       *fixture,
   g_assert_null (again.file);
 }
 
+/* Paths are normalised lexically: "//", "." and "dir/.." collapse, a
+ * leading "/" or leading ".." stay. */
+static void
+test_normalize_path (void)
+{
+  static const struct { const char *path; const char *normal; } cases[] =
+  {
+    { "lib//compress/../common/mem.h", "lib/common/mem.h" },
+    { "/usr/include/c++/12/bits/../bits/stl_vector.h", "/usr/include/c++/12/bits/stl_vector.h" },
+    { "/build/./src//x.c", "/build/src/x.c" },
+    { "./csu/../sysdeps/x86/libc-start.c", "sysdeps/x86/libc-start.c" },
+    { "../src/x.c", "../src/x.c" },
+    { "../../a/./b/../c.h", "../../a/c.h" },
+    { "a/../../b.h", "../b.h" },
+    { "a/b/../..", "." },
+    { "a/..", "." },
+    { ".", "." },
+    { "./", "." },
+    { "/..", "/" },
+    { "/../a", "/a" },
+    { "//a//b//", "/a/b" },
+    { "/", "/" },
+    { "a/b/", "a/b" },
+    { "x.c", "x.c" },
+    { "..", ".." },
+    { "", "" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *normal = _detprof_path_normalize (cases[i].path);
+
+      g_test_message ("%s", cases[i].path);
+      g_assert_cmpstr (normal, ==, cases[i].normal);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -357,6 +395,7 @@ main (int    argc,
               setup, test_unknown_call_site, teardown);
   g_test_add ("/symbols/lookup/repeated-lookups-agree", Fixture, NULL,
               setup, test_repeated_lookups_agree, teardown);
+  g_test_add_func ("/symbols/path/normalize", test_normalize_path);
 
   return g_test_run ();
 }

@@ -1,1 +1,0 @@
-#define DETPROF_BUILD_ID "7ba31e4e9484bb50"
