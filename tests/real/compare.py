@@ -69,6 +69,14 @@ RULES = (NO_HOOKS, CLONED, OWN_PIECE, PIECE_CALLED, FROM_PIECE, ROOT, CALLBACK, 
 MAX_SHOWN = 20
 
 
+def library_name(name):
+    """A library function's name as its library exports it. callgrind names
+    a symbol with its version (fopen@@GLIBC_2.2.5); detprof may name it by
+    glibc's internal alias of the same address (__GI_tolower for tolower)."""
+    name = name.split("@")[0]
+    return name[len("__GI_"):] if name.startswith("__GI_") else name
+
+
 def path_key(path):
     return os.path.normpath(path) if path.startswith("/") else path
 
@@ -119,7 +127,7 @@ def read_oracle(path, program, rules):
         callee_file, callee_name, callee_is = function_key(callee)
         caller_fn, callee_fn = (caller_file, caller_name), (callee_file, callee_name)
         if not ours(callee):
-            name = callee.name.split("@")[0]  # fopen@@GLIBC_2.2.5
+            name = library_name(callee.name)
             library_calls[name] += n
             library_arcs[(caller_fn, name)] += n
             continue
@@ -203,17 +211,18 @@ def split_library(calls, arcs, binary):
     define; gcc does not instrument them, and the oracle calls the library's
     copy, which has no hooks. Returns them apart, by name."""
     defined = defined_functions(binary)
-    names = {fn: fn[1] for fn in calls if fn[1] not in defined}
+    names = {fn: library_name(fn[1]) for fn in calls if fn[1] not in defined}
     lib_calls = collections.Counter({names[fn]: n for fn, n in calls.items() if fn in names})
     lib_arcs = collections.Counter({(caller, names[callee]): n
                                     for (caller, callee), n in arcs.items() if callee in names})
     # Calls made by such a function (a callback from library code) would be
     # dropped with it: counted, and printed by the caller.
     dropped = sum(1 for caller, callee in arcs if caller in names)
+    renamed = sorted(f"{fn[1]} as {name}" for fn, name in names.items() if fn[1] != name)
     calls = collections.Counter({fn: n for fn, n in calls.items() if fn not in names})
     arcs = collections.Counter({arc: n for arc, n in arcs.items()
                                 if arc[0] not in names and arc[1] not in names})
-    return calls, arcs, lib_calls, lib_arcs, dropped
+    return calls, arcs, lib_calls, lib_arcs, dropped, renamed
 
 
 def show(fn):
@@ -267,9 +276,10 @@ def main():
         calls, arcs, _ = read_dump(path)
         builds[label] = split_library(calls, arcs, binary)
 
-    for label, (calls, arcs, lib_calls, lib_arcs, dropped) in builds.items():
+    for label, (calls, arcs, lib_calls, lib_arcs, dropped, renamed) in builds.items():
         print(f"# {label}: library functions with hooks (clang's inlined glibc extern inlines), "
-              f"compared apart: {len(lib_calls)}; arcs from them, not compared: {dropped}")
+              f"compared apart: {len(lib_calls)}; arcs from them, not compared: {dropped}; "
+              f"named by an internal alias: {len(renamed)}{' (' + ', '.join(renamed) + ')' if renamed else ''}")
         if oracle is None:
             continue
         exact(label, "arcs", oracle[1], arcs, "callgrind", "detprof")
@@ -279,7 +289,7 @@ def main():
 
     if args.reference:
         ref_calls, ref_arcs = builds[args.reference][:2]
-        for label, (calls, arcs, _, _, _) in builds.items():
+        for label, (calls, arcs, *_) in builds.items():
             if label != args.reference:
                 exact(f"{label} against {args.reference}", "arcs", ref_arcs, arcs, args.reference, label)
                 exact(f"{label} against {args.reference}", "calls", ref_calls, calls, args.reference, label)
