@@ -959,8 +959,8 @@ is_clone_of (const char *elf_name,
 }
 
 /* The symbol or DWARF name to show, once demangled, for the function that
- * @subprogram describes and that starts at @entry: its linkage name, else
- * its DWARF name. GCC's clones (foo.constprop.0, foo.isra.0, foo.part.0)
+ * @subprogram describes and that starts at @entry: its linkage name if it
+ * is a C++ one, else its DWARF name. GCC's clones (foo.constprop.0, foo.isra.0, foo.part.0)
  * carry their source function's names, but they are distinct pieces of
  * code with their own entry points and their own profile entries: we keep
  * the ELF name, which is what gprof and perf show, so that two entries
@@ -982,7 +982,10 @@ function_source_name (Dwfl_Module *module,
   if (!at_start)
     elf_name = NULL;
 
-  if (linkage != NULL)
+  /* A C function's linkage name is an assembler label, not a mangled
+   * name (glibc's tolower is "__GI_tolower", its internal alias): the
+   * name in the source says what it is. */
+  if (linkage != NULL && g_str_has_prefix (linkage, "_Z"))
     return is_clone_of (elf_name, linkage) ? elf_name : linkage;
 
   if (dwarf_name != NULL)

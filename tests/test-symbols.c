@@ -147,6 +147,20 @@ test_static_in_library (Fixture       *fixture,
                  "debug_static");
 }
 
+/* A C function whose linkage name is an assembler label is named as its
+ * source names it. */
+static void
+test_labelled_in_library (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  _detprof_symbolizer_lookup_function (fixture->symbolizer,
+                                       (guintptr) symbols_debug_get_labelled (),
+                                       &fixture->symbol);
+
+  assert_symbol (&fixture->symbol, "symbols-debug.c", symbols_debug_labelled_line,
+                 "debug_labelled");
+}
+
 /* The out-of-line copy of an inline function takes its name and its
  * declaration line from its abstract origin. */
 static void
@@ -377,6 +391,8 @@ main (int    argc,
               setup, test_global_in_library, teardown);
   g_test_add ("/symbols/function/static-in-library", Fixture, NULL,
               setup, test_static_in_library, teardown);
+  g_test_add ("/symbols/function/labelled-in-library", Fixture, NULL,
+              setup, test_labelled_in_library, teardown);
   g_test_add ("/symbols/function/out-of-line-copy-of-inline", Fixture, NULL,
               setup, test_out_of_line_inline, teardown);
   g_test_add ("/symbols/executable/pie", Fixture, NULL,

@@ -14,10 +14,12 @@ int                symbols_debug_global (int x);
 SymbolsFixtureFunc symbols_debug_get_static (void);
 SymbolsFixtureFunc symbols_debug_get_inline (void);
 int                symbols_debug_call_inline (int x);
+SymbolsFixtureFunc symbols_debug_get_labelled (void);
 
 extern const int symbols_debug_global_line;
 extern const int symbols_debug_static_line;
 extern const int symbols_debug_inline_line;
+extern const int symbols_debug_labelled_line;
 
 /* libsymbols-stripped */
 int                symbols_stripped_global (int x);
