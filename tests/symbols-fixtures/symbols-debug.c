@@ -54,10 +54,10 @@ symbols_debug_get_inline (void)
 /* A C function with an assembler label, as glibc gives its functions
  * internal aliases: DWARF then gives the label as its linkage name, and
  * the name in the source is still the one to show. */
-static int debug_labelled (int x) __asm__ ("debug_labelled_internal_alias");
+int debug_labelled (int x) __asm__ ("debug_labelled_internal_alias");
 
 const int symbols_debug_labelled_line = __LINE__ + 2;
-static int
+int
 debug_labelled (int x)
 {
   return x + 4;
