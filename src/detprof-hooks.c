@@ -6,14 +6,20 @@
  * versions of both; these replace them. Each routes the event to the
  * calling thread's state for the enabled profiler.
  *
+ * It also routes what the agent's wrappers of the C library see (a
+ * setjmp(), a long jump, a caught exception) and the end of each thread
+ * that made events, with the same guards: the frames the program leaves
+ * without returning (detprof-departures.c).
+ *
  * Three things make this harder than it looks:
  *
  * - It must be cheap when it has nothing to do, and cheap when it does: a
  *   thread-local cache holds the thread's state, checked against a
  *   generation number that changes at every enable and disable.
  * - It must not recurse: a signal handler that runs instrumented code while
- *   the dispatcher is busy would corrupt the stack. Such events are counted
- *   and dropped.
+ *   the dispatcher is busy, or while the thread's state is being looked up
+ *   under a lock, would corrupt the stack or wait for ever. Such events are
+ *   counted and dropped.
  * - Disabling must not pull the state from under a thread that is in the
  *   middle of an event: after clearing the generation, disable makes every
  *   thread's memory order catch up (membarrier) and waits until no thread
@@ -44,7 +50,7 @@ static GMutex active_lock;                 /* guards active and generation chang
 static DetprofProfiler *active;            /* owned: the profiler events go to */
 static guint64 generation = 1;             /* bumped at every enable and disable */
 
-static pthread_key_t thread_end_key;     /* its destructor runs as a profiled thread ends */
+static pthread_key_t thread_end_key;      /* its destructor runs as a profiled thread ends */
 
 static __thread struct
 {
