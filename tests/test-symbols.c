@@ -5,6 +5,7 @@
  * libsymbols-debug (a shared library with DWARF) and in libsymbols-stripped
  * (one without any). Two small programs, built as PIE and as non-PIE,
  * do the same on themselves, since one process can only be one of the two.
+ * libsymbols-many holds hundreds of functions in one compile unit.
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 
 #include "detprof-symbols-private.h"
 #include "symbols-fixtures/symbols-fixtures.h"
+#include "symbols-fixtures/many-functions.h"
 
 typedef struct
 {
@@ -335,6 +337,54 @@ test_repeated_lookups_agree (Fixture       *fixture,
   g_assert_null (again.file);
 }
 
+/* Every function of a unit of hundreds resolves to its own name and the
+ * line of its declaration, in whatever order they are asked for. */
+static void
+test_many_functions_in_one_unit (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  guint i;
+
+  g_assert_cmpuint (many_functions_count (), ==, MANY_FUNCTIONS_N);
+
+  for (i = 0; i < MANY_FUNCTIONS_N; i++)
+    {
+      /* 131 and N have no common factor: each function once, scattered. */
+      guint k = (i * 131) % MANY_FUNCTIONS_N;
+      g_autofree char *name = g_strdup_printf ("f%u", k);
+
+      g_test_message ("%s", name);
+      _detprof_symbolizer_lookup_function (fixture->symbolizer,
+                                           (guintptr) many_functions_table[k],
+                                           &fixture->symbol);
+      assert_symbol (&fixture->symbol, "many-functions.c", MANY_FUNCTIONS_LINE (k), name);
+      _detprof_symbol_clear (&fixture->symbol);
+    }
+}
+
+/* An address inside a function of that unit, looked up as a call site,
+ * is in that function, on its line: each function is on a line of its
+ * own. */
+static void
+test_many_functions_call_sites (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  guint k;
+
+  for (k = 0; k < MANY_FUNCTIONS_N; k += 37)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", k);
+
+      g_test_message ("%s", name);
+      /* A return address one byte in: the "call" is the first instruction. */
+      _detprof_symbolizer_lookup_call_site (fixture->symbolizer,
+                                            (guintptr) many_functions_table[k] + 1,
+                                            &fixture->symbol);
+      assert_symbol (&fixture->symbol, "many-functions.c", MANY_FUNCTIONS_LINE (k), name);
+      _detprof_symbol_clear (&fixture->symbol);
+    }
+}
+
 /* Paths are normalised lexically: "//", "." and "dir/.." collapse, a
  * leading "/" or leading ".." stay. */
 static void
@@ -411,6 +461,10 @@ main (int    argc,
               setup, test_unknown_call_site, teardown);
   g_test_add ("/symbols/lookup/repeated-lookups-agree", Fixture, NULL,
               setup, test_repeated_lookups_agree, teardown);
+  g_test_add ("/symbols/unit/many-functions", Fixture, NULL,
+              setup, test_many_functions_in_one_unit, teardown);
+  g_test_add ("/symbols/unit/many-functions-call-sites", Fixture, NULL,
+              setup, test_many_functions_call_sites, teardown);
   g_test_add_func ("/symbols/path/normalize", test_normalize_path);
 
   return g_test_run ();
