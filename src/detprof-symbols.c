@@ -7,15 +7,22 @@
  *
  * The one idea: an address belongs to a module (the executable or a shared
  * library, wherever it was loaded), and inside that module to a compile
- * unit, and inside that to a nest of scopes. libdwfl removes the load bias
- * for us; dwarf_getscopes () then hands back the scopes that contain the
- * address, innermost first. The first DW_TAG_subprogram among them is the
- * real, out-of-line function the code belongs to; DW_TAG_inlined_subroutine
- * scopes above it are bodies of other functions that the compiler copied
- * in, and are skipped. An out-of-line copy of an inline function has no
- * name of its own: its DW_AT_abstract_origin points at the DIE that has
- * the name and the declaration's file and line, and dwarf_attr_integrate ()
- * follows that link (and DW_AT_specification) for us.
+ * unit, and inside that to the code of one out-of-line function: a
+ * DW_TAG_subprogram with an address range. libdwfl removes the load bias
+ * for us and finds the unit. The first time we need a function of a unit,
+ * we walk the unit's DIEs once and sort the ranges of all its functions;
+ * each address is then a binary search away. (DW_TAG_inlined_subroutine
+ * DIEs inside a function are bodies of other functions that the compiler
+ * copied in: the code still belongs to the function around them.) An
+ * out-of-line copy of an inline function has no name of its own: its
+ * DW_AT_abstract_origin points at the DIE that has the name and the
+ * declaration's file and line, and dwarf_attr_integrate () follows that
+ * link (and DW_AT_specification) for us.
+ *
+ * Everything that is looked up once per function is found so, in a table
+ * made once per unit or module, never by a walk: a C++ program has a
+ * hundred thousand functions, often in a few units, and a walk per
+ * function would take hours. See find_subprogram ().
  *
  * When there is no DWARF we fall back, tier by tier, to the ELF symbol
  * table (a name, but no file or line), and then to the bare address.
@@ -74,12 +81,14 @@ typedef struct
   Dwarf_Die  *cu_die;      /* libdwfl's, valid as long as the Dwfl */
 } CuRange;
 
-/* The code of one function, for compile units whose functions
- * dwarf_getscopes () cannot find. */
+/* One address range of the code of one function of a compile unit. */
 typedef struct
 {
   Dwarf_Addr low;          /* the range, relative to the module: [low, high) */
   Dwarf_Addr high;
+  Dwarf_Addr reach;        /* the highest high of this range and those sorted before it */
+  int        depth;        /* how deep its DIE lies under the unit's */
+  guint      order;        /* where its DIE comes in the unit */
   Dwarf_Die  die;          /* the function's DW_TAG_subprogram */
 } FunctionRange;
 
@@ -783,7 +792,8 @@ module_addrdie (DetprofSymbolizer *self,
 }
 
 /* Every function with code in the DIEs under @parent, at any depth of
- * namespaces, classes, functions and blocks. */
+ * namespaces, classes, functions, blocks and inlined bodies, in the order
+ * of the DIEs. */
 static void
 collect_functions (Dwarf_Die *parent,
                    GArray    *ranges,
@@ -805,7 +815,7 @@ collect_functions (Dwarf_Die *parent,
 
             while ((offset = dwarf_ranges (&child, offset, &base, &low, &high)) > 0)
               {
-                FunctionRange range = { low, high, child };
+                FunctionRange range = { low, high, 0, depth, ranges->len, child };
 
                 if (low < high)
                   g_array_append_val (ranges, range);
@@ -819,6 +829,7 @@ collect_functions (Dwarf_Die *parent,
         case DW_TAG_structure_type:
         case DW_TAG_union_type:
         case DW_TAG_lexical_block:
+        case DW_TAG_inlined_subroutine:
           collect_functions (&child, ranges, depth + 1);
           break;
 
@@ -829,36 +840,58 @@ collect_functions (Dwarf_Die *parent,
   while (dwarf_siblingof (&child, &child) == 0);
 }
 
+/* By start; among ranges that start together, the one that
+ * dwarf_getscopes () would give comes last: the innermost, and among
+ * equals the first in the unit. */
 static int
 compare_function_ranges (gconstpointer a,
                          gconstpointer b)
 {
   const FunctionRange *x = a, *y = b;
 
-  return (x->low > y->low) - (x->low < y->low);
+  if (x->low != y->low)
+    return (x->low > y->low) - (x->low < y->low);
+  if (x->depth != y->depth)
+    return (x->depth > y->depth) - (x->depth < y->depth);
+  return (x->order < y->order) - (x->order > y->order);
 }
 
-/* The function with code at @pc found by a walk of the whole unit, made
- * once per unit. dwarf_getscopes () of elfutils 0.188 does not look
- * inside namespaces and classes, where clang puts the out-of-line copies
- * of inline functions (std::forward, anything in a namespace), nor inside
- * a function's local classes, where GCC puts the body of a lambda. */
-static gboolean
-find_nested_subprogram (DetprofSymbolizer *self,
-                        Dwarf_Die         *cu_die,
-                        Dwarf_Addr         pc,
-                        Dwarf_Die         *subprogram)
+/* The functions of the unit @cu_die, sorted, made on first need. */
+static GArray *
+unit_functions (DetprofSymbolizer *self,
+                Dwarf_Die         *cu_die)
 {
   GArray *ranges = g_hash_table_lookup (self->cu_functions, cu_die->addr);
-  guint lo, hi;
+  Dwarf_Addr reach = 0;
+  guint i;
 
-  if (ranges == NULL)
+  if (ranges != NULL)
+    return ranges;
+
+  ranges = g_array_new (FALSE, FALSE, sizeof (FunctionRange));
+  collect_functions (cu_die, ranges, 0);
+  g_array_sort (ranges, compare_function_ranges);
+  for (i = 0; i < ranges->len; i++)
     {
-      ranges = g_array_new (FALSE, FALSE, sizeof (FunctionRange));
-      collect_functions (cu_die, ranges, 0);
-      g_array_sort (ranges, compare_function_ranges);
-      g_hash_table_insert (self->cu_functions, cu_die->addr, ranges);
+      FunctionRange *range = &g_array_index (ranges, FunctionRange, i);
+
+      reach = MAX (reach, range->high);
+      range->reach = reach;
     }
+  g_hash_table_insert (self->cu_functions, cu_die->addr, ranges);
+
+  return ranges;
+}
+
+/* The function with code at @pc in the table of its unit. */
+static gboolean
+find_subprogram_in_table (DetprofSymbolizer *self,
+                          Dwarf_Die         *cu_die,
+                          Dwarf_Addr         pc,
+                          Dwarf_Die         *subprogram)
+{
+  GArray *ranges = unit_functions (self, cu_die);
+  guint lo, hi;
 
   /* The last range that starts at or before @pc... */
   lo = 0;
@@ -874,8 +907,9 @@ find_nested_subprogram (DetprofSymbolizer *self,
     }
 
   /* ...or, if it ends before @pc, the nearest earlier one that holds it:
-   * the innermost, when a function's code lies inside another's. */
-  while (lo > 0)
+   * the innermost, when a function's code lies inside another's. We stop
+   * where no range so far reaches @pc: in a real unit, at once. */
+  while (lo > 0 && g_array_index (ranges, FunctionRange, lo - 1).reach > pc)
     {
       const FunctionRange *range = &g_array_index (ranges, FunctionRange, --lo);
 
@@ -890,7 +924,19 @@ find_nested_subprogram (DetprofSymbolizer *self,
 }
 
 /* Finds the out-of-line function whose code contains @pc (relative to the
- * module, bias removed) among the DIEs of @cu_die. */
+ * module, bias removed) among the DIEs of @cu_die.
+ *
+ * A table of the unit's functions, sorted by address and made once,
+ * answers almost every time. dwarf_getscopes () would also give the
+ * answer, innermost scope first, but it walks the unit from its start
+ * at every call: naming every function of a unit of n functions that
+ * way takes time in n squared, minutes for a unit of 30,000 functions.
+ * It also misses functions inside namespaces and classes (elfutils 0.188
+ * does not look there), where clang puts the out-of-line copies of
+ * inline functions (std::forward, anything in a namespace), and inside
+ * a function's local classes, where GCC puts the body of a lambda. It
+ * is still asked when the table has nothing, for code whose DIEs the
+ * table does not follow (an imported unit's). */
 static gboolean
 find_subprogram (DetprofSymbolizer *self,
                  Dwarf_Die         *cu_die,
@@ -902,11 +948,13 @@ find_subprogram (DetprofSymbolizer *self,
   int n_scopes;
   int i;
 
+  if (find_subprogram_in_table (self, cu_die, pc, subprogram))
+    return TRUE;
+
   n_scopes = dwarf_getscopes (cu_die, pc, &scopes);
 
   /* Innermost first: skip the inlined bodies, stop at the function that
-   * owns the machine code. For a GNU C nested function that is the nested
-   * function itself, which has its own entry point, as it should be. */
+   * owns the machine code. */
   for (i = 0; i < n_scopes && !found; i++)
     {
       if (dwarf_tag (&scopes[i]) == DW_TAG_subprogram)
@@ -917,9 +965,6 @@ find_subprogram (DetprofSymbolizer *self,
     }
 
   free (scopes);
-
-  if (!found)
-    found = find_nested_subprogram (self, cu_die, pc, subprogram);
 
   return found;
 }
