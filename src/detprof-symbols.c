@@ -22,7 +22,7 @@
  * Everything that is looked up once per function is found so, in a table
  * made once per unit or module, never by a walk: a C++ program has a
  * hundred thousand functions, often in a few units, and a walk per
- * function would take hours. See find_subprogram ().
+ * function would take hours. See find_subprogram () and elf_symbol_name ().
  *
  * When there is no DWARF we fall back, tier by tier, to the ELF symbol
  * table (a name, but no file or line), and then to the bare address.
@@ -64,6 +64,7 @@ struct _DetprofSymbolizer
   GHashTable *functions;     /* owned: entry address → DetprofSymbol (owned) */
   GHashTable *call_sites;    /* owned: return address → DetprofSymbol (owned) */
   GHashTable *cu_ranges;     /* owned: Dwfl_Module → GArray of CuRange, made on demand */
+  GHashTable *symbol_tables; /* owned: Dwfl_Module → SymbolTable (owned), made on demand */
   GHashTable *cu_functions;  /* owned: a unit's DIE (its address in .debug_info)
                               * → GArray of FunctionRange, made on demand */
   GHashTable *declarations;  /* owned, NULL until needed: linkage name (libdw's
@@ -71,6 +72,22 @@ struct _DetprofSymbolizer
   GHashTable *signatures;    /* owned, NULL until needed: demangled name with
                               * parameters (owned) → Dwarf_Die (declarations') */
 };
+
+/* One ELF symbol that can name code, as dwfl_module_addrinfo () sees it. */
+typedef struct
+{
+  Dwarf_Addr  start;       /* its address, load bias included */
+  Dwarf_Addr  end;         /* start + size: start, for a label without a size */
+  Dwarf_Addr  reach;       /* the highest end of this symbol and those sorted before it */
+  const char *name;        /* libdwfl's, valid as long as the Dwfl */
+} ElfSymbol;
+
+/* A module's symbols. */
+typedef struct
+{
+  GArray   *symbols;       /* owned: ElfSymbol, sorted by start */
+  gboolean  usable;        /* FALSE: libdwfl must answer every time */
+} SymbolTable;
 
 /* One address range of a compile unit, for modules without .debug_aranges. */
 typedef struct
@@ -124,6 +141,15 @@ symbol_free (gpointer data)
 
   _detprof_symbol_clear (symbol);
   g_free (symbol);
+}
+
+static void
+symbol_table_free (gpointer data)
+{
+  SymbolTable *table = data;
+
+  g_array_unref (table->symbols);
+  g_free (table);
 }
 
 /* ---- paths ---- */
@@ -659,6 +685,7 @@ _detprof_symbolizer_new_for_self (GError **error)
   self->functions = g_hash_table_new_full (NULL, NULL, NULL, symbol_free);
   self->call_sites = g_hash_table_new_full (NULL, NULL, NULL, symbol_free);
   self->cu_ranges = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  self->symbol_tables = g_hash_table_new_full (NULL, NULL, NULL, symbol_table_free);
   self->cu_functions = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 
   return self;
@@ -673,6 +700,7 @@ _detprof_symbolizer_free (DetprofSymbolizer *self)
   g_clear_pointer (&self->functions, g_hash_table_unref);
   g_clear_pointer (&self->call_sites, g_hash_table_unref);
   g_clear_pointer (&self->cu_ranges, g_hash_table_unref);
+  g_clear_pointer (&self->symbol_tables, g_hash_table_unref);
   g_clear_pointer (&self->cu_functions, g_hash_table_unref);
   g_clear_pointer (&self->signatures, g_hash_table_unref);
   g_clear_pointer (&self->declarations, g_hash_table_unref);
@@ -694,23 +722,173 @@ module_path (Dwfl_Module *module)
   return mainfile != NULL ? mainfile : name;
 }
 
-/* The name of the ELF symbol that contains @address, from .symtab or, in a
- * stripped file, .dynsym; NULL if none does. */
-static const char *
-elf_symbol_name (Dwfl_Module *module,
-                 Dwarf_Addr   address,
-                 gboolean    *at_start)
+/* ---- ELF symbols ----
+ *
+ * dwfl_module_addrinfo () names the symbol that holds an address, by rules
+ * that weigh overlapping symbols, labels without a size, bindings and
+ * sections; but it reads the whole symbol table to do so, every time. So
+ * each module's symbols are sorted once, and for the usual address, which
+ * one symbol alone holds, the sorted table gives the same answer in a
+ * binary search. Only where the rules could weigh two symbols against
+ * each other (aliases, labels, overlaps) is libdwfl asked. */
+
+static int
+compare_elf_symbols (gconstpointer a,
+                     gconstpointer b)
 {
-  GElf_Off offset = 0;
+  const ElfSymbol *x = a, *y = b;
+
+  return (x->start > y->start) - (x->start < y->start);
+}
+
+/* The symbols of @module that dwfl_module_addrinfo () considers, from
+ * .symtab or, in a stripped file, .dynsym, sorted; made on first need. */
+static SymbolTable *
+module_symbols (DetprofSymbolizer *self,
+                Dwfl_Module       *module)
+{
+  SymbolTable *table = g_hash_table_lookup (self->symbol_tables, module);
+  Dwarf_Addr reach = 0;
+  int n_symbols;
+  int i;
+  guint j;
+
+  if (table != NULL)
+    return table;
+
+  table = g_new0 (SymbolTable, 1);
+  table->symbols = g_array_new (FALSE, FALSE, sizeof (ElfSymbol));
+  table->usable = TRUE;
+  n_symbols = dwfl_module_getsymtab (module);
+
+  for (i = 1; i < n_symbols && table->usable; i++)
+    {
+      GElf_Sym sym;
+      GElf_Sym adjusted;
+      GElf_Addr value = 0;
+      const char *name = dwfl_module_getsym_info (module, i, &sym, &value, NULL, NULL, NULL);
+      ElfSymbol symbol;
+
+      if (name == NULL || *name == '\0' || sym.st_shndx == SHN_UNDEF
+          || GELF_ST_TYPE (sym.st_info) == STT_SECTION
+          || GELF_ST_TYPE (sym.st_info) == STT_FILE
+          || GELF_ST_TYPE (sym.st_info) == STT_TLS)
+        continue;
+
+      /* Where functions are called through descriptors (64-bit PowerPC's
+       * first ABI), libdwfl tries two addresses for a symbol; we leave
+       * such modules to it. */
+      if (dwfl_module_getsym (module, i, &adjusted, NULL) == NULL || adjusted.st_value != value)
+        table->usable = FALSE;
+
+      symbol.start = value;
+      symbol.end = value + sym.st_size;
+      symbol.reach = 0;
+      symbol.name = name;
+      g_array_append_val (table->symbols, symbol);
+    }
+
+  g_array_sort (table->symbols, compare_elf_symbols);
+  for (j = 0; j < table->symbols->len; j++)
+    {
+      ElfSymbol *symbol = &g_array_index (table->symbols, ElfSymbol, j);
+
+      reach = MAX (reach, symbol->end);
+      symbol->reach = reach;
+    }
+
+  g_hash_table_insert (self->symbol_tables, module, table);
+  return table;
+}
+
+/* The symbols of @table that start at the highest address at or below
+ * @address: how many, and (@first) where the first of them is. */
+static guint
+symbols_below (SymbolTable *table,
+               Dwarf_Addr   address,
+               guint       *first)
+{
+  const ElfSymbol *symbols = (const ElfSymbol *) (gpointer) table->symbols->data;
+  guint lo = 0, hi = table->symbols->len;
+  guint last;
+
+  /* Past the last symbol that starts at or before @address... */
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (symbols[mid].start <= address)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo == 0)
+    return 0;
+
+  /* ...and back over those that start with it. */
+  last = lo - 1;
+  *first = last;
+  while (*first > 0 && symbols[*first - 1].start == symbols[last].start)
+    (*first)--;
+
+  return last - *first + 1;
+}
+
+/* The name of the ELF symbol that holds @address, as
+ * dwfl_module_addrinfo () names it, and (@offset) how far into it
+ * @address lies; NULL if no symbol does. */
+static const char *
+elf_symbol_name (DetprofSymbolizer *self,
+                 Dwfl_Module       *module,
+                 Dwarf_Addr         address,
+                 GElf_Off          *offset)
+{
+  SymbolTable *table = module_symbols (self, module);
+  guint first = 0;
+  guint n;
   GElf_Sym sym;
-  const char *name;
 
-  name = dwfl_module_addrinfo (module, address, &offset, &sym,
-                               NULL, NULL, NULL);
-  if (at_start != NULL)
-    *at_start = (name != NULL && offset == 0);
+  *offset = 0;
+  if (table->usable)
+    {
+      const ElfSymbol *symbols = (const ElfSymbol *) (gpointer) table->symbols->data;
 
-  return name;
+      n = symbols_below (table, address, &first);
+      if (n == 0)
+        return NULL;
+
+      /* One symbol starts closest below @address and holds it, and no
+       * symbol that starts before it reaches @address: the rules have
+       * nothing to weigh. */
+      if (n == 1 && address < symbols[first].end
+          && (first == 0 || symbols[first - 1].reach <= address))
+        {
+          *offset = address - symbols[first].start;
+          return symbols[first].name;
+        }
+    }
+
+  return dwfl_module_addrinfo (module, address, offset, &sym, NULL, NULL, NULL);
+}
+
+/* The names of the ELF symbols that start exactly at @address: how many,
+ * and (@names) the first of them; 0 if none does. The table must be
+ * usable. */
+static guint
+elf_symbols_at (DetprofSymbolizer  *self,
+                Dwfl_Module        *module,
+                Dwarf_Addr          address,
+                const ElfSymbol   **names)
+{
+  SymbolTable *table = module_symbols (self, module);
+  guint first = 0;
+  guint n = symbols_below (table, address, &first);
+
+  if (n == 0 || g_array_index (table->symbols, ElfSymbol, first).start != address)
+    return 0;
+
+  *names = &g_array_index (table->symbols, ElfSymbol, first);
+  return n;
 }
 
 static int
@@ -1003,30 +1181,13 @@ is_clone_of (const char *elf_name,
   return elf_name != NULL && strncmp (elf_name, name, length) == 0 && elf_name[length] == '.';
 }
 
-/* The symbol or DWARF name to show, once demangled, for the function that
- * @subprogram describes and that starts at @entry: its linkage name if it
- * is a C++ one, else its DWARF name. GCC's clones (foo.constprop.0, foo.isra.0, foo.part.0)
- * carry their source function's names, but they are distinct pieces of
- * code with their own entry points and their own profile entries: we keep
- * the ELF name, which is what gprof and perf show, so that two entries
- * never collapse onto one (file, line, name) key by accident. Some
- * functions have a symbol but no linkage name in DWARF (GCC's lambda
- * bodies): the symbol then says more than the DWARF name
- * ("operator()"). */
+/* Of the names of one function, the one to show (see below), given the
+ * name of the ELF symbol that starts at its entry, if any. */
 static const char *
-function_source_name (Dwfl_Module *module,
-                      Dwarf_Addr   entry,
-                      Dwarf_Die   *subprogram)
+choose_source_name (const char *elf_name,
+                    const char *linkage,
+                    const char *dwarf_name)
 {
-  const char *linkage = linkage_name (subprogram);
-  const char *dwarf_name = integrated_string (subprogram, DW_AT_name);
-  const char *elf_name;
-  gboolean at_start;
-
-  elf_name = elf_symbol_name (module, entry, &at_start);
-  if (!at_start)
-    elf_name = NULL;
-
   /* A C function's linkage name is an assembler label, not a mangled
    * name (glibc's tolower is "__GI_tolower", its internal alias): the
    * name in the source says what it is. */
@@ -1042,6 +1203,52 @@ function_source_name (Dwfl_Module *module,
     }
 
   return elf_name;
+}
+
+/* The symbol or DWARF name to show, once demangled, for the function that
+ * @subprogram describes and that starts at @entry: its linkage name if it
+ * is a C++ one, else its DWARF name. GCC's clones (foo.constprop.0, foo.isra.0, foo.part.0)
+ * carry their source function's names, but they are distinct pieces of
+ * code with their own entry points and their own profile entries: we keep
+ * the ELF name, which is what gprof and perf show, so that two entries
+ * never collapse onto one (file, line, name) key by accident. Some
+ * functions have a symbol but no linkage name in DWARF (GCC's lambda
+ * bodies): the symbol then says more than the DWARF name
+ * ("operator()"). */
+static const char *
+function_source_name (DetprofSymbolizer *self,
+                      Dwfl_Module       *module,
+                      Dwarf_Addr         entry,
+                      Dwarf_Die         *subprogram)
+{
+  const char *linkage = linkage_name (subprogram);
+  const char *dwarf_name = integrated_string (subprogram, DW_AT_name);
+  const char *name = choose_source_name (NULL, linkage, dwarf_name);
+  const ElfSymbol *at_entry = NULL;
+  const char *elf_name;
+  GElf_Off offset = 0;
+  gboolean depends = (name == NULL);
+  guint n;
+  guint i;
+
+  /* Most often the DWARF names win whichever symbol starts at the entry,
+   * if any does: then which one libdwfl would pick among aliases (a C++
+   * class's complete and base constructors often share their code) does
+   * not matter, and is not asked. */
+  if (module_symbols (self, module)->usable)
+    {
+      n = elf_symbols_at (self, module, entry, &at_entry);
+      for (i = 0; i < n && !depends; i++)
+        depends = g_strcmp0 (choose_source_name (at_entry[i].name, linkage, dwarf_name), name) != 0;
+    }
+  else
+    depends = TRUE;
+
+  if (!depends)
+    return name;
+
+  elf_name = elf_symbol_name (self, module, entry, &offset);
+  return choose_source_name (offset == 0 ? elf_name : NULL, linkage, dwarf_name);
 }
 
 /* DWARF records a source file as it was named on the compiler's command
@@ -1423,6 +1630,7 @@ resolve_function (DetprofSymbolizer *self,
   Dwarf_Die *cu_die;
   Dwarf_Die subprogram;
   Dwarf_Addr bias = 0;
+  GElf_Off offset = 0;
   const char *source;
 
   module = dwfl_addrmodule (self->dwfl, address);
@@ -1436,7 +1644,7 @@ resolve_function (DetprofSymbolizer *self,
   cu_die = module_addrdie (self, module, address, &bias);
   if (cu_die != NULL && find_subprogram (self, cu_die, address - bias, &subprogram))
     {
-      source = function_source_name (module, address, &subprogram);
+      source = function_source_name (self, module, address, &subprogram);
       if (source != NULL)
         {
           function_position (module, cu_die, bias, address, &subprogram, out);
@@ -1450,7 +1658,7 @@ resolve_function (DetprofSymbolizer *self,
   /* Without DWARF: the symbol table gives a name. A C++ symbol may be
    * declared in another module's DWARF, which then gives a file and a
    * line; otherwise there are none. */
-  source = elf_symbol_name (module, address, NULL);
+  source = elf_symbol_name (self, module, address, &offset);
   if (source != NULL)
     {
       if (!g_str_has_prefix (source, "_Z")
@@ -1547,9 +1755,8 @@ resolve_call_site (DetprofSymbolizer *self,
   else
     {
       GElf_Off offset = 0;
-      GElf_Sym sym;
 
-      if (dwfl_module_addrinfo (module, pc, &offset, &sym, NULL, NULL, NULL) != NULL)
+      if (elf_symbol_name (self, module, pc, &offset) != NULL)
         {
           entry = pc - offset;
           have_entry = TRUE;
