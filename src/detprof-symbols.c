@@ -65,6 +65,7 @@ struct _DetprofSymbolizer
   GHashTable *call_sites;    /* owned: return address → DetprofSymbol (owned) */
   GHashTable *cu_ranges;     /* owned: Dwfl_Module → GArray of CuRange, made on demand */
   GHashTable *symbol_tables; /* owned: Dwfl_Module → SymbolTable (owned), made on demand */
+  GHashTable *paths;         /* owned: SourceName (owned) → the path shown (owned) */
   GHashTable *cu_functions;  /* owned: a unit's DIE (its address in .debug_info)
                               * → GArray of FunctionRange, made on demand */
   GHashTable *declarations;  /* owned, NULL until needed: linkage name (libdw's
@@ -88,6 +89,14 @@ typedef struct
   GArray   *symbols;       /* owned: ElfSymbol, sorted by start */
   gboolean  usable;        /* FALSE: libdwfl must answer every time */
 } SymbolTable;
+
+/* A source file as DWARF names it. Both strings are libdw's, which stay
+ * where they are as long as the Dwfl: their addresses tell files apart. */
+typedef struct
+{
+  const char *file;
+  const char *comp_dir;
+} SourceName;
 
 /* One address range of a compile unit, for modules without .debug_aranges. */
 typedef struct
@@ -207,6 +216,23 @@ _detprof_path_normalize (const char *path)
     g_string_append_c (normal, '.');
 
   return g_string_free (normal, FALSE);
+}
+
+static guint
+source_name_hash (gconstpointer key)
+{
+  const SourceName *name = key;
+
+  return g_direct_hash (name->file) * 31 + g_direct_hash (name->comp_dir);
+}
+
+static gboolean
+source_name_equal (gconstpointer a,
+                   gconstpointer b)
+{
+  const SourceName *x = a, *y = b;
+
+  return x->file == y->file && x->comp_dir == y->comp_dir;
 }
 
 /* ---- C++ names ----
@@ -686,6 +712,7 @@ _detprof_symbolizer_new_for_self (GError **error)
   self->call_sites = g_hash_table_new_full (NULL, NULL, NULL, symbol_free);
   self->cu_ranges = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   self->symbol_tables = g_hash_table_new_full (NULL, NULL, NULL, symbol_table_free);
+  self->paths = g_hash_table_new_full (source_name_hash, source_name_equal, g_free, g_free);
   self->cu_functions = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 
   return self;
@@ -701,6 +728,7 @@ _detprof_symbolizer_free (DetprofSymbolizer *self)
   g_clear_pointer (&self->call_sites, g_hash_table_unref);
   g_clear_pointer (&self->cu_ranges, g_hash_table_unref);
   g_clear_pointer (&self->symbol_tables, g_hash_table_unref);
+  g_clear_pointer (&self->paths, g_hash_table_unref);
   g_clear_pointer (&self->cu_functions, g_hash_table_unref);
   g_clear_pointer (&self->signatures, g_hash_table_unref);
   g_clear_pointer (&self->declarations, g_hash_table_unref);
@@ -1260,19 +1288,40 @@ function_source_name (DetprofSymbolizer *self,
  * ("./csu" in glibc): then the path is relative to the top of the
  * package's source tree, and stays relative. */
 static char *
-source_path (const char *file,
-             const char *comp_dir)
+join_source_path (const char *file,
+                  const char *comp_dir)
 {
   g_autofree char *joined = NULL;
-
-  if (file == NULL)
-    return NULL;
 
   if (g_path_is_absolute (file) || comp_dir == NULL)
     return _detprof_path_normalize (file);
 
   joined = g_build_filename (comp_dir, file, NULL);
   return _detprof_path_normalize (joined);
+}
+
+/* The path of @file, joined to @comp_dir, as the report shows it; both
+ * strings are libdw's. Each file is named by every function declared in
+ * it and every call made from it: it is joined and normalised once. */
+static char *
+source_path (DetprofSymbolizer *self,
+             const char        *file,
+             const char        *comp_dir)
+{
+  SourceName name = { file, comp_dir };
+  char *path;
+
+  if (file == NULL)
+    return NULL;
+
+  path = g_hash_table_lookup (self->paths, &name);
+  if (path == NULL)
+    {
+      path = join_source_path (file, comp_dir);
+      g_hash_table_insert (self->paths, g_memdup2 (&name, sizeof name), path);
+    }
+
+  return g_strdup (path);
 }
 
 /* The compilation directory of the unit that holds @attr, which is not
@@ -1320,14 +1369,15 @@ attribute_decl_file (Dwarf_Attribute *attr)
 
 /* The file and line where @subprogram, or its abstract origin, is declared. */
 static void
-declaration_position (Dwarf_Die     *subprogram,
-                      DetprofSymbol *out)
+declaration_position (DetprofSymbolizer *self,
+                      Dwarf_Die         *subprogram,
+                      DetprofSymbol     *out)
 {
   Dwarf_Attribute attr;
   int line = 0;
 
   if (dwarf_attr_integrate (subprogram, DW_AT_decl_file, &attr) != NULL)
-    out->file = source_path (attribute_decl_file (&attr),
+    out->file = source_path (self, attribute_decl_file (&attr),
                              attribute_comp_dir (&attr));
 
   if (dwarf_decl_line (subprogram, &line) == 0)
@@ -1340,11 +1390,12 @@ declaration_position (Dwarf_Die     *subprogram,
  * Inside an inlined body this is the inlined function's own line, as
  * addr2line and gdb show it for the innermost frame. */
 static gboolean
-source_line (Dwfl_Module   *module,
-             Dwarf_Die     *cu_die,
-             Dwarf_Addr     bias,
-             Dwarf_Addr     pc,
-             DetprofSymbol *out)
+source_line (DetprofSymbolizer *self,
+             Dwfl_Module       *module,
+             Dwarf_Die         *cu_die,
+             Dwarf_Addr         bias,
+             Dwarf_Addr         pc,
+             DetprofSymbol     *out)
 {
   Dwfl_Line *line = dwfl_module_getsrc (module, pc);
   int line_number = 0;
@@ -1355,7 +1406,7 @@ source_line (Dwfl_Module   *module,
 
       if (file == NULL)
         return FALSE;
-      out->file = source_path (file, dwfl_line_comp_dir (line));
+      out->file = source_path (self, file, dwfl_line_comp_dir (line));
       out->line = line_number;
       return TRUE;
     }
@@ -1368,7 +1419,7 @@ source_line (Dwfl_Module   *module,
 
       if (file != NULL && dwarf_lineno (unit_line, &line_number) == 0)
         {
-          out->file = source_path (file, dwarf_formstring (dwarf_attr (cu_die, DW_AT_comp_dir, &comp_dir)));
+          out->file = source_path (self, file, dwarf_formstring (dwarf_attr (cu_die, DW_AT_comp_dir, &comp_dir)));
           out->line = line_number;
           return TRUE;
         }
@@ -1382,20 +1433,21 @@ source_line (Dwfl_Module   *module,
  * (GCC's lambda bodies, whose DW_TAG_subprogram is artificial): the line
  * of its first instruction says where it is. */
 static void
-function_position (Dwfl_Module   *module,
-                   Dwarf_Die     *cu_die,
-                   Dwarf_Addr     bias,
-                   Dwarf_Addr     entry,
-                   Dwarf_Die     *subprogram,
-                   DetprofSymbol *out)
+function_position (DetprofSymbolizer *self,
+                   Dwfl_Module       *module,
+                   Dwarf_Die         *cu_die,
+                   Dwarf_Addr         bias,
+                   Dwarf_Addr         entry,
+                   Dwarf_Die         *subprogram,
+                   DetprofSymbol     *out)
 {
-  declaration_position (subprogram, out);
+  declaration_position (self, subprogram, out);
   if (out->file != NULL && out->line > 0)
     return;
 
   g_clear_pointer (&out->file, g_free);
   out->line = 0;
-  source_line (module, cu_die, bias, entry, out);
+  source_line (self, module, cu_die, bias, entry, out);
 }
 
 /* ---- declarations of C++ symbols, across modules ----
@@ -1594,7 +1646,7 @@ _detprof_symbolizer_lookup_declaration (DetprofSymbolizer *self,
   if (die == NULL)
     return FALSE;
 
-  declaration_position (die, &found);
+  declaration_position (self, die, &found);
   if (found.file == NULL || found.line <= 0)
     {
       _detprof_symbol_clear (&found);
@@ -1647,7 +1699,7 @@ resolve_function (DetprofSymbolizer *self,
       source = function_source_name (self, module, address, &subprogram);
       if (source != NULL)
         {
-          function_position (module, cu_die, bias, address, &subprogram, out);
+          function_position (self, module, cu_die, bias, address, &subprogram, out);
           if (out->file == NULL)
             out->file = g_strdup (module_path (module));
           out->name = display_name (source, out->line == 0);
@@ -1740,7 +1792,7 @@ resolve_call_site (DetprofSymbolizer *self,
     }
 
   cu_die = module_addrdie (self, module, pc, &bias);
-  source_line (module, cu_die, bias, pc, out);
+  source_line (self, module, cu_die, bias, pc, out);
 
   /* The name is the one of the out-of-line function that contains the
    * call, as the dispatcher saw it entered: the function at its entry
