@@ -61,8 +61,10 @@
 struct _DetprofSymbolizer
 {
   Dwfl       *dwfl;          /* owned: the modules mapped at creation */
-  GHashTable *functions;     /* owned: entry address → DetprofSymbol (owned) */
-  GHashTable *call_sites;    /* owned: return address → DetprofSymbol (owned) */
+  GHashTable *functions;     /* owned: entry address → its index in kept, plus 1 */
+  GHashTable *call_sites;    /* owned: return address → its index in kept, plus 1 */
+  GArray     *kept;          /* owned: KeptSymbol, every answer given so far */
+  GStringChunk *strings;     /* owned: the strings of kept */
   GHashTable *cu_ranges;     /* owned: Dwfl_Module → GArray of CuRange, made on demand */
   GHashTable *symbol_tables; /* owned: Dwfl_Module → SymbolTable (owned), made on demand */
   GHashTable *paths;         /* owned: SourceName (owned) → the path shown (owned) */
@@ -73,6 +75,17 @@ struct _DetprofSymbolizer
   GHashTable *signatures;    /* owned, NULL until needed: demangled name with
                               * parameters (owned) → Dwarf_Die (declarations') */
 };
+
+/* An answer, kept for the next time its address is asked for. A profile
+ * of 100,000 functions keeps 200,000 of them: their strings are kept in
+ * a few large blocks, since allocating and freeing them one by one would
+ * cost about as much as finding them. */
+typedef struct
+{
+  const char *file;        /* in the symbolizer's strings */
+  const char *name;        /* in the symbolizer's strings */
+  int         line;
+} KeptSymbol;
 
 /* One ELF symbol that can name code, as dwfl_module_addrinfo () sees it. */
 typedef struct
@@ -141,15 +154,6 @@ _detprof_symbol_clear (DetprofSymbol *symbol)
   g_clear_pointer (&symbol->file, g_free);
   g_clear_pointer (&symbol->name, g_free);
   symbol->line = 0;
-}
-
-static void
-symbol_free (gpointer data)
-{
-  DetprofSymbol *symbol = data;
-
-  _detprof_symbol_clear (symbol);
-  g_free (symbol);
 }
 
 static void
@@ -708,8 +712,10 @@ _detprof_symbolizer_new_for_self (GError **error)
 
   self = g_new0 (DetprofSymbolizer, 1);
   self->dwfl = dwfl;
-  self->functions = g_hash_table_new_full (NULL, NULL, NULL, symbol_free);
-  self->call_sites = g_hash_table_new_full (NULL, NULL, NULL, symbol_free);
+  self->functions = g_hash_table_new (NULL, NULL);
+  self->call_sites = g_hash_table_new (NULL, NULL);
+  self->kept = g_array_new (FALSE, FALSE, sizeof (KeptSymbol));
+  self->strings = g_string_chunk_new (64 * 1024);
   self->cu_ranges = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   self->symbol_tables = g_hash_table_new_full (NULL, NULL, NULL, symbol_table_free);
   self->paths = g_hash_table_new_full (source_name_hash, source_name_equal, g_free, g_free);
@@ -726,6 +732,8 @@ _detprof_symbolizer_free (DetprofSymbolizer *self)
 
   g_clear_pointer (&self->functions, g_hash_table_unref);
   g_clear_pointer (&self->call_sites, g_hash_table_unref);
+  g_clear_pointer (&self->kept, g_array_unref);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
   g_clear_pointer (&self->cu_ranges, g_hash_table_unref);
   g_clear_pointer (&self->symbol_tables, g_hash_table_unref);
   g_clear_pointer (&self->paths, g_hash_table_unref);
@@ -1726,22 +1734,55 @@ resolve_function (DetprofSymbolizer *self,
   resolve_unknown (module, address, out);
 }
 
-/* The function at @address, resolved once and kept. */
-static const DetprofSymbol *
+/* Keeps @found, which it clears, as the answer for @address in @table. */
+static const KeptSymbol *
+keep_symbol (DetprofSymbolizer *self,
+             GHashTable        *table,
+             guintptr           address,
+             DetprofSymbol     *found)
+{
+  KeptSymbol kept;
+
+  g_assert (found->file != NULL && found->name != NULL);
+
+  /* Many functions share a file: one copy of its path serves them all. */
+  kept.file = g_string_chunk_insert_const (self->strings, found->file);
+  kept.name = g_string_chunk_insert (self->strings, found->name);
+  kept.line = found->line;
+  _detprof_symbol_clear (found);
+
+  g_array_append_val (self->kept, kept);
+  g_hash_table_insert (table, GSIZE_TO_POINTER (address), GUINT_TO_POINTER (self->kept->len));
+
+  return &g_array_index (self->kept, KeptSymbol, self->kept->len - 1);
+}
+
+/* The answer kept for @address in @table, or NULL. Valid until the next
+ * answer is kept. */
+static const KeptSymbol *
+kept_symbol (DetprofSymbolizer *self,
+             GHashTable        *table,
+             guintptr           address)
+{
+  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (table, GSIZE_TO_POINTER (address)));
+
+  return index > 0 ? &g_array_index (self->kept, KeptSymbol, index - 1) : NULL;
+}
+
+/* The function at @address, resolved once and kept. Valid until the next
+ * answer is kept. */
+static const KeptSymbol *
 function_symbol (DetprofSymbolizer *self,
                  guintptr           address)
 {
-  DetprofSymbol *symbol;
+  const KeptSymbol *symbol = kept_symbol (self, self->functions, address);
+  DetprofSymbol found = { NULL, 0, NULL };
 
-  symbol = g_hash_table_lookup (self->functions, GSIZE_TO_POINTER (address));
-  if (symbol == NULL)
-    {
-      symbol = g_new0 (DetprofSymbol, 1);
-      resolve_function (self, address, symbol);
-      g_hash_table_insert (self->functions, GSIZE_TO_POINTER (address), symbol);
-    }
+  if (symbol != NULL)
+    return symbol;
 
-  return symbol;
+  resolve_function (self, address, &found);
+  return keep_symbol (self, self->functions, address, &found);
 }
 
 /* Where the function described by @subprogram starts, relative to its
@@ -1838,8 +1879,8 @@ _detprof_symbolizer_knows_address (DetprofSymbolizer *self,
 }
 
 static void
-copy_symbol (const DetprofSymbol *symbol,
-             DetprofSymbol       *out)
+copy_symbol (const KeptSymbol *symbol,
+             DetprofSymbol    *out)
 {
   out->file = g_strdup (symbol->file);
   out->line = symbol->line;
@@ -1864,17 +1905,18 @@ _detprof_symbolizer_lookup_call_site (DetprofSymbolizer *self,
                                       guintptr           address,
                                       DetprofSymbol     *out)
 {
-  DetprofSymbol *symbol;
+  const KeptSymbol *symbol;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (out != NULL);
 
-  symbol = g_hash_table_lookup (self->call_sites, GSIZE_TO_POINTER (address));
+  symbol = kept_symbol (self, self->call_sites, address);
   if (symbol == NULL)
     {
-      symbol = g_new0 (DetprofSymbol, 1);
-      resolve_call_site (self, address, symbol);
-      g_hash_table_insert (self->call_sites, GSIZE_TO_POINTER (address), symbol);
+      DetprofSymbol found = { NULL, 0, NULL };
+
+      resolve_call_site (self, address, &found);
+      symbol = keep_symbol (self, self->call_sites, address, &found);
     }
 
   copy_symbol (symbol, out);
