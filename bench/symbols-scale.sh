@@ -27,6 +27,21 @@
 # times the symbolizer alone, naming each function and a call site in
 # each, in a shared library linked from the same object as the program.
 #
+# Before detprof-symbols.c found functions in a sorted table of each unit
+# (it walked the whole unit for each function, and read the whole symbol
+# table for each function's ELF symbol), this script measured, on two
+# shared and busy cores (one unit, -O0, gcc 12, elfutils 0.188):
+#
+#   functions   detprof    addr2line      after: detprof   naming alone
+#       2,500     0.81 s      0.01 s               0.08 s       0.01 s
+#      10,000     11.8 s      0.04 s               0.22 s       0.03 s
+#      30,000      137 s      0.15 s               0.42 s       0.08 s
+#     100,000     1190 s      0.29 s               1.64 s       0.27 s
+#
+# Naming now takes about as long as addr2line; most of the rest is
+# building and writing the statistics (detprof_stats_dump (): 0.8 s of
+# the 1.64 s at 100,000).
+
 set -u
 
 builddir=${1:?usage: symbols-scale.sh BUILDDIR [N_FUNCTIONS]}
