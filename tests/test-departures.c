@@ -454,7 +454,12 @@ test_ended_threads_are_folded (void)
   g_assert_nonnull (peak);
   peak_kb = g_ascii_strtoll (peak + strlen ("peak "), NULL, 10);
   g_assert_cmpint (peak_kb, >, 0);
-  g_assert_cmpint (peak_kb, <, 32 * 1024);
+  /* AddressSanitizer keeps freed memory in quarantine (256 MB), so the
+   * peak says nothing about what the profiler keeps there. */
+  if (g_getenv ("DETPROF_SANITIZED") != NULL)
+    g_test_message ("peak %" G_GINT64_FORMAT " kB not checked: built with AddressSanitizer", peak_kb);
+  else
+    g_assert_cmpint (peak_kb, <, 32 * 1024);
 }
 
 /* cancel-async.c: 20 threads cancelled asynchronously, often inside the
