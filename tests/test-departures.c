@@ -468,8 +468,19 @@ test_ended_threads_are_folded (void)
 static void
 test_async_cancellation (void)
 {
-  g_autoptr(DetprofStats) stats = profile ("cancel-async", NULL, "20\n");
+  g_autoptr(DetprofStats) stats = NULL;
   g_auto(CallTree) tree = { NULL, NULL };
+
+  /* A thread cancelled asynchronously inside code built with
+   * AddressSanitizer (the agent, then) leaves that frame's stack poisoned,
+   * and ASan's own thread teardown trips on it (a "stack-buffer-overflow"
+   * in __sanitizer::UnsetAlternateSignalStack): ASan's limit, not ours. */
+  if (g_getenv ("DETPROF_SANITIZED") != NULL)
+    {
+      g_test_skip ("asynchronous cancellation inside code built with AddressSanitizer trips ASan itself");
+      return;
+    }
+  stats = profile ("cancel-async", NULL, "20\n");
 
   call_tree_from_stats (&tree, stats);
   assert_calls (&tree, "start", "20 20");
