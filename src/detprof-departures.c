@@ -204,25 +204,6 @@ _detprof_departures_thread_exit (DetprofProfiler    *self,
 
 /* ---- the public API: the same, on the calling thread's state ---- */
 
-/* The calling thread's state, marked busy; NULL (the call dropped and
- * counted) if the thread is inside the dispatcher already, or has no
- * state for lack of memory. */
-static DetprofThreadState *
-begin (DetprofProfiler *self)
-{
-  DetprofThreadState *thread = _detprof_profiler_get_thread_state (self);
-
-  if (thread == NULL)
-    return NULL;
-  if (thread->busy)
-    {
-      thread->dropped_events++;
-      return NULL;
-    }
-  thread->busy = TRUE;
-  return thread;
-}
-
 /**
  * detprof_profiler_note_jump_target:
  * @self: a #DetprofProfiler
@@ -244,7 +225,7 @@ detprof_profiler_note_jump_target (DetprofProfiler *self,
   g_return_if_fail (DETPROF_IS_PROFILER (self));
   g_return_if_fail (target != NULL);
 
-  if ((thread = begin (self)) == NULL)
+  if ((thread = _detprof_profiler_enter (self)) == NULL)
     return;
   _detprof_departures_jump_target (thread, target);
   thread->busy = FALSE;
@@ -271,7 +252,7 @@ detprof_profiler_note_long_jump (DetprofProfiler *self,
   g_return_if_fail (DETPROF_IS_PROFILER (self));
   g_return_if_fail (target != NULL);
 
-  if ((thread = begin (self)) == NULL)
+  if ((thread = _detprof_profiler_enter (self)) == NULL)
     return;
   _detprof_departures_long_jump (self, thread, target);
   thread->busy = FALSE;
@@ -298,7 +279,7 @@ detprof_profiler_note_catch (DetprofProfiler *self,
 
   g_return_if_fail (DETPROF_IS_PROFILER (self));
 
-  if ((thread = begin (self)) == NULL)
+  if ((thread = _detprof_profiler_enter (self)) == NULL)
     return;
   _detprof_departures_catch (self, thread, stack);
   thread->busy = FALSE;
@@ -321,7 +302,7 @@ detprof_profiler_note_thread_exit (DetprofProfiler *self)
 
   g_return_if_fail (DETPROF_IS_PROFILER (self));
 
-  if ((thread = begin (self)) == NULL)
+  if ((thread = _detprof_profiler_enter (self)) == NULL)
     return;
   _detprof_departures_thread_exit (self, thread);
   thread->busy = FALSE;

@@ -19,6 +19,11 @@ _detprof_profiler_handle_event (DetprofProfiler    *self,
 /* The calling thread's state for this profiler, made on first use. */
 DetprofThreadState *_detprof_profiler_get_thread_state (DetprofProfiler *self);
 
+/* The calling thread's state, marked busy, for an event or a departure
+ * handed in through the API; NULL (dropped, and counted) if it is busy
+ * already, or has no state. The caller clears busy. */
+DetprofThreadState *_detprof_profiler_enter (DetprofProfiler *self);
+
 /* The calling thread, which made events for @self on @state, ends;
  * TRUE if @state was freed. */
 gboolean            _detprof_profiler_thread_ended (DetprofProfiler    *self,

@@ -320,6 +320,26 @@ _detprof_profiler_get_thread_state (DetprofProfiler *self)
   return state;
 }
 
+/* For the calls of the API that hand the profiler an event or a
+ * departure on the calling thread: its state, marked busy; NULL if the
+ * thread is inside the profiler already (the call is dropped, and
+ * counted) or has no state for lack of memory. */
+DetprofThreadState *
+_detprof_profiler_enter (DetprofProfiler *self)
+{
+  DetprofThreadState *thread = _detprof_profiler_get_thread_state (self);
+
+  if (thread == NULL)
+    return NULL;
+  if (thread->busy)
+    {
+      thread->dropped_events++;
+      return NULL;
+    }
+  thread->busy = TRUE;
+  return thread;
+}
+
 /* A thread that made events ends (detprof-hooks.c calls this on it, once
  * its frames are closed). Its tables are added into those of the threads
  * that ended, and its state is freed, so that the profiler's memory does
@@ -930,15 +950,8 @@ detprof_profiler_dispatch_event (DetprofProfiler    *self,
   g_return_if_fail (event->fn != NULL);
   g_return_if_fail (event->stack != G_MAXSIZE);
 
-  thread = _detprof_profiler_get_thread_state (self);
-  if (thread == NULL)
+  if ((thread = _detprof_profiler_enter (self)) == NULL)
     return;
-  if (thread->busy)
-    {
-      thread->dropped_events++;
-      return;
-    }
-  thread->busy = TRUE;
   _detprof_profiler_handle_event (self, thread, event);
   thread->busy = FALSE;
 }
