@@ -14,6 +14,24 @@
 
 G_BEGIN_DECLS
 
+/* The type bytes of the marshal format, as Python's marshal.c names them
+ * (TYPE_INT is 'i', ...). FLAG_REF on a type byte adds the object to the
+ * reference table, which TYPE_REF then indexes. */
+#define DETPROF_MARSHAL_FLAG_REF 0x80
+enum
+{
+  DETPROF_MARSHAL_TYPE_NULL = '0',
+  DETPROF_MARSHAL_TYPE_INT = 'i',
+  DETPROF_MARSHAL_TYPE_LONG = 'l',
+  DETPROF_MARSHAL_TYPE_BINARY_FLOAT = 'g',
+  DETPROF_MARSHAL_TYPE_REF = 'r',
+  DETPROF_MARSHAL_TYPE_TUPLE = '(',
+  DETPROF_MARSHAL_TYPE_SMALL_TUPLE = ')',
+  DETPROF_MARSHAL_TYPE_DICT = '{',
+  DETPROF_MARSHAL_TYPE_UNICODE = 'u',
+  DETPROF_MARSHAL_TYPE_SHORT_ASCII = 'z',
+};
+
 typedef enum
 {
   DETPROF_MARSHAL_NONE,

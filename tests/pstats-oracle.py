@@ -21,9 +21,10 @@ A TERM that parses as a Python int becomes an int, else one that parses as
 a float becomes a float (out-of-range values are kept, unlike the browser,
 so that "no change" is tested too), else it is a regular expression.
 
-Usage: pstats-oracle.py --reencode DUMP
-prints marshal.dumps(marshal.loads(data), 2) in hexadecimal: the hex of the
-input exactly when the input is in the version-2 subset detprof writes.
+Usage: pstats-oracle.py --reencode DUMP OUT
+reads every marshal object of DUMP (the stats dict, then detprof's object)
+with Python's marshal and writes each again into OUT in marshal version 2,
+which has no references: the objects exactly as Python understood them.
 """
 import marshal
 import pstats
@@ -69,10 +70,14 @@ def run(path, operations):
 
 
 def main(argv):
-    if len(argv) == 3 and argv[1] == "--reencode":
-        with open(argv[2], "rb") as f:
-            data = f.read()
-        print(marshal.dumps(marshal.loads(data), 2).hex())
+    if len(argv) == 4 and argv[1] == "--reencode":
+        with open(argv[2], "rb") as f, open(argv[3], "wb") as out:
+            while True:
+                try:
+                    value = marshal.load(f)
+                except EOFError:
+                    break
+                marshal.dump(value, out, 2)
         return
     if len(argv) < 2:
         sys.exit(__doc__)
