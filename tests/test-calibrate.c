@@ -10,6 +10,7 @@
 #include "detprof.h"
 #include "detprof-profiler.h"
 #include <string.h>
+#include <sys/wait.h>
 
 #include <glib/gstdio.h>
 
@@ -530,6 +531,56 @@ test_auto_leaves_an_unsafe_cache_alone (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* ---- the program ---- */
+
+static char *
+calibrate_program (void)
+{
+  const char *path = g_getenv ("DETPROF_CALIBRATE");
+
+  return path != NULL ? g_strdup (path)
+                      : g_test_build_filename (G_TEST_BUILT, "..", "calibrate", "detprof-calibrate", NULL);
+}
+
+/* Runs @argv and returns its exit status, with its outputs in *out and
+ * *err. */
+static int
+run_program (const char * const  *argv,
+             char               **out,
+             char               **err)
+{
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s: status %d\nstdout:\n%s\nstderr:\n%s", argv[1], wait_status, *out, *err);
+  g_assert_true (WIFEXITED (wait_status));
+  return WEXITSTATUS (wait_status);
+}
+
+/* --version and -V print "detprof-calibrate VERSION" on standard output,
+ * as detprof and detprof-stats print theirs, and calibrate nothing. */
+static void
+test_program_prints_its_version (void)
+{
+  g_autofree char *program = calibrate_program ();
+  const char *long_form[] = { program, "--version", NULL };
+  const char *short_form[] = { program, "-V", "-t", "wall", NULL };
+  const char * const *forms[] = { long_form, short_form };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_program (forms[i], &out, &err), ==, 0);
+      g_assert_cmpstr (out, ==, "detprof-calibrate " PACKAGE_VERSION "\n");
+      g_assert_cmpstr (err, ==, "");
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -553,6 +604,7 @@ main (int    argc,
                    test_auto_does_not_store_disagreeing_calibrations);
   g_test_add_func ("/calibrate/auto/stores-agreeing-calibrations", test_auto_stores_agreeing_calibrations);
   g_test_add_func ("/calibrate/auto/leaves-an-unsafe-cache-alone", test_auto_leaves_an_unsafe_cache_alone);
+  g_test_add_func ("/calibrate/program/prints-its-version", test_program_prints_its_version);
 
   return g_test_run ();
 }

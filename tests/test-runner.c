@@ -625,6 +625,30 @@ test_bad_input_is_refused (Fixture       *fixture,
   assert_refused (fixture, bad_option, 2, "Unknown option --frobnicate");
 }
 
+/* ---- the options the three programs share ---- */
+
+/* --version and -V print "detprof VERSION" on standard output, as
+ * detprof-stats and detprof-calibrate print theirs, and run nothing. */
+static void
+test_version_is_printed (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autofree char *simple = program ("simple");
+  const char *long_form[] = { runner (), "--version", NULL };
+  const char *short_form[] = { runner (), "-V", "-o", fixture->out, simple, NULL };
+  const char * const *forms[] = { long_form, short_form };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      run (fixture, forms[i]);
+      g_assert_cmpint (fixture->status, ==, 0);
+      g_assert_cmpstr (fixture->stdout_text, ==, "detprof " PACKAGE_VERSION "\n");
+      g_assert_cmpstr (fixture->stderr_text, ==, "");
+      g_assert_false (g_file_test (fixture->out, G_FILE_TEST_EXISTS));
+    }
+}
+
 /* ---- hostile programs: a clear word, never a crash or a silent loss ---- */
 
 /* A program that empties its environment, or removes the runner's
@@ -1008,6 +1032,7 @@ main (int    argc,
   g_test_add ("/runner/bias-calibrate-then-profile", Fixture, NULL, setup,
               test_bias_calibrate_then_profile, teardown);
   g_test_add ("/runner/bad-input-is-refused", Fixture, NULL, setup, test_bad_input_is_refused, teardown);
+  g_test_add ("/runner/options/version-is-printed", Fixture, NULL, setup, test_version_is_printed, teardown);
   g_test_add ("/runner/python-pstats-reads-the-dump", Fixture, NULL, setup,
               test_python_pstats_reads_the_dump, teardown);
   g_test_add ("/runner/python-versions-load-the-dump", Fixture, NULL, setup,
