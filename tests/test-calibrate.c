@@ -531,7 +531,7 @@ test_auto_leaves_an_unsafe_cache_alone (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
-/* ---- the program ---- */
+/* ---- the program's options, and those it shares with detprof ---- */
 
 static char *
 calibrate_program (void)
@@ -581,6 +581,78 @@ test_program_prints_its_version (void)
     }
 }
 
+/* -t names a timer here as in detprof: both refuse the same unknown name
+ * with the same words (detprof before running anything, with status 2;
+ * here as a failed calibration, with status 1). */
+static void
+test_program_t_is_the_timer_as_in_detprof (void)
+{
+  g_autofree char *program = calibrate_program ();
+  const char *runner = g_getenv ("DETPROF_RUNNER");
+  const char *calibrate_argv[] = { program, "-t", "sundial", NULL };
+  const char *runner_argv[] = { runner, "-t", "sundial", "true", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_program (calibrate_argv, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "detprof-calibrate: sundial: unknown timer “sundial”"));
+
+  if (runner == NULL)
+    {
+      g_test_skip ("DETPROF_RUNNER is not set: run this test with make check");
+      return;
+    }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_program (runner_argv, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "detprof: unknown timer “sundial”"));
+}
+
+/* -n and -r are --calls and --repeat, as in Python's timeit: the short
+ * and the long form are refused alike below 1, before anything is
+ * measured. */
+static void
+test_program_n_and_r_are_calls_and_repeat (void)
+{
+  g_autofree char *program = calibrate_program ();
+  const char *forms[][2] = { { "-n", "--calls" }, { "-r", "--repeat" } };
+  guint i, j;
+
+  for (i = 0; i < G_N_ELEMENTS (forms); i++)
+    for (j = 0; j < 2; j++)
+      {
+        const char *argv[] = { program, forms[i][j], "0", NULL };
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint (run_program (argv, &out, &err), ==, 2);
+        g_assert_cmpstr (out, ==, "");
+        g_assert_cmpstr (err, ==, "detprof-calibrate: -n and -r must be at least 1\n");
+      }
+}
+
+/* The letters detprof gives its other options (-o, -s, -b) mean nothing
+ * here: refused as unknown, never read as something else. */
+static void
+test_program_refuses_the_runners_other_letters (void)
+{
+  g_autofree char *program = calibrate_program ();
+  const char *letters[] = { "-o", "-s", "-b" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (letters); i++)
+    {
+      const char *argv[] = { program, letters[i], "x", NULL };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autofree char *expected = g_strdup_printf ("detprof-calibrate: Unknown option %s", letters[i]);
+
+      g_assert_cmpint (run_program (argv, &out, &err), ==, 2);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_true (g_str_has_prefix (err, expected));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -605,6 +677,10 @@ main (int    argc,
   g_test_add_func ("/calibrate/auto/stores-agreeing-calibrations", test_auto_stores_agreeing_calibrations);
   g_test_add_func ("/calibrate/auto/leaves-an-unsafe-cache-alone", test_auto_leaves_an_unsafe_cache_alone);
   g_test_add_func ("/calibrate/program/prints-its-version", test_program_prints_its_version);
+  g_test_add_func ("/calibrate/program/t-is-the-timer-as-in-detprof", test_program_t_is_the_timer_as_in_detprof);
+  g_test_add_func ("/calibrate/program/n-and-r-are-calls-and-repeat", test_program_n_and_r_are_calls_and_repeat);
+  g_test_add_func ("/calibrate/program/refuses-the-runners-other-letters",
+                   test_program_refuses_the_runners_other_letters);
 
   return g_test_run ();
 }
