@@ -725,6 +725,97 @@ test_bad_input_is_one_clear_line (Fixture       *fixture,
 }
 
 /* ---------------------------------------------------------------------- */
+/* The options the three programs share                                    */
+
+/* --version and -V print "detprof-stats VERSION" on standard output, as
+ * detprof and detprof-calibrate print theirs. */
+static void
+test_version_is_printed (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  const char *long_form[] = { NULL, "--version", NULL };
+  const char *short_form[] = { NULL, "-V", "-s", "calls", "good.prof", NULL };
+  const char **forms[] = { long_form, short_form };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+
+      forms[i][0] = fixture->program;
+      g_assert_cmpint (run (fixture->tmpdir, NULL, forms[i], &out, &err), ==, 0);
+      g_assert_cmpstr (out, ==, "detprof-stats " PACKAGE_VERSION "\n");
+      g_assert_cmpstr (err, ==, "");
+    }
+}
+
+/* -n, -o, -r and -t mean something else in detprof or detprof-calibrate,
+ * so they are no longer short for --limit, --output, --reverse and
+ * --threshold here: their old use is refused, naming the long option to
+ * write instead, and nothing is read or written. The long options work. */
+static void
+test_retired_letters_are_refused (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autofree char *out_path = g_build_filename (fixture->tmpdir, "out.txt", NULL);
+  const char *long_forms[] = { NULL, "--limit", "1", "--reverse", "-s", "calls", "--output", "out.txt",
+                               "cprofile-profilee.prof", NULL };
+  const char *threshold[] = { NULL, "--format", "dot", "--threshold", "0.1", "cprofile-profilee.prof", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+
+  copy_fixture ("cprofile-profilee.prof", fixture->tmpdir);
+
+  assert_fails (fixture, (const char *[]) { "-n", "5", "cprofile-profilee.prof", NULL }, 2,
+                "-n no longer stands for --limit (in detprof-calibrate, -n is --calls): write --limit N*\n");
+  assert_fails (fixture, (const char *[]) { "-o", "out.txt", "cprofile-profilee.prof", NULL }, 2,
+                "-o no longer stands for --output (in detprof, -o is --outfile, the pstats dump):"
+                " write --output FILE*\n");
+  g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
+  assert_fails (fixture, (const char *[]) { "-s", "calls", "-r", "cprofile-profilee.prof", NULL }, 2,
+                "-r no longer stands for --reverse (in detprof-calibrate, -r is --repeat): write --reverse*\n");
+  assert_fails (fixture, (const char *[]) { "-Sr", "cprofile-profilee.prof", NULL }, 2,
+                "-r no longer stands for --reverse*\n");
+  assert_fails (fixture, (const char *[]) { "--format", "dot", "-t", "0.1", "cprofile-profilee.prof", NULL }, 2,
+                "-t no longer stands for --threshold (in detprof and detprof-calibrate, -t is --timer):"
+                " write --threshold FRACTION*\n");
+  /* Nothing left to browse either. */
+  assert_fails (fixture, (const char *[]) { "-n", NULL }, 2, "-n no longer stands for --limit*\n");
+
+  long_forms[0] = threshold[0] = fixture->program;
+  g_assert_cmpint (run (fixture->tmpdir, NULL, long_forms, &out, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_file_test (out_path, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture->tmpdir, NULL, threshold, &out, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_str_has_prefix (out, "digraph"));
+}
+
+/* -s is the sort key here as in detprof: both refuse an unknown key with
+ * pstats' own message. */
+static void
+test_s_is_the_sort_as_in_detprof (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  const char *runner = g_getenv ("DETPROF_RUNNER");
+  const char *runner_argv[] = { runner, "-s", "zzz", "true", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+
+  copy_fixture ("cprofile-profilee.prof", fixture->tmpdir);
+  assert_fails (fixture, (const char *[]) { "-s", "zzz", "cprofile-profilee.prof", NULL }, 2,
+                "Unknown sort key “zzz”*\n");
+
+  if (runner == NULL)
+    {
+      g_test_skip ("DETPROF_RUNNER is not set: run this test with make check");
+      return;
+    }
+  g_assert_cmpint (run (fixture->tmpdir, NULL, runner_argv, &out, &err), ==, 2);
+  g_assert_true (g_pattern_match_simple ("detprof: option -s: Unknown sort key “zzz”*\n", err));
+}
+
+/* ---------------------------------------------------------------------- */
 /* Exports and call sites                                                  */
 
 /* callgrind_annotate reads the export, and its total is ours. */
@@ -1014,6 +1105,12 @@ main (int    argc,
               test_one_shot_adds_and_dumps, teardown);
   g_test_add ("/stats-cli/program/bad-input-is-one-clear-line", Fixture, NULL, setup,
               test_bad_input_is_one_clear_line, teardown);
+  g_test_add ("/stats-cli/program/version-is-printed", Fixture, NULL, setup,
+              test_version_is_printed, teardown);
+  g_test_add ("/stats-cli/program/retired-letters-are-refused", Fixture, NULL, setup,
+              test_retired_letters_are_refused, teardown);
+  g_test_add ("/stats-cli/program/s-is-the-sort-as-in-detprof", Fixture, NULL, setup,
+              test_s_is_the_sort_as_in_detprof, teardown);
   g_test_add ("/stats-cli/program/callgrind-export-reads-back", Fixture, NULL, setup,
               test_callgrind_export_reads_back, teardown);
   g_test_add ("/stats-cli/program/dot-export-draws", Fixture, NULL, setup,
