@@ -86,7 +86,7 @@ best () {
 
 cd "$(dirname "$dump")" || exit 1
 name=$(basename "$dump")
-ours=$(best detprof-stats "$work/ours.txt" "$program" -s cumulative -n 20 "$name")
+ours=$(best detprof-stats "$work/ours.txt" "$program" -s cumulative --limit 20 "$name")
 theirs=$(best pstats "$work/theirs.txt" "$python" -c \
   "import pstats, sys; pstats.Stats(sys.argv[1]).sort_stats('cumulative').print_stats(20)" "$name")
 

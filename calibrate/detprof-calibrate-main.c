@@ -25,6 +25,7 @@ static int opt_repeat = 7;
 static gboolean opt_verbose;
 static gboolean opt_classic;
 static gboolean opt_no_store;
+static gboolean opt_version;
 
 static const GOptionEntry entries[] = {
   { "timer", 't', 0, G_OPTION_ARG_STRING_ARRAY, &opt_timers,
@@ -39,6 +40,7 @@ static const GOptionEntry entries[] = {
   { "classic", 'c', 0, G_OPTION_ARG_NONE, &opt_classic,
     "Only run profile.py's calibrate(N), print its result, store nothing", NULL },
   { "no-store", 0, 0, G_OPTION_ARG_NONE, &opt_no_store, "Measure and show, but store nothing", NULL },
+  { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
   G_OPTION_ENTRY_NULL
 };
 
@@ -169,6 +171,12 @@ main (int    argc,
     {
       fprintf (stderr, "detprof-calibrate: %s (see detprof-calibrate --help)\n", error->message);
       return 2;
+    }
+  /* As detprof and detprof-stats print it. */
+  if (opt_version)
+    {
+      printf ("detprof-calibrate %s\n", PACKAGE_VERSION);
+      return 0;
     }
   if (argc > 1 || opt_n < 1 || opt_repeat < 1)
     {

@@ -56,6 +56,7 @@ static char *opt_report;
 static char *opt_sort;
 static char *opt_timer;
 static char *opt_bias;
+static gboolean opt_version;
 
 static const GOptionEntry entries[] = {
   { "outfile", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
@@ -71,6 +72,7 @@ static const GOptionEntry entries[] = {
   { "bias", 'b', 0, G_OPTION_ARG_STRING, &opt_bias,
     "auto (the default): the calibrated bias stored for this timer and host, calibrating first if"
     " there is none; 0: no correction; or a number of seconds (not negative) subtracted at each event", "BIAS" },
+  { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
   G_OPTION_ENTRY_NULL
 };
 
@@ -704,6 +706,12 @@ main (int    argc,
   g_option_context_set_strict_posix (context, TRUE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail (EXIT_USAGE, "%s (see detprof --help)", error->message);
+  /* As detprof-stats and detprof-calibrate print it. */
+  if (opt_version)
+    {
+      printf ("detprof %s\n", PACKAGE_VERSION);
+      return 0;
+    }
   if (argc > 1 && strcmp (argv[1], "--") == 0)
     {
       argv++;

@@ -41,7 +41,7 @@ typedef enum
 typedef struct
 {
   GPtrArray    *sort_keys;    /* of char *, in order; owned */
-  char         *limit;        /* -n: a count or a fraction; owned */
+  char         *limit;        /* --limit: a count or a fraction; owned */
   gboolean      callers;
   gboolean      callees;
   gboolean      by_line;
@@ -191,7 +191,7 @@ set_flag (const char  *option_name,
     options.strip = TRUE;
   else if (g_str_equal (option_name, "--no-strip"))
     options.strip = FALSE;
-  else if (g_str_equal (option_name, "-r") || g_str_equal (option_name, "--reverse"))
+  else if (g_str_equal (option_name, "--reverse"))
     options.reverse = TRUE;
   else
     g_assert_not_reached ();
@@ -212,11 +212,53 @@ set_output (const char  *option_name,
   return TRUE;
 }
 
+/* Short letters this program gave up so that a letter means one thing in
+ * detprof, detprof-stats and detprof-calibrate: the runner's meaning where
+ * it has one (-o, -t), else detprof-calibrate's (-n and -r, as in Python's
+ * timeit). The long names stay. Each letter is still recognised, only to
+ * refuse it and say what to write instead: read as something else,
+ * `-o report.txt` or `-t 0.01` would do the wrong thing without a word. */
+typedef struct
+{
+  char        letter;
+  const char *instead;    /* the long option it stood for here, as it is written */
+  const char *elsewhere;  /* where the letter means something else, and what */
+} RetiredLetter;
+
+static const RetiredLetter retired_letters[] = {
+  { 'n', "--limit N", "in detprof-calibrate, -n is --calls" },
+  { 'o', "--output FILE", "in detprof, -o is --outfile, the pstats dump" },
+  { 'r', "--reverse", "in detprof-calibrate, -r is --repeat" },
+  { 't', "--threshold FRACTION", "in detprof and detprof-calibrate, -t is --timer" },
+};
+
+/* @option_name is "-n", or the hidden long name "--retired-n". */
+static gboolean
+refuse_retired_letter (const char  *option_name,
+                       const char  *value,
+                       gpointer     data,
+                       GError     **error)
+{
+  char letter = option_name[strlen (option_name) - 1];
+  const RetiredLetter *retired = NULL;
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (retired_letters); i++)
+    if (retired_letters[i].letter == letter)
+      retired = &retired_letters[i];
+  g_assert (retired != NULL);
+
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION,
+               "-%c no longer stands for %.*s (%s): write %s", letter,
+               (int) strcspn (retired->instead, " "), retired->instead, retired->elsewhere, retired->instead);
+  return FALSE;
+}
+
 static const GOptionEntry entries[] = {
   { "sort", 's', 0, G_OPTION_ARG_CALLBACK, parse_sort,
     "Sort by KEY: calls, cumulative, filename, line, name, nfl, pcalls, stdname, time "
     "(or an unambiguous prefix, or several, comma-separated or repeated)", "KEY" },
-  { "limit", 'n', 0, G_OPTION_ARG_CALLBACK, parse_limit,
+  { "limit", 0, 0, G_OPTION_ARG_CALLBACK, parse_limit,
     "Show at most N functions (a fraction such as 0.1: that part of them), after the other restrictions", "N" },
   { "callers", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
     "Print who called each function (print_callers)", NULL },
@@ -228,17 +270,25 @@ static const GOptionEntry entries[] = {
     "Strip directories from file names (strip_dirs)", NULL },
   { "no-strip", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
     "Keep file names as recorded (the default)", NULL },
-  { "reverse", 'r', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
+  { "reverse", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
     "Reverse the sort order", NULL },
   { "format", 'f', 0, G_OPTION_ARG_CALLBACK, parse_format,
     "Output FORMAT: text (default), callgrind, dot, or pstats (a merged dump)", "FORMAT" },
-  { "output", 'o', G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, set_output,
+  { "output", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, set_output,
     "Write to FILE instead of standard output", "FILE" },
-  { "threshold", 't', 0, G_OPTION_ARG_CALLBACK, parse_threshold,
+  { "threshold", 0, 0, G_OPTION_ARG_CALLBACK, parse_threshold,
     "With --format=dot: leave out functions and calls below this fraction of the "
     "total time (default 0.005; 0 keeps all)", "FRACTION" },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &options.version,
     "Print the version and exit", NULL },
+  { "retired-n", 'n', G_OPTION_FLAG_HIDDEN | G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK,
+    refuse_retired_letter, NULL, NULL },
+  { "retired-o", 'o', G_OPTION_FLAG_HIDDEN | G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK,
+    refuse_retired_letter, NULL, NULL },
+  { "retired-r", 'r', G_OPTION_FLAG_HIDDEN | G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK,
+    refuse_retired_letter, NULL, NULL },
+  { "retired-t", 't', G_OPTION_FLAG_HIDDEN | G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK,
+    refuse_retired_letter, NULL, NULL },
   G_OPTION_ENTRY_NULL
 };
 
@@ -255,10 +305,10 @@ static const char description[] =
   "\n"
   "Examples:\n"
   "  detprof-stats myprog.prof\n"
-  "  detprof-stats -s cumulative -n 20 myprog.prof\n"
+  "  detprof-stats -s cumulative --limit 20 myprog.prof\n"
   "  detprof-stats --callers 'parse' myprog.prof\n"
   "  detprof-stats --callers --by-line 'parse' myprog.prof\n"
-  "  detprof-stats --format callgrind -o myprog.callgrind myprog.prof\n"
+  "  detprof-stats --format callgrind --output myprog.callgrind myprog.prof\n"
   "  detprof-stats --format dot myprog.prof | dot -Tsvg > callgraph.svg\n"
   "\n"
   "Exit status: 0 on success, 1 if a file cannot be read or written,\n"
@@ -477,7 +527,7 @@ run_one_shot (GPtrArray *files,
     return status;
 
   if (options.format == FORMAT_PSTATS && options.output == NULL && isatty (STDOUT_FILENO))
-    return fail (EXIT_USAGE, "a pstats dump is binary: write it with -o FILE");
+    return fail (EXIT_USAGE, "a pstats dump is binary: write it with --output FILE");
 
   stats = load_all (files, &error);
   if (stats == NULL)

@@ -70,7 +70,7 @@ fi
 
 if [ -x "$work/clang5" ] \
    && "$runner" -b 0 -o "$work/clang5.prof" "$work/clang5" >/dev/null \
-   && "$stats" --format callgrind -o "$work/clang5.callgrind" "$work/clang5.prof"; then
+   && "$stats" --format callgrind --output "$work/clang5.callgrind" "$work/clang5.prof"; then
   n=$((n + 1))
   # "calls=COUNT TARGET-LINE" is followed by "CALLER-LINE COST".
   lines=$(awk '/^calls=/ { getline; print $1 }' "$work/clang5.callgrind" | sort -n | tr '\n' ' ')

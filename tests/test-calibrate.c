@@ -10,6 +10,7 @@
 #include "detprof.h"
 #include "detprof-profiler.h"
 #include <string.h>
+#include <sys/wait.h>
 
 #include <glib/gstdio.h>
 
@@ -530,6 +531,128 @@ test_auto_leaves_an_unsafe_cache_alone (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* ---- the program's options, and those it shares with detprof ---- */
+
+static char *
+calibrate_program (void)
+{
+  const char *path = g_getenv ("DETPROF_CALIBRATE");
+
+  return path != NULL ? g_strdup (path)
+                      : g_test_build_filename (G_TEST_BUILT, "..", "calibrate", "detprof-calibrate", NULL);
+}
+
+/* Runs @argv and returns its exit status, with its outputs in *out and
+ * *err. */
+static int
+run_program (const char * const  *argv,
+             char               **out,
+             char               **err)
+{
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s: status %d\nstdout:\n%s\nstderr:\n%s", argv[1], wait_status, *out, *err);
+  g_assert_true (WIFEXITED (wait_status));
+  return WEXITSTATUS (wait_status);
+}
+
+/* --version and -V print "detprof-calibrate VERSION" on standard output,
+ * as detprof and detprof-stats print theirs, and calibrate nothing. */
+static void
+test_program_prints_its_version (void)
+{
+  g_autofree char *program = calibrate_program ();
+  const char *long_form[] = { program, "--version", NULL };
+  const char *short_form[] = { program, "-V", "-t", "wall", NULL };
+  const char * const *forms[] = { long_form, short_form };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_program (forms[i], &out, &err), ==, 0);
+      g_assert_cmpstr (out, ==, "detprof-calibrate " PACKAGE_VERSION "\n");
+      g_assert_cmpstr (err, ==, "");
+    }
+}
+
+/* -t names a timer here as in detprof: both refuse the same unknown name
+ * with the same words (detprof before running anything, with status 2;
+ * here as a failed calibration, with status 1). */
+static void
+test_program_t_is_the_timer_as_in_detprof (void)
+{
+  g_autofree char *program = calibrate_program ();
+  const char *runner = g_getenv ("DETPROF_RUNNER");
+  const char *calibrate_argv[] = { program, "-t", "sundial", NULL };
+  const char *runner_argv[] = { runner, "-t", "sundial", "true", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_program (calibrate_argv, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "detprof-calibrate: sundial: unknown timer “sundial”"));
+
+  if (runner == NULL)
+    {
+      g_test_skip ("DETPROF_RUNNER is not set: run this test with make check");
+      return;
+    }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_program (runner_argv, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "detprof: unknown timer “sundial”"));
+}
+
+/* -n and -r are --calls and --repeat, as in Python's timeit: the short
+ * and the long form are refused alike below 1, before anything is
+ * measured. */
+static void
+test_program_n_and_r_are_calls_and_repeat (void)
+{
+  g_autofree char *program = calibrate_program ();
+  const char *forms[][2] = { { "-n", "--calls" }, { "-r", "--repeat" } };
+  guint i, j;
+
+  for (i = 0; i < G_N_ELEMENTS (forms); i++)
+    for (j = 0; j < 2; j++)
+      {
+        const char *argv[] = { program, forms[i][j], "0", NULL };
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint (run_program (argv, &out, &err), ==, 2);
+        g_assert_cmpstr (out, ==, "");
+        g_assert_cmpstr (err, ==, "detprof-calibrate: -n and -r must be at least 1\n");
+      }
+}
+
+/* The letters detprof gives its other options (-o, -s, -b) mean nothing
+ * here: refused as unknown, never read as something else. */
+static void
+test_program_refuses_the_runners_other_letters (void)
+{
+  g_autofree char *program = calibrate_program ();
+  const char *letters[] = { "-o", "-s", "-b" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (letters); i++)
+    {
+      const char *argv[] = { program, letters[i], "x", NULL };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autofree char *expected = g_strdup_printf ("detprof-calibrate: Unknown option %s", letters[i]);
+
+      g_assert_cmpint (run_program (argv, &out, &err), ==, 2);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_true (g_str_has_prefix (err, expected));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -553,6 +676,11 @@ main (int    argc,
                    test_auto_does_not_store_disagreeing_calibrations);
   g_test_add_func ("/calibrate/auto/stores-agreeing-calibrations", test_auto_stores_agreeing_calibrations);
   g_test_add_func ("/calibrate/auto/leaves-an-unsafe-cache-alone", test_auto_leaves_an_unsafe_cache_alone);
+  g_test_add_func ("/calibrate/program/prints-its-version", test_program_prints_its_version);
+  g_test_add_func ("/calibrate/program/t-is-the-timer-as-in-detprof", test_program_t_is_the_timer_as_in_detprof);
+  g_test_add_func ("/calibrate/program/n-and-r-are-calls-and-repeat", test_program_n_and_r_are_calls_and_repeat);
+  g_test_add_func ("/calibrate/program/refuses-the-runners-other-letters",
+                   test_program_refuses_the_runners_other_letters);
 
   return g_test_run ();
 }

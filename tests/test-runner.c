@@ -625,6 +625,95 @@ test_bad_input_is_refused (Fixture       *fixture,
   assert_refused (fixture, bad_option, 2, "Unknown option --frobnicate");
 }
 
+/* ---- the options the three programs share ---- */
+
+/* --version and -V print "detprof VERSION" on standard output, as
+ * detprof-stats and detprof-calibrate print theirs, and run nothing. */
+static void
+test_version_is_printed (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autofree char *simple = program ("simple");
+  const char *long_form[] = { runner (), "--version", NULL };
+  const char *short_form[] = { runner (), "-V", "-o", fixture->out, simple, NULL };
+  const char * const *forms[] = { long_form, short_form };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      run (fixture, forms[i]);
+      g_assert_cmpint (fixture->status, ==, 0);
+      g_assert_cmpstr (fixture->stdout_text, ==, "detprof " PACKAGE_VERSION "\n");
+      g_assert_cmpstr (fixture->stderr_text, ==, "");
+      g_assert_false (g_file_test (fixture->out, G_FILE_TEST_EXISTS));
+    }
+}
+
+/* The short options a program lists in its --help, as letter -> long
+ * name ("o" -> "outfile"). */
+static GHashTable *
+read_short_options (Fixture    *fixture,
+                    const char *path)
+{
+  const char *argv[] = { path, "--help", NULL };
+  g_autoptr(GRegex) option = g_regex_new ("^  -(.), --([a-z][a-z-]*)", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  GHashTable *letters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  run (fixture, argv);
+  g_assert_cmpint (fixture->status, ==, 0);
+  g_regex_match (option, fixture->stdout_text, 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+    g_hash_table_insert (letters, g_match_info_fetch (match, 1), g_match_info_fetch (match, 2));
+  return letters;
+}
+
+/* A short option letter that two of detprof, detprof-stats and
+ * detprof-calibrate list stands for the same long option in both, and
+ * the runner's letters are the ones its manual gives. */
+static void
+test_short_options_agree_across_programs (Fixture       *fixture,
+                                          gconstpointer  user_data)
+{
+  const char *paths[] = { runner (), g_getenv ("DETPROF_STATS"), g_getenv ("DETPROF_CALIBRATE") };
+  g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+  static const char * const runner_letters[][2] = {
+    { "h", "help" }, { "o", "outfile" }, { "s", "sort" }, { "t", "timer" }, { "b", "bias" }, { "V", "version" },
+  };
+  guint i, j, shared = 0;
+
+  if (paths[1] == NULL || paths[2] == NULL)
+    {
+      g_test_skip ("DETPROF_STATS or DETPROF_CALIBRATE is not set: run this test with make check");
+      return;
+    }
+
+  for (i = 0; i < G_N_ELEMENTS (paths); i++)
+    g_ptr_array_add (listed, read_short_options (fixture, paths[i]));
+
+  g_assert_cmpuint (g_hash_table_size (listed->pdata[0]), ==, G_N_ELEMENTS (runner_letters));
+  for (i = 0; i < G_N_ELEMENTS (runner_letters); i++)
+    g_assert_cmpstr (g_hash_table_lookup (listed->pdata[0], runner_letters[i][0]), ==, runner_letters[i][1]);
+
+  for (i = 0; i < G_N_ELEMENTS (paths); i++)
+    for (j = i + 1; j < G_N_ELEMENTS (paths); j++)
+      {
+        GHashTableIter iter;
+        gpointer letter, name;
+
+        g_hash_table_iter_init (&iter, listed->pdata[i]);
+        while (g_hash_table_iter_next (&iter, &letter, &name))
+          if (g_hash_table_contains (listed->pdata[j], letter))
+            {
+              g_test_message ("-%s: --%s in %s and %s", (char *) letter, (char *) name, paths[i], paths[j]);
+              g_assert_cmpstr (g_hash_table_lookup (listed->pdata[j], letter), ==, name);
+              shared++;
+            }
+      }
+  /* -h and -V in each pair, -s (detprof, detprof-stats), -t (detprof, detprof-calibrate). */
+  g_assert_cmpuint (shared, ==, 3 * 2 + 2);
+}
+
 /* ---- hostile programs: a clear word, never a crash or a silent loss ---- */
 
 /* A program that empties its environment, or removes the runner's
@@ -1008,6 +1097,9 @@ main (int    argc,
   g_test_add ("/runner/bias-calibrate-then-profile", Fixture, NULL, setup,
               test_bias_calibrate_then_profile, teardown);
   g_test_add ("/runner/bad-input-is-refused", Fixture, NULL, setup, test_bad_input_is_refused, teardown);
+  g_test_add ("/runner/options/version-is-printed", Fixture, NULL, setup, test_version_is_printed, teardown);
+  g_test_add ("/runner/options/short-options-agree-across-programs", Fixture, NULL, setup,
+              test_short_options_agree_across_programs, teardown);
   g_test_add ("/runner/python-pstats-reads-the-dump", Fixture, NULL, setup,
               test_python_pstats_reads_the_dump, teardown);
   g_test_add ("/runner/python-versions-load-the-dump", Fixture, NULL, setup,

@@ -572,13 +572,13 @@ static void
 test_one_shot_matches_pstats (Fixture       *fixture,
                               gconstpointer  user_data)
 {
-  const char *cumulative[] = { "-s", "cumulative", "-n", "5", NULL };
+  const char *cumulative[] = { "-s", "cumulative", "--limit", "5", NULL };
   const char *cumulative_ops[] = { "sort cumulative", "stats 5", NULL };
   const char *callers[] = { "--callers", "fact", NULL };
   const char *callers_ops[] = { "callers fact", NULL };
   const char *callees[] = { "--callees", "-s", "time,name", "--reverse", "0.5", "help", NULL };
   const char *callees_ops[] = { "sort time name", "reverse", "callees 0.5 help", NULL };
-  const char *strip[] = { "--strip", "-s", "file", "-s", "line", "-n", "0.3", NULL };
+  const char *strip[] = { "--strip", "-s", "file", "-s", "line", "--limit", "0.3", NULL };
   const char *strip_ops[] = { "strip", "sort file line", "stats 0.3", NULL };
   const char *legacy[] = { "--no-strip", "-s", "-1", NULL };
   const char *legacy_ops[] = { "sort -1", "stats", NULL };
@@ -604,9 +604,9 @@ static void
 test_one_shot_adds_and_dumps (Fixture       *fixture,
                               gconstpointer  user_data)
 {
-  const char *merge[] = { NULL, "--format", "pstats", "-o", "merged.prof",
+  const char *merge[] = { NULL, "--format", "pstats", "--output", "merged.prof",
                           "cprofile-profilee.prof", "cprofile-profilee-v2.prof", NULL };
-  const char *show[] = { NULL, "-s", "calls", "-n", "3", "merged.prof", NULL };
+  const char *show[] = { NULL, "-s", "calls", "--limit", "3", "merged.prof", NULL };
   g_autofree char *out = NULL, *err = NULL;
 
   copy_fixture ("cprofile-profilee.prof", fixture->tmpdir);
@@ -687,24 +687,24 @@ test_bad_input_is_one_clear_line (Fixture       *fixture,
   copy_fixture ("bad-short-value.prof", fixture->tmpdir);
   copy_fixture ("bad-caller-value.prof", fixture->tmpdir);
 
-  assert_fails (fixture, (const char *[]) { "-n", "1", "missing.prof", NULL }, 1,
+  assert_fails (fixture, (const char *[]) { "--limit", "1", "missing.prof", NULL }, 1,
                 "missing.prof: No such file or directory\n");
   assert_fails (fixture, (const char *[]) { "--callers", "x", "missing", NULL }, 1,
                 "missing: No such file or directory\n");
-  assert_fails (fixture, (const char *[]) { "-n", "1", "dir.prof", NULL }, 1, "dir.prof: Is a directory\n");
-  assert_fails (fixture, (const char *[]) { "-n", "1", "empty.prof", NULL }, 1, "empty.prof: at byte 0: *\n");
-  assert_fails (fixture, (const char *[]) { "-n", "1", "truncated.prof", NULL }, 1,
+  assert_fails (fixture, (const char *[]) { "--limit", "1", "dir.prof", NULL }, 1, "dir.prof: Is a directory\n");
+  assert_fails (fixture, (const char *[]) { "--limit", "1", "empty.prof", NULL }, 1, "empty.prof: at byte 0: *\n");
+  assert_fails (fixture, (const char *[]) { "--limit", "1", "truncated.prof", NULL }, 1,
                 "truncated.prof: at byte 40: *truncated*\n");
-  assert_fails (fixture, (const char *[]) { "-n", "1", "text.prof", NULL }, 1, "text.prof: at byte 0: *\n");
-  assert_fails (fixture, (const char *[]) { "-n", "1", "list.prof", NULL }, 1,
+  assert_fails (fixture, (const char *[]) { "--limit", "1", "text.prof", NULL }, 1, "text.prof: at byte 0: *\n");
+  assert_fails (fixture, (const char *[]) { "--limit", "1", "list.prof", NULL }, 1,
                 "list.prof: expected a dict at the top level, found a list\n");
-  assert_fails (fixture, (const char *[]) { "-n", "1", "empty-dict.prof", NULL }, 1, "empty-dict.prof: *no functions*\n");
-  assert_fails (fixture, (const char *[]) { "-n", "1", "bad-short-value.prof", NULL }, 1,
+  assert_fails (fixture, (const char *[]) { "--limit", "1", "empty-dict.prof", NULL }, 1, "empty-dict.prof: *no functions*\n");
+  assert_fails (fixture, (const char *[]) { "--limit", "1", "bad-short-value.prof", NULL }, 1,
                 "bad-short-value.prof: entry 1: expected a 5-tuple, found a 2-tuple\n");
-  assert_fails (fixture, (const char *[]) { "-n", "1", "good.prof", "bad-caller-value.prof", NULL }, 1,
+  assert_fails (fixture, (const char *[]) { "--limit", "1", "good.prof", "bad-caller-value.prof", NULL }, 1,
                 "bad-caller-value.prof: entry 1: caller 1: *\n");
   if (g_access (unreadable, R_OK) != 0)
-    assert_fails (fixture, (const char *[]) { "-n", "1", "unreadable.prof", NULL }, 1,
+    assert_fails (fixture, (const char *[]) { "--limit", "1", "unreadable.prof", NULL }, 1,
                   "unreadable.prof: Permission denied\n");
 
   assert_fails (fixture, (const char *[]) { "-s", "zzz", "good.prof", NULL }, 2,
@@ -715,13 +715,104 @@ test_bad_input_is_one_clear_line (Fixture       *fixture,
   assert_fails (fixture, (const char *[]) { "--callers", "x[", "good.prof", NULL }, 2,
                 "invalid regular expression 'x[' at char 2: *\n");
   assert_fails (fixture, (const char *[]) { "good.prof", "1.5", NULL }, 2, "fraction '1.5' is not in [0, 1]\n");
-  assert_fails (fixture, (const char *[]) { "-n", "many", "good.prof", NULL }, 2, "*-n*count or a fraction*\n");
+  assert_fails (fixture, (const char *[]) { "--limit", "many", "good.prof", NULL }, 2, "*--limit*count or a fraction*\n");
   assert_fails (fixture, (const char *[]) { "--format", "svg", "good.prof", NULL }, 2, "Unknown format 'svg'*\n");
   assert_fails (fixture, (const char *[]) { "--threshold", "2", "good.prof", NULL }, 2, "*fraction between 0 and 1*\n");
   assert_fails (fixture, (const char *[]) { "--bogus", NULL }, 2, "Unknown option --bogus*\n");
   assert_fails (fixture, (const char *[]) { "-s", "time", NULL }, 2, "no statistics file given*\n");
-  assert_fails (fixture, (const char *[]) { "-o", "no/such/dir/out.txt", "good.prof", NULL }, 1,
+  assert_fails (fixture, (const char *[]) { "--output", "no/such/dir/out.txt", "good.prof", NULL }, 1,
                 "*no/such/dir/out.txt*\n");
+}
+
+/* ---------------------------------------------------------------------- */
+/* The options the three programs share                                    */
+
+/* --version and -V print "detprof-stats VERSION" on standard output, as
+ * detprof and detprof-calibrate print theirs. */
+static void
+test_version_is_printed (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  const char *long_form[] = { NULL, "--version", NULL };
+  const char *short_form[] = { NULL, "-V", "-s", "calls", "good.prof", NULL };
+  const char **forms[] = { long_form, short_form };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+
+      forms[i][0] = fixture->program;
+      g_assert_cmpint (run (fixture->tmpdir, NULL, forms[i], &out, &err), ==, 0);
+      g_assert_cmpstr (out, ==, "detprof-stats " PACKAGE_VERSION "\n");
+      g_assert_cmpstr (err, ==, "");
+    }
+}
+
+/* -n, -o, -r and -t mean something else in detprof or detprof-calibrate,
+ * so they are no longer short for --limit, --output, --reverse and
+ * --threshold here: their old use is refused, naming the long option to
+ * write instead, and nothing is read or written. The long options work. */
+static void
+test_retired_letters_are_refused (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autofree char *out_path = g_build_filename (fixture->tmpdir, "out.txt", NULL);
+  const char *long_forms[] = { NULL, "--limit", "1", "--reverse", "-s", "calls", "--output", "out.txt",
+                               "cprofile-profilee.prof", NULL };
+  const char *threshold[] = { NULL, "--format", "dot", "--threshold", "0.1", "cprofile-profilee.prof", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+
+  copy_fixture ("cprofile-profilee.prof", fixture->tmpdir);
+
+  assert_fails (fixture, (const char *[]) { "-n", "5", "cprofile-profilee.prof", NULL }, 2,
+                "-n no longer stands for --limit (in detprof-calibrate, -n is --calls): write --limit N*\n");
+  assert_fails (fixture, (const char *[]) { "-o", "out.txt", "cprofile-profilee.prof", NULL }, 2,
+                "-o no longer stands for --output (in detprof, -o is --outfile, the pstats dump):"
+                " write --output FILE*\n");
+  g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
+  assert_fails (fixture, (const char *[]) { "-s", "calls", "-r", "cprofile-profilee.prof", NULL }, 2,
+                "-r no longer stands for --reverse (in detprof-calibrate, -r is --repeat): write --reverse*\n");
+  assert_fails (fixture, (const char *[]) { "-Sr", "cprofile-profilee.prof", NULL }, 2,
+                "-r no longer stands for --reverse*\n");
+  assert_fails (fixture, (const char *[]) { "--format", "dot", "-t", "0.1", "cprofile-profilee.prof", NULL }, 2,
+                "-t no longer stands for --threshold (in detprof and detprof-calibrate, -t is --timer):"
+                " write --threshold FRACTION*\n");
+  /* Nothing left to browse either. */
+  assert_fails (fixture, (const char *[]) { "-n", NULL }, 2, "-n no longer stands for --limit*\n");
+
+  long_forms[0] = threshold[0] = fixture->program;
+  g_assert_cmpint (run (fixture->tmpdir, NULL, long_forms, &out, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_file_test (out_path, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture->tmpdir, NULL, threshold, &out, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_str_has_prefix (out, "digraph"));
+}
+
+/* -s is the sort key here as in detprof: both refuse an unknown key with
+ * pstats' own message. */
+static void
+test_s_is_the_sort_as_in_detprof (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  const char *runner = g_getenv ("DETPROF_RUNNER");
+  const char *runner_argv[] = { runner, "-s", "zzz", "true", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+
+  copy_fixture ("cprofile-profilee.prof", fixture->tmpdir);
+  assert_fails (fixture, (const char *[]) { "-s", "zzz", "cprofile-profilee.prof", NULL }, 2,
+                "Unknown sort key “zzz”*\n");
+
+  if (runner == NULL)
+    {
+      g_test_skip ("DETPROF_RUNNER is not set: run this test with make check");
+      return;
+    }
+  g_assert_cmpint (run (fixture->tmpdir, NULL, runner_argv, &out, &err), ==, 2);
+  g_assert_true (g_pattern_match_simple ("detprof: option -s: Unknown sort key “zzz”*\n", err));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -732,7 +823,7 @@ static void
 test_callgrind_export_reads_back (Fixture       *fixture,
                                   gconstpointer  user_data)
 {
-  const char *export[] = { NULL, "--format", "callgrind", "-o", "out.callgrind",
+  const char *export[] = { NULL, "--format", "callgrind", "--output", "out.callgrind",
                            "cprofile-profilee.prof", NULL };
   const char *annotate[] = { "callgrind_annotate", "out.callgrind", NULL };
   g_autofree char *out = NULL, *err = NULL;
@@ -761,7 +852,7 @@ static void
 test_dot_export_draws (Fixture       *fixture,
                        gconstpointer  user_data)
 {
-  const char *export[] = { NULL, "--format", "dot", "-o", "graph.dot", "--threshold", "0",
+  const char *export[] = { NULL, "--format", "dot", "--output", "graph.dot", "--threshold", "0",
                            "unicode-long.prof", NULL };
   const char *draw[] = { "dot", "-Tsvg", "-o", "graph.svg", "graph.dot", NULL };
   g_autofree char *out = NULL, *err = NULL;
@@ -951,7 +1042,7 @@ test_by_line_lists_call_sites (Fixture       *fixture,
   g_autofree char *path = g_build_filename (fixture->tmpdir, "myprog.prof", NULL);
   const char *by_line[] = { NULL, "--callers", "--by-line", "parse", "myprog.prof", NULL };
   const char *callees[] = { NULL, "--callees", "-l", "main", "myprog.prof", NULL };
-  const char *stats[] = { NULL, "-n", "1", "myprog.prof", NULL };
+  const char *stats[] = { NULL, "--limit", "1", "myprog.prof", NULL };
   const char *python_stats[] = { python3 (), "-c", "import pstats; pstats.Stats('myprog.prof').print_stats(1)", NULL };
   g_autofree char *out = NULL, *err = NULL, *theirs = NULL;
 
@@ -1014,6 +1105,12 @@ main (int    argc,
               test_one_shot_adds_and_dumps, teardown);
   g_test_add ("/stats-cli/program/bad-input-is-one-clear-line", Fixture, NULL, setup,
               test_bad_input_is_one_clear_line, teardown);
+  g_test_add ("/stats-cli/program/version-is-printed", Fixture, NULL, setup,
+              test_version_is_printed, teardown);
+  g_test_add ("/stats-cli/program/retired-letters-are-refused", Fixture, NULL, setup,
+              test_retired_letters_are_refused, teardown);
+  g_test_add ("/stats-cli/program/s-is-the-sort-as-in-detprof", Fixture, NULL, setup,
+              test_s_is_the_sort_as_in_detprof, teardown);
   g_test_add ("/stats-cli/program/callgrind-export-reads-back", Fixture, NULL, setup,
               test_callgrind_export_reads_back, teardown);
   g_test_add ("/stats-cli/program/dot-export-draws", Fixture, NULL, setup,
