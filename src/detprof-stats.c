@@ -96,15 +96,15 @@ struct _DetprofStats
  * its own keys, since table indices change as rows are added. */
 typedef struct
 {
-  Key                  caller;
-  Key                  callee;
-  char                *file;   /* owned: the file of the call */
+  Entry               *caller;  /* borrowed from DetprofStats.entries */
+  Entry               *callee;
+  const char          *file;    /* the file of the call, stored after the struct */
   gint64               line;
   gint64               nc;
   gint64               cc;
   double               tt;
   double               ct;
-  DetprofCallSiteStats view;   /* what detprof_stats_get_call_site () hands out */
+  DetprofCallSiteStats view;    /* what detprof_stats_get_call_site () hands out */
 } CallSite;
 
 /**
@@ -457,7 +457,7 @@ call_site_hash (gconstpointer data)
 {
   const CallSite *site = data;
 
-  return key_hash (&site->caller) * 31 + key_hash (&site->callee) * 7
+  return g_direct_hash (site->caller) * 31 + g_direct_hash (site->callee) * 7
          + text_hash (site->file) + (guint) site->line;
 }
 
@@ -467,26 +467,48 @@ call_site_equal (gconstpointer a,
 {
   const CallSite *x = a, *y = b;
 
-  return key_equal (&x->caller, &y->caller) && key_equal (&x->callee, &y->callee)
+  return x->caller == y->caller && x->callee == y->callee
          && x->line == y->line && strcmp (x->file, y->file) == 0;
 }
 
+/* Adds a call site between two entries, or adds its numbers to an equal
+ * one (same caller, callee, file and line: the same line seen from two
+ * threads, or two processes' dumps added together). A site is one block:
+ * its file name follows it. */
 static void
-call_site_free (gpointer data)
+add_call_site_between (DetprofStats *self,
+                       Entry        *caller,
+                       Entry        *callee,
+                       const char   *file,
+                       gint64        line,
+                       gint64        nc,
+                       gint64        cc,
+                       double        tt,
+                       double        ct)
 {
-  CallSite *site = data;
+  CallSite probe = { caller, callee, file, line, 0, 0, 0.0, 0.0, { 0 } };
+  CallSite *site = g_hash_table_lookup (self->call_site_index, &probe);
 
-  g_free (site->caller.file);
-  g_free (site->caller.name);
-  g_free (site->callee.file);
-  g_free (site->callee.name);
-  g_free (site->file);
-  g_free (site);
+  if (site == NULL)
+    {
+      gsize size = strlen (file) + 1;
+
+      site = g_malloc0 (sizeof *site + size);
+      memcpy (site + 1, file, size);
+      site->caller = caller;
+      site->callee = callee;
+      site->file = (const char *) (site + 1);
+      site->line = line;
+      g_ptr_array_add (self->call_sites, site);
+      g_hash_table_add (self->call_site_index, site);
+    }
+  site->nc = add_counts (site->nc, nc);
+  site->cc = add_counts (site->cc, cc);
+  site->tt += tt;
+  site->ct += ct;
 }
 
-/* Adds a call site, or adds its numbers to an equal one (same caller,
- * callee, file and line: the same line seen from two threads, or two
- * processes' dumps added together). */
+/* The same, between two keys, which are given entries if they have none. */
 static void
 add_call_site (DetprofStats *self,
                const Key    *caller,
@@ -498,27 +520,10 @@ add_call_site (DetprofStats *self,
                double        tt,
                double        ct)
 {
-  CallSite probe = { *caller, *callee, (char *) file, line, 0, 0, 0.0, 0.0, { 0 } };
-  CallSite *site = g_hash_table_lookup (self->call_site_index, &probe);
+  Entry *from = get_entry (self, ensure_key (self, caller->file, caller->line, caller->name));
+  Entry *to = get_entry (self, ensure_key (self, callee->file, callee->line, callee->name));
 
-  if (site == NULL)
-    {
-      site = g_new0 (CallSite, 1);
-      site->caller.file = g_strdup (caller->file);
-      site->caller.line = caller->line;
-      site->caller.name = g_strdup (caller->name);
-      site->callee.file = g_strdup (callee->file);
-      site->callee.line = callee->line;
-      site->callee.name = g_strdup (callee->name);
-      site->file = g_strdup (file);
-      site->line = line;
-      g_ptr_array_add (self->call_sites, site);
-      g_hash_table_add (self->call_site_index, site);
-    }
-  site->nc = add_counts (site->nc, nc);
-  site->cc = add_counts (site->cc, cc);
-  site->tt += tt;
-  site->ct += ct;
+  add_call_site_between (self, from, to, file, line, nc, cc, tt, ct);
 }
 
 static void
@@ -536,7 +541,7 @@ copy_call_sites (DetprofStats *self,
   for (i = 0; i < sites->len; i++)
     {
       const CallSite *site = g_ptr_array_index (sites, i);
-      Key caller = site->caller, callee = site->callee;
+      Key caller = site->caller->key, callee = site->callee->key;
 
       if (strip)
         {
@@ -1453,18 +1458,6 @@ put_tuple_header (DumpWriter *w,
     }
 }
 
-/* A key that is not an entry's (a call site's, whose function has no row
- * in a table someone built by hand) is written in full each time. */
-static void
-put_plain_key (DumpWriter *w,
-               const Key  *key)
-{
-  put_tuple_header (w, 3);
-  put_file (w, key->file);
-  put_int (w, key->line);
-  put_text (w, key->name);
-}
-
 /* (file, line, name) of entry @index: in full once, then by reference. */
 static void
 put_entry_key (DumpWriter   *w,
@@ -1484,19 +1477,6 @@ put_entry_key (DumpWriter   *w,
   put_file (w, key->file);
   put_int (w, key->line);
   put_text (w, key->name);
-}
-
-static void
-put_key (DumpWriter   *w,
-         DetprofStats *self,
-         const Key    *key)
-{
-  guint index;
-
-  if (lookup_key (self, key->file, key->line, key->name, &index))
-    put_entry_key (w, self, index);
-  else
-    put_plain_key (w, key);
 }
 
 static void
@@ -1582,8 +1562,8 @@ put_extra (DumpWriter   *w,
       const CallSite *site = g_ptr_array_index (self->call_sites, i);
 
       put_tuple_header (w, 8);
-      put_key (w, self, &site->caller);
-      put_key (w, self, &site->callee);
+      put_entry_key (w, self, site->caller->index);
+      put_entry_key (w, self, site->callee->index);
       put_file (w, site->file);
       put_int (w, site->line);
       put_int (w, site->nc);
@@ -2038,7 +2018,7 @@ detprof_stats_init (DetprofStats *self)
   self->index = g_hash_table_new (key_hash, key_equal);
   self->strings = g_string_chunk_new (64 * 1024);
   self->files = g_ptr_array_new_with_free_func (g_free);
-  self->call_sites = g_ptr_array_new_with_free_func (call_site_free);
+  self->call_sites = g_ptr_array_new_with_free_func (g_free);
   self->call_site_index = g_hash_table_new (call_site_hash, call_site_equal);
   self->info_keys = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->info_keys, NULL);
@@ -2957,8 +2937,8 @@ detprof_stats_get_call_site (DetprofStats *self,
   g_return_val_if_fail (index < self->call_sites->len, NULL);
 
   site = g_ptr_array_index (self->call_sites, index);
-  site->view.caller = ensure_key (self, site->caller.file, site->caller.line, site->caller.name);
-  site->view.callee = ensure_key (self, site->callee.file, site->callee.line, site->callee.name);
+  site->view.caller = site->caller->index;
+  site->view.callee = site->callee->index;
   site->view.file = site->file;
   site->view.line = site->line;
   site->view.nc = site->nc;
@@ -3046,6 +3026,6 @@ _detprof_stats_add_call_site (DetprofStats *self,
   g_return_if_fail (DETPROF_IS_STATS (self));
   g_return_if_fail (caller < self->entries->len && callee < self->entries->len);
 
-  add_call_site (self, &get_entry (self, caller)->key, &get_entry (self, callee)->key,
-                 file, line, nc, cc, tt, ct);
+  add_call_site_between (self, get_entry (self, caller), get_entry (self, callee),
+                         file, line, nc, cc, tt, ct);
 }
