@@ -59,35 +59,6 @@ DetprofStats   *_detprof_browser_load_file  (const char  *path,
 gboolean        _detprof_browser_parse_term (const char         *text,
                                              DetprofRestriction *restriction);
 
-/* Appends "detprof: timer T, bias B s per event\n" when the statistics
- * carry detprof's run facts; nothing for Python's dumps. */
-void            _detprof_browser_append_info (DetprofStats *stats,
-                                              GString      *out);
-
-/* Appends one line naming the functions with a negative internal or
- * cumulative time, if any: a bias larger than the overhead those functions
- * really had. Such a profile must not be read without the warning.
- * Nothing when every time is >= 0. */
-void            _detprof_browser_append_negative_warning (DetprofStats *stats,
-                                                          GString      *out);
-
-/* Appends the lines that say how exactly the call tree was rebuilt
- * (_detprof_report_append_reconstruction_notes (), each line starting
- * "detprof: "), then a blank line, as the negative-times warning ends.
- * Every printed report ends with it: the runner's, detprof-stats' and
- * the browser's. Nothing when the dump counts no such events. */
-void            _detprof_browser_append_reconstruction_notes (DetprofStats *stats,
-                                                              GString      *out);
-
-/* The call-site report (`lines`, `detprof-stats --by-line`): for each
- * selected function, each line that called it (@callers) or each line of
- * it that called another function (!@callers). */
-void            _detprof_browser_print_call_sites (DetprofStats             *stats,
-                                                   GString                  *out,
-                                                   gboolean                  callers,
-                                                   const DetprofRestriction *restrictions,
-                                                   guint                     n_restrictions);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DetprofBrowser, _detprof_browser_free)
 
 G_END_DECLS

@@ -298,99 +298,8 @@ run_report (DetprofBrowser *self,
 
   report (self->stats, out, (const DetprofRestriction *) restrictions->data,
           restrictions->len);
-  _detprof_browser_append_reconstruction_notes (self->stats, out);
+  _detprof_report_append_notes (self->stats, out);
   return TRUE;
-}
-
-/* ---------------------------------------------------------------------- */
-/* The run facts of detprof dumps                                          */
-
-void
-_detprof_browser_append_info (DetprofStats *stats,
-                              GString      *out)
-{
-  const char *timer, *bias, *pairs;
-
-  g_return_if_fail (DETPROF_IS_STATS (stats));
-  g_return_if_fail (out != NULL);
-
-  timer = detprof_stats_get_info (stats, "timer");
-  bias = detprof_stats_get_info (stats, "bias");
-  pairs = detprof_stats_get_info (stats, "bias-pairs");
-  if (timer == NULL && bias == NULL)
-    return;
-
-  g_string_append (out, "detprof:");
-  if (timer != NULL)
-    g_string_append_printf (out, " timer %s", timer);
-  if (bias != NULL)
-    {
-      char *end = NULL;
-      double value = g_ascii_strtod (bias, &end);
-
-      if (timer != NULL)
-        g_string_append_c (out, ',');
-      /* As the runner prints it: the four constants of the pairs model,
-       * or one constant to six significant digits. */
-      if (pairs != NULL && g_strcmp0 (detprof_stats_get_info (stats, "bias-model"), "pairs") == 0)
-        g_string_append_printf (out, " bias per pair of events (s): %s", pairs);
-      else if (end == bias || *end != '\0')
-        g_string_append_printf (out, " bias %s s per event", bias);
-      else if (value == 0.0)
-        g_string_append (out, " bias 0 (no correction)");
-      else
-        {
-          char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-          g_string_append_printf (out, " bias %s s per event",
-                                  g_ascii_formatd (buffer, sizeof buffer, "%.6g", value));
-        }
-    }
-  g_string_append_c (out, '\n');
-}
-
-/* At most this many functions are named; the count says how many more. */
-#define MAX_NAMED_NEGATIVE 5
-
-void
-_detprof_browser_append_negative_warning (DetprofStats *stats,
-                                          GString      *out)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-  guint i, n = detprof_stats_get_n_functions (stats), negative = 0;
-
-  g_return_if_fail (DETPROF_IS_STATS (stats));
-  g_return_if_fail (out != NULL);
-
-  for (i = 0; i < n; i++)
-    {
-      const DetprofFunctionStats *function = detprof_stats_get_function (stats, i);
-
-      if (!(function->tt.value < 0.0 || function->ct.value < 0.0))
-        continue;
-      if (negative++ < MAX_NAMED_NEGATIVE)
-        g_string_append_printf (names, "%s%s", negative > 1 ? ", " : "", function->name);
-    }
-  if (negative == 0)
-    return;
-  if (negative > MAX_NAMED_NEGATIVE)
-    g_string_append_printf (names, " and %u more", negative - MAX_NAMED_NEGATIVE);
-  g_string_append_printf (out, "detprof: warning: negative times in %u function%s (%s): the bias "
-                          "took off more than the overhead %s really had; %s not "
-                          "to be trusted (try a smaller -b, or -b 0 to see the uncorrected times)\n\n",
-                          negative, negative == 1 ? "" : "s", names->str,
-                          negative == 1 ? "it" : "they", negative == 1 ? "its times are" : "their times are");
-}
-
-void
-_detprof_browser_append_reconstruction_notes (DetprofStats *stats,
-                                              GString      *out)
-{
-  g_return_if_fail (DETPROF_IS_STATS (stats));
-  g_return_if_fail (out != NULL);
-
-  if (_detprof_report_append_reconstruction_notes (stats, out, "detprof: "))
-    g_string_append_c (out, '\n');
 }
 
 static void
@@ -399,167 +308,9 @@ print_stats_with_info (DetprofStats             *stats,
                        const DetprofRestriction *restrictions,
                        guint                     n_restrictions)
 {
-  _detprof_browser_append_info (stats, out);
+  _detprof_report_append_info (stats, out);
   detprof_stats_print_stats (stats, out, restrictions, n_restrictions);
-  _detprof_browser_append_negative_warning (stats, out);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Call sites: callers by line                                             */
-
-typedef struct
-{
-  const DetprofCallSiteStats *site;
-  guint                       other;  /* the caller, or the callee */
-} SiteLink;
-
-/* By the other function's key, as pstats orders arcs, then by line. */
-static int
-compare_site_links (gconstpointer a,
-                    gconstpointer b,
-                    gpointer      user_data)
-{
-  DetprofStats *stats = user_data;
-  const SiteLink *x = a, *y = b;
-  const DetprofFunctionStats *fx, *fy;
-  int c;
-
-  fx = detprof_stats_get_function (stats, x->other);
-  fy = detprof_stats_get_function (stats, y->other);
-  if ((c = strcmp (fx->file, fy->file)) != 0)
-    return c;
-  if (fx->line != fy->line)
-    return fx->line < fy->line ? -1 : 1;
-  if ((c = strcmp (fx->name, fy->name)) != 0)
-    return c;
-  if ((c = strcmp (x->site->file, y->site->file)) != 0)
-    return c;
-  if (x->site->line != y->site->line)
-    return x->site->line < y->site->line ? -1 : 1;
-  return 0;
-}
-
-
-static void
-append_f8 (GString *out,
-           double   value)
-{
-  char buffer[400];
-
-  g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, "%8.3f", value));
-}
-
-static void
-append_padded (GString    *out,
-               const char *text,
-               guint       width,
-               gboolean    right)
-{
-  glong n = g_utf8_strlen (text, -1);
-
-  if (!right)
-    g_string_append (out, text);
-  for (; n < (glong) width; n++)
-    g_string_append_c (out, ' ');
-  if (right)
-    g_string_append (out, text);
-}
-
-static void
-print_site (GString                    *out,
-            const DetprofCallSiteStats *site,
-            const char                 *other)
-{
-  g_autofree char *count = NULL;
-
-  if (site->nc == site->cc)
-    count = g_strdup_printf ("%" G_GINT64_FORMAT, site->nc);
-  else
-    count = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, site->nc, site->cc);
-
-  append_padded (out, count, 10, TRUE);
-  g_string_append_c (out, ' ');
-  append_f8 (out, site->tt);
-  g_string_append_c (out, ' ');
-  append_f8 (out, site->ct);
-  g_string_append_printf (out, "  %s:%" G_GINT64_FORMAT "  %s\n",
-                          site->file, site->line, other);
-}
-
-void
-_detprof_browser_print_call_sites (DetprofStats             *stats,
-                                   GString                  *out,
-                                   gboolean                  callers,
-                                   const DetprofRestriction *restrictions,
-                                   guint                     n_restrictions)
-{
-  g_autoptr(GString) messages = g_string_new (NULL);
-  g_autoptr(GArray) rows = NULL;
-  g_autoptr(GPtrArray) links = NULL;
-  guint n_functions, n_sites, i, j;
-  gboolean sorted;
-
-  g_return_if_fail (DETPROF_IS_STATS (stats));
-  g_return_if_fail (out != NULL);
-  g_return_if_fail (restrictions != NULL || n_restrictions == 0);
-
-  rows = _detprof_stats_get_print_list (stats, &sorted);
-  if (sorted)
-    g_string_append_printf (messages, "   Ordered by: %s\n", detprof_stats_get_sort_type (stats));
-  else
-    g_string_append (messages, "   Random listing order was used\n");
-  for (i = 0; i < n_restrictions; i++)
-    _detprof_stats_apply_restriction (stats, &restrictions[i], rows, messages);
-  if (rows->len == 0)
-    return;
-
-  g_string_append (out, messages->str);
-  g_string_append_c (out, '\n');
-
-  n_sites = detprof_stats_get_n_call_sites (stats);
-  if (n_sites == 0)
-    {
-      g_string_append (out, "No call-site (by-line) data: only detprof dumps have it.\n\n");
-      return;
-    }
-
-  /* For each function, its sites, found in one pass. */
-  n_functions = detprof_stats_get_n_functions (stats);
-  links = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  for (i = 0; i < n_functions; i++)
-    g_ptr_array_add (links, g_array_new (FALSE, FALSE, sizeof (SiteLink)));
-  for (i = 0; i < n_sites; i++)
-    {
-      const DetprofCallSiteStats *site = detprof_stats_get_call_site (stats, i);
-      guint owner = callers ? site->callee : site->caller;
-      SiteLink link = { site, callers ? site->caller : site->callee };
-
-      if (owner < n_functions && link.other < _detprof_stats_get_n_keys (stats))
-        g_array_append_val (g_ptr_array_index (links, owner), link);
-    }
-
-  g_string_append_printf (out, "    ncalls  tottime  cumtime  call site  %s\n",
-                          callers ? "caller" : "callee");
-  for (i = 0; i < rows->len; i++)
-    {
-      guint row = g_array_index (rows, guint, i);
-      GArray *sites = g_ptr_array_index (links, row);
-      g_autofree char *label = detprof_stats_function_label (stats, row);
-
-      g_string_append_printf (out, "%s %s\n", label,
-                              callers ? "was called from..." : "called from its lines...");
-      g_array_sort_with_data (sites, compare_site_links, stats);
-      for (j = 0; j < sites->len; j++)
-        {
-          const SiteLink *link = &g_array_index (sites, SiteLink, j);
-          g_autofree char *other = detprof_stats_function_label (stats, link->other);
-
-          print_site (out, link->site, other);
-        }
-      if (sites->len == 0)
-        g_string_append (out, "          (none)\n");
-    }
-  g_string_append (out, "\n\n");
+  _detprof_report_append_negative_warning (stats, out);
 }
 
 static void
@@ -568,7 +319,7 @@ print_caller_sites (DetprofStats             *stats,
                     const DetprofRestriction *restrictions,
                     guint                     n_restrictions)
 {
-  _detprof_browser_print_call_sites (stats, out, TRUE, restrictions, n_restrictions);
+  _detprof_report_print_call_sites (stats, out, TRUE, restrictions, n_restrictions);
 }
 
 static void
@@ -577,7 +328,7 @@ print_callee_sites (DetprofStats             *stats,
                     const DetprofRestriction *restrictions,
                     guint                     n_restrictions)
 {
-  _detprof_browser_print_call_sites (stats, out, FALSE, restrictions, n_restrictions);
+  _detprof_report_print_call_sites (stats, out, FALSE, restrictions, n_restrictions);
 }
 
 /* ---------------------------------------------------------------------- */

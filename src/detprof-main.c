@@ -41,7 +41,7 @@
 
 #include "detprof.h"
 #include "detprof-profiler.h"
-#include "detprof-browser-private.h"
+#include "detprof-report-private.h"
 #include "detprof-calibration-cache-private.h"
 #include "detprof-timer-private.h"
 
@@ -395,8 +395,8 @@ print_reports (FILE       *report,
       detprof_stats_strip_dirs (stats);
       detprof_stats_sort (stats, keys, NULL);
       detprof_stats_print_stats (stats, out, NULL, 0);
-      _detprof_browser_append_negative_warning (stats, out);
-      _detprof_browser_append_reconstruction_notes (stats, out);
+      _detprof_report_append_negative_warning (stats, out);
+      _detprof_report_append_notes (stats, out);
       fwrite (out->str, 1, out->len, report);
     }
   return status;

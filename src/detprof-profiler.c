@@ -99,7 +99,7 @@
 #include <unistd.h>
 
 #include "detprof-error.h"
-#include "detprof-browser-private.h"
+#include "detprof-report-private.h"
 #include "detprof-profiler-private.h"
 #include "detprof-stats-private.h"
 #include "detprof-symbols-private.h"
@@ -1455,8 +1455,8 @@ detprof_profiler_print_stats (DetprofProfiler  *self,
   if (!detprof_stats_sort (stats, keys, error))
     return FALSE;
   detprof_stats_print_stats (stats, out, NULL, 0);
-  _detprof_browser_append_negative_warning (stats, out);
-  _detprof_browser_append_reconstruction_notes (stats, out);
+  _detprof_report_append_negative_warning (stats, out);
+  _detprof_report_append_notes (stats, out);
   fwrite (out->str, 1, out->len, stdout);
   fflush (stdout);
   return TRUE;

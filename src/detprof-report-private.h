@@ -60,6 +60,8 @@ void        _detprof_stats_apply_restriction (DetprofStats             *self,
                                               GArray                   *rows,
                                               GString                  *messages);
 
+/* From detprof-report-notes.c. */
+
 /* Appends what a detprof dump's run facts say about how exactly the call
  * tree was rebuilt, one line each, every line starting with @prefix
  * ("detprof: " after a report, "desc: " in a callgrind header):
@@ -78,5 +80,36 @@ void        _detprof_stats_apply_restriction (DetprofStats             *self,
 gboolean    _detprof_report_append_reconstruction_notes (DetprofStats *stats,
                                                          GString      *out,
                                                          const char   *prefix);
+
+/* Appends "detprof: timer T, bias B s per event\n" when the statistics
+ * carry detprof's run facts; nothing for Python's dumps. */
+void        _detprof_report_append_info (DetprofStats *stats,
+                                             GString      *out);
+
+/* Appends one line naming the functions with a negative internal or
+ * cumulative time, if any: a bias larger than the overhead those functions
+ * really had. Such a profile must not be read without the warning.
+ * Nothing when every time is >= 0. */
+void        _detprof_report_append_negative_warning (DetprofStats *stats,
+                                                         GString      *out);
+
+/* Appends the lines that say how exactly the call tree was rebuilt
+ * (_detprof_report_append_reconstruction_notes (), each line starting
+ * "detprof: "), then a blank line, as the negative-times warning ends.
+ * Every printed report ends with it: the runner's, detprof-stats' and
+ * the browser's. Nothing when the dump counts no such events. */
+void        _detprof_report_append_notes (DetprofStats *stats,
+                                              GString      *out);
+
+/* From detprof-report-sites.c. */
+
+/* The call-site report (`lines`, `detprof-stats --by-line`): for each
+ * selected function, each line that called it (@callers) or each line of
+ * it that called another function (!@callers). */
+void        _detprof_report_print_call_sites (DetprofStats             *stats,
+                                                  GString                  *out,
+                                                  gboolean                  callers,
+                                                  const DetprofRestriction *restrictions,
+                                                  guint                     n_restrictions);
 
 G_END_DECLS

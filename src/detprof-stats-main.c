@@ -25,6 +25,7 @@
 
 #include "detprof.h"
 #include "detprof-browser-private.h"
+#include "detprof-report-private.h"
 #include "detprof-export.h"
 
 #define EXIT_FAILED 1
@@ -461,19 +462,19 @@ print_text (DetprofStats *stats,
   const DetprofRestriction *terms = (const DetprofRestriction *) restrictions->data;
   guint n = restrictions->len;
 
-  _detprof_browser_append_info (stats, out);
+  _detprof_report_append_info (stats, out);
 
   if (options.by_line)
     {
       if (options.callers || !options.callees)
-        _detprof_browser_print_call_sites (stats, out, TRUE, terms, n);
+        _detprof_report_print_call_sites (stats, out, TRUE, terms, n);
       if (options.callees)
-        _detprof_browser_print_call_sites (stats, out, FALSE, terms, n);
+        _detprof_report_print_call_sites (stats, out, FALSE, terms, n);
     }
   else if (!options.callers && !options.callees)
     {
       detprof_stats_print_stats (stats, out, terms, n);
-      _detprof_browser_append_negative_warning (stats, out);
+      _detprof_report_append_negative_warning (stats, out);
     }
   else
     {
@@ -483,7 +484,7 @@ print_text (DetprofStats *stats,
         detprof_stats_print_callees (stats, out, terms, n);
     }
 
-  _detprof_browser_append_reconstruction_notes (stats, out);
+  _detprof_report_append_notes (stats, out);
 }
 
 static int
