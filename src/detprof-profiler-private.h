@@ -1,10 +1,65 @@
-/* detprof-profiler-private.h: what the hooks need from the profiler. */
+/* detprof-profiler-private.h: what the files of the profiler share, and
+ * what the hooks need from it.
+ *
+ * The profiler is one GObject type written in several files, one idea
+ * each: detprof-profiler.c (the object and its API), detprof-dispatch.c
+ * (an event), detprof-bias.c, detprof-profiler-threads.c (finding a
+ * thread's state) and detprof-profiler-stats.c (making statistics).
+ */
 #pragma once
 
 #include "detprof-profiler.h"
+#include "detprof-symbols-private.h"
 #include "detprof-thread-private.h"
 
 G_BEGIN_DECLS
+
+typedef struct
+{
+  DetprofTimer *timer;        /* owned */
+  double        bias;         /* seconds per event (the constant model) */
+  gboolean      has_pairs;    /* a bias per pair of event kinds was set */
+  double        pairs[4];     /* seconds: call->call, call->return, return->call, return->return */
+  double        bias_units[2][2];  /* [previous kind][kind], in the timer's unit: what each event takes off */
+  guint64       serial;       /* unique among all profilers of the process */
+  GPtrArray    *threads;      /* owned DetprofThreadState, in order of first event; threads lock */
+  DetprofThreadState *ended;  /* in threads: the tables of the threads that ended, added up */
+  guint         n_ended;      /* how many threads were added into it */
+  guint         n_out_of_memory;  /* threads whose state could not be made */
+  GHashTable   *names;        /* fn -> its name, from detprof_profiler_name_function() */
+  GMutex        lookup_lock;  /* guards symbolizer */
+  DetprofSymbolizer *symbolizer;  /* owned, for detprof_profiler_lookup_function(); made on first use */
+} DetprofProfilerPrivate;
+
+/* Set once, when the class is made (detprof-profiler.c). */
+G_GNUC_INTERNAL extern gint _detprof_profiler_private_offset;
+
+static inline DetprofProfilerPrivate *
+_detprof_profiler_get_private (DetprofProfiler *self)
+{
+  return (DetprofProfilerPrivate *) G_STRUCT_MEMBER_P (self, _detprof_profiler_private_offset);
+}
+
+/* detprof-dispatch.c: sets the class's dispatch steps to the defaults. */
+void                _detprof_dispatch_install (DetprofProfilerClass *klass);
+
+/* detprof-bias.c: fills bias_units from the bias, after a change. */
+void                _detprof_profiler_update_bias_units (DetprofProfiler *self);
+
+/* detprof-profiler-stats.c: an empty table of names. */
+GHashTable         *_detprof_profiler_names_new (void);
+
+/* detprof-profiler-threads.c. The lock guards every profiler's list of
+ * threads; an event never takes it. */
+void                _detprof_profiler_lock_threads (void);
+void                _detprof_profiler_unlock_threads (void);
+DetprofThreadState *_detprof_profiler_get_cached_thread (DetprofProfiler *self);
+void                _detprof_profiler_forget_cached_thread (DetprofProfiler *self);
+/* The sum over threads of the gint64 counter at @offset in a
+ * DetprofThreadState; the threads in which memory ran out. */
+gint64              _detprof_profiler_sum_counter (DetprofProfiler *self,
+                                                   gsize            offset);
+guint               _detprof_profiler_count_out_of_memory (DetprofProfiler *self);
 
 /* One event, already routed to the calling thread's state, handed to the
  * class's handle_event. The caller guards against re-entry. */

@@ -1,0 +1,164 @@
+/* detprof-bias.c: the bias, the hidden cost of one event.
+ *
+ * Each event costs time that the timer cannot see apart from the
+ * program's: from the event's start to the first reading, and from the
+ * second reading back to the program. The bias estimates it, and every
+ * event's delta is reduced by it (detprof-dispatch.c). It is one constant,
+ * as in profile.py, or one per pair of consecutive event kinds (call ->
+ * call, call -> return, return -> call, return -> return), since the code
+ * the program runs between two events depends on their kinds. Either way
+ * it is kept in seconds, and in the timer's unit in a 2 x 2 table the
+ * dispatcher indexes with the previous event's kind and this one's.
+ * detprof_profiler_calibrate () measures it (detprof-calibrate.c).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "detprof-profiler-private.h"
+#include "detprof-timer-private.h"
+
+void
+_detprof_profiler_update_bias_units (DetprofProfiler *self)
+{
+  DetprofProfilerPrivate *priv = _detprof_profiler_get_private (self);
+  double unit = (priv->timer != NULL) ? priv->timer->timeunit : 1.0;
+  int previous, kind;
+
+  for (previous = 0; previous < 2; previous++)
+    for (kind = 0; kind < 2; kind++)
+      priv->bias_units[previous][kind] = (priv->has_pairs ? priv->pairs[previous * 2 + kind] : priv->bias) / unit;
+}
+
+/**
+ * detprof_profiler_get_bias:
+ * @self: a #DetprofProfiler
+ *
+ * Gets the bias subtracted at every event: the constant, or the mean of
+ * the four when a bias per pair of event kinds is set
+ * (detprof_profiler_set_bias_pairs()).
+ *
+ * Returns: the bias, in seconds per event
+ *
+ * Since: 0.1
+ */
+double
+detprof_profiler_get_bias (DetprofProfiler *self)
+{
+  DetprofProfilerPrivate *priv;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), 0.0);
+
+  priv = _detprof_profiler_get_private (self);
+  return priv->bias;
+}
+
+/**
+ * detprof_profiler_set_bias:
+ * @self: a #DetprofProfiler
+ * @bias: seconds to subtract at every event; finite
+ *
+ * Sets the bias from the next event on, and notifies #DetprofProfiler:bias.
+ *
+ * Since: 0.1
+ */
+void
+detprof_profiler_set_bias (DetprofProfiler *self,
+                           double           bias)
+{
+  DetprofProfilerPrivate *priv;
+
+  g_return_if_fail (DETPROF_IS_PROFILER (self));
+  g_return_if_fail (isfinite (bias));
+
+  priv = _detprof_profiler_get_private (self);
+  if (priv->bias == bias && !priv->has_pairs)
+    return;
+  priv->bias = bias;
+  priv->has_pairs = FALSE;
+  _detprof_profiler_update_bias_units (self);
+  g_object_notify (G_OBJECT (self), "bias");
+}
+
+/**
+ * detprof_profiler_set_bias_pairs:
+ * @self: a #DetprofProfiler
+ * @pairs: (array fixed-size=4): seconds to subtract at an event, by the
+ *   kinds of the previous event and this one: call -> call, call -> return,
+ *   return -> call, return -> return; each finite
+ *
+ * Sets a bias per pair of consecutive event kinds, from the next event on.
+ * #DetprofProfiler:bias becomes their mean (and notifies); setting
+ * #DetprofProfiler:bias goes back to one constant.
+ *
+ * Since: 0.1
+ */
+void
+detprof_profiler_set_bias_pairs (DetprofProfiler *self,
+                                 const double     pairs[4])
+{
+  DetprofProfilerPrivate *priv;
+  int i;
+
+  g_return_if_fail (DETPROF_IS_PROFILER (self));
+  g_return_if_fail (pairs != NULL);
+  for (i = 0; i < 4; i++)
+    g_return_if_fail (isfinite (pairs[i]));
+
+  priv = _detprof_profiler_get_private (self);
+  memcpy (priv->pairs, pairs, sizeof priv->pairs);
+  priv->has_pairs = TRUE;
+  priv->bias = (pairs[0] + pairs[1] + pairs[2] + pairs[3]) / 4;
+  _detprof_profiler_update_bias_units (self);
+  g_object_notify (G_OBJECT (self), "bias");
+}
+
+/**
+ * detprof_profiler_get_bias_pairs:
+ * @self: a #DetprofProfiler
+ * @pairs: (array fixed-size=4) (out caller-allocates): the four biases, in
+ *   the order of detprof_profiler_set_bias_pairs()
+ *
+ * Gets the bias for each pair of consecutive event kinds.
+ *
+ * Returns: %TRUE if a bias per pair is set; %FALSE if the bias is one
+ *   constant (then all four are that constant)
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_profiler_get_bias_pairs (DetprofProfiler *self,
+                                 double           pairs[4])
+{
+  DetprofProfilerPrivate *priv;
+  int i;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), FALSE);
+  g_return_val_if_fail (pairs != NULL, FALSE);
+
+  priv = _detprof_profiler_get_private (self);
+  for (i = 0; i < 4; i++)
+    pairs[i] = priv->has_pairs ? priv->pairs[i] : priv->bias;
+  return priv->has_pairs;
+}
+
+/**
+ * detprof_profiler_class_set_default_bias:
+ * @klass: a #DetprofProfilerClass
+ * @bias: seconds per event; finite
+ *
+ * Sets the bias of the profilers of this class made afterwards without one
+ * (profile.py's `Profile.bias = b`). Existing profilers keep theirs.
+ *
+ * Since: 0.1
+ */
+void
+detprof_profiler_class_set_default_bias (DetprofProfilerClass *klass,
+                                         double                bias)
+{
+  g_return_if_fail (DETPROF_IS_PROFILER_CLASS (klass));
+  g_return_if_fail (isfinite (bias));
+
+  klass->default_bias = bias;
+}
