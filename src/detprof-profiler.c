@@ -1045,6 +1045,7 @@ detprof_profiler_simulate_cmd_complete (DetprofProfiler *self)
 {
   DetprofProfilerPrivate *priv;
   DetprofThreadState *mine;
+  const DetprofClosedModule *last;
   guint i;
 
   g_return_if_fail (DETPROF_IS_PROFILER (self));
@@ -1053,10 +1054,15 @@ detprof_profiler_simulate_cmd_complete (DetprofProfiler *self)
   mine = (thread_cache.serial == priv->serial) ? thread_cache.state : NULL;
 
   g_mutex_lock (&threads_lock);
+  /* A thread that made no event since a module was closed still has its
+   * records of the module's code at the addresses it had: they are moved
+   * now, before they are named, so that every thread's tables agree. */
+  last = _detprof_modules_last_closed ();
   for (i = 0; i < priv->threads->len; i++)
     {
       DetprofThreadState *thread = g_ptr_array_index (priv->threads, i);
 
+      _detprof_thread_state_retire_closed_modules (thread, last);
       complete_thread (self, thread, thread == mine);
     }
   g_mutex_unlock (&threads_lock);
