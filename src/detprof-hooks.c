@@ -15,7 +15,10 @@
  *
  * - It must be cheap when it has nothing to do, and cheap when it does: a
  *   thread-local cache holds the thread's state, checked against a
- *   generation number that changes at every enable and disable.
+ *   generation number that changes at every enable and disable, and
+ *   when the program closes a module: the thread then moves its records
+ *   of the module's code out of the way before its next event (see
+ *   detprof-modules-private.h), on the slow path.
  * - It must not recurse: a signal handler that runs instrumented code while
  *   the dispatcher is busy, or while the thread's state is being looked up
  *   under a lock, would corrupt the stack or wait for ever. Such events are
@@ -46,9 +49,20 @@ void __cyg_profile_func_enter (void *this_fn,
 void __cyg_profile_func_exit (void *this_fn,
                               void *call_site) NO_INSTRUMENT;
 
-static GMutex active_lock;                 /* guards active and generation changes */
+/* The generation counts two things, so that one comparison on the fast
+ * path sees both: its upper half the enables and disables, which change
+ * the state an event goes to; its lower half, in steps of two, the
+ * modules closed (after some two billion, that count spills over, as if
+ * the profiler had changed). Its lowest bit is never set: a thread's
+ * cache has it set while its state is not up to date with the modules
+ * closed (see refresh_cache()), so that its next event looks again. */
+#define PROFILER_CHANGED (G_GUINT64_CONSTANT (1) << 32)
+#define MODULES_CLOSED   2
+#define NOT_UP_TO_DATE   1
+
+static GMutex active_lock;                 /* guards active and the changes of profiler */
 static DetprofProfiler *active;            /* owned: the profiler events go to */
-static guint64 generation = 1;             /* bumped at every enable and disable */
+static guint64 generation = PROFILER_CHANGED;
 
 static pthread_key_t thread_end_key;      /* its destructor runs as a profiled thread ends */
 
@@ -64,6 +78,55 @@ static void hook_event_refresh (DetprofEventKind kind,
                                 void            *fn,
                                 void            *call_site,
                                 void            *stack) NO_INSTRUMENT G_GNUC_NO_INLINE;
+
+/* Whether generations @a and @b have the same profiler (whatever modules
+ * were closed in between). */
+static inline gboolean
+same_profiler (guint64 a,
+               guint64 b)
+{
+  return (a ^ b) < PROFILER_CHANGED;
+}
+
+/* An event, on the calling thread's @state in generation @seen. */
+static inline void
+handle_hooked_event (DetprofThreadState *state,
+                     guint64             seen,
+                     DetprofEventKind    kind,
+                     void               *fn,
+                     void               *call_site,
+                     void               *stack) NO_INSTRUMENT;
+
+static inline void
+handle_hooked_event (DetprofThreadState *state,
+                     guint64             seen,
+                     DetprofEventKind    kind,
+                     void               *fn,
+                     void               *call_site,
+                     void               *stack)
+{
+  DetprofEvent event;
+
+  if (G_UNLIKELY (state->busy))
+    {
+      state->dropped_events++;
+      return;
+    }
+  state->busy = TRUE;
+  /* Pairs with the membarrier in quiesce(): either disable sees busy, or
+   * we see the new generation and leave without touching the stack. A
+   * module closed meanwhile is not ours to mind: we are not in it. */
+  __atomic_signal_fence (__ATOMIC_SEQ_CST);
+  if (G_LIKELY (same_profiler (__atomic_load_n (&generation, __ATOMIC_RELAXED), seen)))
+    {
+      event.kind = kind;
+      event.fn = fn;
+      event.call_site = call_site;
+      event.stack = (guintptr) stack;
+      _detprof_profiler_handle_event (state->profiler, state, &event);
+    }
+  __atomic_store_n (&state->busy, FALSE, __ATOMIC_RELEASE);
+}
 
 /* The fast path of every event. It keeps only the thread's state alive
  * across the call into the profiler, so that it saves next to no
@@ -84,7 +147,6 @@ hook_event (DetprofEventKind kind,
 {
   guint64 seen = __atomic_load_n (&generation, __ATOMIC_RELAXED);
   DetprofThreadState *state = hook_cache.state;
-  DetprofEvent event;
 
   if (G_UNLIKELY (hook_cache.generation != seen))
     {
@@ -93,40 +155,61 @@ hook_event (DetprofEventKind kind,
     }
   if (state == NULL)
     return;
+  handle_hooked_event (state, seen, kind, fn, call_site, stack);
+}
 
-  if (G_UNLIKELY (state->busy))
-    {
-      state->dropped_events++;
-      return;
-    }
-  state->busy = TRUE;
-  /* Pairs with the membarrier in quiesce(): either disable sees busy, or
-   * we see the new generation and leave without touching the stack. */
+/* Marks @state busy as @busy and tells whether the profiler is still the
+ * one of generation @seen (see handle_hooked_event()). */
+static gboolean
+begin_departure (DetprofThreadState *state,
+                 int                 busy,
+                 guint64             seen)
+{
+  state->busy = busy;
   __atomic_signal_fence (__ATOMIC_SEQ_CST);
-  if (G_LIKELY (__atomic_load_n (&generation, __ATOMIC_RELAXED) == seen))
-    {
-      event.kind = kind;
-      event.fn = fn;
-      event.call_site = call_site;
-      event.stack = (guintptr) stack;
-      _detprof_profiler_handle_event (state->profiler, state, &event);
-    }
+  return same_profiler (__atomic_load_n (&generation, __ATOMIC_RELAXED), seen);
+}
+
+/* Moves @state's records of the code of the modules closed out of the
+ * way, before it makes any more; FALSE if it cannot now: it is busy, so
+ * this is a signal handler that interrupted the dispatcher, and the next
+ * event will. */
+static gboolean
+retire_closed_modules (DetprofThreadState *state,
+                       guint64             seen)
+{
+  const DetprofClosedModule *last = _detprof_modules_last_closed ();
+
+  if (state->closed_seen == last)
+    return TRUE;
+  if (state->busy)
+    return FALSE;
+  /* Busy, so that a disable waits for the tables to be whole. */
+  if (begin_departure (state, TRUE, seen))
+    _detprof_thread_state_retire_closed_modules (state, last);
   __atomic_store_n (&state->busy, FALSE, __ATOMIC_RELEASE);
+  return TRUE;
 }
 
 /* Looks up the calling thread's state for the profiler enabled now (if
- * any) and caches it for this generation. A thread that meets a profiler
- * is also registered to be told when it ends (see thread_ended()). */
+ * any), brings it up to date with the modules closed, and caches it for
+ * this generation (@seen). A thread that meets a profiler is also
+ * registered to be told when it ends (see thread_ended()). */
 static DetprofThreadState *
-refresh_cache (void)
+refresh_cache (guint64 *seen)
 {
-  guint64 seen = __atomic_load_n (&generation, __ATOMIC_RELAXED);
   DetprofThreadState *state = NULL;
+  gboolean up_to_date = TRUE;
+
+  /* Acquire: pairs with _detprof_hooks_note_modules_closed(), so that the
+   * modules closed up to this generation are in the list. */
+  *seen = __atomic_load_n (&generation, __ATOMIC_ACQUIRE);
 
   /* A signal handler that interrupts this (holding the lock, or inside
-   * malloc() for a new state) and runs instrumented code must not come
-   * back in: it would wait for ever for the lock its own thread holds.
-   * Its events are dropped, and counted once the state is known. */
+   * malloc() for a new state, or moving records) and runs instrumented
+   * code must not come back in: it would wait for ever for the lock its
+   * own thread holds. Its events are dropped, and counted once the state
+   * is known. */
   if (hook_cache.refreshing)
     {
       hook_cache.dropped++;
@@ -136,18 +219,19 @@ refresh_cache (void)
   __atomic_signal_fence (__ATOMIC_SEQ_CST);
 
   g_mutex_lock (&active_lock);
-  if (active != NULL && __atomic_load_n (&generation, __ATOMIC_RELAXED) == seen)
+  if (active != NULL && same_profiler (__atomic_load_n (&generation, __ATOMIC_RELAXED), *seen))
     state = _detprof_profiler_get_thread_state (active);
   g_mutex_unlock (&active_lock);
 
   if (state != NULL)
     {
       pthread_setspecific (thread_end_key, &hook_cache);
+      up_to_date = retire_closed_modules (state, *seen);
       state->dropped_events += hook_cache.dropped;
       hook_cache.dropped = 0;
     }
   hook_cache.state = state;
-  hook_cache.generation = seen;
+  hook_cache.generation = up_to_date ? *seen : (*seen | NOT_UP_TO_DATE);
   __atomic_signal_fence (__ATOMIC_SEQ_CST);
   hook_cache.refreshing = FALSE;
   return state;
@@ -161,8 +245,11 @@ hook_event_refresh (DetprofEventKind kind,
                     void            *call_site,
                     void            *stack)
 {
-  if (refresh_cache () != NULL)
-    hook_event (kind, fn, call_site, stack);
+  guint64 seen;
+  DetprofThreadState *state = refresh_cache (&seen);
+
+  if (state != NULL)
+    handle_hooked_event (state, seen, kind, fn, call_site, stack);
 }
 
 void
@@ -188,25 +275,8 @@ current_state (guint64 *seen)
 {
   *seen = __atomic_load_n (&generation, __ATOMIC_RELAXED);
   if (G_UNLIKELY (hook_cache.generation != *seen))
-    {
-      DetprofThreadState *state = refresh_cache ();
-
-      *seen = hook_cache.generation;
-      return state;
-    }
+    return refresh_cache (seen);
   return hook_cache.state;
-}
-
-/* Marks @state busy as @busy and tells whether the profiler is still the
- * one of generation @seen (see hook_event()). */
-static gboolean
-begin_departure (DetprofThreadState *state,
-                 int                 busy,
-                 guint64             seen)
-{
-  state->busy = busy;
-  __atomic_signal_fence (__ATOMIC_SEQ_CST);
-  return __atomic_load_n (&generation, __ATOMIC_RELAXED) == seen;
 }
 
 /* setjmp() and its kin, just before the C library's runs. */
@@ -276,7 +346,7 @@ static void
 thread_ended (void *data)
 {
   guint64 seen = __atomic_load_n (&generation, __ATOMIC_RELAXED);
-  DetprofThreadState *state = (hook_cache.generation == seen) ? hook_cache.state : NULL;
+  DetprofThreadState *state = same_profiler (hook_cache.generation, seen) ? hook_cache.state : NULL;
   int was_busy;
   gboolean current;
 
@@ -327,7 +397,7 @@ quiesce (DetprofProfiler *profiler,
   gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
   /* Our own state, if this thread made events in that generation; an
    * older cache may point at a state long freed, and is not looked at. */
-  DetprofThreadState *mine = (hook_cache.generation == ended) ? hook_cache.state : NULL;
+  DetprofThreadState *mine = same_profiler (hook_cache.generation, ended) ? hook_cache.state : NULL;
 
   barrier_all_threads ();
   for (;;)
@@ -387,7 +457,7 @@ _detprof_hooks_set_active (DetprofProfiler  *profiler,
   else
     {
       active = g_object_ref (profiler);
-      __atomic_add_fetch (&generation, 1, __ATOMIC_SEQ_CST);
+      __atomic_add_fetch (&generation, PROFILER_CHANGED, __ATOMIC_SEQ_CST);
     }
   g_mutex_unlock (&active_lock);
   return ok;
@@ -404,7 +474,7 @@ _detprof_hooks_clear_active (DetprofProfiler *profiler)
     {
       old = active;
       active = NULL;
-      ended = __atomic_fetch_add (&generation, 1, __ATOMIC_SEQ_CST);
+      ended = __atomic_fetch_add (&generation, PROFILER_CHANGED, __ATOMIC_SEQ_CST);
     }
   g_mutex_unlock (&active_lock);
 
@@ -413,6 +483,15 @@ _detprof_hooks_clear_active (DetprofProfiler *profiler)
       quiesce (old, ended);
       g_object_unref (old);
     }
+}
+
+/* The agent's dlclose() unmapped modules, now in the list of closed
+ * modules (detprof-modules.c): every thread takes the slow path at its
+ * next event, and moves its records of their code out of the way. */
+void
+_detprof_hooks_note_modules_closed (void)
+{
+  __atomic_add_fetch (&generation, MODULES_CLOSED, __ATOMIC_SEQ_CST);
 }
 
 DetprofProfiler *

@@ -11,6 +11,9 @@
  *   longjmp, _longjmp, siglongjmp,
  *   __longjmp_chk                  the thread jumps to one
  *   __cxa_begin_catch              a C++ exception is caught
+ *   dlclose                        modules may be unmapped: their
+ *                                  functions' addresses may be given
+ *                                  to others (detprof-modules.c)
  *
  * (The macros setjmp and sigsetjmp of <setjmp.h> call _setjmp and
  * __sigsetjmp; with _FORTIFY_SOURCE every long jump calls __longjmp_chk.)
@@ -32,7 +35,9 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 
+#include "detprof-modules-private.h"
 #include "detprof-profiler-private.h"
 
 #define NO_INSTRUMENT __attribute__ ((no_instrument_function))
@@ -48,6 +53,7 @@ typedef enum
   REAL_SIGLONGJMP,
   REAL___LONGJMP_CHK,
   REAL___CXA_BEGIN_CATCH,
+  REAL_DLCLOSE,
   N_REAL
 } Real;
 
@@ -60,6 +66,7 @@ static const char *const real_names[N_REAL] = {
   [REAL_SIGLONGJMP] = "siglongjmp",
   [REAL___LONGJMP_CHK] = "__longjmp_chk",
   [REAL___CXA_BEGIN_CATCH] = "__cxa_begin_catch",
+  [REAL_DLCLOSE] = "dlclose",
 };
 
 static void *real_functions[N_REAL];
@@ -200,4 +207,42 @@ __cxa_begin_catch (void *exception)
 
   _detprof_hooks_note_catch ((guintptr) __builtin_frame_address (0));
   return begin_catch (exception);
+}
+
+/* ---- modules closed ---- */
+
+typedef int (*CloseFunc) (void *handle);
+
+/* A library's destructors may close others: the outermost dlclose() sees
+ * all that went. */
+static __thread int closing;
+
+/* The modules mapped before and not after are the ones this unmapped:
+ * the library, if no other reference holds it, and the dependencies that
+ * went with it. They are noted before the call returns, so before the
+ * program can call a library it maps next at the same addresses, and
+ * each thread moves its records of their code at its next event.
+ * (Another thread's dlopen() can map a library there while this is
+ * noted, and that library's functions, called in those microseconds,
+ * would be taken for the closed one's.) <dlfcn.h> declares dlclose, so
+ * the attribute goes on the definition. */
+NO_INSTRUMENT int
+dlclose (void *handle)
+{
+  CloseFunc close_module = (CloseFunc) real (REAL_DLCLOSE);
+  DetprofMappedModules *before;
+  int saved_errno, result;
+
+  if (closing > 0)
+    return close_module (handle);
+
+  closing++;
+  before = _detprof_modules_list_mapped ();
+  result = close_module (handle);
+  saved_errno = errno;
+  if (_detprof_modules_note_closed (before) > 0)
+    _detprof_hooks_note_modules_closed ();
+  errno = saved_errno;
+  closing--;
+  return result;
 }

@@ -126,5 +126,9 @@ DetprofProfiler    *_detprof_hooks_get_active (void);
 void                _detprof_hooks_note_jump_target (const void *target);
 void                _detprof_hooks_note_long_jump (const void *target);
 void                _detprof_hooks_note_catch (guintptr stack);
+/* The agent's dlclose() added modules to the closed ones
+ * (detprof-modules-private.h): each thread moves its records of their
+ * code out of the way at its next event. */
+void                _detprof_hooks_note_modules_closed (void);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "detprof-modules-private.h"
 #include "detprof-profiler-private.h"
 
 /* Guards every profiler's list of thread states; taken only when a thread
@@ -162,6 +163,11 @@ _detprof_profiler_thread_ended (DetprofProfiler    *self,
     }
   if (priv->ended != NULL && state->qdata == NULL)
     {
+      /* An address must name the same function in both tables. */
+      const DetprofClosedModule *last = _detprof_modules_last_closed ();
+
+      _detprof_thread_state_retire_closed_modules (state, last);
+      _detprof_thread_state_retire_closed_modules (priv->ended, last);
       _detprof_thread_state_absorb (priv->ended, state);
       priv->n_ended++;
       g_ptr_array_remove (priv->threads, state);

@@ -47,6 +47,7 @@
 
 #include <math.h>
 
+#include "detprof-modules-private.h"
 #include "detprof-profiler-private.h"
 #include "detprof-timer-private.h"
 
@@ -481,6 +482,7 @@ detprof_profiler_simulate_cmd_complete (DetprofProfiler *self)
 {
   DetprofProfilerPrivate *priv;
   DetprofThreadState *mine;
+  const DetprofClosedModule *last;
   guint i;
 
   g_return_if_fail (DETPROF_IS_PROFILER (self));
@@ -489,10 +491,15 @@ detprof_profiler_simulate_cmd_complete (DetprofProfiler *self)
   mine = _detprof_profiler_get_cached_thread (self);
 
   _detprof_profiler_lock_threads ();
+  /* A thread that made no event since a module was closed still has its
+   * records of the module's code at the addresses it had: they are moved
+   * now, before they are named, so that every thread's tables agree. */
+  last = _detprof_modules_last_closed ();
   for (i = 0; i < priv->threads->len; i++)
     {
       DetprofThreadState *thread = g_ptr_array_index (priv->threads, i);
 
+      _detprof_thread_state_retire_closed_modules (thread, last);
       complete_thread (self, thread, thread == mine);
     }
   _detprof_profiler_unlock_threads ();

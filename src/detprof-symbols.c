@@ -50,13 +50,16 @@
 #include <elfutils/libdwfl.h>
 #include <dlfcn.h>
 #include <dwarf.h>
+#include <fcntl.h>
 #include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "detprof-error.h"
+#include "detprof-modules-private.h"
 
 struct _DetprofSymbolizer
 {
@@ -666,6 +669,29 @@ display_name (const char *source,
   return name != NULL ? name : g_strdup (source);
 }
 
+/* The file of a module the program closed, placed where the records of
+ * its functions were moved to (detprof-modules-private.h), if it is still
+ * the file that was mapped: libdwfl then finds its functions there as in
+ * any other module. */
+static void
+report_closed_file (const char *path,
+                    dev_t       dev,
+                    ino_t       ino,
+                    guintptr    bias,
+                    gpointer    user_data)
+{
+  Dwfl *dwfl = user_data;
+  struct stat st;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return;
+  /* On success, libdwfl keeps the descriptor, and closes it. */
+  if (fstat (fd, &st) != 0 || st.st_dev != dev || st.st_ino != ino
+      || dwfl_report_elf (dwfl, path, path, fd, bias, true) == NULL)
+    close (fd);
+}
+
 DetprofSymbolizer *
 _detprof_symbolizer_new_for_self (GError **error)
 {
@@ -700,6 +726,7 @@ _detprof_symbolizer_new_for_self (GError **error)
       dwfl_end (dwfl);
       return NULL;
     }
+  _detprof_modules_foreach_closed_file (report_closed_file, dwfl);
 
   if (dwfl_report_end (dwfl, NULL, NULL) != 0)
     {
@@ -1670,12 +1697,24 @@ _detprof_symbolizer_lookup_declaration (DetprofSymbolizer *self,
 
 /* ---- resolving ---- */
 
-/* Nothing is known beyond (maybe) the module: say so with the address. */
+/* Nothing is known beyond (maybe) the module: say so with the address,
+ * or for a closed module's (whose file may be gone), with the file and
+ * the offset in it. */
 static void
 resolve_unknown (Dwfl_Module   *module,
                  guintptr       address,
                  DetprofSymbol *out)
 {
+  guintptr offset = 0;
+  const char *closed = _detprof_modules_find_closed_file (address, &offset);
+
+  if (closed != NULL)
+    {
+      out->name = g_strdup_printf ("+0x%" G_GINTPTR_MODIFIER "x", offset);
+      out->file = g_strdup (closed);
+      out->line = 0;
+      return;
+    }
   out->name = g_strdup_printf ("0x%" G_GINTPTR_MODIFIER "x", address);
   out->file = g_strdup (module != NULL ? module_path (module) : "??");
   out->line = 0;

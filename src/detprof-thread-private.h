@@ -22,9 +22,15 @@
  * the arc's own count of activations tells which one is the outermost.
  * The function's are all kept, so that they are profile.py's to the bit:
  * a sum over call sites would round differently.
+ *
+ * Records are found by addresses, which name a function only while its
+ * module is mapped: when a module is closed, each thread moves its
+ * records of the module's code out of the way, to addresses that name
+ * the same code for good (detprof-modules-private.h).
  */
 #pragma once
 
+#include "detprof-modules-private.h"
 #include "detprof-profiler.h"
 
 G_BEGIN_DECLS
@@ -155,6 +161,10 @@ struct _DetprofThreadState
   gint64           dropped_events;     /* events from inside the dispatcher (signal handlers) */
   gint64           left_frames[DETPROF_N_DEPARTURES];  /* frames closed where the program left them */
 
+  /* The last closed module whose functions' records were moved to the
+   * addresses they have since (_detprof_thread_state_retire_closed_modules()). */
+  const DetprofClosedModule *closed_seen;
+
   DetprofJumpTargets *jump_targets;    /* made on the first setjmp() */
   int              out_of_memory;      /* a table could not grow, so calls went unrecorded: 1;
                                         * for the threads that ended, how many such */
@@ -174,6 +184,15 @@ void                _detprof_thread_state_free (DetprofThreadState *self);
  * what memory does not allow is left out, and @into marked out of memory. */
 void                _detprof_thread_state_absorb (DetprofThreadState *into,
                                                   DetprofThreadState *from);
+
+/* Moves the records of the functions of each module closed after
+ * closed_seen, up to @last, to the addresses that name them since
+ * (detprof-modules-private.h), so that a module mapped later at the same
+ * addresses gets records of its own. Only the thread that owns @self
+ * calls it, marked busy; or anyone, under the profiler's lock, for a
+ * thread that has ended or when the statistics are made. */
+void                _detprof_thread_state_retire_closed_modules (DetprofThreadState        *self,
+                                                                 const DetprofClosedModule *last);
 
 /* The record of @fn, or NULL if it never ran on this thread. */
 DetprofFunction    *_detprof_thread_state_find_function (DetprofThreadState *self,

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -132,6 +133,7 @@ _detprof_thread_state_new (DetprofProfiler *profiler,
   self->profiler = profiler;
   self->serial = serial;
   self->tid = (int) syscall (SYS_gettid);
+  self->closed_seen = _detprof_modules_last_closed ();
 
   self->frames = g_try_new0 (DetprofFrame, INITIAL_STACK);
   self->frames_end = self->frames + INITIAL_STACK;
@@ -272,6 +274,87 @@ _detprof_thread_state_add_site (DetprofThreadState *self,
   site->arc = arc;
   index_put ((gpointer *) self->sites, self->sites_mask, site_record_hash (site), site);
   return site;
+}
+
+/* ---- modules closed ---- */
+
+/* Puts every record of @records back into an index emptied, after their
+ * keys changed. The index has room: it held them all before. */
+static void
+reindex (gpointer             *slots,
+         gsize                 mask,
+         const DetprofRecords *records,
+         gsize               (*hash_of) (gconstpointer record))
+{
+  guint i;
+
+  memset (slots, 0, (mask + 1) * sizeof (gpointer));
+  for (i = 0; i < records->len; i++)
+    index_put (slots, mask, hash_of (records->items[i]), records->items[i]);
+}
+
+/* Moves the addresses of @closed's code in the records; TRUE if any was.
+ * A call site moves with its return address, which lies in the caller,
+ * and with the function called: both may be in the module, or one. */
+static gboolean
+move_closed_module (DetprofThreadState        *self,
+                    const DetprofClosedModule *closed)
+{
+  gboolean moved = FALSE;
+  guint i;
+
+  for (i = 0; i < self->function_list.len; i++)
+    {
+      DetprofFunction *function = self->function_list.items[i];
+
+      if (_detprof_closed_module_holds (closed, function->fn))
+        {
+          function->fn = _detprof_closed_module_move (closed, function->fn);
+          moved = TRUE;
+        }
+    }
+  for (i = 0; i < self->site_list.len; i++)
+    {
+      DetprofCallSite *site = self->site_list.items[i];
+
+      if (_detprof_closed_module_holds (closed, site->fn))
+        {
+          site->fn = _detprof_closed_module_move (closed, site->fn);
+          moved = TRUE;
+        }
+      if (_detprof_closed_module_holds (closed, site->call_site))
+        {
+          site->call_site = _detprof_closed_module_move (closed, site->call_site);
+          moved = TRUE;
+        }
+    }
+  return moved;
+}
+
+/* The records stay, with their counts, and so do the arcs between them:
+ * only their keys change. Modules are taken in the order they were
+ * closed, so that an address is moved by the first module that held it
+ * after the record was made: once moved, it lies where no module is
+ * mapped. (No code of a closed module can be on the stack: frames whose
+ * function moved can only be the program's own stale ones, which then
+ * match no return.) */
+void
+_detprof_thread_state_retire_closed_modules (DetprofThreadState        *self,
+                                             const DetprofClosedModule *last)
+{
+  const DetprofClosedModule *closed;
+  gboolean moved = FALSE;
+
+  while (self->closed_seen != last && (closed = _detprof_closed_module_next (self->closed_seen)) != NULL)
+    {
+      if (move_closed_module (self, closed))
+        moved = TRUE;
+      self->closed_seen = closed;
+    }
+  if (!moved)
+    return;
+  reindex ((gpointer *) self->function_index, self->function_mask, &self->function_list, function_hash);
+  reindex ((gpointer *) self->sites, self->sites_mask, &self->site_list, site_record_hash);
 }
 
 /* An arc's calls and internal time are those of its call sites added up:

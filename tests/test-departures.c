@@ -7,7 +7,9 @@
  * every other build must give the same calls and arcs under `detprof`
  * (after inlining, less the functions clang inlined), cumulative times
  * that nest, no frame abandoned, and the frames the program left by long
- * jumps, exceptions and thread exits counted as such.
+ * jumps, exceptions and thread exits counted as such. dlclose.c, whose
+ * plugins are closed and others loaded at their addresses, is checked
+ * against the counts its source fixes.
  *
  * The clang builds are skipped where clang is not installed.
  */
@@ -554,6 +556,88 @@ test_program_out_of_memory (void)
   g_assert_cmpint (info (stats, "abandoned-frames"), ==, 0);
 }
 
+/* dlclose.c's plugins, for @build: the prefix of their paths. */
+static char *
+plugin_prefix (const char *build)
+{
+  if (strstr (build, "clang") != NULL)
+    return g_test_build_filename (G_TEST_BUILT, "programs", "dlclose-clang-", NULL);
+  return g_test_build_filename (G_TEST_BUILT, "programs", ".libs", "dlclose-", NULL);
+}
+
+/* Every call site of @callee (there is one) is a line of @file. */
+static void
+assert_calls_made_in (DetprofStats *stats,
+                      const char   *callee,
+                      const char   *file)
+{
+  guint i, found = 0;
+
+  for (i = 0; i < detprof_stats_get_n_call_sites (stats); i++)
+    {
+      const DetprofCallSiteStats *site = detprof_stats_get_call_site (stats, i);
+
+      if (strcmp (detprof_stats_get_function (stats, site->callee)->name, callee) != 0)
+        continue;
+      g_assert_true (g_str_has_suffix (site->file, file));
+      g_assert_cmpint (site->line, >, 0);
+      found++;
+    }
+  g_assert_cmpuint (found, ==, 1);
+}
+
+/* dlclose.c: a plugin closed after four threads called it (one ended
+ * before, one makes no event after), another opened at the same
+ * addresses, each opened and closed again. Each function keeps its own
+ * name, file, counts, callers and call sites: none is merged with the
+ * one that had its address before, none is left to whatever is mapped
+ * there when the profile is written. */
+static void
+test_closed_libraries_keep_their_functions (gconstpointer user_data)
+{
+  const char *build = user_data;
+  g_autofree char *prefix = plugin_prefix (build);
+  g_autofree char *errors = NULL;
+  g_autoptr(DetprofStats) stats = NULL;
+  g_auto(CallTree) tree = { NULL, NULL };
+  g_autofree char *got = NULL;
+  guint i;
+
+  if (!have_build (build))
+    return;
+  stats = profile_full (build, prefix, "8629\n", &errors);
+  call_tree_from_stats (&tree, stats);
+  got = call_tree_to_string (&tree);
+  g_test_message ("%s: %s%s", build, errors, got);
+
+  assert_calls (&tree, "plug_run", "137 137");
+  assert_calls (&tree, "plug_leaf", "137 137");
+  assert_calls (&tree, "other_run", "14 14");
+  assert_calls (&tree, "other_leaf", "14 14");
+  assert_arc (&tree, "run_plugin", "plug_run", 137);
+  assert_arc (&tree, "plug_run", "plug_leaf", 137);
+  assert_arc (&tree, "run_plugin", "other_run", 14);
+  assert_arc (&tree, "other_run", "other_leaf", 14);
+  assert_calls_made_in (stats, "plug_leaf", "dlclose-plug.c");
+  assert_calls_made_in (stats, "other_leaf", "dlclose-other.c");
+  for (i = 0; i < detprof_stats_get_n_functions (stats); i++)
+    {
+      const DetprofFunctionStats *f = detprof_stats_get_function (stats, i);
+
+      g_assert_false (g_str_has_prefix (f->name, "0x"));
+      g_assert_cmpint (f->line, >, 0);
+      if (g_str_has_prefix (f->name, "plug_"))
+        g_assert_true (g_str_has_suffix (f->file, "dlclose-plug.c"));
+      else if (g_str_has_prefix (f->name, "other_"))
+        g_assert_true (g_str_has_suffix (f->file, "dlclose-other.c"));
+      else
+        g_assert_true (g_str_has_suffix (f->file, "dlclose.c"));
+    }
+  assert_times_nest (stats);
+  g_assert_cmpint (info (stats, "abandoned-frames"), ==, 0);
+  g_assert_cmpint (info (stats, "unmatched-returns"), ==, 0);
+}
+
 /* Each program, and the builds of it to check. */
 static const char *const inline_builds[] = {
   "inline-noinline", "inline-O2", "inline-O3", "inline-clang", "inline-clang-after-inlining", NULL
@@ -567,6 +651,9 @@ static const char *const exceptions_builds[] = {
 static const char *const thread_exit_builds[] = {
   "thread-exit-noinline", "thread-exit-O2", "thread-exit-fexceptions", "thread-exit-clang", NULL
 };
+static const char *const dlclose_builds[] = {
+  "dlclose-O2", "dlclose-clang", NULL
+};
 
 static const struct
 {
@@ -578,6 +665,7 @@ static const struct
   { "longjmp", test_long_jumps_close_frames, jumps_builds },
   { "exceptions", test_exceptions_close_frames, exceptions_builds },
   { "thread-exit", test_thread_exits_close_frames, thread_exit_builds },
+  { "dlclose", test_closed_libraries_keep_their_functions, dlclose_builds },
 };
 
 int
