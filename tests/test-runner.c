@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "detprof.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -44,16 +45,7 @@ static void
 teardown (Fixture       *fixture,
           gconstpointer  user_data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->tmpdir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->tmpdir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->tmpdir);
+  remove_tree (fixture->tmpdir);
   g_free (fixture->tmpdir);
   g_free (fixture->out);
   g_free (fixture->stdout_text);
@@ -157,23 +149,13 @@ profile_program (Fixture    *fixture,
   return stats;
 }
 
-static const DetprofFunctionStats *
-function (DetprofStats *stats,
-          const char   *name)
-{
-  const DetprofFunctionStats *f = detprof_stats_lookup_name (stats, name);
-
-  if (f == NULL)
-    g_error ("no function %s in the profile", name);
-  return f;
-}
-
+/* The calls into @callee from every function called @caller. */
 static gint64
 arc_calls (DetprofStats *stats,
            const char   *callee,
            const char   *caller)
 {
-  const DetprofFunctionStats *f = function (stats, callee);
+  const DetprofFunctionStats *f = find_function (stats, callee);
   gint64 calls = 0;
   guint i;
 
@@ -181,18 +163,6 @@ arc_calls (DetprofStats *stats,
     if (strcmp (detprof_stats_get_function (stats, f->callers[i].caller)->name, caller) == 0)
       calls += f->callers[i].nc;
   return calls;
-}
-
-static void
-assert_calls (DetprofStats *stats,
-              const char   *name,
-              gint64        nc,
-              gint64        cc)
-{
-  const DetprofFunctionStats *f = function (stats, name);
-
-  g_assert_cmpint (f->nc, ==, nc);
-  g_assert_cmpint (f->cc, ==, cc);
 }
 
 /* ---- programs ---- */
@@ -214,7 +184,7 @@ test_simple_program (Fixture       *fixture,
   assert_calls (stats, "leaf", 300, 300);
   g_assert_cmpint (arc_calls (stats, "middle", "main"), ==, 3);
   g_assert_cmpint (arc_calls (stats, "leaf", "middle"), ==, 300);
-  g_assert_cmpuint (function (stats, "main")->n_callers, ==, 0);
+  g_assert_cmpuint (find_function (stats, "main")->n_callers, ==, 0);
 
   /* Call sites: the lines of simple.c that make the calls. */
   g_assert_cmpuint (detprof_stats_get_n_call_sites (stats), ==, 2);
@@ -240,10 +210,10 @@ test_simple_program (Fixture       *fixture,
   g_assert_nonnull (detprof_stats_get_info (stats, "timer"));
   g_assert_cmpstr (detprof_stats_get_info (stats, "arguments"), ==, "100");
 
-  leaf = function (stats, "leaf");
+  leaf = find_function (stats, "leaf");
   g_assert_true (g_str_has_suffix (leaf->file, "tests/programs/simple.c"));
   g_assert_cmpint (leaf->line, ==, 9);   /* the line of "leaf (int x)" in simple.c */
-  g_assert_cmpfloat (function (stats, "main")->ct.value, >=, function (stats, "middle")->ct.value);
+  g_assert_cmpfloat (find_function (stats, "main")->ct.value, >=, find_function (stats, "middle")->ct.value);
 }
 
 /* Built as users build (-O2, no frame pointer), GCC reaches leaf
@@ -304,7 +274,7 @@ test_threads_are_merged (Fixture       *fixture,
   assert_calls (stats, "work", 4001, 4001);
   g_assert_cmpint (arc_calls (stats, "work", "worker"), ==, 4000);
   g_assert_cmpint (arc_calls (stats, "work", "main"), ==, 1);
-  g_assert_cmpuint (function (stats, "worker")->n_callers, ==, 0);
+  g_assert_cmpuint (find_function (stats, "worker")->n_callers, ==, 0);
 }
 
 /* longjmp out of a recursion: the agent sees the jump, and the frames
