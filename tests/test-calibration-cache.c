@@ -13,6 +13,7 @@
 #include "detprof-build-id.h"
 #include "detprof-calibration-cache-private.h"
 #include "detprof-error.h"
+#include "test-util.h"
 
 /* The host the tests play: lookups ask for its entries. */
 #define THIS_CPU "Test CPU 3000"
@@ -23,25 +24,6 @@ typedef struct
   char *dir;   /* owned: a fresh temporary directory, removed afterwards */
   char *path;  /* owned: the cache file, in a directory that does not exist yet */
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      /* A link is removed, not followed: some tests plant them. */
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
 
 static void
 setup (Fixture       *fixture,
