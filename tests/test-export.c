@@ -18,6 +18,7 @@
 #include "detprof-error.h"
 #include "detprof-export.h"
 #include "detprof-stats-private.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -294,8 +295,7 @@ test_callgrind_refuses_times_too_long (void)
       expected = g_strdup_printf ("%s: %s has a time ", path, cases[i].refused);
       g_assert_true (g_str_has_prefix (error->message, expected));
       g_assert_true (contains (error->message, cases[i].why));
-      g_unlink (path);
-      g_rmdir (dir);
+      remove_tree (dir);
     }
 }
 
