@@ -460,20 +460,16 @@ run_a_calls_b (DetprofProfiler *profiler,
 
 /* Each reading costs one tick; a bias of one tick per event cancels it
  * exactly, a bias of 0 leaves one tick per interval, and half a tick
- * leaves half (dispatch-model.md, section 11). */
+ * leaves half (dispatch-model.md, section 11: test-util's worked_example). */
 static void
 test_bias_subtracted_once_per_event (void)
 {
-  const struct { double bias; double a_tt, a_ct, b_tt; } cases[] = {
-    { 1.0, 15, 35, 20 },
-    { 0.0, 17, 38, 21 },
-    { 0.5, 16, 36.5, 20.5 },
-  };
   guint i;
 
-  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (i = 0; i < G_N_ELEMENTS (worked_example); i++)
     {
-      g_autoptr(TestProfiler) profiler = test_profiler_new (cases[i].bias);
+      const WorkedExample *expected = &worked_example[i];
+      g_autoptr(TestProfiler) profiler = test_profiler_new (expected->bias);
       g_autoptr(DetprofStats) stats = NULL;
 
       profiler->clock.now = 1000;
@@ -482,8 +478,8 @@ test_bias_subtracted_once_per_event (void)
       profiler->clock.cost_of_reading = 0;
       stats = detprof_profiler_create_stats (DETPROF_PROFILER (profiler), NULL);
 
-      assert_function (stats, "A", 1, 1, cases[i].a_tt, cases[i].a_ct);
-      assert_function (stats, "B", 1, 1, cases[i].b_tt, cases[i].b_tt);
+      assert_function (stats, "A", 1, 1, expected->a_tt, expected->a_ct);
+      assert_function (stats, "B", 1, 1, expected->b_tt, expected->b_tt);
     }
 }
 
@@ -552,18 +548,14 @@ test_once_profiler_init (TestOnceProfiler *self)
 static void
 test_handle_event_override_reads_once (void)
 {
-  const struct { double bias; double a_tt, a_ct, b_tt; } cases[] = {
-    { 1.0, 15, 35, 20 },
-    { 0.0, 17, 38, 21 },
-    { 0.5, 16, 36.5, 20.5 },
-  };
   guint i;
 
-  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (i = 0; i < G_N_ELEMENTS (worked_example); i++)
     {
+      const WorkedExample *expected = &worked_example[i];
       g_autoptr(DetprofTimer) ticks = detprof_timer_new_double ("ticks", unused_timer, 1.0, NULL, NULL);
       g_autoptr(TestOnceProfiler) profiler = g_object_new (TEST_TYPE_ONCE_PROFILER, "timer", ticks,
-                                                           "bias", cases[i].bias, NULL);
+                                                           "bias", expected->bias, NULL);
       g_autoptr(DetprofStats) stats = NULL;
 
       profiler->clock.now = 1000;
@@ -574,8 +566,8 @@ test_handle_event_override_reads_once (void)
       g_assert_cmpuint (profiler->reads, ==, 1 + 4);
 
       stats = detprof_profiler_create_stats (DETPROF_PROFILER (profiler), NULL);
-      assert_function (stats, "A", 1, 1, cases[i].a_tt, cases[i].a_ct);
-      assert_function (stats, "B", 1, 1, cases[i].b_tt, cases[i].b_tt);
+      assert_function (stats, "A", 1, 1, expected->a_tt, expected->a_ct);
+      assert_function (stats, "B", 1, 1, expected->b_tt, expected->b_tt);
     }
 }
 

@@ -440,20 +440,17 @@ test_random_programs (void)
 /* The worked example of reference/dispatch-model.md, section 11, as
  * CPython's profile.py computes it: A runs 10 ticks, calls B, which runs
  * 20, then A runs 5 more; each reading costs a tick. A bias of one tick
- * cancels it exactly, none leaves a tick per stretch, half leaves half. */
+ * cancels it exactly, none leaves a tick per stretch, half leaves half
+ * (the numbers are test-util's worked_example). */
 static void
 test_profile_py_worked_example (void)
 {
-  const struct { double bias; double a_tt, a_ct, b_tt; } cases[] = {
-    { 1, 15, 35, 20 },
-    { 0, 17, 38, 21 },
-    { 0.5, 16, 36.5, 20.5 },
-  };
   guint i;
 
-  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (i = 0; i < G_N_ELEMENTS (worked_example); i++)
     {
-      g_autoptr(Twins) twins = twins_new (TIMER_ONE_NUMBER, cases[i].bias, 1, 1);
+      const WorkedExample *expected = &worked_example[i];
+      g_autoptr(Twins) twins = twins_new (TIMER_ONE_NUMBER, expected->bias, 1, 1);
       g_autoptr(GHashTable) textbook = NULL;
       g_autoptr(DetprofStats) real = NULL;
       const TextbookStats *a, *b;
@@ -464,10 +461,10 @@ test_profile_py_worked_example (void)
 
       a = g_hash_table_lookup (textbook, g_intern_string ("A"));
       b = g_hash_table_lookup (textbook, g_intern_string ("B"));
-      g_assert_cmpfloat (a->tt, ==, cases[i].a_tt);
-      g_assert_cmpfloat (a->ct, ==, cases[i].a_ct);
-      g_assert_cmpfloat (b->tt, ==, cases[i].b_tt);
-      g_assert_cmpfloat (b->ct, ==, cases[i].b_tt);
+      g_assert_cmpfloat (a->tt, ==, expected->a_tt);
+      g_assert_cmpfloat (a->ct, ==, expected->a_ct);
+      g_assert_cmpfloat (b->tt, ==, expected->b_tt);
+      g_assert_cmpfloat (b->ct, ==, expected->b_tt);
       assert_same_statistics (textbook, real, 1);
     }
 }

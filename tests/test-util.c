@@ -165,6 +165,14 @@ fake_clock_read_triple (double   *values,
   values[2] = now - 2 * values[0];
 }
 
+/* ---- the worked example ---- */
+
+const WorkedExample worked_example[3] = {
+  { 1.0, 15, 35, 20 },
+  { 0.0, 17, 38, 21 },
+  { 0.5, 16, 36.5, 20.5 },
+};
+
 /* ---- files ---- */
 
 /* A file of tests/stats-fixtures (made by its make-fixtures.py). */

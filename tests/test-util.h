@@ -6,7 +6,8 @@
  * then cumtime.
  *
  * A fake clock, which moves only when the test says and by a fixed cost at
- * each reading, read through a timer of each shape; the stats fixtures of
+ * each reading, read through a timer of each shape; the numbers of the
+ * worked example that several programs check; the stats fixtures of
  * tests/stats-fixtures; and the removal of a test's temporary directory.
  *
  * Built into tests/libtest-util.la, which every test program links.
@@ -52,6 +53,22 @@ void   fake_clock_read_pair    (double   *values,
                                 gpointer  clock);
 void   fake_clock_read_triple  (double   *values,
                                 gpointer  clock);
+
+/* ---- the worked example ---- */
+
+/* reference/dispatch-model.md, section 11: A runs 10 ticks, calls B, which
+ * runs 20, then A runs 5 more; each timer reading costs a tick. What
+ * CPython's profile.py reports, in ticks, for three biases: one tick
+ * cancels the cost exactly, none leaves a tick per stretch, half a tick
+ * leaves half. */
+typedef struct
+{
+  double bias;
+  double a_tt, a_ct;   /* A's tottime and cumtime */
+  double b_tt;         /* B's tottime, which is its cumtime too */
+} WorkedExample;
+
+extern const WorkedExample worked_example[3];
 
 /* ---- files ---- */
 
