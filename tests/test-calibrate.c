@@ -631,6 +631,8 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("Calibration finds a fake timer's cost per event exactly, measures again or stores "
+                  "nothing when its calibrations disagree, and detprof-calibrate shares detprof's options.");
 
   g_test_add_func ("/calibrate/classic/follows-profile-py", test_classic_follows_profile_py);
   g_test_add_func ("/calibrate/classic/checks-the-event-count", test_classic_checks_the_event_count);

@@ -969,6 +969,8 @@ main (int   argc,
   guint i;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_summary ("The calibration cache keeps a bias per timer, model, host and build, and never trusts "
+                  "one that is stale, foreign or in a place others could write to.");
 
   g_test_add ("/calibration-cache/round-trip", Fixture, NULL,
               setup, test_round_trip, teardown);

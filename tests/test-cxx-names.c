@@ -448,6 +448,8 @@ main (int    argc,
   g_unsetenv ("DEBUGINFOD_URLS");
 
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("C++ functions and call sites are named as C++ reads them: demangled, qualified, without "
+                  "parameters, at the file and line of their declaration.");
 
   g_test_add_func ("/cxx-names/rule/strip-return-type-and-parameters", test_strip_parameters);
   g_test_add_func ("/cxx-names/rule/truncated-names-are-safe", test_strip_truncated);

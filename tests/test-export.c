@@ -371,6 +371,8 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("The callgrind and DOT exports of a hand-built table carry every number, name and note "
+                  "exactly, in files that callgrind_annotate reads.");
 
   g_test_add ("/export/callgrind/costs", Fixture, NULL, setup, test_callgrind_costs, teardown);
   g_test_add ("/export/callgrind/uses-call-sites", Fixture, NULL, setup,

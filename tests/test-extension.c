@@ -695,6 +695,8 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("Custom timers of each shape and the DepthProfiler subclass give the expected numbers on "
+                  "known events and a fake clock, and the two example programs report the calls they make.");
 
   g_test_add_func ("/extension/timer/double-is-in-seconds", test_timer_double_is_in_seconds);
   g_test_add_func ("/extension/timer/integer-counts-timeunits", test_timer_integer_counts_timeunits);

@@ -1067,6 +1067,8 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("The dispatcher's statistics, on a fake clock, are exactly profile.py's and cProfile's "
+                  "for the same events, through bias, timer shapes, recursion, departures and open frames.");
 
   g_test_add ("/profiler/profilee/with-bias-matches-profile-py", Fixture, NULL, setup,
               test_profilee_with_bias_matches_profile_py, teardown);

@@ -653,6 +653,8 @@ main (int    argc,
 
   g_setenv ("TZ", "UTC", TRUE);
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("The text reports of DetprofStats are, byte for byte, what Python's pstats prints for the "
+                  "same dumps and operations.");
 
   python3 = g_strdup (g_getenv ("PYTHON3"));
   if (python3 == NULL || python3[0] == '\0')

@@ -1029,6 +1029,8 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("detprof profiles real instrumented programs end to end with the call counts their "
+                  "sources fix, keeps their output and status, and refuses bad input in one clear line.");
 
   g_test_add ("/runner/simple-program", Fixture, NULL, setup, test_simple_program, teardown);
   g_test_add ("/runner/tail-jumped-exit-hooks-match", Fixture, NULL, setup,

@@ -1059,6 +1059,8 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("detprof-stats does what python3 -m pstats does, in its browser driven command by "
+                  "command and as a program on pipes, terminals and bad input, and its exports read back.");
 
   g_test_add_func ("/stats-cli/browser/without-statistics", test_browser_without_statistics);
   g_test_add_func ("/stats-cli/browser/command-syntax", test_browser_command_syntax);

@@ -432,6 +432,8 @@ main (int    argc,
   g_unsetenv ("DEBUGINFOD_URLS");
 
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("Addresses of this process resolve to the file, line and name of their function or call "
+                  "site, in executables and libraries, with and without debugging information.");
 
   g_test_add ("/symbols/function/static-in-executable", Fixture, NULL,
               setup, test_static_in_executable, teardown);

@@ -669,6 +669,8 @@ main (int    argc,
   guint i;
 
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("The textbook dispatcher (profile.py translated literally) and detprof's compute the same "
+                  "statistics from the same events, except where detprof departs on purpose.");
 
   for (i = 0; i < G_N_ELEMENTS (scenarios); i++)
     {

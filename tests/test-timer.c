@@ -171,6 +171,8 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("The built-in timers and custom timers of each shape declare their shape, unit, "
+                  "resolution and description, and the built-in ones read forward.");
 
   g_test_add_func ("/timer/builtins/read-forward", test_builtins_read_forward);
   g_test_add_func ("/timer/builtins/shapes", test_builtin_shapes);
