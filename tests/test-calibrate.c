@@ -638,7 +638,7 @@ main (int    argc,
   g_test_add_func ("/calibrate/classic/checks-the-event-count", test_classic_checks_the_event_count);
   g_test_add_func ("/calibrate/pairs/find-the-cost-exactly", test_pairs_find_the_cost_exactly);
   g_test_add_func ("/calibrate/pairs/refuse-nonsense", test_pairs_refuse_nonsense);
-  g_test_add_func ("/calibrate/bias/pairs-and-constant", test_bias_pairs_and_constant);
+  g_test_add_func ("/calibrate/bias/constant-is-four-equal-pairs", test_bias_pairs_and_constant);
   g_test_add_func ("/calibrate/agreement/agreeing-calibrations-are-measured-once",
                    test_agreeing_calibrations_are_measured_once);
   g_test_add_func ("/calibrate/agreement/a-disturbed-attempt-is-measured-again",

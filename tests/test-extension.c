@@ -701,18 +701,18 @@ main (int    argc,
   g_test_add_func ("/extension/timer/double-is-in-seconds", test_timer_double_is_in_seconds);
   g_test_add_func ("/extension/timer/integer-counts-timeunits", test_timer_integer_counts_timeunits);
   g_test_add_func ("/extension/timer/tuple-sums-its-values", test_timer_tuple_sums_its_values);
-  g_test_add ("/extension/depth/mutual-and-direct-recursion", Fixture, NULL, setup,
+  g_test_add ("/extension/depth/recursion-counts-a-functions-own-activations", Fixture, NULL, setup,
               test_depth_mutual_and_direct_recursion, teardown);
-  g_test_add ("/extension/depth/frames-left-by-longjmp", Fixture, NULL, setup,
+  g_test_add ("/extension/depth/frames-left-by-longjmp-are-forgotten", Fixture, NULL, setup,
               test_depth_frames_left_by_longjmp, teardown);
   g_test_add ("/extension/depth/follows-every-thread", Fixture, NULL, setup,
               test_depth_follows_every_thread, teardown);
-  g_test_add ("/extension/depth/instrumented-workload", Fixture, NULL, setup,
+  g_test_add ("/extension/depth/instrumented-workload-gives-its-known-depths", Fixture, NULL, setup,
               test_depth_instrumented_workload, teardown);
-  g_test_add_func ("/extension/thread-qdata", test_thread_qdata);
-  g_test_add_func ("/extension/lookup-function", test_lookup_function);
-  g_test_add_func ("/extension/examples/timers", test_example_timers);
-  g_test_add_func ("/extension/examples/depth-profiler", test_example_depth_profiler);
+  g_test_add_func ("/extension/thread-qdata-lasts-until-the-profiler-is-freed", test_thread_qdata);
+  g_test_add_func ("/extension/lookup-function-names-as-the-statistics-will", test_lookup_function);
+  g_test_add_func ("/extension/examples/timers-makes-the-same-calls-with-each-shape", test_example_timers);
+  g_test_add_func ("/extension/examples/depth-profiler-prints-its-two-tables", test_example_depth_profiler);
 
   return g_test_run ();
 }

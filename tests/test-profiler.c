@@ -1078,17 +1078,19 @@ main (int    argc,
               test_profilee_arcs_match_cprofile, teardown);
   g_test_add_func ("/profiler/timer/shapes-give-the-same-profile", test_timer_shapes_give_the_same_profile);
   g_test_add_func ("/profiler/bias/subtracted-once-per-event", test_bias_subtracted_once_per_event);
-  g_test_add_func ("/profiler/bias/class-default", test_bias_class_default);
-  g_test_add_func ("/profiler/subclass/handle-event-reads-once", test_handle_event_override_reads_once);
+  g_test_add_func ("/profiler/bias/class-default-applies-to-later-profilers", test_bias_class_default);
+  g_test_add_func ("/profiler/subclass/handle-event-may-read-the-timer-once",
+                   test_handle_event_override_reads_once);
   g_test_add_func ("/profiler/bias/property-notifies", test_bias_property_notifies);
   g_test_add_func ("/profiler/bias/must-be-finite", test_bias_must_be_finite);
-  g_test_add_func ("/profiler/event/without-function", test_event_without_function_is_refused);
-  g_test_add ("/profiler/stack/mutual-recursion", Fixture, NULL, setup, test_mutual_recursion, teardown);
+  g_test_add_func ("/profiler/event/without-a-function-is-refused", test_event_without_function_is_refused);
+  g_test_add ("/profiler/stack/mutual-recursion-counts-cumulative-time-once", Fixture, NULL,
+              setup, test_mutual_recursion, teardown);
   g_test_add ("/profiler/stack/return-closes-skipped-frames", Fixture, NULL, setup,
               test_return_closes_skipped_frames, teardown);
-  g_test_add ("/profiler/stack/inlined-callee-at-callers-address", Fixture, NULL, setup,
+  g_test_add ("/profiler/stack/inlined-callee-at-callers-address-is-a-callee", Fixture, NULL, setup,
               test_inlined_callee_at_callers_address, teardown);
-  g_test_add ("/profiler/stack/missed-exits-closed-at-next-return", Fixture, NULL, setup,
+  g_test_add ("/profiler/stack/missed-exits-are-closed-at-the-next-return", Fixture, NULL, setup,
               test_missed_exits_closed_at_next_return, teardown);
   g_test_add ("/profiler/departures/long-jump-closes-frames-at-the-jump", Fixture, NULL, setup,
               test_long_jump_closes_frames_at_the_jump, teardown);
@@ -1098,16 +1100,16 @@ main (int    argc,
               test_catch_closes_frames_below_the_catcher, teardown);
   g_test_add ("/profiler/departures/thread-exit-closes-every-frame", Fixture, NULL, setup,
               test_thread_exit_closes_every_frame, teardown);
-  g_test_add ("/profiler/stack/open-frames-completed", Fixture, NULL, setup,
+  g_test_add ("/profiler/stack/open-frames-are-completed-with-the-statistics", Fixture, NULL, setup,
               test_open_frames_completed, teardown);
   g_test_add ("/profiler/stack/unmatched-return-is-counted", Fixture, NULL, setup,
               test_unmatched_return_is_counted, teardown);
   g_test_add ("/profiler/stack/reentrant-events-are-dropped", Fixture, NULL, setup,
               test_reentrant_events_are_dropped, teardown);
-  g_test_add ("/profiler/stack/recursion-a-million-deep", Fixture, NULL, setup,
+  g_test_add ("/profiler/stack/recursion-a-million-deep-is-counted", Fixture, NULL, setup,
               test_recursion_a_million_deep, teardown);
-  g_test_add_func ("/profiler/enable/exclusive", test_enable_is_exclusive);
-  g_test_add_func ("/profiler/enable/runcall", test_runcall_enables_around_the_call);
+  g_test_add_func ("/profiler/enable/is-exclusive", test_enable_is_exclusive);
+  g_test_add_func ("/profiler/enable/runcall-enables-around-the-call", test_runcall_enables_around_the_call);
 
   return g_test_run ();
 }

@@ -664,22 +664,23 @@ main (int    argc,
     }
 
   g_test_add_func ("/report/repr/float-is-shortest-round-trip", test_float_repr);
-  g_test_add_func ("/report/repr/float-specials", test_float_repr_special);
+  g_test_add_func ("/report/repr/special-floats-are-written-as-python-does", test_float_repr_special);
   g_test_add_func ("/report/repr/str-quotes-like-python", test_str_repr);
   g_test_add_func ("/report/ctime/is-english-and-space-padded", test_ctime);
   g_test_add_func ("/report/stats/empty-table-prints-summary-only", test_empty_table);
   g_test_add_func ("/report/stats/code-object-shown-without-address", test_code_object_label);
-  g_test_add_func ("/report/reconstruction/counts-and-share-of-calls",
+  g_test_add_func ("/report/reconstruction/warnings-give-count-and-share-of-calls",
                    test_reconstruction_notes_count_and_share);
-  g_test_add_func ("/report/reconstruction/singular", test_reconstruction_notes_singular);
-  g_test_add_func ("/report/reconstruction/out-of-memory", test_reconstruction_notes_out_of_memory);
-  g_test_add_func ("/report/reconstruction/none-when-zero-or-absent",
+  g_test_add_func ("/report/reconstruction/one-of-each-is-singular", test_reconstruction_notes_singular);
+  g_test_add_func ("/report/reconstruction/out-of-memory-says-in-how-many-threads",
+                   test_reconstruction_notes_out_of_memory);
+  g_test_add_func ("/report/reconstruction/zero-or-absent-counts-say-nothing",
                    test_reconstruction_notes_none_when_zero_or_absent);
-  g_test_add_func ("/report/reconstruction/share-edges", test_reconstruction_notes_share_edges);
+  g_test_add_func ("/report/reconstruction/share-holds-at-its-edges", test_reconstruction_notes_share_edges);
 
   for (i = 0; i < G_N_ELEMENTS (comparisons); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/report/python/%s", comparisons[i].path);
+      g_autofree char *path = g_strdup_printf ("/report/matches-python/%s", comparisons[i].path);
 
       g_test_add_data_func (path, &comparisons[i], test_matches_python);
     }

@@ -1032,7 +1032,7 @@ main (int    argc,
   g_test_summary ("detprof profiles real instrumented programs end to end with the call counts their "
                   "sources fix, keeps their output and status, and refuses bad input in one clear line.");
 
-  g_test_add ("/runner/simple-program", Fixture, NULL, setup, test_simple_program, teardown);
+  g_test_add ("/runner/profiles-a-simple-program", Fixture, NULL, setup, test_simple_program, teardown);
   g_test_add ("/runner/tail-jumped-exit-hooks-match", Fixture, NULL, setup,
               test_tail_jumped_exit_hooks_match, teardown);
   g_test_add ("/runner/exit-status-is-the-programs", Fixture, NULL, setup,
@@ -1040,12 +1040,12 @@ main (int    argc,
   g_test_add ("/runner/killed-by-signal-is-reported", Fixture, NULL, setup,
               test_killed_by_signal_is_reported, teardown);
   g_test_add ("/runner/threads-are-merged", Fixture, NULL, setup, test_threads_are_merged, teardown);
-  g_test_add ("/runner/longjmp", Fixture, NULL, setup, test_longjmp, teardown);
+  g_test_add ("/runner/longjmp-closes-the-frames-it-leaves", Fixture, NULL, setup, test_longjmp, teardown);
   g_test_add ("/runner/longjmp-report-counts-the-frames", Fixture, NULL, setup,
               test_longjmp_report_counts_the_frames, teardown);
-  g_test_add ("/runner/exit-from-deep-recursion", Fixture, NULL, setup,
+  g_test_add ("/runner/exit-from-deep-recursion-closes-every-frame", Fixture, NULL, setup,
               test_exit_from_deep_recursion, teardown);
-  g_test_add ("/runner/recursion-a-million-deep", Fixture, NULL, setup,
+  g_test_add ("/runner/recursion-a-million-deep-is-counted", Fixture, NULL, setup,
               test_recursion_a_million_deep, teardown);
   g_test_add ("/runner/fork-writes-one-file-per-process", Fixture, NULL, setup,
               test_fork_writes_one_file_per_process, teardown);
@@ -1066,7 +1066,7 @@ main (int    argc,
               test_negative_times_are_flagged, teardown);
   g_test_add ("/runner/bias-auto-calibrates-once", Fixture, NULL, setup,
               test_bias_auto_calibrates_once, teardown);
-  g_test_add ("/runner/bias-calibrate-then-profile", Fixture, NULL, setup,
+  g_test_add ("/runner/bias-stored-by-detprof-calibrate-is-used", Fixture, NULL, setup,
               test_bias_calibrate_then_profile, teardown);
   g_test_add ("/runner/bad-input-is-refused", Fixture, NULL, setup, test_bad_input_is_refused, teardown);
   g_test_add ("/runner/options/version-is-printed", Fixture, NULL, setup, test_version_is_printed, teardown);

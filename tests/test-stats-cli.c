@@ -1062,13 +1062,13 @@ main (int    argc,
   g_test_summary ("detprof-stats does what python3 -m pstats does, in its browser driven command by "
                   "command and as a program on pipes, terminals and bad input, and its exports read back.");
 
-  g_test_add_func ("/stats-cli/browser/without-statistics", test_browser_without_statistics);
-  g_test_add_func ("/stats-cli/browser/command-syntax", test_browser_command_syntax);
-  g_test_add_func ("/stats-cli/browser/repeat-and-leave", test_browser_repeat_and_leave);
-  g_test_add ("/stats-cli/browser/read-and-add-errors", Fixture, NULL, setup,
+  g_test_add_func ("/stats-cli/browser/without-statistics-says-so", test_browser_without_statistics);
+  g_test_add_func ("/stats-cli/browser/reads-commands-as-cmd-does", test_browser_command_syntax);
+  g_test_add_func ("/stats-cli/browser/empty-line-repeats-and-eof-leaves", test_browser_repeat_and_leave);
+  g_test_add ("/stats-cli/browser/bad-file-keeps-the-loaded-statistics", Fixture, NULL, setup,
               test_browser_read_and_add_errors, teardown);
   g_test_add_func ("/stats-cli/browser/parses-terms", test_browser_parses_terms);
-  g_test_add_func ("/stats-cli/browser/completes", test_browser_completes);
+  g_test_add_func ("/stats-cli/browser/completes-commands-keys-and-files", test_browser_completes);
   g_test_add ("/stats-cli/program/pipe-session-matches-python", Fixture, NULL, setup,
               test_pipe_session_matches_python, teardown);
   g_test_add ("/stats-cli/program/terminal-session-prompts", Fixture, NULL, setup,

@@ -73,7 +73,7 @@ static const char call_sites[8];  /* their addresses are the call sites */
 
 /* The real profiler's bias is in seconds, the textbook's in ticks
  * (profile.py's, in the timer's own unit). @unit is the real timer's
- * seconds per tick: 1 but in /textbook/differs/bias-and-times-in-seconds. */
+ * seconds per tick: 1 but in /textbook/differs/bias-and-times-are-in-seconds. */
 static Twins *
 twins_new (TimerShape shape,
            double     bias,
@@ -674,20 +674,22 @@ main (int    argc,
 
   for (i = 0; i < G_N_ELEMENTS (scenarios); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/textbook/same/%s", scenarios[i].name);
+      g_autofree char *path = g_strdup_printf ("/textbook/agrees-on/%s", scenarios[i].name);
 
       g_test_add_data_func (path, &scenarios[i], test_same_statistics);
     }
-  g_test_add_func ("/textbook/same/negative-times-from-a-large-bias", test_negative_times_from_a_large_bias);
-  g_test_add_func ("/textbook/same/statistics-made-twice", test_statistics_made_twice);
-  g_test_add_func ("/textbook/same/random-programs", test_random_programs);
-  g_test_add_func ("/textbook/profile-py/worked-example", test_profile_py_worked_example);
+  g_test_add_func ("/textbook/agrees-on/negative-times-from-a-large-bias",
+                   test_negative_times_from_a_large_bias);
+  g_test_add_func ("/textbook/agrees-on/statistics-made-twice", test_statistics_made_twice);
+  g_test_add_func ("/textbook/agrees-on/random-programs", test_random_programs);
+  g_test_add_func ("/textbook/profile-py/worked-example-gives-profile-pys-numbers",
+                   test_profile_py_worked_example);
   g_test_add_func ("/textbook/timer/tuple-and-single-value-agree", test_tuple_and_single_value_timers_agree);
   g_test_add_func ("/textbook/differs/root-record-is-not-reported", test_root_record_is_not_reported);
   g_test_add_func ("/textbook/differs/caller-arcs-are-cprofile-tuples", test_caller_arcs_are_cprofile_tuples);
-  g_test_add_func ("/textbook/differs/unmatched-return", test_unmatched_return);
-  g_test_add_func ("/textbook/differs/two-missed-returns", test_two_missed_returns);
-  g_test_add_func ("/textbook/differs/bias-and-times-in-seconds", test_bias_and_times_in_seconds);
+  g_test_add_func ("/textbook/differs/unmatched-return-is-counted", test_unmatched_return);
+  g_test_add_func ("/textbook/differs/two-missed-returns-close-every-frame-above", test_two_missed_returns);
+  g_test_add_func ("/textbook/differs/bias-and-times-are-in-seconds", test_bias_and_times_in_seconds);
 
   return g_test_run ();
 }
