@@ -170,19 +170,46 @@ claim_resolution ()
     shift 2
     if ! is '(mean > truth ? mean - truth : truth - mean) <= tick / n + truth * agree / 100' \
          mean="$mean" truth="$truth" tick="$tick" n="$n" agree="$AGREE"; then
-      printf 'At %s calls the coarse mean (%s) is further from the truth (%s) than a tick over the calls (%s) plus %s %% for the difference between runs: this run did not show the bound. Likely reason: %s.\n' \
+      printf 'At %s calls the coarse mean (%s) is further from the truth (%s) than a tick over the calls (%s) plus %s %% of the truth for the difference between runs: this run did not show the bound. Likely reason: %s.\n' \
         "$n" "$(t "$mean")" "$(t "$truth")" "$(t "$(calc %.1f 'tick / n' tick="$tick" n="$n")")" "$AGREE" \
         "$(why "$spread" "the profiled runs did not take the truth's time per call (the last column shows by how much)")"
       exit 1
     fi
     last_n=$n last_mean=$mean
   done
-  printf 'At every number of calls the coarse mean is within a tick over the calls (%s / n) plus %s %% of the truth: it converges, but only once the calls add up to many ticks (%s at %s calls).\n' \
+  printf 'At every number of calls the coarse mean is within a tick over the calls (%s / n) plus %s %% of the truth for the difference between runs: it converges, but only once the calls add up to many ticks (%s at %s calls).\n' \
     "$(t "$tick")" "$AGREE" "$(x "$last_mean" "$truth")" "$last_n"
   exit 0
 )
 
 # ---- demo 3: a bias too large ----
+
+# report_negative REPORT: the functions to which detprof's printed REPORT
+# gives a negative tottime ("-0.000" included), in its order.
+report_negative ()
+{
+  printf '%s\n' "$1" | awk 'NF == 6 && $NF ~ /\)$/ && $2 ~ /^-/ {
+    name = $NF; sub(/.*\(/, "", name); sub(/\)$/, "", name)
+    printf "%s%s", sep, name; sep = " " }
+    END { printf "\n" }'
+}
+
+# report_total REPORT: the total time of REPORT, in seconds as printed
+# ("N function calls [(M primitive calls)] in T seconds").
+report_total ()
+{
+  printf '%s\n' "$1" | awk '/ function calls / {
+    for (i = 1; i < NF; i++) if ($i == "in") { print $(i + 1); exit } }'
+}
+
+# report_warned REPORT: the functions that REPORT's warning about negative
+# times names.
+report_warned ()
+{
+  printf '%s\n' "$1" \
+    | sed -n 's/^detprof: warning: negative times in [0-9]* functions\{0,1\} (\([^)]*\)).*/\1/p' \
+    | tr -d ,
+}
 
 # claim_too_large_negative NEGATIVE TOTAL SPREAD: NEGATIVE lists the
 # functions whose tottime came out negative, TOTAL is the report's total

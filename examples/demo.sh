@@ -214,13 +214,10 @@ Demo 1 again, with -b $too_large (seconds per event) instead of -b auto:
 TEXT
 "$detprof" -b "$too_large" -s tottime --report-file "$work/too-large.txt" "$demos" overhead
 cat "$work/too-large.txt"
-negative=$(awk 'NF == 6 && $NF ~ /\)$/ && $2 ~ /^-/ {
-                  name = $NF; sub(/.*\(/, "", name); sub(/\)$/, "", name)
-                  printf "%s%s", sep, name; sep = " " }' "$work/too-large.txt")
-total=$(awk '/ function calls / { for (i = 1; i < NF; i++) if ($i == "in") { print $(i + 1); exit } }' \
-  "$work/too-large.txt")
-warned=$(sed -n 's/^detprof: warning: negative times in [0-9]* functions\{0,1\} (\([^)]*\)).*/\1/p' \
-  "$work/too-large.txt" | tr -d ,)
+report=$(cat "$work/too-large.txt")
+negative=$(report_negative "$report")
+total=$(report_total "$report")
+warned=$(report_warned "$report")
 claim claim_too_large_negative "$negative" "$total" "$runs1"
 claim claim_too_large_warned "$negative" "$warned"
 cat <<TEXT
