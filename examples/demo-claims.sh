@@ -91,18 +91,19 @@ load_note ()
 
 # why SPREAD DEFAULT: the likely reason a claim did not show: a busy
 # machine, when the load (more runnable tasks than processors) or the
-# disagreement of repeated runs (more than AGREE %) says so; else DEFAULT.
+# disagreement of repeated runs (more than AGREE %, in whole percent as
+# printed) says so; else DEFAULT.
 why ()
 (
   spread=${1:-0} default=$2 busy_load=no busy_runs=no
 
+  percent=$(calc %.0f s s="$spread")
   if is 'load > cpus' load="${DEMO_LOAD:-0}" cpus="${DEMO_CPUS:-1}"; then
     busy_load=yes
   fi
-  if is 'spread > agree' spread="$spread" agree="$AGREE"; then
+  if is 'percent > agree' percent="$percent" agree="$AGREE"; then
     busy_runs=yes
   fi
-  percent=$(calc %.0f s s="$spread")
   case $busy_load,$busy_runs in
     yes,yes) printf 'this machine was busy (load %s on %s processors), and the repeated runs differed by up to %s %%' \
                "$DEMO_LOAD" "$DEMO_CPUS" "$percent" ;;
