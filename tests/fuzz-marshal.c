@@ -19,10 +19,10 @@
  * Build and run (from the top of the source tree, with a configured build
  * directory for config.h):
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I src -I BUILDDIR \
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I src -I src/base -I src/stats -I BUILDDIR \
  *     $(pkg-config --cflags gobject-2.0) tests/fuzz-marshal.c \
- *     src/detprof-marshal.c src/detprof-error.c src/detprof-stats.c \
- *     src/detprof-stats-load.c src/detprof-report.c \
+ *     src/base/detprof-marshal.c src/base/detprof-error.c src/stats/detprof-stats.c \
+ *     src/stats/detprof-stats-load.c src/stats/detprof-report.c \
  *     $(pkg-config --libs gobject-2.0) -lm -o fuzz-marshal
  *   ./fuzz-marshal -max_total_time=60 tests/marshal-fixtures
  */
