@@ -14,6 +14,47 @@
 
 G_BEGIN_DECLS
 
+/* The type codes: the first byte of every object, named as CPython's
+ * Python/marshal.c names them. Every reader and writer of the format takes
+ * them from here. */
+enum
+{
+  TYPE_NULL = '0',                  /* no object: ends a dict */
+  TYPE_NONE = 'N',
+  TYPE_FALSE = 'F',
+  TYPE_TRUE = 'T',
+  TYPE_STOPITER = 'S',
+  TYPE_ELLIPSIS = '.',
+  TYPE_INT = 'i',                   /* int32 */
+  TYPE_INT64 = 'I',                 /* int64: no longer written, still read */
+  TYPE_LONG = 'l',                  /* int32 digit count (its sign the number's), base-2^15 digits */
+  TYPE_FLOAT = 'f',                 /* uint8 length, repr () text */
+  TYPE_BINARY_FLOAT = 'g',          /* binary64 */
+  TYPE_COMPLEX = 'x',
+  TYPE_BINARY_COMPLEX = 'y',
+  TYPE_STRING = 's',                /* bytes: int32 length, raw bytes */
+  TYPE_INTERNED = 't',              /* str: int32 length, UTF-8 */
+  TYPE_REF = 'r',                   /* int32 index into the reference table */
+  TYPE_TUPLE = '(',                 /* int32 count, items */
+  TYPE_SMALL_TUPLE = ')',           /* uint8 count, items */
+  TYPE_LIST = '[',
+  TYPE_DICT = '{',                  /* key, value, ..., then TYPE_NULL */
+  TYPE_CODE = 'c',
+  TYPE_UNICODE = 'u',               /* str: int32 length, UTF-8 */
+  TYPE_SET = '<',
+  TYPE_FROZENSET = '>',
+  TYPE_ASCII = 'a',                 /* str: int32 length, ASCII (read as Latin-1) */
+  TYPE_ASCII_INTERNED = 'A',
+  TYPE_SHORT_ASCII = 'z',           /* str: uint8 length, ASCII (read as Latin-1) */
+  TYPE_SHORT_ASCII_INTERNED = 'Z',
+};
+
+/* On a type byte: the object takes the next index of the reference table. */
+#define FLAG_REF 0x80
+
+/* How deep objects may nest, as in CPython outside Windows. */
+#define MAX_MARSHAL_STACK_DEPTH 2000
+
 typedef enum
 {
   DETPROF_MARSHAL_NONE,

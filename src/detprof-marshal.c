@@ -28,42 +28,6 @@
 #include "detprof-error.h"
 #include "detprof-marshal-private.h"
 
-#define FLAG_REF   0x80  /* on a type byte: add the object to the reference table */
-#define MAX_DEPTH  2000  /* CPython's MAX_MARSHAL_STACK_DEPTH outside Windows */
-
-/* The type codes, as characters. */
-enum
-{
-  TYPE_NULL = '0',
-  TYPE_NONE = 'N',
-  TYPE_FALSE = 'F',
-  TYPE_TRUE = 'T',
-  TYPE_STOPITER = 'S',
-  TYPE_ELLIPSIS = '.',
-  TYPE_INT = 'i',
-  TYPE_INT64 = 'I',
-  TYPE_LONG = 'l',
-  TYPE_FLOAT = 'f',
-  TYPE_BINARY_FLOAT = 'g',
-  TYPE_COMPLEX = 'x',
-  TYPE_BINARY_COMPLEX = 'y',
-  TYPE_STRING = 's',
-  TYPE_INTERNED = 't',
-  TYPE_REF = 'r',
-  TYPE_TUPLE = '(',
-  TYPE_SMALL_TUPLE = ')',
-  TYPE_LIST = '[',
-  TYPE_DICT = '{',
-  TYPE_CODE = 'c',
-  TYPE_UNICODE = 'u',
-  TYPE_SET = '<',
-  TYPE_FROZENSET = '>',
-  TYPE_ASCII = 'a',
-  TYPE_ASCII_INTERNED = 'A',
-  TYPE_SHORT_ASCII = 'z',
-  TYPE_SHORT_ASCII_INTERNED = 'Z',
-};
-
 typedef struct
 {
   const guint8 *data;
@@ -951,9 +915,9 @@ read_object (Reader *r)
       corrupt (r, start, "truncated: object expected, 0 bytes left");
       return NULL;
     }
-  if (r->depth >= MAX_DEPTH)
+  if (r->depth >= MAX_MARSHAL_STACK_DEPTH)
     {
-      corrupt (r, start, "nesting deeper than %d", MAX_DEPTH);
+      corrupt (r, start, "nesting deeper than %d", MAX_MARSHAL_STACK_DEPTH);
       return NULL;
     }
 

@@ -41,31 +41,6 @@
 #include "detprof-report-private.h"
 #include "detprof-stats-load-private.h"
 
-/* The type codes this reader knows; detprof-marshal.c has them all. */
-#define FLAG_REF 0x80
-
-enum
-{
-  TYPE_NULL = '0',
-  TYPE_FALSE = 'F',
-  TYPE_TRUE = 'T',
-  TYPE_INT = 'i',
-  TYPE_INT64 = 'I',
-  TYPE_LONG = 'l',
-  TYPE_FLOAT = 'f',
-  TYPE_BINARY_FLOAT = 'g',
-  TYPE_REF = 'r',
-  TYPE_TUPLE = '(',
-  TYPE_SMALL_TUPLE = ')',
-  TYPE_DICT = '{',
-  TYPE_UNICODE = 'u',
-  TYPE_INTERNED = 't',
-  TYPE_ASCII = 'a',
-  TYPE_ASCII_INTERNED = 'A',
-  TYPE_SHORT_ASCII = 'z',
-  TYPE_SHORT_ASCII_INTERNED = 'Z',
-};
-
 #define NO_ROW G_MAXUINT
 
 /* A str of the dump: UTF-8 without NUL, in the input or in Loader.decoded. */
