@@ -1,12 +1,12 @@
 /* detprof-marshal-private.h: the subset of Python's marshal format that
- * stats dumps use, read into a tree of values and written back.
+ * stats dumps use: its type codes, which every reader and writer of the
+ * format shares, and the tree of values that the writer writes.
  *
- * The reader accepts every form Python 3.8-3.13 writes in a stats dump
- * (references, interned and short strings, small and large tuples, big
- * integers, code objects); the writer emits the reference-free version-2
- * subset, which every Python 3 loads. The reader never trusts a size in the
- * file: each is checked against the bytes that remain before anything is
- * allocated, and nesting is limited as Python limits it.
+ * The writer emits the reference-free version-2 subset, which every
+ * Python 3 loads. The reader of dumps is detprof-stats-read.c, which
+ * accepts every form Python 3.8-3.13 writes in a stats dump (references,
+ * interned and short strings, small and large tuples, big integers, code
+ * objects) and describes what it finds with DetprofMarshalType.
  */
 #pragma once
 
@@ -55,6 +55,8 @@ enum
 /* How deep objects may nest, as in CPython outside Windows. */
 #define MAX_MARSHAL_STACK_DEPTH 2000
 
+/* What an object is: the type of a value of the tree, and what the reader
+ * says it found where a dump holds something else. */
 typedef enum
 {
   DETPROF_MARSHAL_NONE,
@@ -106,16 +108,6 @@ DetprofMarshalValue *_detprof_marshal_value_new_dict (void);
 void                 _detprof_marshal_dict_append (DetprofMarshalValue *dict,
                                                    DetprofMarshalValue *key,
                                                    DetprofMarshalValue *value);
-
-/* Reads one object from the start of @data. On success returns it and sets
- * @consumed (if not NULL) to the number of bytes it took: a second object
- * may follow. On failure sets DETPROF_ERROR_CORRUPT with a message that
- * gives the byte offset and what was wrong, e.g.
- * "at byte 1234: unknown type code 0x3f". */
-DetprofMarshalValue *_detprof_marshal_read (const guint8  *data,
-                                            gsize          len,
-                                            gsize         *consumed,
-                                            GError       **error);
 
 /* Appends the version-2 encoding of @value to @out. Only NONE, BOOL, INT,
  * FLOAT, STR, BYTES, TUPLE, LIST and DICT can be written. */

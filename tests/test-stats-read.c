@@ -15,6 +15,7 @@
 #include "detprof-report-private.h"
 #include "detprof-stats-private.h"
 #include "detprof-stats-read-private.h"
+#include "test-util.h"
 
 /* ---------------------------------------------------------------------- */
 /* Writing marshal bytes by hand                                           */
@@ -213,95 +214,6 @@ load_fixture_bytes (const char *dir,
 /* ---------------------------------------------------------------------- */
 /* Python's dumps                                                          */
 
-/* The canonical text of make-fixtures.py's render (), for what a table
- * holds: strs quoted with \xNN escapes, floats by their bits. */
-static void
-render_text (GString    *out,
-             const char *text)
-{
-  g_string_append_c (out, '\'');
-  for (; *text != '\0'; text++)
-    {
-      guint8 c = (guint8) *text;
-
-      if (c >= 0x20 && c <= 0x7e && c != '\'' && c != '\\')
-        g_string_append_c (out, (char) c);
-      else
-        g_string_append_printf (out, "\\x%02x", c);
-    }
-  g_string_append_c (out, '\'');
-}
-
-static void
-render_time (GString     *out,
-             DetprofTime  time)
-{
-  guint64 bits;
-
-  if (time.is_int)
-    {
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) time.value);
-      return;
-    }
-  memcpy (&bits, &time.value, sizeof bits);
-  g_string_append_printf (out, "f:%016" G_GINT64_MODIFIER "x", bits);
-}
-
-static void
-render_key (GString                    *out,
-            const DetprofFunctionStats *function)
-{
-  g_string_append_c (out, '(');
-  render_text (out, function->file);
-  g_string_append_printf (out, ", %" G_GINT64_FORMAT ", ", function->line);
-  render_text (out, function->name);
-  g_string_append_c (out, ')');
-}
-
-static char *
-render_table (DetprofStats *stats)
-{
-  GString *out = g_string_new ("{");
-  guint i, j;
-
-  for (i = 0; i < detprof_stats_get_n_functions (stats); i++)
-    {
-      const DetprofFunctionStats *function = detprof_stats_get_function (stats, i);
-
-      if (i > 0)
-        g_string_append (out, ", ");
-      render_key (out, function);
-      g_string_append_printf (out, ": (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", ",
-                              function->cc, function->nc);
-      render_time (out, function->tt);
-      g_string_append (out, ", ");
-      render_time (out, function->ct);
-      g_string_append (out, ", {");
-      for (j = 0; j < function->n_callers; j++)
-        {
-          const DetprofCallerArc *arc = &function->callers[j];
-
-          if (j > 0)
-            g_string_append (out, ", ");
-          render_key (out, detprof_stats_get_function (stats, arc->caller));
-          if (arc->style == DETPROF_CALLER_COUNT)
-            {
-              g_string_append_printf (out, ": %" G_GINT64_FORMAT, arc->nc);
-              continue;
-            }
-          g_string_append_printf (out, ": (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", ",
-                                  arc->nc, arc->cc);
-          render_time (out, arc->tt);
-          g_string_append (out, ", ");
-          render_time (out, arc->ct);
-          g_string_append_c (out, ')');
-        }
-      g_string_append (out, "})");
-    }
-  g_string_append_c (out, '}');
-  return g_string_free (out, FALSE);
-}
-
 /* A fixture loads as the Python that wrote it read it (its .expected):
  * the dict, and where it ends (crafted-* have another object after it).
  * Python renders a code object as <code NAME FILE LINE>; the table keeps
@@ -329,7 +241,7 @@ test_python_fixture (gconstpointer user_data)
   g_assert_no_error (error);
   expected = g_regex_replace (code, python, -1, 0, "'<code object \\1, file \"\\2\", line \\3>'", 0, &error);
   g_assert_no_error (error);
-  text = render_table (stats);
+  text = test_render_table (stats);
   actual = g_strdup_printf ("consumed %" G_GSIZE_FORMAT "\nentries %u\nvalue %s\n",
                             dict_len, detprof_stats_get_n_functions (stats), text);
   g_assert_cmpstr (actual, ==, expected);
