@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -820,6 +821,41 @@ describe_loaded_file (const char *path)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* The bytes of the file at @path. A regular file is mapped, not read: a
+ * big dump is tens of megabytes, and read () would copy each page of it
+ * from the page cache into memory of ours, which the kernel must clear
+ * first, and which we would free once the table is built. Anything else
+ * (a pipe, a file of /proc, whose size says 0) is read. */
+static GBytes *
+get_file_bytes (const char  *path,
+                GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  char *data = NULL;
+  struct stat st;
+  gsize len = 0;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > 0)
+        mapped = g_mapped_file_new_from_fd (fd, FALSE, NULL);
+      g_close (fd, NULL);
+    }
+  if (mapped != NULL)
+    {
+      /* It is read once, from the start to the end. */
+      posix_madvise (g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped),
+                     POSIX_MADV_SEQUENTIAL);
+      return g_mapped_file_get_bytes (mapped);
+    }
+
+  if (!g_file_get_contents (path, &data, &len, error))
+    return NULL;
+  return g_bytes_new_take (data, len);
+}
+
 static gboolean
 load_file (DetprofStats  *self,
            const char    *path,
@@ -827,16 +863,19 @@ load_file (DetprofStats  *self,
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *display = g_filename_display_name (path);
-  g_autofree char *data = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  const guint8 *data;
   gsize len;
 
-  if (!g_file_get_contents (path, &data, &len, &local_error))
+  bytes = get_file_bytes (path, &local_error);
+  if (bytes == NULL)
     {
       g_set_error_literal (error, DETPROF_ERROR, DETPROF_ERROR_IO, local_error->message);
       return FALSE;
     }
 
-  if (!load_data (self, (const guint8 *) data, len, display, error))
+  data = g_bytes_get_data (bytes, &len);
+  if (!load_data (self, data, len, display, error))
     return FALSE;
 
   g_ptr_array_add (self->files, describe_loaded_file (path));
