@@ -161,8 +161,10 @@ typedef struct
   guint         caller;       /* the caller being read in it, or 0 */
   guint         call_site;    /* the call site being read, or 0 */
 
-  GArray       *slots;        /* of Slot: the reference table */
-  GArray       *spans;        /* of Span, by slot */
+  Slot         *slots;        /* the reference table; owned */
+  Span         *spans;        /* by slot; owned */
+  guint         n_slots;
+  guint         slots_size;   /* room in @slots and @spans */
   GArray       *numbers;      /* of Number: the values of INT and FLOAT slots */
   GArray       *texts;        /* of Text: the values of STR and CODE slots */
   GStringChunk *kept;         /* decoded text that slots refer to */
@@ -406,7 +408,7 @@ read_size (Reader     *r,
 /* The count of a tuple, list, set or frozenset whose type byte @code has
  * been read. Each item takes at least one byte: a larger count is a lie,
  * caught before anything is read from it. */
-static gboolean
+static inline gboolean
 read_count (Reader     *r,
             guint8      code,
             gsize       start,
@@ -463,14 +465,14 @@ static inline Slot *
 get_slot (Reader *r,
           guint   index)
 {
-  return &g_array_index (r->slots, Slot, index);
+  return &r->slots[index];
 }
 
 static inline Span *
 get_span (Reader *r,
           guint   index)
 {
-  return &g_array_index (r->spans, Span, index);
+  return &r->spans[index];
 }
 
 /* The next index of the table, for the object whose type byte @code was
@@ -488,9 +490,15 @@ take_slot (Reader *r,
 
   if (!(code & FLAG_REF) || r->rereading > 0)
     return NO_SLOT;
-  g_array_append_val (r->slots, slot);
-  g_array_append_val (r->spans, span);
-  return r->slots->len - 1;
+  if (r->n_slots == r->slots_size)
+    {
+      r->slots_size = MAX (256, 2 * r->slots_size);
+      r->slots = g_renew (Slot, r->slots, r->slots_size);
+      r->spans = g_renew (Span, r->spans, r->slots_size);
+    }
+  r->slots[r->n_slots] = slot;
+  r->spans[r->n_slots] = span;
+  return r->n_slots++;
 }
 
 static inline void
@@ -544,7 +552,7 @@ read_ref (Reader *r,
 
   if (!read_int32 (r, start, &index))
     return NO_SLOT;
-  if (G_UNLIKELY (index < 0 || (guint) index >= r->slots->len
+  if (G_UNLIKELY (index < 0 || (guint) index >= r->n_slots
                   || get_slot (r, (guint) index)->type == SLOT_PENDING))
     {
       corrupt (r, start, "invalid reference %" G_GINT32_FORMAT, index);
@@ -1033,7 +1041,7 @@ starts_bytes (Reader       *r,
 
   if ((p[0] & ~FLAG_REF) == TYPE_STRING)
     return TRUE;
-  return p[0] == TYPE_REF && index < r->slots->len
+  return p[0] == TYPE_REF && index < r->n_slots
          && get_slot (r, index)->type == DETPROF_MARSHAL_BYTES
          && get_span (r, index)->end <= (gsize) (p - r->data);
 }
@@ -1393,13 +1401,13 @@ mismatch_at (Reader     *r,
 /* ---------------------------------------------------------------------- */
 /* Roles: the numbers and strs of a dump                                   */
 
-/* A count (an int: a bool is one, as in Python), or, if @times, a time
- * (an int or a float). */
-static gboolean
-read_number (Reader     *r,
-             const char *expected,
-             gboolean    times,
-             Number     *out)
+/* What read_number () does not read itself, kept out of it so that it
+ * stays small. */
+static G_GNUC_NO_INLINE gboolean
+read_rare_number (Reader     *r,
+                  const char *expected,
+                  gboolean    times,
+                  Number     *out)
 {
   DetprofMarshalType type;
   gsize start;
@@ -1441,6 +1449,56 @@ read_number (Reader     *r,
 
   keep_number (r, take_slot (r, code, start), type, out);
   return TRUE;
+}
+
+/* A count (an int: a bool is one, as in Python), or, if @times, a time
+ * (an int or a float). A big dump holds millions: the three forms of
+ * nearly all of those Python writes (a binary float, an int32, a reference
+ * to an int or a float) are read here at once. */
+static gboolean
+read_number (Reader     *r,
+             const char *expected,
+             gboolean    times,
+             Number     *out)
+{
+  const guint8 *p = r->data + r->pos;
+  const Slot *slot;
+  guint32 bits32;
+  guint64 bits64;
+
+  if (G_LIKELY (bytes_left (r) >= 9 && r->depth < MAX_MARSHAL_STACK_DEPTH))
+    switch (p[0])
+      {
+      case TYPE_BINARY_FLOAT:
+        if (!times)
+          break;
+        memcpy (&bits64, p + 1, 8);
+        bits64 = GUINT64_FROM_LE (bits64);
+        out->is_int = FALSE;
+        out->i = 0;
+        memcpy (&out->f, &bits64, sizeof out->f);
+        r->pos += 9;
+        return TRUE;
+      case TYPE_INT:
+        memcpy (&bits32, p + 1, 4);
+        *out = int_number ((gint32) GUINT32_FROM_LE (bits32));
+        r->pos += 5;
+        return TRUE;
+      case TYPE_REF:
+        memcpy (&bits32, p + 1, 4);
+        bits32 = GUINT32_FROM_LE (bits32);
+        if (bits32 >= r->n_slots)
+          break;
+        slot = get_slot (r, bits32);
+        if (slot->type != DETPROF_MARSHAL_INT && (slot->type != DETPROF_MARSHAL_FLOAT || !times))
+          break;
+        *out = g_array_index (r->numbers, Number, slot->value);
+        r->pos += 5;
+        return TRUE;
+      default:
+        break;
+      }
+  return read_rare_number (r, expected, times, out);
 }
 
 /* A str; or, if @code_ok, a code object, in the text a key shows it with. */
@@ -1687,6 +1745,29 @@ read_arc (Reader           *r,
   guint8 code;
   guint slot;
   gboolean ok;
+
+  /* cProfile's arcs, a million in a big dump: (nc, cc, tt, ct), with no
+   * flag. What could be wrong with the tuple itself is looked at by the
+   * general case below. */
+  if (G_LIKELY (bytes_left (r) >= 6 && r->depth < MAX_MARSHAL_STACK_DEPTH
+                && r->data[r->pos] == TYPE_SMALL_TUPLE && r->data[r->pos + 1] == 4))
+    {
+      r->pos += 2;
+      r->depth++;
+      ok = read_number (r, "an int as total calls", FALSE, &nc)
+           && read_number (r, "an int as primitive calls", FALSE, &cc)
+           && read_number (r, "a number as internal time", TRUE, &tt)
+           && read_number (r, "a number as cumulative time", TRUE, &ct);
+      r->depth--;
+      if (!ok)
+        return FALSE;
+      arc->style = DETPROF_CALLER_TUPLE;
+      arc->nc = nc.i;
+      arc->cc = cc.i;
+      arc->tt = number_time (&tt);
+      arc->ct = number_time (&ct);
+      return TRUE;
+    }
 
   if (!begin_object (r, &start, &code))
     return FALSE;
@@ -2212,8 +2293,6 @@ reader_init (Reader       *r,
   r->table = table;
   r->data = data;
   r->len = len;
-  r->slots = g_array_new (FALSE, FALSE, sizeof (Slot));
-  r->spans = g_array_new (FALSE, FALSE, sizeof (Span));
   r->numbers = g_array_new (FALSE, FALSE, sizeof (Number));
   r->texts = g_array_new (FALSE, FALSE, sizeof (Text));
   r->kept = g_string_chunk_new (256);
@@ -2230,8 +2309,8 @@ reader_clear (Reader *r)
 {
   g_clear_error (&r->error);
   g_free (r->mismatch);
-  g_array_unref (r->slots);
-  g_array_unref (r->spans);
+  g_free (r->slots);
+  g_free (r->spans);
   g_array_unref (r->numbers);
   g_array_unref (r->texts);
   g_string_chunk_free (r->kept);
@@ -2256,8 +2335,7 @@ take_error (Reader  *r,
   if (r->error == NULL && !r->checked)
     {
       g_assert (r->mismatch != NULL);
-      g_array_set_size (r->slots, 0);
-      g_array_set_size (r->spans, 0);
+      r->n_slots = 0;
       g_array_set_size (r->numbers, 0);
       g_array_set_size (r->texts, 0);
       r->pos = 0;
