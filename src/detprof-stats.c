@@ -825,24 +825,20 @@ describe_loaded_file (const char *path)
  * big dump is tens of megabytes, and read () would copy each page of it
  * from the page cache into memory of ours, which the kernel must clear
  * first, and which we would free once the table is built. Anything else
- * (a pipe, a file of /proc, whose size says 0) is read. */
+ * (a pipe, a file of /proc, whose size says 0), or a file that cannot be
+ * mapped, is read; so are the errors, as g_file_get_contents () says them.
+ * What it is comes from stat (): a pipe must be opened once only. */
 static GBytes *
 get_file_bytes (const char  *path,
                 GError     **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
   char *data = NULL;
-  struct stat st;
+  GStatBuf st;
   gsize len = 0;
-  int fd;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd >= 0)
-    {
-      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > 0)
-        mapped = g_mapped_file_new_from_fd (fd, FALSE, NULL);
-      g_close (fd, NULL);
-    }
+  if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > 0)
+    mapped = g_mapped_file_new (path, FALSE, NULL);
   if (mapped != NULL)
     {
       /* It is read once, from the start to the end. */

@@ -9,7 +9,11 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "detprof-error.h"
 #include "detprof-report-private.h"
@@ -296,6 +300,49 @@ test_stats_fixtures (void)
       n_read++;
     }
   g_assert_cmpuint (n_read, >, 10);
+}
+
+/* A regular file is mapped; anything else, a pipe here, is read. */
+static gpointer
+write_to_pipe (gpointer data)
+{
+  const char *path = data;
+  g_autoptr(GBytes) bytes = load_fixture_bytes ("stats-fixtures", "cprofile-profilee.prof");
+  FILE *pipe = g_fopen (path, "wb");
+
+  g_assert_nonnull (pipe);
+  g_assert_cmpuint (fwrite (g_bytes_get_data (bytes, NULL), 1, g_bytes_get_size (bytes), pipe), ==,
+                    g_bytes_get_size (bytes));
+  fclose (pipe);
+  return NULL;
+}
+
+static void
+test_pipe_loads_as_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-stats-read-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "dump.prof", NULL);
+  g_autofree char *file_path = g_test_build_filename (G_TEST_DIST, "stats-fixtures", "cprofile-profilee.prof", NULL);
+  g_autoptr(DetprofStats) from_file = NULL;
+  g_autoptr(DetprofStats) from_pipe = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file_text = NULL;
+  g_autofree char *pipe_text = NULL;
+  GThread *writer;
+
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  writer = g_thread_new ("writer", write_to_pipe, path);
+  from_pipe = detprof_stats_new_from_file (path, &error);
+  g_thread_join (writer);
+  g_assert_no_error (error);
+  from_file = detprof_stats_new_from_file (file_path, &error);
+  g_assert_no_error (error);
+
+  file_text = test_render_table (from_file);
+  pipe_text = test_render_table (from_pipe);
+  g_assert_cmpstr (pipe_text, ==, file_text);
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -838,6 +885,7 @@ main (int    argc,
       g_test_add_data_func (cut_path, name, test_python_fixture_truncated);
     }
   g_test_add_func ("/stats-read/python/stats-fixtures-load", test_stats_fixtures);
+  g_test_add_func ("/stats-read/python/pipe-loads-as-file", test_pipe_loads_as_file);
   g_test_add_func ("/stats-read/refs/strs-ints-floats-and-keys", test_references);
   g_test_add_func ("/stats-read/refs/to-arcs-rows-and-callers-are-read-again",
                    test_references_to_arcs_rows_and_callers);
