@@ -827,7 +827,13 @@ describe_loaded_file (const char *path)
  * first, and which we would free once the table is built. Anything else
  * (a pipe, a file of /proc, whose size says 0), or a file that cannot be
  * mapped, is read; so are the errors, as g_file_get_contents () says them.
- * What it is comes from stat (): a pipe must be opened once only. */
+ * What it is comes from stat (): a pipe must be opened once only.
+ *
+ * The price of the mapping: a file that another process cuts short while
+ * we read it ends the program with SIGBUS, where read () would have seen a
+ * truncated dump. detprof replaces a dump by renaming a new file over it,
+ * which leaves the mapped one whole; Python's dump_stats () rewrites the
+ * file in place, so a dump must not be loaded while Python writes it. */
 static GBytes *
 get_file_bytes (const char  *path,
                 GError     **error)
