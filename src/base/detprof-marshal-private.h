@@ -1,12 +1,12 @@
 /* detprof-marshal-private.h: the subset of Python's marshal format that
- * stats dumps use, read into a tree of values and written back.
+ * stats dumps use: its type codes, which every reader and writer of the
+ * format shares, and the tree of values that the writer writes.
  *
- * The reader accepts every form Python 3.8-3.13 writes in a stats dump
- * (references, interned and short strings, small and large tuples, big
- * integers, code objects); the writer emits the reference-free version-2
- * subset, which every Python 3 loads. The reader never trusts a size in the
- * file: each is checked against the bytes that remain before anything is
- * allocated, and nesting is limited as Python limits it.
+ * The writer emits the reference-free version-2 subset, which every
+ * Python 3 loads. The reader of dumps is detprof-stats-read.c, which
+ * accepts every form Python 3.8-3.13 writes in a stats dump (references,
+ * interned and short strings, small and large tuples, big integers, code
+ * objects) and describes what it finds with DetprofMarshalType.
  */
 #pragma once
 
@@ -14,24 +14,49 @@
 
 G_BEGIN_DECLS
 
-/* The type bytes of the marshal format, as Python's marshal.c names them
- * (TYPE_INT is 'i', ...). FLAG_REF on a type byte adds the object to the
- * reference table, which TYPE_REF then indexes. */
-#define DETPROF_MARSHAL_FLAG_REF 0x80
+/* The type codes: the first byte of every object, named as CPython's
+ * Python/marshal.c names them. Every reader and writer of the format takes
+ * them from here. */
 enum
 {
-  DETPROF_MARSHAL_TYPE_NULL = '0',
-  DETPROF_MARSHAL_TYPE_INT = 'i',
-  DETPROF_MARSHAL_TYPE_LONG = 'l',
-  DETPROF_MARSHAL_TYPE_BINARY_FLOAT = 'g',
-  DETPROF_MARSHAL_TYPE_REF = 'r',
-  DETPROF_MARSHAL_TYPE_TUPLE = '(',
-  DETPROF_MARSHAL_TYPE_SMALL_TUPLE = ')',
-  DETPROF_MARSHAL_TYPE_DICT = '{',
-  DETPROF_MARSHAL_TYPE_UNICODE = 'u',
-  DETPROF_MARSHAL_TYPE_SHORT_ASCII = 'z',
+  TYPE_NULL = '0',                  /* no object: ends a dict */
+  TYPE_NONE = 'N',
+  TYPE_FALSE = 'F',
+  TYPE_TRUE = 'T',
+  TYPE_STOPITER = 'S',
+  TYPE_ELLIPSIS = '.',
+  TYPE_INT = 'i',                   /* int32 */
+  TYPE_INT64 = 'I',                 /* int64: no longer written, still read */
+  TYPE_LONG = 'l',                  /* int32 digit count (its sign the number's), base-2^15 digits */
+  TYPE_FLOAT = 'f',                 /* uint8 length, repr () text */
+  TYPE_BINARY_FLOAT = 'g',          /* binary64 */
+  TYPE_COMPLEX = 'x',
+  TYPE_BINARY_COMPLEX = 'y',
+  TYPE_STRING = 's',                /* bytes: int32 length, raw bytes */
+  TYPE_INTERNED = 't',              /* str: int32 length, UTF-8 */
+  TYPE_REF = 'r',                   /* int32 index into the reference table */
+  TYPE_TUPLE = '(',                 /* int32 count, items */
+  TYPE_SMALL_TUPLE = ')',           /* uint8 count, items */
+  TYPE_LIST = '[',
+  TYPE_DICT = '{',                  /* key, value, ..., then TYPE_NULL */
+  TYPE_CODE = 'c',
+  TYPE_UNICODE = 'u',               /* str: int32 length, UTF-8 */
+  TYPE_SET = '<',
+  TYPE_FROZENSET = '>',
+  TYPE_ASCII = 'a',                 /* str: int32 length, ASCII (read as Latin-1) */
+  TYPE_ASCII_INTERNED = 'A',
+  TYPE_SHORT_ASCII = 'z',           /* str: uint8 length, ASCII (read as Latin-1) */
+  TYPE_SHORT_ASCII_INTERNED = 'Z',
 };
 
+/* On a type byte: the object takes the next index of the reference table. */
+#define FLAG_REF 0x80
+
+/* How deep objects may nest, as in CPython outside Windows. */
+#define MAX_MARSHAL_STACK_DEPTH 2000
+
+/* What an object is: the type of a value of the tree, and what the reader
+ * says it found where a dump holds something else. */
 typedef enum
 {
   DETPROF_MARSHAL_NONE,
@@ -83,16 +108,6 @@ DetprofMarshalValue *_detprof_marshal_value_new_dict (void);
 void                 _detprof_marshal_dict_append (DetprofMarshalValue *dict,
                                                    DetprofMarshalValue *key,
                                                    DetprofMarshalValue *value);
-
-/* Reads one object from the start of @data. On success returns it and sets
- * @consumed (if not NULL) to the number of bytes it took: a second object
- * may follow. On failure sets DETPROF_ERROR_CORRUPT with a message that
- * gives the byte offset and what was wrong, e.g.
- * "at byte 1234: unknown type code 0x3f". */
-DetprofMarshalValue *_detprof_marshal_read (const guint8  *data,
-                                            gsize          len,
-                                            gsize         *consumed,
-                                            GError       **error);
 
 /* Appends the version-2 encoding of @value to @out. Only NONE, BOOL, INT,
  * FLOAT, STR, BYTES, TUPLE, LIST and DICT can be written. */
