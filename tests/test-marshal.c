@@ -945,29 +945,32 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("The marshal format: the writer writes what Python does, byte for byte, and the "
+                  "reader takes every form Python writes and fails on every malformed dump with "
+                  "DETPROF_ERROR_CORRUPT at the right byte.");
 
-  g_test_add_func ("/marshal/write/spec-example", test_write_spec_example);
-  g_test_add_func ("/marshal/write/int-boundaries", test_write_int_boundaries);
-  g_test_add_func ("/marshal/write/round-trip", test_write_round_trip);
-  g_test_add_func ("/marshal/write/python-agrees", test_write_python_agrees);
-  g_test_add_func ("/marshal/read/spec-cprofile-dump", test_read_spec_cprofile);
-  g_test_add_func ("/marshal/read/spec-profile-dump", test_read_spec_profile);
-  g_test_add_func ("/marshal/read/second-object-follows", test_read_second_object_follows);
-  g_test_add_func ("/marshal/read/every-form", test_read_every_form);
+  g_test_add_func ("/marshal/write/spec-example-byte-for-byte", test_write_spec_example);
+  g_test_add_func ("/marshal/write/ints-switch-to-long-beyond-int32", test_write_int_boundaries);
+  g_test_add_func ("/marshal/write/reads-back-as-the-same-dict", test_write_round_trip);
+  g_test_add_func ("/marshal/write/python-writes-the-same-bytes", test_write_python_agrees);
+  g_test_add_func ("/marshal/read/spec-cprofile-dump-loads-as-specified", test_read_spec_cprofile);
+  g_test_add_func ("/marshal/read/spec-profile-dump-loads-as-specified", test_read_spec_profile);
+  g_test_add_func ("/marshal/read/stops-after-one-object", test_read_second_object_follows);
+  g_test_add_func ("/marshal/read/every-form-reads-as-python-reads-it", test_read_every_form);
   g_test_add_func ("/marshal/read/flagged-singleton-takes-no-index", test_read_flagged_singleton);
-  g_test_add_func ("/marshal/read/long-limits", test_read_long_limits);
-  g_test_add_func ("/marshal/read/code-layouts", test_read_code_layouts);
-  g_test_add_func ("/marshal/corrupt/empty", test_corrupt_empty);
-  g_test_add_func ("/marshal/corrupt/every-truncation/spec-cprofile-dump", test_read_spec_truncated);
-  g_test_add_func ("/marshal/corrupt/unknown-code", test_corrupt_unknown_code);
-  g_test_add_func ("/marshal/corrupt/bad-ref", test_corrupt_bad_ref);
-  g_test_add_func ("/marshal/corrupt/ref-to-unfinished-container", test_corrupt_ref_to_unfinished);
-  g_test_add_func ("/marshal/corrupt/huge-sizes", test_corrupt_huge_sizes);
-  g_test_add_func ("/marshal/corrupt/negative-sizes", test_corrupt_negative_sizes);
-  g_test_add_func ("/marshal/corrupt/deep-nesting", test_corrupt_deep_nesting);
-  g_test_add_func ("/marshal/corrupt/bad-long", test_corrupt_bad_long);
-  g_test_add_func ("/marshal/corrupt/bad-utf8", test_corrupt_bad_utf8);
-  g_test_add_func ("/marshal/corrupt/misc", test_corrupt_misc);
+  g_test_add_func ("/marshal/read/longs-hold-the-gint64-range-and-no-more", test_read_long_limits);
+  g_test_add_func ("/marshal/read/code-objects-keep-name-file-and-line-in-every-layout", test_read_code_layouts);
+  g_test_add_func ("/marshal/corrupt/empty-input-fails-at-byte-0", test_corrupt_empty);
+  g_test_add_func ("/marshal/corrupt/every-truncation-fails-cleanly/spec-cprofile-dump", test_read_spec_truncated);
+  g_test_add_func ("/marshal/corrupt/unknown-code-fails-at-its-byte", test_corrupt_unknown_code);
+  g_test_add_func ("/marshal/corrupt/ref-outside-the-table-fails", test_corrupt_bad_ref);
+  g_test_add_func ("/marshal/corrupt/ref-to-unfinished-container-fails", test_corrupt_ref_to_unfinished);
+  g_test_add_func ("/marshal/corrupt/huge-sizes-fail-before-allocating", test_corrupt_huge_sizes);
+  g_test_add_func ("/marshal/corrupt/negative-sizes-fail", test_corrupt_negative_sizes);
+  g_test_add_func ("/marshal/corrupt/deep-nesting-stops-at-2000", test_corrupt_deep_nesting);
+  g_test_add_func ("/marshal/corrupt/unnormalized-long-fails", test_corrupt_bad_long);
+  g_test_add_func ("/marshal/corrupt/non-utf8-string-fails", test_corrupt_bad_utf8);
+  g_test_add_func ("/marshal/corrupt/every-other-malformation-fails-at-its-byte", test_corrupt_misc);
 
   return g_test_run ();
 }

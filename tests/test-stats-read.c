@@ -867,6 +867,8 @@ main (int    argc,
   guint i;
 
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("The one reader of stats dumps reads every dump Python writes as Python does, and "
+                  "detprof's extra object, and refuses the rest with a message that names the byte.");
 
   dir_path = g_test_build_filename (G_TEST_DIST, "marshal-fixtures", NULL);
   dir = g_dir_open (dir_path, 0, NULL);
@@ -886,7 +888,7 @@ main (int    argc,
     }
   g_test_add_func ("/stats-read/python/stats-fixtures-load", test_stats_fixtures);
   g_test_add_func ("/stats-read/python/pipe-loads-as-file", test_pipe_loads_as_file);
-  g_test_add_func ("/stats-read/refs/strs-ints-floats-and-keys", test_references);
+  g_test_add_func ("/stats-read/refs/to-strs-ints-floats-and-keys-are-followed", test_references);
   g_test_add_func ("/stats-read/refs/to-arcs-rows-and-callers-are-read-again",
                    test_references_to_arcs_rows_and_callers);
   g_test_add_func ("/stats-read/refs/into-code-objects", test_code_objects);
@@ -894,9 +896,9 @@ main (int    argc,
   g_test_add_func ("/stats-read/dict/repeated-keys-replace-in-place", test_repeated_keys);
   g_test_add_func ("/stats-read/encodings/rare-ones", test_rare_encodings);
   g_test_add_func ("/stats-read/errors/bytes-before-dict", test_errors_bytes_first);
-  g_test_add_func ("/stats-read/errors/every-truncation", test_every_truncation);
-  g_test_add_func ("/stats-read/errors/huge-size", test_huge_sizes);
-  g_test_add_func ("/stats-read/extra/big-detprof-dump", test_big_table_with_extra_object);
+  g_test_add_func ("/stats-read/errors/every-truncation-fails-cleanly", test_every_truncation);
+  g_test_add_func ("/stats-read/errors/huge-size-fails-before-allocating", test_huge_sizes);
+  g_test_add_func ("/stats-read/extra/big-detprof-dump-loads-the-same", test_big_table_with_extra_object);
   g_test_add_func ("/stats-read/extra/any-order-shared-objects-versions", test_extra_object);
 
   return g_test_run ();
