@@ -5,6 +5,7 @@
 
 #include "detprof-error.h"
 #include "detprof-export.h"
+#include "detprof-paths.h"
 #include "detprof-profiler.h"
 #include "detprof-stats.h"
 #include "detprof-timer.h"

@@ -367,6 +367,9 @@ test_profilee_without_bias_is_exact (Fixture       *fixture,
   assert_function (s, "helper2_indirect", 2, 2, 0, 140);
   assert_function (s, "factorial", 23, 3, 150, 170);
   assert_function (s, "mul", 20, 20, 20, 20);
+  /* The calling-context tree splits the same numbers by path
+   * (tests/test-paths.c): recursion included, they add up to the table. */
+  assert_paths_add_up (s);
 }
 
 /* Caller arcs follow cProfile's accounting: a recursive arc counts its

@@ -124,6 +124,63 @@ assert_same_stats (DetprofStats *expected,
     }
 }
 
+/* ---- reading paths ---- */
+
+void
+assert_paths_add_up (DetprofStats *stats)
+{
+  guint n_rows = detprof_stats_get_n_functions (stats);
+  g_autofree gint64 *nc = g_new0 (gint64, MAX (n_rows, 1));
+  g_autofree gint64 *cc = g_new0 (gint64, MAX (n_rows, 1));
+  g_autofree double *tt = g_new0 (double, MAX (n_rows, 1));
+  g_autofree double *ct = g_new0 (double, MAX (n_rows, 1));
+  guint i;
+
+  for (i = 0; i < detprof_stats_get_n_path_nodes (stats); i++)
+    {
+      const DetprofPathNode *node = detprof_stats_get_path_node (stats, i);
+
+      g_assert_cmpuint (node->function, <, n_rows);
+      g_assert_true (node->parent == G_MAXUINT || node->parent < i);
+      nc[node->function] += node->nc;
+      cc[node->function] += node->cc;
+      tt[node->function] += node->tt;
+      ct[node->function] += node->ct;
+    }
+  for (i = 0; i < n_rows; i++)
+    {
+      const DetprofFunctionStats *f = detprof_stats_get_function (stats, i);
+
+      g_test_message ("paths of %s: %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %.17g %.17g",
+                      f->name, nc[i], cc[i], tt[i], ct[i]);
+      g_assert_cmpint (nc[i], ==, f->nc);
+      g_assert_cmpint (cc[i], ==, f->cc);
+      g_assert_cmpfloat (tt[i], ==, f->tt.value);
+      g_assert_cmpfloat (ct[i], ==, f->ct.value);
+    }
+}
+
+char *
+test_render_paths (DetprofStats *stats)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < detprof_stats_get_n_path_nodes (stats); i++)
+    {
+      const DetprofPathNode *node = detprof_stats_get_path_node (stats, i);
+      const char *name = detprof_stats_get_function (stats, node->function)->name;
+      char *path = node->parent == G_MAXUINT ? g_strdup (name)
+                   : g_strconcat (g_ptr_array_index (paths, node->parent), ">", name, NULL);
+
+      g_ptr_array_add (paths, path);
+      g_string_append_printf (out, "%u %s %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %g %g\n",
+                              node->thread, path, node->nc, node->cc, node->tt, node->ct);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* ---- a fake clock ---- */
 
 /* One number: the reading itself. */

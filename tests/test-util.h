@@ -38,6 +38,16 @@ void                        assert_function   (DetprofStats *stats,
 void                        assert_same_stats (DetprofStats *expected,
                                                DetprofStats *actual);
 
+/* ---- reading paths ---- */
+
+/* Every function's row is the sum of its path nodes' numbers, to the bit
+ * (the fake clocks make every time exact): calls, primitive calls,
+ * internal and cumulative time. */
+void                        assert_paths_add_up (DetprofStats *stats);
+/* The path nodes, one line each in their order: "thread path nc/cc tt ct",
+ * the path as names joined by '>', the times with %g. */
+char                       *test_render_paths  (DetprofStats *stats);
+
 /* ---- a fake clock ---- */
 
 typedef struct

@@ -19,9 +19,10 @@
  *            Its internal time (it) plus the time of its callees (et) is its
  *            total; fold pt into the parent's internal time and the total
  *            into the parent's callee time, then add the activation to the
- *            function's and the call site's totals (the arc's count and
- *            internal time are its call sites' summed, later; only its
- *            outermost-activation count and cumulative time are kept here).
+ *            function's, the call site's and the path's totals (the arc's
+ *            count and internal time are its call sites' summed, later;
+ *            only its outermost-activation count and cumulative time are
+ *            kept here).
  *
  * Two things profile.py does not meet: frames the program leaves without
  * returning, and returns that match nothing (frames entered before
@@ -55,8 +56,9 @@
  *
  * Reading order: one event (handle_event), a call, a return, then the
  * rule for frames whose exits were missed. The frame stack's push and pop
- * (next_frame (), publish_frame (), pop_frame ()) and the call-site table
- * (find_call_site ()) are small inline functions in
+ * (next_frame (), publish_frame (), pop_frame ()) and the lookup of a
+ * call's node in the calling-context tree (find_node ()) are small inline
+ * functions in
  * detprof-thread-private.h, since every event runs them. What is not here:
  * the profiler object and its API (detprof-profiler.c), the bias
  * (detprof-bias.c), each thread's state and how an event finds it
@@ -114,22 +116,31 @@ detprof_profiler_real_handle_event (DetprofProfiler    *self,
 /* ---- a call: profile.py's trace_dispatch_call ---- */
 
 /* The delta is the caller's: the new frame keeps it as pt, and pays it
- * to the caller when it returns. The call site (caller, return address,
- * callee) is found once here, so the return needs no lookup. */
+ * to the caller when it returns. The call's node in the calling-context
+ * tree (caller's node, return address, callee) is found once here, and
+ * with it the call site and the callee's record, so the return needs no
+ * lookup.
+ *
+ * Recursion would make the tree as deep as the recursion, so a call of a
+ * function that is active already is placed at the node of its outermost
+ * activation: fib's recursive calls all land on the node where fib was
+ * first entered, whose callees then hang under it. That also keeps each
+ * function's outermost activations on nodes of their own, so that a node's
+ * ct adds up to the function's, as pstats counts cumtime. */
 static gboolean
 detprof_profiler_real_dispatch_call (DetprofProfiler    *self,
                                      DetprofThreadState *thread,
                                      const DetprofEvent *event,
                                      double              delta)
 {
-  DetprofFunction *caller;
+  DetprofFunction *callee;
   DetprofCallSite *site;
   DetprofFrame *frame;
+  DetprofNode *node;
 
-  caller = thread->top->function;
-  site = find_call_site (thread, caller, event->call_site, event->fn);
+  node = find_node (thread, thread->top, event->call_site, event->fn);
   frame = next_frame (thread);
-  if (G_UNLIKELY (site == NULL || frame == NULL))
+  if (G_UNLIKELY (node == NULL || frame == NULL))
     {
       /* Out of memory: this call goes unrecorded (its return will match
        * nothing), and is counted; its delta goes to the next event. */
@@ -138,17 +149,26 @@ detprof_profiler_real_dispatch_call (DetprofProfiler    *self,
       return FALSE;
     }
 
+  site = node->site;
+  callee = site->callee;
+  if (callee->totals.active > 0)
+    node = callee->outer_node;
+  else
+    callee->outer_node = node;
+
   frame->site = site;
-  frame->function = site->callee;
+  frame->function = callee;
+  frame->node = node;
   frame->stack = event->stack;
   frame->pt = delta;
   frame->it = 0.0;
   frame->et = 0.0;
   publish_frame (thread, frame);
 
-  totals_enter (&frame->function->totals);
+  totals_enter (&callee->totals);
   totals_enter (&site->arc->totals);
   totals_enter (&site->totals);
+  totals_enter (&node->totals);
   return TRUE;
 }
 

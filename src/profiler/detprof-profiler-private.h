@@ -27,6 +27,7 @@ typedef struct
   guint         n_ended;      /* how many threads were added into it */
   guint         n_out_of_memory;  /* threads whose state could not be made */
   GHashTable   *names;        /* fn -> its name, from detprof_profiler_name_function() */
+  guint         max_path_nodes;  /* the bound on each thread's calling-context tree */
   GMutex        lookup_lock;  /* guards symbolizer */
   DetprofSymbolizer *symbolizer;  /* owned, for detprof_profiler_lookup_function(); made on first use */
 } DetprofProfilerPrivate;

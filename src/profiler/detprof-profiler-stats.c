@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 
+#include "detprof-paths-private.h"
 #include "detprof-profiler-private.h"
 #include "detprof-report-private.h"
 #include "detprof-stats-private.h"
@@ -162,7 +163,8 @@ typedef struct
   DetprofProfiler   *profiler;
   DetprofSymbolizer *symbolizer;   /* made on the first address no name covers */
   gboolean           symbolizer_failed;
-  GHashTable        *indices;      /* fn -> index in the stats + 1 */
+  GHashTable        *indices;      /* DetprofFunction -> its row in the stats + 1, of every thread */
+  GHashTable        *call_lines;   /* DetprofCallSite -> its DetprofSymbol, for the paths; owned */
   DetprofStats      *stats;
 } StatsBuilder;
 
@@ -204,7 +206,7 @@ add_thread_to_stats (StatsBuilder       *builder,
                      DetprofThreadState *thread,
                      double              timeunit)
 {
-  g_autoptr(GHashTable) indices = g_hash_table_new (g_direct_hash, g_direct_equal);
+  GHashTable *indices = builder->indices;
   guint i;
 
   _detprof_thread_state_sum_arcs (thread);
@@ -254,6 +256,46 @@ add_thread_to_stats (StatsBuilder       *builder,
                                     site->totals.tt * timeunit, site->totals.ct * timeunit);
       _detprof_symbol_clear (&where);
     }
+}
+
+/* ---- what the paths need: detprof-paths.c ---- */
+
+static guint
+path_function_row (gpointer         data,
+                   DetprofFunction *function)
+{
+  StatsBuilder *builder = data;
+
+  return GPOINTER_TO_UINT (g_hash_table_lookup (builder->indices, function)) - 1;
+}
+
+static void
+free_symbol (gpointer data)
+{
+  _detprof_symbol_clear (data);
+  g_free (data);
+}
+
+/* Each call site is named once, however many paths go through it. */
+static void
+path_call_line (gpointer          data,
+                DetprofCallSite  *site,
+                const char      **file,
+                gint64           *line)
+{
+  StatsBuilder *builder = data;
+  DetprofSymbol *where = g_hash_table_lookup (builder->call_lines, site);
+  DetprofSymbolizer *symbolizer;
+
+  if (where == NULL)
+    {
+      where = g_new0 (DetprofSymbol, 1);
+      if (site->call_site != NULL && (symbolizer = ensure_symbolizer (builder)) != NULL)
+        _detprof_symbolizer_lookup_call_site (symbolizer, (guintptr) site->call_site, where);
+      g_hash_table_insert (builder->call_lines, site, where);
+    }
+  *file = where->file != NULL ? where->file : "??";
+  *line = where->line;
 }
 
 /* What a reader of the profile needs to know to trust its numbers. */
@@ -328,6 +370,7 @@ detprof_profiler_create_stats (DetprofProfiler  *self,
 {
   DetprofProfilerPrivate *priv;
   StatsBuilder builder = { 0 };
+  DetprofPathsNamer namer = { path_function_row, path_call_line, &builder };
   guint i;
 
   g_return_val_if_fail (DETPROF_IS_PROFILER (self), NULL);
@@ -338,12 +381,18 @@ detprof_profiler_create_stats (DetprofProfiler  *self,
 
   builder.profiler = self;
   builder.stats = detprof_stats_new ();
+  builder.indices = g_hash_table_new (g_direct_hash, g_direct_equal);
+  builder.call_lines = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, free_symbol);
 
   _detprof_profiler_lock_threads ();
   for (i = 0; i < priv->threads->len; i++)
     add_thread_to_stats (&builder, g_ptr_array_index (priv->threads, i), priv->timer->timeunit);
+  _detprof_paths_add_to_stats (priv->threads, builder.stats, priv->timer->timeunit,
+                               priv->max_path_nodes, &namer);
   _detprof_profiler_unlock_threads ();
 
+  g_clear_pointer (&builder.indices, g_hash_table_unref);
+  g_clear_pointer (&builder.call_lines, g_hash_table_unref);
   g_clear_pointer (&builder.symbolizer, _detprof_symbolizer_free);
   record_run_facts (self, builder.stats);
   _detprof_stats_finish (builder.stats);

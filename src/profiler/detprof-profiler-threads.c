@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "detprof-modules-private.h"
+#include "detprof-paths-private.h"
 #include "detprof-profiler-private.h"
 
 /* Guards every profiler's list of thread states; taken only when a thread
@@ -151,6 +152,7 @@ _detprof_profiler_thread_ended (DetprofProfiler    *self,
       thread_cache.serial = 0;
       thread_cache.state = NULL;
     }
+  _detprof_paths_thread_ends (state);
 
   g_mutex_lock (&threads_lock);
   state->finished = TRUE;

@@ -48,6 +48,7 @@
 #include <math.h>
 
 #include "detprof-modules-private.h"
+#include "detprof-paths-private.h"
 #include "detprof-profiler-private.h"
 #include "detprof-timer-private.h"
 
@@ -56,6 +57,7 @@ enum
   PROP_0,
   PROP_TIMER,
   PROP_BIAS,
+  PROP_MAX_PATH_NODES,
   N_PROPS
 };
 
@@ -119,6 +121,9 @@ detprof_profiler_get_property (GObject    *object,
     case PROP_BIAS:
       g_value_set_double (value, priv->bias);
       break;
+    case PROP_MAX_PATH_NODES:
+      g_value_set_uint (value, priv->max_path_nodes);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -141,6 +146,9 @@ detprof_profiler_set_property (GObject      *object,
       break;
     case PROP_BIAS:
       detprof_profiler_set_bias (self, g_value_get_double (value));
+      break;
+    case PROP_MAX_PATH_NODES:
+      priv->max_path_nodes = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -186,6 +194,22 @@ detprof_profiler_class_init (DetprofProfilerClass *klass)
   properties[PROP_BIAS] =
     g_param_spec_double ("bias", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0.0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * DetprofProfiler:max-path-nodes:
+   *
+   * The most nodes a thread's calling-context tree may have: the paths
+   * of the statistics (detprof_stats_get_path_node()). A call that would
+   * need a node past it is counted in the pstats tables as ever, but is
+   * left out of the paths, and counted as unplaced (the run fact
+   * "path-unplaced-calls"). A node takes about 100 bytes. A change
+   * applies to the threads that meet the profiler afterwards.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MAX_PATH_NODES] =
+    g_param_spec_uint ("max-path-nodes", NULL, NULL, 1, G_MAXUINT - 2, DETPROF_DEFAULT_MAX_PATH_NODES,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

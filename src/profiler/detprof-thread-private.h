@@ -11,10 +11,14 @@
  *   DetprofArc       one per caller -> callee pair: pstats' callers
  *   DetprofCallSite  one per (caller, call site, callee): the arc, resolved
  *                    to the line that made the call
+ *   DetprofNode      one per (caller's node, call site, callee): the
+ *                    calling-context tree, the path that led to the call
  *
- * A call event looks up its call site (one hash lookup; the call site
- * points to its arc and to the callee's function record) and caches it in
- * the new frame, so a return event needs no lookup at all.
+ * A call event looks up its node (one hash lookup, keyed by the node of
+ * the frame on top; the node points to its call site, which points to its
+ * arc and to the callee's function record) and caches them in the new
+ * frame, so a return event needs no lookup at all. The slow paths of the
+ * tree, and what it becomes in the statistics, are in detprof-paths.c.
  *
  * An arc's nc and tt are not kept as the program runs: they are the sums
  * of its call sites', added up when they are read
@@ -55,11 +59,13 @@ typedef struct
 typedef struct _DetprofFunction DetprofFunction;
 typedef struct _DetprofArc DetprofArc;
 typedef struct _DetprofCallSite DetprofCallSite;
+typedef struct _DetprofNode DetprofNode;
 
 struct _DetprofFunction
 {
   gconstpointer fn;            /* the function's entry address */
   DetprofTotals totals;
+  DetprofNode  *outer_node;    /* the node of its outermost activation, while totals.active > 0 */
 };
 
 struct _DetprofArc
@@ -77,7 +83,46 @@ struct _DetprofCallSite
   DetprofFunction *callee;     /* fn's record: arc->callee, one load nearer */
   DetprofArc      *arc;
   DetprofTotals    totals;
+  DetprofNode     *unplaced;   /* owned: the node of its calls that found the tree full
+                                * (detprof-paths.c); NULL until one does */
 };
+
+/* A node of the calling-context tree: a function reached by one path.
+ * Its parent is the node of the frame that made the call, except for a
+ * recursive call, which goes to the node of the callee's outermost
+ * activation (see dispatch_call ()), so that recursion does not grow the
+ * tree. Its totals are those of the activations placed at it: tt their
+ * internal time, ct and cc those of the outermost ones only. */
+struct _DetprofNode
+{
+  DetprofNode     *parent;     /* the key is (parent, call_site, fn) ... */
+  gconstpointer    call_site;  /* ... site->call_site, copied for the lookup ... */
+  gconstpointer    fn;         /* ... and site->fn */
+  DetprofCallSite *site;       /* the call that leads here from the parent */
+  DetprofTotals    totals;
+  guint            index;      /* order of making: a parent's is below its children's */
+};
+
+/* A thread's calling-context tree. Nodes live in blocks, so that they
+ * never move; node 0 is the root, which stands for the thread's start. */
+typedef struct
+{
+  DetprofNode    **index;       /* open addressing, keyed by (parent, call_site, fn) */
+  gsize            index_mask;
+  DetprofNode    **blocks;      /* owned: DETPROF_NODE_BLOCK nodes each */
+  guint            n_blocks;
+  guint            n_nodes;
+  guint            max_nodes;   /* the bound: a call that needs a node past it gets none */
+  gint64           unplaced_calls;  /* calls that needed a node past the bound */
+  guint64          order;       /* when the thread met the profiler, among all threads */
+  double           cpu_start;   /* the thread's CPU time then, in seconds (NAN: unknown) */
+  double           cpu_time;    /* once it ended: the CPU time it used (NAN: unknown) */
+  GPtrArray       *ended;       /* in the state of the threads that ended: the trees they
+                                 * kept apart (detprof-paths.c); else NULL */
+  guint            n_merged;    /* there: the threads whose trees were added into this one */
+} DetprofPaths;
+
+#define DETPROF_NODE_BLOCK 64
 
 #define DETPROF_BUSY_JUMP_TARGETS 2
 
@@ -104,6 +149,7 @@ typedef struct
 {
   DetprofCallSite *site;       /* how this activation was reached */
   DetprofFunction *function;   /* site->callee, cached */
+  DetprofNode     *node;       /* where it is in the calling-context tree */
   guintptr         stack;      /* stack address at entry (0: unknown); a frame the program
                                 * entered later but left is at a lower one, unless it was
                                 * inlined into its caller: only a caught exception uses it */
@@ -151,6 +197,8 @@ struct _DetprofThreadState
   DetprofArc     **arc_index;         /* keyed by (caller, callee) */
   gsize            arc_mask;
   DetprofRecords   site_list;
+
+  DetprofPaths     paths;      /* the calling-context tree (detprof-paths.c) */
 
   DetprofFunction  root_function;  /* what frames[0] stands for; never reported */
   DetprofArc       root_arc;
@@ -207,6 +255,17 @@ DetprofCallSite    *_detprof_thread_state_add_site (DetprofThreadState *self,
 gboolean            _detprof_thread_state_grow_stack (DetprofThreadState *self);
 /* Fills in the arcs' nc and tt from their call sites': before reading them. */
 void                _detprof_thread_state_sum_arcs (DetprofThreadState *self);
+/* @from's record of @site, in @into's tables (which have absorbed @from's). */
+DetprofCallSite    *_detprof_thread_state_same_site (DetprofThreadState    *into,
+                                                     DetprofThreadState    *from,
+                                                     const DetprofCallSite *site);
+
+/* detprof-paths.c: the slow path of a call, the node's first sight;
+ * NULL (and out_of_memory set) when memory runs out. */
+DetprofNode        *_detprof_paths_add_node (DetprofThreadState *self,
+                                             const DetprofFrame *caller,
+                                             gconstpointer       call_site,
+                                             gconstpointer       fn);
 
 /* The call site (a return address) all but decides the other two parts
  * of the key: it lies inside the caller, and names the callee unless the
@@ -241,6 +300,42 @@ find_call_site (DetprofThreadState *self,
       i = (i + 1) & self->sites_mask;
     }
   return _detprof_thread_state_add_site (self, caller, call_site, fn);
+}
+
+/* The node's key hashed as the call site's is, with the parent node
+ * folded in: the same call site reached by two paths is two nodes. */
+static inline gsize
+node_hash (const DetprofNode *parent,
+           gconstpointer      call_site,
+           gconstpointer      fn)
+{
+  guint64 h = ((guint64) (guintptr) call_site ^ ((guint64) (guintptr) fn << 7)
+               ^ ((guint64) (guintptr) parent << 17))
+              * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  return (gsize) (h >> 32);
+}
+
+/* Finds the node of a call made by the frame @caller, creating it (and its
+ * call site, arc and function) the first time; NULL when memory runs out.
+ * This lookup is the one a call makes: the node leads to the call site. */
+static inline DetprofNode *
+find_node (DetprofThreadState *self,
+           const DetprofFrame *caller,
+           gconstpointer       call_site,
+           gconstpointer       fn)
+{
+  const DetprofNode *parent = caller->node;
+  gsize i = node_hash (parent, call_site, fn) & self->paths.index_mask;
+  DetprofNode *node;
+
+  while ((node = self->paths.index[i]) != NULL)
+    {
+      if (node->call_site == call_site && node->fn == fn && node->parent == parent)
+        return node;
+      i = (i + 1) & self->paths.index_mask;
+    }
+  return _detprof_paths_add_node (self, caller, call_site, fn);
 }
 
 static inline void
@@ -315,6 +410,7 @@ pop_frame (DetprofThreadState *thread,
   totals_leave (&frame->function->totals, internal, total);
   totals_leave (&frame->site->totals, internal, total);
   totals_leave_outermost (&frame->site->arc->totals, total);
+  totals_leave (&frame->node->totals, internal, total);
 }
 
 G_END_DECLS

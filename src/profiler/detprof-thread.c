@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "detprof-paths-private.h"
 #include "detprof-thread-private.h"
 
 #define INITIAL_STACK 1024
@@ -160,6 +161,11 @@ _detprof_thread_state_new (DetprofProfiler *profiler,
   self->frames[0].function = &self->root_function;
   self->frames[0].stack = G_MAXSIZE;
   self->top = self->frames;
+  if (!_detprof_paths_init (self))
+    {
+      _detprof_thread_state_free (self);
+      return NULL;
+    }
   return self;
 }
 
@@ -174,6 +180,7 @@ _detprof_thread_state_free (DetprofThreadState *self)
   g_free (self->sites);
   g_free (self->function_index);
   g_free (self->arc_index);
+  _detprof_paths_clear (self);
   records_clear (&self->site_list);
   records_clear (&self->arc_list);
   records_clear (&self->function_list);
@@ -355,6 +362,7 @@ _detprof_thread_state_retire_closed_modules (DetprofThreadState        *self,
     return;
   reindex ((gpointer *) self->function_index, self->function_mask, &self->function_list, function_hash);
   reindex ((gpointer *) self->sites, self->sites_mask, &self->site_list, site_record_hash);
+  _detprof_paths_rekey (self);
 }
 
 /* An arc's calls and internal time are those of its call sites added up:
@@ -399,6 +407,19 @@ same_function (DetprofThreadState    *into,
                const DetprofFunction *function)
 {
   return function == &from->root_function ? &into->root_function : lookup_function (into, function->fn);
+}
+
+DetprofCallSite *
+_detprof_thread_state_same_site (DetprofThreadState    *into,
+                                 DetprofThreadState    *from,
+                                 const DetprofCallSite *site)
+{
+  DetprofFunction *caller;
+
+  if (site == &from->root_site)
+    return &into->root_site;
+  caller = same_function (into, from, site->caller);
+  return caller != NULL ? find_call_site (into, caller, site->call_site, site->fn) : NULL;
 }
 
 /* Adds @from's records into @into's; FALSE if memory ran out on the way
@@ -456,6 +477,7 @@ _detprof_thread_state_absorb (DetprofThreadState *into,
 
   if (!absorb_records (into, from))
     into->out_of_memory++;
+  _detprof_paths_absorb (into, from);
   into->unmatched_returns += from->unmatched_returns;
   into->abandoned_frames += from->abandoned_frames;
   into->dropped_events += from->dropped_events;

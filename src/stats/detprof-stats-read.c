@@ -58,6 +58,7 @@
 #include "detprof-error.h"
 #include "detprof-marshal-private.h"
 #include "detprof-report-private.h"
+#include "detprof-stats-paths-private.h"
 #include "detprof-stats-read-private.h"
 
 #define NO_ROW       G_MAXUINT
@@ -160,6 +161,8 @@ typedef struct
   guint         entry;        /* for messages, from 1: the row being read, or 0 */
   guint         caller;       /* the caller being read in it, or 0 */
   guint         call_site;    /* the call site being read, or 0 */
+  guint         path_item;    /* the path thread or node being read (+ 1), or 0 */
+  const char   *path_kind;    /* which: "path thread", "path node" */
 
   Slot         *slots;        /* the reference table; owned */
   Span         *spans;        /* by slot; owned */
@@ -270,6 +273,8 @@ mismatch (Reader       *r,
 
   if (r->call_site > 0)
     g_string_append_printf (message, "call site %u: ", r->call_site - 1);
+  if (r->path_item > 0)
+    g_string_append_printf (message, "%s %u: ", r->path_kind, r->path_item - 1);
   if (r->entry > 0)
     g_string_append_printf (message, "entry %u: ", r->entry);
   if (r->caller > 0)
@@ -2066,10 +2071,12 @@ typedef enum
   FIELD_VERSION,
   FIELD_INFO,
   FIELD_CALL_SITES,
+  FIELD_PATH_THREADS,
+  FIELD_PATHS,
   N_FIELDS,
 } ExtraField;
 
-static const char *const field_names[N_FIELDS] = { "detprof", "info", "call_sites" };
+static const char *const field_names[N_FIELDS] = { "detprof", "info", "call_sites", "path_threads", "paths" };
 
 static char *
 text_dup (const Text *text)
@@ -2209,11 +2216,172 @@ read_call_sites (Reader *r)
   return TRUE;
 }
 
+/* ---- the calling-context trees (detprof-stats-paths.c) ---- */
+
+/* One of the tuples of @n items the paths are made of: moves to its first
+ * item. A reference to one is followed, and *@back is then where to come
+ * back to (end_reread ()) once the items are read. */
+static gboolean
+enter_tuple (Reader     *r,
+             const char *expected,
+             gsize       n,
+             gboolean   *reread,
+             Bookmark   *back)
+{
+  gsize start, count;
+  guint8 code;
+  guint slot;
+
+  *reread = FALSE;
+  if (!begin_object (r, &start, &code))
+    return FALSE;
+  if ((code & ~FLAG_REF) == TYPE_REF)
+    {
+      slot = read_ref (r, start);
+      if (slot == NO_SLOT)
+        return FALSE;
+      if (!is_tuple_slot (r, slot, n))
+        return mismatch_slot (r, expected, slot);
+      *back = begin_reread (r, slot);
+      *reread = TRUE;
+      if (!begin_object (r, &start, &code))
+        return FALSE;
+    }
+  switch (code & ~FLAG_REF)
+    {
+    case TYPE_SMALL_TUPLE:
+    case TYPE_TUPLE:
+      if (!read_count (r, code, start, "tuple", &count))
+        return FALSE;
+      if (count != n)
+        return mismatch_type (r, expected, DETPROF_MARSHAL_TUPLE, count);
+      return TRUE;
+    default:
+      return mismatch_at (r, expected, code, start);
+    }
+}
+
+/* A number of the paths that is in range, or the dump is not one of ours. */
+static gboolean
+check_index (Reader     *r,
+             const char *what,
+             gint64      value,
+             gint64      low,
+             gint64      end)
+{
+  if (value >= low && value < end)
+    return TRUE;
+  r->mismatch = g_strdup_printf ("%s %u: %s %" G_GINT64_FORMAT " is out of range [%" G_GINT64_FORMAT
+                                 ", %" G_GINT64_FORMAT ")", r->path_kind, r->path_item - 1, what,
+                                 value, low, end);
+  return FALSE;
+}
+
+/* (id, n_threads, cpu_time, unplaced_calls) */
+static gboolean
+read_path_thread (Reader *r)
+{
+  Number id, n_threads, cpu_time, unplaced;
+  gboolean reread, ok;
+  Bookmark back;
+
+  if (!enter_tuple (r, "a 4-tuple as path thread", 4, &reread, &back))
+    return FALSE;
+  r->depth++;
+  ok = read_number (r, "an int as thread id", FALSE, &id)
+       && read_number (r, "an int as thread count", FALSE, &n_threads)
+       && read_number (r, "a number as CPU time", TRUE, &cpu_time)
+       && read_number (r, "an int as unplaced call count", FALSE, &unplaced)
+       && check_index (r, "thread count", n_threads.i, 0, G_MAXUINT);
+  r->depth--;
+  if (reread)
+    end_reread (r, back);
+  if (ok)
+    _detprof_stats_add_path_thread (r->table, id.i, (guint) n_threads.i, number_time (&cpu_time).value,
+                                    unplaced.i);
+  return ok;
+}
+
+/* (parent, thread, function, file, line, nc, cc, tt, ct): the parent
+ * comes before the node, or is -1. @same holds the table's index of each
+ * node before it: a node equal to an earlier one adds to it, as in any
+ * addition of paths, so the two numberings may part. */
+static gboolean
+read_path_node (Reader *r,
+                GArray *same)
+{
+  g_autofree char *file = NULL;
+  Number parent, thread, function, line, nc, cc, tt, ct;
+  Text file_text;
+  gboolean reread, ok;
+  Bookmark back;
+  guint index;
+
+  if (!enter_tuple (r, "a 9-tuple as path node", 9, &reread, &back))
+    return FALSE;
+  r->depth++;
+  ok = read_number (r, "an int as parent node", FALSE, &parent)
+       && read_number (r, "an int as thread", FALSE, &thread)
+       && read_number (r, "an int as function", FALSE, &function)
+       && read_text (r, "a str as call file", FALSE, &file_text)
+       && read_number (r, "an int as call line", FALSE, &line)
+       && read_number (r, "an int as call count", FALSE, &nc)
+       && read_number (r, "an int as primitive call count", FALSE, &cc)
+       && read_number (r, "a number as internal time", TRUE, &tt)
+       && read_number (r, "a number as cumulative time", TRUE, &ct)
+       && check_index (r, "parent", parent.i, -1, same->len)
+       && check_index (r, "thread", thread.i, 0, detprof_stats_get_n_path_threads (r->table))
+       && check_index (r, "function", function.i, 0, detprof_stats_get_n_functions (r->table));
+  r->depth--;
+  if (reread)
+    end_reread (r, back);
+  if (!ok)
+    return FALSE;
+
+  file = text_dup (&file_text);
+  index = _detprof_stats_add_path_node (r->table, (guint) thread.i,
+                                        parent.i < 0 ? G_MAXUINT : g_array_index (same, guint, parent.i),
+                                        (guint) function.i, file, line.i, nc.i, cc.i,
+                                        number_time (&tt).value, number_time (&ct).value);
+  g_array_append_val (same, index);
+  return TRUE;
+}
+
+/* A tuple of path threads, or of path nodes. */
+static gboolean
+read_paths (Reader     *r,
+            const char *kind,
+            gboolean    nodes)
+{
+  g_autoptr(GArray) same = g_array_new (FALSE, FALSE, sizeof (guint));
+  Object items;
+  gsize i;
+
+  if (!read_any (r, &items))
+    return FALSE;
+  if (items.type != DETPROF_MARSHAL_TUPLE && items.type != DETPROF_MARSHAL_LIST)
+    return mismatch (r, nodes ? "a tuple of path nodes" : "a tuple of path threads", &items);
+
+  enter_container (r, &items);
+  r->path_kind = kind;
+  for (i = 0; i < items.n; i++)
+    {
+      r->path_item = (guint) MIN (i + 1, G_MAXUINT);
+      if (!(nodes ? read_path_node (r, same) : read_path_thread (r)))
+        return FALSE;
+      g_string_chunk_clear (r->scratch);
+    }
+  r->path_item = 0;
+  return TRUE;
+}
+
 /* detprof's extra object, as detprof_stats_to_bytes () writes it:
  *
  *   { "detprof": 1,
  *     "info": { name: value, ... },
- *     "call_sites": ( (caller key, callee key, file, line, nc, cc, tt, ct), ... ) }
+ *     "call_sites": ( (caller key, callee key, file, line, nc, cc, tt, ct), ... ),
+ *     "path_threads": ( (id, n_threads, cpu_time, unplaced_calls), ... ),
+ *     "paths": ( (parent, thread, function, file, line, nc, cc, tt, ct), ... ) }
  *
  * It is small, and what it means depends on a version that may come
  * anywhere in it. So its bytes are checked first, whole, and then we go
@@ -2275,6 +2443,15 @@ read_extra (Reader *r)
     {
       r->pos = field_starts[FIELD_CALL_SITES];
       if (!read_call_sites (r))
+        return FALSE;
+    }
+  if (found[FIELD_PATH_THREADS] && found[FIELD_PATHS])
+    {
+      r->pos = field_starts[FIELD_PATH_THREADS];
+      if (!read_paths (r, "path thread", FALSE))
+        return FALSE;
+      r->pos = field_starts[FIELD_PATHS];
+      if (!read_paths (r, "path node", TRUE))
         return FALSE;
     }
   return TRUE;

@@ -30,6 +30,7 @@
 #include "detprof-error.h"
 #include "detprof-marshal-private.h"
 #include "detprof-report-private.h"
+#include "detprof-stats-paths-private.h"
 #include "detprof-stats-private.h"
 #include "detprof-stats-read-private.h"
 
@@ -88,6 +89,8 @@ struct _DetprofStats
   GHashTable *call_site_index; /* CallSite -> itself, to merge equal sites; keys borrowed */
   GPtrArray  *info_keys;     /* of char *: the run facts' names, in order; owned */
   GHashTable *info;          /* name -> value of each run fact; owned */
+
+  DetprofStatsPaths *paths;  /* the calling-context trees (detprof-stats-paths.c); owned */
 };
 
 /* A call site: an arc resolved to the line that made the call. It keeps
@@ -1202,11 +1205,63 @@ put_table (DumpWriter   *w,
   put_byte (w, TYPE_NULL);
 }
 
+/* The calling-context trees, when there are any (detprof-stats-paths.c):
+ *
+ *   "path_threads": ( (id, n_threads, cpu_time, unplaced_calls), ... ),
+ *   "paths": ( (parent, thread, function, file, line, nc, cc, tt, ct), ... )
+ *
+ * A node's parent is the index of a node before it, or -1; its function
+ * is a row of the dict, by its place there; its thread, an index of
+ * path_threads. */
+static void
+put_paths (DumpWriter   *w,
+           DetprofStats *self)
+{
+  guint n_threads = detprof_stats_get_n_path_threads (self);
+  guint n_nodes = detprof_stats_get_n_path_nodes (self);
+  guint i;
+
+  if (n_nodes == 0)
+    return;
+
+  put_text (w, "path_threads");
+  put_tuple_header (w, n_threads);
+  for (i = 0; i < n_threads; i++)
+    {
+      const DetprofPathThread *thread = detprof_stats_get_path_thread (self, i);
+
+      put_tuple_header (w, 4);
+      put_int (w, thread->id);
+      put_int (w, thread->n_threads);
+      put_float (w, thread->cpu_time);
+      put_int (w, thread->unplaced_calls);
+    }
+
+  put_text (w, "paths");
+  put_tuple_header (w, n_nodes);
+  for (i = 0; i < n_nodes; i++)
+    {
+      const DetprofPathNode *node = detprof_stats_get_path_node (self, i);
+
+      put_tuple_header (w, 9);
+      put_int (w, node->parent == G_MAXUINT ? -1 : (gint64) node->parent);
+      put_int (w, node->thread);
+      put_int (w, node->function);
+      put_file (w, node->file);
+      put_int (w, node->line);
+      put_int (w, node->nc);
+      put_int (w, node->cc);
+      put_float (w, node->tt);
+      put_float (w, node->ct);
+    }
+}
+
 /* detprof's extra object, written after the dict:
  *
  *   { "detprof": 1,
  *     "info": { name: value, ... },                       the run's facts
- *     "call_sites": ( (caller key, callee key, file, line, nc, cc, tt, ct), ... ) }
+ *     "call_sites": ( (caller key, callee key, file, line, nc, cc, tt, ct), ... ),
+ *     "path_threads": ..., "paths": ... }                  put_paths ()
  */
 static void
 put_extra (DumpWriter   *w,
@@ -1245,6 +1300,8 @@ put_extra (DumpWriter   *w,
       put_float (w, site->tt);
       put_float (w, site->ct);
     }
+
+  put_paths (w, self);
   put_byte (w, TYPE_NULL);
 }
 
@@ -1578,6 +1635,7 @@ detprof_stats_finalize (GObject *object)
   g_clear_pointer (&self->call_sites, g_ptr_array_unref);
   g_clear_pointer (&self->info_keys, g_ptr_array_unref);
   g_clear_pointer (&self->info, g_hash_table_unref);
+  g_clear_pointer (&self->paths, _detprof_stats_paths_free);
 
   G_OBJECT_CLASS (detprof_stats_parent_class)->finalize (object);
 }
@@ -1602,6 +1660,7 @@ detprof_stats_init (DetprofStats *self)
   self->info_keys = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->info_keys, NULL);
   self->info = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->paths = _detprof_stats_paths_new ();
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1745,6 +1804,7 @@ detprof_stats_add_file (DetprofStats  *self,
 static const char *const summed_info_keys[] = {
   "unmatched-returns", "abandoned-frames", "dropped-events", "out-of-memory", "unrecorded-calls",
   "frames-left-by-longjmp", "frames-left-by-exception", "frames-left-by-thread-exit",
+  "path-unplaced-calls",
   NULL
 };
 
@@ -1752,6 +1812,7 @@ void
 detprof_stats_add (DetprofStats *self,
                    DetprofStats *other)
 {
+  g_autofree guint *rows = NULL;
   guint n_files, n_rows, i;
 
   g_return_if_fail (DETPROF_IS_STATS (self));
@@ -1771,18 +1832,20 @@ detprof_stats_add (DetprofStats *self,
    * first met as a caller and only later as a row would otherwise be
    * moved into place, and every arc renumbered, once for each such key. */
   n_rows = other->n_functions;
+  rows = g_new (guint, MAX (n_rows, 1));
   for (i = 0; i < n_rows; i++)
     {
       Key key = get_entry (other, i)->key;
       g_autofree char *file = g_strdup (key.file);
       g_autofree char *name = g_strdup (key.name);
 
-      ensure_row (self, file, key.line, name);
+      rows[i] = ensure_row (self, file, key.line, name);
     }
   for (i = 0; i < n_rows; i++)
     add_row (self, other, i);
 
   copy_call_sites (self, other, FALSE);
+  _detprof_stats_paths_add (self->paths, other->paths, rows, FALSE);
   for (i = 0; i + 1 < other->info_keys->len; i++)
     {
       const char *key = g_ptr_array_index (other->info_keys, i);
@@ -1829,7 +1892,7 @@ detprof_stats_to_bytes (DetprofStats *self)
 
   /* Python's marshal.load reads one object and stops: what follows is ours.
    * It is a second object, with references of its own. */
-  if (self->call_sites->len > 0 || self->info_keys->len > 1)
+  if (self->call_sites->len > 0 || self->info_keys->len > 1 || detprof_stats_get_n_path_nodes (self) > 0)
     {
       g_hash_table_remove_all (w.files);
       memset (w.key_refs, 0, self->entries->len * sizeof *w.key_refs);
@@ -1963,22 +2026,25 @@ detprof_stats_strip_dirs (DetprofStats *self)
 {
   g_autoptr(DetprofStats) stripped = NULL;
   g_autofree gboolean *filled = NULL;
+  g_autofree guint *rows = NULL;
   guint i;
 
   g_return_if_fail (DETPROF_IS_STATS (self));
 
   stripped = detprof_stats_new ();
+  rows = g_new (guint, MAX (self->n_functions, 1));
   for (i = 0; i < self->n_functions; i++)
     {
       const Key *key = &get_entry (self, i)->key;
 
-      ensure_row (stripped, base_name (key->file), key->line, key->name);
+      rows[i] = ensure_row (stripped, base_name (key->file), key->line, key->name);
     }
   filled = g_new0 (gboolean, stripped->n_functions);
   for (i = 0; i < self->n_functions; i++)
     strip_row (stripped, self, i, filled);
 
   copy_call_sites (stripped, self, TRUE);
+  _detprof_stats_paths_add (stripped->paths, self->paths, rows, TRUE);
 
   /* The stripped rows own their arcs: the old block can go. */
   g_clear_pointer (&self->index, g_hash_table_unref);
@@ -1992,6 +2058,8 @@ detprof_stats_strip_dirs (DetprofStats *self)
   self->strings = g_steal_pointer (&stripped->strings);
   self->call_site_index = g_steal_pointer (&stripped->call_site_index);
   self->call_sites = g_steal_pointer (&stripped->call_sites);
+  _detprof_stats_paths_free (self->paths);
+  self->paths = g_steal_pointer (&stripped->paths);
   self->n_functions = stripped->n_functions;
   self->max_name_len = compute_max_name_len (self);
   forget_sort (self);
@@ -2447,6 +2515,12 @@ guint
 _detprof_stats_get_n_keys (DetprofStats *self)
 {
   return self->entries->len;
+}
+
+DetprofStatsPaths *
+_detprof_stats_get_paths (DetprofStats *self)
+{
+  return self->paths;
 }
 
 static int

@@ -1,0 +1,543 @@
+/* test-paths.c: the calling-context tree, exactly.
+ *
+ * Scripted events on a fake clock that moves only between events, by
+ * powers of two, so that every stretch can be told apart in a sum: the
+ * tree of each script (nesting, recursion, mutual recursion, a longjmp,
+ * threads, the bound on its size) is written out node by node, with the
+ * numbers computed by hand. Every profile's paths add up to its pstats
+ * table. Then the paths in a dump (read back by us and by Python), added
+ * together, and with their directories stripped.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "detprof.h"
+#include "detprof-paths-private.h"
+#include "detprof-profiler-private.h"
+#include "test-util.h"
+
+typedef struct
+{
+  FakeClock        clock;
+  DetprofProfiler *profiler;
+} Fixture;
+
+static void
+setup (Fixture       *fixture,
+       gconstpointer  user_data)
+{
+  g_autoptr(DetprofTimer) timer = detprof_timer_new_double ("fake", fake_clock_read, 1.0,
+                                                            &fixture->clock, NULL);
+
+  fixture->clock.now = 0;
+  fixture->profiler = g_object_new (DETPROF_TYPE_PROFILER, "timer", timer, "bias", 0.0,
+                                    "max-path-nodes", GPOINTER_TO_UINT (user_data), NULL);
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  user_data)
+{
+  g_clear_object (&fixture->profiler);
+}
+
+/* Function identities: any distinct addresses will do. */
+static const char MAIN[] = "main", A[] = "a", B[] = "b", C[] = "c", F[] = "f", G[] = "g", H[] = "h",
+  START[] = "start", WORK[] = "work";
+
+static void
+name_functions (DetprofProfiler *profiler)
+{
+  static const struct { const char *fn; int line; } names[] = {
+    { MAIN, 1 }, { A, 2 }, { B, 3 }, { C, 4 }, { F, 5 }, { G, 6 }, { H, 7 }, { START, 8 }, { WORK, 9 },
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++)
+    detprof_profiler_name_function (profiler, names[i].fn, "t.c", names[i].line, names[i].fn);
+}
+
+/* A call or a return at stack address @stack, then @ticks pass. */
+static void
+event (Fixture          *fixture,
+       DetprofEventKind  kind,
+       const char       *fn,
+       guintptr          stack,
+       double            ticks)
+{
+  DetprofEvent e = { kind, fn, NULL, stack };
+
+  detprof_profiler_dispatch_event (fixture->profiler, &e);
+  fixture->clock.now += ticks;
+}
+
+static void
+call (Fixture    *fixture,
+      const char *fn,
+      double      ticks)
+{
+  event (fixture, DETPROF_EVENT_CALL, fn, 0, ticks);
+}
+
+static void
+ret (Fixture    *fixture,
+     const char *fn,
+     double      ticks)
+{
+  event (fixture, DETPROF_EVENT_RETURN, fn, 0, ticks);
+}
+
+static DetprofStats *
+make_stats (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  DetprofStats *stats;
+
+  name_functions (fixture->profiler);
+  stats = detprof_profiler_create_stats (fixture->profiler, &error);
+  g_assert_no_error (error);
+  return stats;
+}
+
+static void
+assert_paths (DetprofStats *stats,
+              const char   *expected)
+{
+  g_autofree char *paths = test_render_paths (stats);
+
+  g_assert_cmpstr (paths, ==, expected);
+}
+
+/* main -> a -> b twice, then main -> b: b has a node under each caller,
+ * and its two calls from a share one. */
+static void
+run_nesting (Fixture *fixture)
+{
+  call (fixture, MAIN, 1);
+  call (fixture, A, 2);
+  call (fixture, B, 4);
+  ret (fixture, B, 8);
+  call (fixture, B, 16);
+  ret (fixture, B, 32);
+  ret (fixture, A, 64);
+  call (fixture, B, 128);
+  ret (fixture, B, 256);
+  ret (fixture, MAIN, 0);
+}
+
+#define NESTING_PATHS \
+  "0 main 1/1 321 511\n" \
+  "0 main>a 1/1 42 62\n" \
+  "0 main>a>b 2/2 20 20\n" \
+  "0 main>b 1/1 128 128\n"
+
+/* Each path keeps the calls and times of the activations that came by
+ * it, and the paths of a function add up to its row. */
+static void
+test_nesting (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+
+  run_nesting (fixture);
+  stats = make_stats (fixture);
+
+  assert_paths (stats, NESTING_PATHS);
+  assert_function (stats, "b", 3, 3, 148, 148);
+  assert_paths_add_up (stats);
+  g_assert_cmpuint (detprof_stats_get_n_path_threads (stats), ==, 1);
+  g_assert_cmpint (detprof_stats_get_path_thread (stats, 0)->n_threads, ==, 1);
+  g_assert_cmpint (detprof_stats_get_path_node (stats, 0)->parent, ==, G_MAXUINT);
+  g_assert_cmpstr (detprof_stats_get_path_node (stats, 0)->file, ==, "??");
+}
+
+/* main -> f -> f -> f -> g: the recursive calls fold into f's first node,
+ * whose ct, like pstats' cumtime, counts the outermost activation only;
+ * g, called from the innermost f, hangs under that node. */
+static void
+test_recursion_folds (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+
+  call (fixture, MAIN, 1);
+  call (fixture, F, 2);
+  call (fixture, F, 4);
+  call (fixture, F, 8);
+  call (fixture, G, 16);
+  ret (fixture, G, 32);
+  ret (fixture, F, 64);
+  ret (fixture, F, 128);
+  ret (fixture, F, 256);
+  ret (fixture, MAIN, 0);
+  stats = make_stats (fixture);
+
+  assert_paths (stats,
+                "0 main 1/1 257 511\n"
+                "0 main>f 3/1 238 254\n"
+                "0 main>f>g 1/1 16 16\n");
+  assert_function (stats, "f", 3, 1, 238, 254);
+  assert_paths_add_up (stats);
+}
+
+/* main -> a -> b -> a -> b -> c: a call of a function active already goes
+ * to its outermost activation's node, so the second a and the second b
+ * fold into the first ones, and c, called by the second b, hangs under
+ * the first b's node. */
+static void
+test_mutual_recursion_folds (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+
+  call (fixture, MAIN, 1);
+  call (fixture, A, 2);
+  call (fixture, B, 4);
+  call (fixture, A, 8);
+  call (fixture, B, 16);
+  call (fixture, C, 32);
+  ret (fixture, C, 64);
+  ret (fixture, B, 128);
+  ret (fixture, A, 256);
+  ret (fixture, B, 512);
+  ret (fixture, A, 1024);
+  ret (fixture, MAIN, 0);
+  stats = make_stats (fixture);
+
+  assert_paths (stats,
+                "0 main 1/1 1025 2047\n"
+                "0 main>a 2/1 650 1022\n"
+                "0 main>a>b 2/1 340 508\n"
+                "0 main>a>b>c 1/1 32 32\n");
+  assert_paths_add_up (stats);
+}
+
+/* main sets a jump target, calls f, which calls g, which jumps back into
+ * main; main then calls h. The frames the jump left are closed where it
+ * happened, on their own paths (detprof-departures.c). */
+static void
+test_long_jump_closes_paths (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  static char target[64];
+  g_autoptr(DetprofStats) stats = NULL;
+
+  event (fixture, DETPROF_EVENT_CALL, MAIN, 1000, 1);
+  detprof_profiler_note_jump_target (fixture->profiler, target);
+  event (fixture, DETPROF_EVENT_CALL, F, 900, 2);
+  event (fixture, DETPROF_EVENT_CALL, G, 800, 4);
+  detprof_profiler_note_long_jump (fixture->profiler, target);
+  fixture->clock.now += 8;
+  event (fixture, DETPROF_EVENT_CALL, H, 900, 16);
+  event (fixture, DETPROF_EVENT_RETURN, H, 900, 32);
+  event (fixture, DETPROF_EVENT_RETURN, MAIN, 1000, 0);
+  stats = make_stats (fixture);
+
+  g_assert_cmpstr (detprof_stats_get_info (stats, "frames-left-by-longjmp"), ==, "2");
+  assert_paths (stats,
+                "0 main 1/1 41 63\n"
+                "0 main>f 1/1 2 6\n"
+                "0 main>f>g 1/1 4 4\n"
+                "0 main>h 1/1 16 16\n");
+  assert_paths_add_up (stats);
+}
+
+/* A return that skips frames (their exits were missed) closes them on
+ * their paths, as abandoned frames. */
+static void
+test_missed_exits_close_paths (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+
+  call (fixture, MAIN, 1);
+  call (fixture, F, 2);
+  call (fixture, G, 4);
+  ret (fixture, F, 8);
+  ret (fixture, MAIN, 0);
+  stats = make_stats (fixture);
+
+  g_assert_cmpstr (detprof_stats_get_info (stats, "abandoned-frames"), ==, "1");
+  assert_paths (stats,
+                "0 main 1/1 9 15\n"
+                "0 main>f 1/1 6 6\n"
+                "0 main>f>g 1/1 0 0\n");
+  assert_paths_add_up (stats);
+}
+
+typedef struct
+{
+  Fixture  *fixture;
+  gboolean  end;     /* tell the profiler the thread ended, as the hooks do */
+} ThreadScript;
+
+/* start -> work, on a thread of its own. */
+static gpointer
+run_thread (gpointer data)
+{
+  ThreadScript *script = data;
+  Fixture *fixture = script->fixture;
+
+  call (fixture, START, 10);
+  call (fixture, WORK, 20);
+  ret (fixture, WORK, 40);
+  ret (fixture, START, 0);
+  if (script->end)
+    _detprof_profiler_thread_ended (fixture->profiler,
+                                    _detprof_profiler_get_thread_state (fixture->profiler));
+  return NULL;
+}
+
+static void
+run_threads (Fixture *fixture,
+             guint    n,
+             gboolean end)
+{
+  ThreadScript script = { fixture, end };
+  guint i;
+
+  for (i = 0; i < n; i++)
+    g_thread_join (g_thread_new ("script", run_thread, &script));
+}
+
+/* Each thread has its own tree, in the order the threads first met the
+ * profiler; the time the main thread waited is its own. */
+static void
+test_two_threads (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+
+  call (fixture, MAIN, 1);
+  call (fixture, WORK, 2);
+  ret (fixture, WORK, 4);
+  run_threads (fixture, 1, FALSE);
+  ret (fixture, MAIN, 0);
+  stats = make_stats (fixture);
+
+  assert_paths (stats,
+                "0 main 1/1 75 77\n"
+                "0 main>work 1/1 2 2\n"
+                "1 start 1/1 50 70\n"
+                "1 start>work 1/1 20 20\n");
+  assert_function (stats, "work", 2, 2, 22, 22);
+  assert_paths_add_up (stats);
+  g_assert_cmpuint (detprof_stats_get_n_path_threads (stats), ==, 2);
+  g_assert_cmpint (detprof_stats_get_path_thread (stats, 0)->id, !=,
+                   detprof_stats_get_path_thread (stats, 1)->id);
+}
+
+/* Threads that end keep their trees apart, the first 256 of them; the
+ * trees of the others are added into one, which comes last and says how
+ * many threads it stands for. */
+static void
+test_ended_threads_keep_their_trees (Fixture       *fixture,
+                                     gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autofree char *last = NULL;
+  const DetprofPathThread *merged;
+  g_autofree char *paths = NULL;
+
+  call (fixture, MAIN, 1);
+  run_threads (fixture, 259, TRUE);
+  ret (fixture, MAIN, 0);
+  stats = make_stats (fixture);
+
+  assert_paths_add_up (stats);
+  g_assert_cmpuint (detprof_stats_get_n_path_threads (stats), ==, 1 + 256 + 1);
+  g_assert_cmpint (detprof_stats_get_path_thread (stats, 1)->n_threads, ==, 1);
+  g_assert_cmpint (detprof_stats_get_path_thread (stats, 1)->id, >, 0);
+  merged = detprof_stats_get_path_thread (stats, 257);
+  g_assert_cmpint (merged->n_threads, ==, 3);
+  g_assert_cmpint (merged->id, ==, 0);
+
+  paths = test_render_paths (stats);
+  g_assert_true (g_str_has_prefix (paths, "0 main 1/1 18131 18131\n1 start 1/1 50 70\n1 start>work 1/1 20 20\n"));
+  g_assert_true (g_str_has_suffix (paths, "257 start 3/3 150 210\n257 start>work 3/3 60 60\n"));
+}
+
+/* With room for two nodes (and the root), calls that need a third get
+ * none: they are in the table, left out of the paths and counted; a
+ * recursive call under a full tree still folds into its node. */
+static void
+test_bound_counts_unplaced_calls (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+
+  call (fixture, MAIN, 1);
+  call (fixture, A, 2);
+  call (fixture, B, 4);
+  call (fixture, C, 8);
+  ret (fixture, C, 16);
+  ret (fixture, B, 32);
+  call (fixture, A, 64);
+  ret (fixture, A, 128);
+  ret (fixture, A, 256);
+  ret (fixture, MAIN, 0);
+  stats = make_stats (fixture);
+
+  assert_paths (stats,
+                "0 main 1/1 257 511\n"
+                "0 main>a 2/1 226 254\n");
+  assert_function (stats, "b", 1, 1, 20, 28);
+  g_assert_cmpstr (detprof_stats_get_info (stats, "path-unplaced-calls"), ==, "2");
+  g_assert_cmpstr (detprof_stats_get_info (stats, "path-max-nodes"), ==, "3");
+  g_assert_cmpint (detprof_stats_get_path_thread (stats, 0)->unplaced_calls, ==, 2);
+}
+
+/* A dump carries the paths after the stats dict: we read them back the
+ * same, and Python's pstats still loads the file. */
+static void
+test_dump_keeps_paths (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autoptr(DetprofStats) back = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *dir = g_dir_make_tmp ("test-paths-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "run.prof", NULL);
+  g_autofree char *out = NULL;
+  int status;
+
+  run_nesting (fixture);
+  stats = make_stats (fixture);
+  bytes = detprof_stats_to_bytes (stats);
+  back = detprof_stats_new_from_bytes (bytes, NULL, &error);
+  g_assert_no_error (error);
+
+  assert_paths (back, NESTING_PATHS);
+  g_assert_cmpuint (detprof_stats_get_n_path_threads (back), ==, 1);
+  g_assert_cmpint (detprof_stats_get_path_thread (back, 0)->id, ==,
+                   detprof_stats_get_path_thread (stats, 0)->id);
+  g_assert_cmpstr (detprof_stats_get_info (back, "path-unplaced-calls"), ==, "0");
+
+  g_assert_true (detprof_stats_dump (stats, path, &error));
+  g_assert_no_error (error);
+  if (python == NULL)
+    g_test_message ("python3 is not in PATH: Python's loading not checked");
+  else
+    {
+      const char *argv[] = { python, "-c", "import pstats, sys; s = pstats.Stats(sys.argv[1]);"
+                             " print(s.total_calls, len(s.stats))", path, NULL };
+
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_assert_cmpstr (out, ==, "5 3\n");
+    }
+  remove_tree (dir);
+}
+
+/* Adding profiles adds the numbers of equal paths, thread by thread, and
+ * appends the others; a profile added to itself doubles. */
+static void
+test_add_merges_paths (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autoptr(DetprofStats) other = NULL;
+  g_autoptr(DetprofProfiler) second = NULL;
+
+  run_nesting (fixture);
+  stats = make_stats (fixture);
+  detprof_stats_add (stats, stats);
+  assert_paths (stats,
+                "0 main 2/2 642 1022\n"
+                "0 main>a 2/2 84 124\n"
+                "0 main>a>b 4/4 40 40\n"
+                "0 main>b 2/2 256 256\n");
+  assert_paths_add_up (stats);
+  g_assert_cmpint (detprof_stats_get_path_thread (stats, 0)->n_threads, ==, 2);
+
+  /* Another run: main -> f -> g. */
+  teardown (fixture, NULL);
+  setup (fixture, GUINT_TO_POINTER (100));
+  call (fixture, MAIN, 1);
+  call (fixture, F, 2);
+  call (fixture, G, 4);
+  ret (fixture, G, 8);
+  ret (fixture, F, 16);
+  ret (fixture, MAIN, 0);
+  other = make_stats (fixture);
+  detprof_stats_add (stats, other);
+  assert_paths (stats,
+                "0 main 3/3 659 1053\n"
+                "0 main>a 2/2 84 124\n"
+                "0 main>a>b 4/4 40 40\n"
+                "0 main>b 2/2 256 256\n"
+                "0 main>f 1/1 10 14\n"
+                "0 main>f>g 1/1 4 4\n");
+  assert_paths_add_up (stats);
+}
+
+/* strip_dirs keeps the paths: functions whose keys become equal are one
+ * row, and their nodes under the same parent one node. */
+static void
+test_strip_dirs_keeps_paths (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+
+  call (fixture, MAIN, 1);
+  call (fixture, A, 2);
+  ret (fixture, A, 4);
+  call (fixture, B, 8);
+  ret (fixture, B, 16);
+  ret (fixture, MAIN, 0);
+  detprof_profiler_name_function (fixture->profiler, MAIN, "/src/main.c", 1, "main");
+  detprof_profiler_name_function (fixture->profiler, A, "/src/one/x.c", 2, "x");
+  detprof_profiler_name_function (fixture->profiler, B, "/src/two/x.c", 2, "x");
+  stats = detprof_profiler_create_stats (fixture->profiler, NULL);
+  assert_paths (stats,
+                "0 main 1/1 21 31\n"
+                "0 main>x 1/1 2 2\n"
+                "0 main>x 1/1 8 8\n");
+
+  detprof_stats_strip_dirs (stats);
+  assert_paths (stats,
+                "0 main 1/1 21 31\n"
+                "0 main>x 2/2 10 10\n");
+  g_assert_cmpstr (detprof_stats_get_function (stats, 0)->file, ==, "main.c");
+  assert_paths_add_up (stats);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gconstpointer unbounded = GUINT_TO_POINTER (DETPROF_DEFAULT_MAX_PATH_NODES);
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_summary ("Each thread's calling-context tree, on a fake clock, is exactly what the script "
+                  "makes, adds up to the pstats table, and survives dumps, add and strip_dirs.");
+
+  g_test_add ("/paths/tree/nested-calls-have-a-node-per-path", Fixture, unbounded, setup,
+              test_nesting, teardown);
+  g_test_add ("/paths/tree/recursion-folds-into-the-outermost-activation", Fixture, unbounded, setup,
+              test_recursion_folds, teardown);
+  g_test_add ("/paths/tree/mutual-recursion-folds-into-the-outermost-activations", Fixture, unbounded,
+              setup, test_mutual_recursion_folds, teardown);
+  g_test_add ("/paths/tree/long-jump-closes-the-paths-it-leaves", Fixture, unbounded, setup,
+              test_long_jump_closes_paths, teardown);
+  g_test_add ("/paths/tree/missed-exits-close-their-paths", Fixture, unbounded, setup,
+              test_missed_exits_close_paths, teardown);
+  g_test_add ("/paths/threads/each-thread-has-its-tree", Fixture, unbounded, setup,
+              test_two_threads, teardown);
+  g_test_add ("/paths/threads/ended-threads-keep-their-trees-apart-then-merge", Fixture, unbounded, setup,
+              test_ended_threads_keep_their_trees, teardown);
+  g_test_add ("/paths/bound/calls-past-it-are-counted-not-placed", Fixture, GUINT_TO_POINTER (3), setup,
+              test_bound_counts_unplaced_calls, teardown);
+  g_test_add ("/paths/dump/round-trip-and-python-loads-it", Fixture, unbounded, setup,
+              test_dump_keeps_paths, teardown);
+  g_test_add ("/paths/stats/add-merges-equal-paths", Fixture, unbounded, setup,
+              test_add_merges_paths, teardown);
+  g_test_add ("/paths/stats/strip-dirs-merges-paths-that-become-equal", Fixture, unbounded, setup,
+              test_strip_dirs_keeps_paths, teardown);
+
+  return g_test_run ();
+}
