@@ -6,21 +6,30 @@
  * threads, the bound on its size) is written out node by node, with the
  * numbers computed by hand. Every profile's paths add up to its pstats
  * table. Then the paths in a dump (read back by us and by Python), added
- * together, and with their directories stripped.
+ * together, and with their directories stripped; and what detprof-stats
+ * draws from them: folded stacks (parsed back against the tree), the
+ * paths to a function, one table per thread, and the notes on the bound
+ * and on threads that were mostly blocked.
  */
 #include "config.h"
+
+#include <math.h>
 
 #include <glib/gstdio.h>
 
 #include "detprof.h"
 #include "detprof-paths-private.h"
 #include "detprof-profiler-private.h"
+#include "detprof-report-private.h"
+#include "detprof-stats-paths-private.h"
+#include "detprof-stats-private.h"
 #include "test-util.h"
 
 typedef struct
 {
   FakeClock        clock;
   DetprofProfiler *profiler;
+  char            *tmpdir;   /* for dumps; made on first use, removed at teardown; owned */
 } Fixture;
 
 static void
@@ -40,6 +49,9 @@ teardown (Fixture       *fixture,
           gconstpointer  user_data)
 {
   g_clear_object (&fixture->profiler);
+  if (fixture->tmpdir != NULL)
+    remove_tree (fixture->tmpdir);
+  g_clear_pointer (&fixture->tmpdir, g_free);
 }
 
 /* Function identities: any distinct addresses will do. */
@@ -506,6 +518,301 @@ test_strip_dirs_keeps_paths (Fixture       *fixture,
   assert_paths_add_up (stats);
 }
 
+/* ---- what detprof-stats draws from the paths ---- */
+
+/* Dumps @stats in the fixture's directory, runs detprof-stats on it with
+ * @args, and returns its standard output; its exit status must be
+ * @status. Thread ids and CPU times, which each run has its own of, are
+ * replaced by N. */
+static char *
+run_stats (Fixture            *fixture,
+           DetprofStats       *stats,
+           const char * const *args,
+           int                 status,
+           char              **err)
+{
+  const char *program = g_getenv ("DETPROF_STATS");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GRegex) ids = g_regex_new ("\\(id [0-9]+|[0-9]+\\.[0-9]+ s of CPU", 0, 0, NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  int wait_status;
+
+  if (fixture->tmpdir == NULL)
+    fixture->tmpdir = g_dir_make_tmp ("test-paths-XXXXXX", NULL);
+  path = g_build_filename (fixture->tmpdir, "run.prof", NULL);
+  g_assert_true (detprof_stats_dump (stats, path, &error));
+  g_assert_no_error (error);
+
+  g_ptr_array_add (argv, (gpointer) (program != NULL ? program : "detprof-stats"));
+  for (; *args != NULL; args++)
+    g_ptr_array_add (argv, (gpointer) *args);
+  g_ptr_array_add (argv, path);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, err,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, status);
+  return g_regex_replace_literal (ids, out, -1, 0, "N", 0, NULL);
+}
+
+/* Each line of @folded is a path of @stats' trees, merged over threads,
+ * and weighs what its nodes do: their calls, or their internal time in
+ * whole microseconds. The weights add up to the table's totals. */
+static void
+assert_folded_matches_tree (DetprofStats      *stats,
+                            const char        *folded,
+                            DetprofPathWeight  weight)
+{
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) lines = g_strsplit (folded, "\n", -1);
+  gint64 sum = 0;
+  guint i;
+
+  for (i = 0; i < detprof_stats_get_n_path_nodes (stats); i++)
+    {
+      const DetprofPathNode *node = detprof_stats_get_path_node (stats, i);
+      const char *name = detprof_stats_get_function (stats, node->function)->name;
+      char *path = node->parent == G_MAXUINT ? g_strdup (name)
+                   : g_strconcat (g_ptr_array_index (paths, node->parent), ";", name, NULL);
+      double *value = g_hash_table_lookup (expected, path);
+
+      g_ptr_array_add (paths, path);
+      if (value == NULL)
+        {
+          value = g_new0 (double, 1);
+          g_hash_table_insert (expected, g_strdup (path), value);
+        }
+      *value += weight == DETPROF_PATH_WEIGHT_CALLS ? (double) node->nc : node->tt * 1e6;
+    }
+
+  for (i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      const char *space = strrchr (lines[i], ' ');
+      g_autofree char *path = g_strndup (lines[i], space - lines[i]);
+      gint64 value = g_ascii_strtoll (space + 1, NULL, 10);
+      double *tree = g_hash_table_lookup (expected, path);
+
+      g_assert_nonnull (tree);
+      g_assert_cmpint (value, ==, llround (*tree));
+      sum += value;
+    }
+  g_assert_null (lines[i + (lines[i] != NULL)]);
+  if (weight == DETPROF_PATH_WEIGHT_CALLS)
+    g_assert_cmpint (sum, ==, detprof_stats_get_total_calls (stats));
+  else
+    g_assert_cmpint (sum, ==, llround (detprof_stats_get_total_time (stats) * 1e6));
+}
+
+/* Folded stacks, by time and by calls, exactly; parsed back, they are the
+ * tree's paths, and add up to the table. */
+static void
+test_folded_export (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  static const char *const by_time[] = { "--format", "folded", NULL };
+  static const char *const by_calls[] = { "--format", "folded", "--weight", "calls", NULL };
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *calls = NULL;
+
+  run_nesting (fixture);
+  stats = make_stats (fixture);
+  time = run_stats (fixture, stats, by_time, 0, NULL);
+  calls = run_stats (fixture, stats, by_calls, 0, NULL);
+
+  g_assert_cmpstr (time, ==,
+                   "main 321000000\n"
+                   "main;a 42000000\n"
+                   "main;a;b 20000000\n"
+                   "main;b 128000000\n");
+  g_assert_cmpstr (calls, ==,
+                   "main 1\n"
+                   "main;a 1\n"
+                   "main;a;b 2\n"
+                   "main;b 1\n");
+  assert_folded_matches_tree (stats, time, DETPROF_PATH_WEIGHT_TIME);
+  assert_folded_matches_tree (stats, calls, DETPROF_PATH_WEIGHT_CALLS);
+}
+
+/* With --threads, each path starts with its thread; without, the
+ * threads' equal paths are one line. */
+static void
+test_folded_by_thread (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  static const char *const merged[] = { "--format", "folded", NULL };
+  static const char *const apart[] = { "--format", "folded", "--threads", NULL };
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autofree char *one = NULL;
+  g_autofree char *two = NULL;
+
+  call (fixture, MAIN, 1);
+  call (fixture, START, 2);
+  ret (fixture, START, 4);
+  run_threads (fixture, 1, FALSE);
+  ret (fixture, MAIN, 0);
+  stats = make_stats (fixture);
+  one = run_stats (fixture, stats, merged, 0, NULL);
+  two = run_stats (fixture, stats, apart, 0, NULL);
+
+  g_assert_cmpstr (one, ==,
+                   "main 75000000\n"
+                   "main;start 2000000\n"
+                   "start 50000000\n"
+                   "start;work 20000000\n");
+  g_assert_cmpstr (two, ==,
+                   "thread 0 N);main 75000000\n"
+                   "thread 0 N);main;start 2000000\n"
+                   "thread 1 N);start 50000000\n"
+                   "thread 1 N);start;work 20000000\n");
+  assert_folded_matches_tree (stats, one, DETPROF_PATH_WEIGHT_TIME);
+}
+
+/* --paths: every path to the functions that match, with the calls and
+ * times along it, the larger cumulative time first. */
+static void
+test_paths_report (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  static const char *const args[] = { "--paths", "\\((b|c)\\)", NULL };
+  static const char *const none[] = { "--paths", "nothing", NULL };
+  static const char *const invalid[] = { "--paths", "(", NULL };
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *empty = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *err = NULL;
+
+  call (fixture, MAIN, 1);
+  call (fixture, A, 2);
+  call (fixture, B, 4);
+  call (fixture, A, 8);
+  call (fixture, B, 16);
+  call (fixture, C, 32);
+  ret (fixture, C, 64);
+  ret (fixture, B, 128);
+  ret (fixture, A, 256);
+  ret (fixture, B, 512);
+  call (fixture, C, 2048);
+  ret (fixture, C, 4096);
+  ret (fixture, A, 1024);
+  ret (fixture, MAIN, 0);
+  stats = make_stats (fixture);
+  out = run_stats (fixture, stats, args, 0, NULL);
+  empty = run_stats (fixture, stats, none, 0, NULL);
+  bad = run_stats (fixture, stats, invalid, 2, &err);
+
+  g_assert_cmpstr (out, ==,
+                   "detprof: timer fake, bias 0 (no correction)\n"
+                   "Paths to the functions that match '\\((b|c)\\)': 3 paths, 4 calls\n"
+                   "\n"
+                   "   ncalls  tottime  cumtime  path\n"
+                   "        1 2048.000 2048.000  main > a > c\n"
+                   "      2/1  340.000  508.000  main > a > b\n"
+                   "        1   32.000   32.000  main > a > b > c\n"
+                   "\n");
+  g_assert_cmpstr (empty, ==,
+                   "detprof: timer fake, bias 0 (no correction)\n"
+                   "Paths to the functions that match 'nothing': 0 paths, 0 calls\n"
+                   "\n");
+  g_assert_cmpstr (bad, ==, "");
+  g_assert_true (g_str_has_prefix (err, "detprof-stats: invalid regular expression '('"));
+}
+
+/* --threads: one pstats table per thread, derived from its tree, titled
+ * with its index, its id and its profiled time; a dump without paths
+ * (Python's) says it has none. */
+static void
+test_threads_report (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  static const char *const args[] = { "--threads", "-s", "time", NULL };
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autoptr(DetprofStats) python = load_stats_fixture ("cprofile-profilee.prof");
+  g_autofree char *out = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *err = NULL;
+
+  call (fixture, MAIN, 1);
+  call (fixture, WORK, 2);
+  ret (fixture, WORK, 4);
+  run_threads (fixture, 1, FALSE);
+  ret (fixture, MAIN, 0);
+  stats = make_stats (fixture);
+  out = run_stats (fixture, stats, args, 0, NULL);
+  none = run_stats (fixture, python, args, 1, &err);
+
+  g_assert_cmpstr (out, ==,
+                   "detprof: timer fake, bias 0 (no correction)\n"
+                   "=== thread 0 N): 77.000 s profiled, N ===\n"
+                   "\n"
+                   "         2 function calls in 77.000 seconds\n"
+                   "\n"
+                   "   Ordered by: internal time\n"
+                   "\n"
+                   "   ncalls  tottime  percall  cumtime  percall filename:lineno(function)\n"
+                   "        1   75.000   75.000   77.000   77.000 t.c:1(main)\n"
+                   "        1    2.000    2.000    2.000    2.000 t.c:9(work)\n"
+                   "\n"
+                   "\n"
+                   "=== thread 1 N): 70.000 s profiled ===\n"
+                   "\n"
+                   "         2 function calls in 70.000 seconds\n"
+                   "\n"
+                   "   Ordered by: internal time\n"
+                   "\n"
+                   "   ncalls  tottime  percall  cumtime  percall filename:lineno(function)\n"
+                   "        1   50.000   50.000   70.000   70.000 t.c:8(start)\n"
+                   "        1   20.000   20.000   20.000   20.000 t.c:9(work)\n"
+                   "\n"
+                   "\n");
+  g_assert_cmpstr (none, ==, "");
+  g_assert_cmpstr (err, ==, "detprof-stats: this profile has no paths, so no threads apart: it was made by "
+                   "Python, or by a detprof older than the calling-context tree\n");
+}
+
+/* The notes that end a report: calls the bound left out of the paths;
+ * threads whose CPU time is under half their profiled time, under a
+ * wall-clock timer, when there are several threads. */
+static void
+test_notes (void)
+{
+  g_autoptr(DetprofStats) stats = detprof_stats_new ();
+  g_autoptr(GString) out = g_string_new (NULL);
+  guint main_row, work_row, thread;
+
+  main_row = _detprof_stats_add_function (stats, "t.c", 1, "main", 1, 1, 2.0, 4.0);
+  work_row = _detprof_stats_add_function (stats, "t.c", 9, "work", 2, 2, 3.0, 3.0);
+  _detprof_stats_finish (stats);
+  thread = _detprof_stats_add_path_thread (stats, 4242, 1, 0.5, 0);
+  _detprof_stats_add_path_node (stats, thread, G_MAXUINT, main_row, "??", 0, 1, 1, 2.0, 4.0);
+  thread = _detprof_stats_add_path_thread (stats, 4243, 1, 1.5, 3);
+  _detprof_stats_add_path_node (stats, thread, G_MAXUINT, work_row, "??", 0, 2, 2, 3.0, 3.0);
+  detprof_stats_set_info (stats, "path-max-nodes", "1000");
+  detprof_stats_set_info (stats, "path-unplaced-calls", "3");
+
+  /* A timer of CPU time shows no waiting. */
+  detprof_stats_set_info (stats, "timer", "cpu");
+  _detprof_report_append_notes (stats, out);
+  g_assert_cmpstr (out->str, ==,
+                   "detprof: warning: 3 calls found the calling-context tree full (1000 nodes per thread):"
+                   " in the tables, left out of the paths (folded stacks, --paths, --threads)\n\n");
+
+  g_string_truncate (out, 0);
+  detprof_stats_set_info (stats, "timer", "tsc");
+  detprof_stats_set_info (stats, "path-unplaced-calls", "0");
+  _detprof_report_append_notes (stats, out);
+  g_assert_cmpstr (out->str, ==,
+                   "detprof: note: 1 thread spent most of its profiled time off the CPU, blocked or waiting"
+                   " for a core (CPU time under half of it): thread 0 (id 4242) 0.500 s of CPU in 4.000 s."
+                   " The times of its functions include that waiting; detprof-stats --threads shows each"
+                   " thread apart\n\n");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -538,6 +845,15 @@ main (int    argc,
               test_add_merges_paths, teardown);
   g_test_add ("/paths/stats/strip-dirs-merges-paths-that-become-equal", Fixture, unbounded, setup,
               test_strip_dirs_keeps_paths, teardown);
+  g_test_add ("/paths/report/folded-stacks-are-the-trees-paths", Fixture, unbounded, setup,
+              test_folded_export, teardown);
+  g_test_add ("/paths/report/folded-stacks-by-thread-start-with-it", Fixture, unbounded, setup,
+              test_folded_by_thread, teardown);
+  g_test_add ("/paths/report/paths-to-matching-functions", Fixture, unbounded, setup,
+              test_paths_report, teardown);
+  g_test_add ("/paths/report/one-table-per-thread", Fixture, unbounded, setup,
+              test_threads_report, teardown);
+  g_test_add_func ("/paths/report/notes-on-the-bound-and-blocked-threads", test_notes);
 
   return g_test_run ();
 }

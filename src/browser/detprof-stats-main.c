@@ -4,8 +4,10 @@
  * `python -m pstats` (detprof-browser.c), with line editing and history
  * when a person types, and reading commands silently from a pipe
  * otherwise. With any report option it prints one report and exits: the
- * pstats tables, the callers by line, or an export for KCachegrind or
- * Graphviz (detprof-export.c).
+ * pstats tables, the callers by line, an export for KCachegrind or
+ * Graphviz (detprof-export.c), or what is drawn from the paths: folded
+ * stacks for flame graphs, the paths to some functions, one table per
+ * thread (detprof-report-paths.c).
  *
  * Exit status: 0 on success, 1 when a file cannot be read or written, 2
  * for a usage error (unknown option or sort key, invalid expression).
@@ -25,6 +27,7 @@
 
 #include "detprof.h"
 #include "detprof-browser-private.h"
+#include "detprof-report-paths-private.h"
 #include "detprof-report-private.h"
 #include "detprof-export.h"
 
@@ -37,6 +40,7 @@ typedef enum
   FORMAT_CALLGRIND,
   FORMAT_DOT,
   FORMAT_PSTATS,
+  FORMAT_FOLDED,
 } OutputFormat;
 
 typedef struct
@@ -53,10 +57,14 @@ typedef struct
   double        threshold;
   gboolean      version;
   gboolean      one_shot;     /* any option that asks for a report */
+  DetprofPathWeight weight;   /* --weight, for --format folded */
+  char         *paths;        /* --paths: a regular expression; owned */
+  gboolean      threads;      /* --threads: one report per thread */
 } Options;
 
 static Options options = { NULL, NULL, FALSE, FALSE, FALSE, FALSE, FALSE, NULL,
-                           FORMAT_TEXT, DETPROF_EXPORT_DEFAULT_THRESHOLD, FALSE, FALSE };
+                           FORMAT_TEXT, DETPROF_EXPORT_DEFAULT_THRESHOLD, FALSE, FALSE,
+                           DETPROF_PATH_WEIGHT_TIME, NULL, FALSE };
 
 static int
 fail (int         status,
@@ -138,10 +146,12 @@ parse_format (const char  *option_name,
     options.format = FORMAT_DOT;
   else if (g_str_equal (value, "pstats"))
     options.format = FORMAT_PSTATS;
+  else if (g_str_equal (value, "folded"))
+    options.format = FORMAT_FOLDED;
   else
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "Unknown format '%s': expected text, callgrind, dot or pstats", value);
+                   "Unknown format '%s': expected text, callgrind, dot, pstats or folded", value);
       return FALSE;
     }
 
@@ -177,6 +187,38 @@ parse_threshold (const char  *option_name,
 }
 
 static gboolean
+parse_weight (const char  *option_name,
+              const char  *value,
+              gpointer     data,
+              GError     **error)
+{
+  if (g_str_equal (value, "time"))
+    options.weight = DETPROF_PATH_WEIGHT_TIME;
+  else if (g_str_equal (value, "calls"))
+    options.weight = DETPROF_PATH_WEIGHT_CALLS;
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Unknown weight '%s': expected time or calls", value);
+      return FALSE;
+    }
+  options.one_shot = TRUE;
+  return TRUE;
+}
+
+static gboolean
+set_paths (const char  *option_name,
+           const char  *value,
+           gpointer     data,
+           GError     **error)
+{
+  g_free (options.paths);
+  options.paths = g_strdup (value);
+  options.one_shot = TRUE;
+  return TRUE;
+}
+
+static gboolean
 set_flag (const char  *option_name,
           const char  *value,
           gpointer     data,
@@ -194,6 +236,8 @@ set_flag (const char  *option_name,
     options.strip = FALSE;
   else if (g_str_equal (option_name, "--reverse"))
     options.reverse = TRUE;
+  else if (g_str_equal (option_name, "--threads"))
+    options.threads = TRUE;
   else
     g_assert_not_reached ();
 
@@ -274,7 +318,15 @@ static const GOptionEntry entries[] = {
   { "reverse", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
     "Reverse the sort order", NULL },
   { "format", 'f', 0, G_OPTION_ARG_CALLBACK, parse_format,
-    "Output FORMAT: text (default), callgrind, dot, or pstats (a merged dump)", "FORMAT" },
+    "Output FORMAT: text (default), callgrind, dot, pstats (a merged dump), or folded "
+    "(folded stacks, for flamegraph.pl, inferno or speedscope)", "FORMAT" },
+  { "weight", 0, 0, G_OPTION_ARG_CALLBACK, parse_weight,
+    "With --format=folded: weigh each path by its self time in microseconds (time, the default) "
+    "or by its calls (calls)", "WEIGHT" },
+  { "paths", 0, 0, G_OPTION_ARG_CALLBACK, set_paths,
+    "Print every path that reaches a function matching REGEX, with its calls and times", "REGEX" },
+  { "threads", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
+    "Print one report per thread (with --format=folded: start each path with its thread)", NULL },
   { "output", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, set_output,
     "Write to FILE instead of standard output", "FILE" },
   { "threshold", 0, 0, G_OPTION_ARG_CALLBACK, parse_threshold,
@@ -311,6 +363,9 @@ static const char description[] =
   "  detprof-stats --callers --by-line 'parse' myprog.prof\n"
   "  detprof-stats --format callgrind --output myprog.callgrind myprog.prof\n"
   "  detprof-stats --format dot myprog.prof | dot -Tsvg > callgraph.svg\n"
+  "  detprof-stats --format folded myprog.prof | flamegraph.pl > flame.svg\n"
+  "  detprof-stats --paths 'parse' myprog.prof\n"
+  "  detprof-stats --threads -s time myprog.prof\n"
   "\n"
   "Exit status: 0 on success, 1 if a file cannot be read or written,\n"
   "2 for a usage error (unknown option or sort key, invalid expression).\n";
@@ -357,6 +412,23 @@ split_arguments (char      **args,
     g_ptr_array_add (files, g_ptr_array_steal_index (terms, (guint) last_word));
 }
 
+/* 0 if @pattern compiles, else the usage error, said. */
+static int
+check_regex (const char *pattern)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_DEFAULT, G_REGEX_MATCH_DEFAULT, &error);
+  const char *where;
+
+  if (regex != NULL)
+    return 0;
+  /* GRegex's message repeats the pattern; keep what follows it. */
+  where = strstr (error->message, " at char ");
+  if (where != NULL)
+    return fail (EXIT_USAGE, "invalid regular expression '%s'%s", pattern, where);
+  return fail (EXIT_USAGE, "invalid regular expression '%s': %s", pattern, error->message);
+}
+
 static int
 build_restrictions (GPtrArray *terms,
                     GArray    *restrictions)
@@ -374,21 +446,8 @@ build_restrictions (GPtrArray *terms,
       if (!_detprof_browser_parse_term (term, &restriction))
         return fail (EXIT_USAGE, "fraction '%s' is not in [0, 1]", term);
 
-      if (restriction.kind == DETPROF_RESTRICTION_REGEX)
-        {
-          g_autoptr(GError) error = NULL;
-          g_autoptr(GRegex) regex = g_regex_new (term, G_REGEX_DEFAULT, G_REGEX_MATCH_DEFAULT, &error);
-
-          /* GRegex's message repeats the pattern; keep what follows it. */
-          if (regex == NULL)
-            {
-              const char *where = strstr (error->message, " at char ");
-
-              if (where != NULL)
-                return fail (EXIT_USAGE, "invalid regular expression '%s'%s", term, where);
-              return fail (EXIT_USAGE, "invalid regular expression '%s': %s", term, error->message);
-            }
-        }
+      if (restriction.kind == DETPROF_RESTRICTION_REGEX && check_regex (term) != 0)
+        return EXIT_USAGE;
 
       g_array_append_val (restrictions, restriction);
     }
@@ -487,6 +546,55 @@ print_text (DetprofStats *stats,
   _detprof_report_append_notes (stats, out);
 }
 
+/* --threads: the table of each thread, from its tree, sorted and
+ * restricted as the merged one would be. */
+static int
+print_threads (DetprofStats *stats,
+               GArray       *restrictions,
+               GString      *out)
+{
+  guint i;
+
+  _detprof_report_append_info (stats, out);
+  if (detprof_stats_get_n_path_threads (stats) == 0)
+    return fail (EXIT_FAILED, "this profile has no paths, so no threads apart: it was made by Python, "
+                 "or by a detprof older than the calling-context tree");
+  for (i = 0; i < detprof_stats_get_n_path_threads (stats); i++)
+    {
+      g_autoptr(DetprofStats) thread = detprof_stats_new_for_path_thread (stats, i);
+      int status;
+
+      _detprof_report_append_thread_title (stats, i, out);
+      status = apply_sort (thread);
+      if (status != 0)
+        return status;
+      if (options.reverse)
+        detprof_stats_reverse_order (thread);
+      detprof_stats_print_stats (thread, out, (const DetprofRestriction *) restrictions->data,
+                                 restrictions->len);
+    }
+  _detprof_report_append_negative_warning (stats, out);
+  _detprof_report_append_notes (stats, out);
+  return 0;
+}
+
+/* --format folded: flame graph tools take no negative weights. */
+static int
+export_folded (DetprofStats *stats,
+               GString      *out)
+{
+  g_autoptr(GError) error = NULL;
+  guint negative;
+
+  if (!detprof_stats_export_folded (stats, out, options.weight, options.threads, &error))
+    return fail (EXIT_FAILED, "%s", error->message);
+  negative = _detprof_report_count_negative_paths (stats);
+  if (negative > 0 && options.weight == DETPROF_PATH_WEIGHT_TIME)
+    g_printerr ("detprof-stats: warning: %u path%s had a negative self time (the bias took off more than "
+                "the overhead really was), written as 0\n", negative, negative == 1 ? "" : "s");
+  return 0;
+}
+
 static int
 write_output (GBytes *bytes)
 {
@@ -524,6 +632,8 @@ run_one_shot (GPtrArray *files,
     return fail (EXIT_USAGE, "no statistics file given (try --help)");
 
   status = build_restrictions (terms, restrictions);
+  if (status == 0 && options.paths != NULL)
+    status = check_regex (options.paths);
   if (status != 0)
     return status;
 
@@ -545,7 +655,26 @@ run_one_shot (GPtrArray *files,
   switch (options.format)
     {
     case FORMAT_TEXT:
-      print_text (stats, restrictions, out);
+      if (options.paths != NULL)
+        {
+          _detprof_report_append_info (stats, out);
+          if (!detprof_stats_print_paths (stats, out, options.paths, &error))
+            return fail (EXIT_FAILED, "%s", error->message);
+          _detprof_report_append_notes (stats, out);
+        }
+      else if (options.threads)
+        {
+          status = print_threads (stats, restrictions, out);
+          if (status != 0)
+            return status;
+        }
+      else
+        print_text (stats, restrictions, out);
+      break;
+    case FORMAT_FOLDED:
+      status = export_folded (stats, out);
+      if (status != 0)
+        return status;
       break;
     case FORMAT_CALLGRIND:
       if (!detprof_stats_export_callgrind (stats, out, &error))
@@ -713,5 +842,6 @@ main (int    argc,
   g_clear_pointer (&options.sort_keys, g_ptr_array_unref);
   g_clear_pointer (&options.limit, g_free);
   g_clear_pointer (&options.output, g_free);
+  g_clear_pointer (&options.paths, g_free);
   return status;
 }

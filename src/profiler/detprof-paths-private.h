@@ -41,6 +41,10 @@ void     _detprof_paths_absorb (DetprofThreadState *into,
 /* The calls that found no node in @self's trees (the bound). */
 gint64   _detprof_paths_count_unplaced (DetprofThreadState *self);
 
+/* Reads the CPU time the threads of @states that have not ended have used
+ * so far: before the statistics are made, whose work is not theirs. */
+void     _detprof_paths_read_cpu_times (GPtrArray *states);
+
 /* How detprof-profiler-stats.c names what a node refers to: the row of a
  * function in the statistics (G_MAXUINT if none), and the file and line
  * of a call site (borrowed: they must live as long as the statistics are

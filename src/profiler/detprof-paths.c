@@ -452,6 +452,20 @@ _detprof_paths_count_unplaced (DetprofThreadState *self)
 
 /* ---- into the statistics ---- */
 
+void
+_detprof_paths_read_cpu_times (GPtrArray *states)
+{
+  guint i;
+
+  for (i = 0; i < states->len; i++)
+    {
+      DetprofThreadState *state = g_ptr_array_index (states, i);
+
+      if (!state->finished)
+        state->paths.cpu_time = thread_cpu_time (state->tid) - state->paths.cpu_start;
+    }
+}
+
 /* One tree, as one thread of the statistics. */
 typedef struct
 {
@@ -529,8 +543,6 @@ _detprof_paths_add_to_stats (GPtrArray               *states,
         {
           Tree tree = { &state->paths, state->tid, 1, state->paths.cpu_time };
 
-          if (!state->finished)
-            tree.cpu_time = thread_cpu_time (state->tid) - state->paths.cpu_start;
           g_array_append_val (trees, tree);
           continue;
         }

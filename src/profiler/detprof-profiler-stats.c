@@ -385,6 +385,7 @@ detprof_profiler_create_stats (DetprofProfiler  *self,
   builder.call_lines = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, free_symbol);
 
   _detprof_profiler_lock_threads ();
+  _detprof_paths_read_cpu_times (priv->threads);
   for (i = 0; i < priv->threads->len; i++)
     add_thread_to_stats (&builder, g_ptr_array_index (priv->threads, i), priv->timer->timeunit);
   _detprof_paths_add_to_stats (priv->threads, builder.stats, priv->timer->timeunit,

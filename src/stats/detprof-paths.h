@@ -1,5 +1,7 @@
 /* detprof-paths.h: the calling-context tree of a profile: every path by
- * which a function was reached, with its calls and times.
+ * which a function was reached, with its calls and times, and what is
+ * drawn from it (folded stacks, the paths to a function, one thread's
+ * table).
  */
 #pragma once
 
@@ -73,11 +75,40 @@ typedef struct
   gint64 unplaced_calls;
 } DetprofPathThread;
 
+/**
+ * DetprofPathWeight:
+ * @DETPROF_PATH_WEIGHT_TIME: a path weighs the internal time of its last
+ *   function, in whole microseconds
+ * @DETPROF_PATH_WEIGHT_CALLS: a path weighs the calls of its last function
+ *
+ * What the lines of detprof_stats_export_folded() count.
+ *
+ * Since: 0.1
+ */
+typedef enum
+{
+  DETPROF_PATH_WEIGHT_TIME,
+  DETPROF_PATH_WEIGHT_CALLS,
+} DetprofPathWeight;
+
 guint                    detprof_stats_get_n_path_nodes   (DetprofStats *self);
 const DetprofPathNode   *detprof_stats_get_path_node      (DetprofStats *self,
                                                            guint         index);
 guint                    detprof_stats_get_n_path_threads (DetprofStats *self);
 const DetprofPathThread *detprof_stats_get_path_thread    (DetprofStats *self,
                                                            guint         index);
+
+DetprofStats *detprof_stats_new_for_path_thread (DetprofStats  *self,
+                                                 guint          thread);
+
+gboolean      detprof_stats_export_folded (DetprofStats       *stats,
+                                           GString            *out,
+                                           DetprofPathWeight   weight,
+                                           gboolean            by_thread,
+                                           GError            **error);
+gboolean      detprof_stats_print_paths   (DetprofStats       *stats,
+                                           GString            *out,
+                                           const char         *pattern,
+                                           GError            **error);
 
 G_END_DECLS

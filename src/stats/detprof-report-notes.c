@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include "detprof-report-paths-private.h"
 #include "detprof-report-private.h"
 
 /* ---------------------------------------------------------------------- */
@@ -101,10 +102,16 @@ void
 _detprof_report_append_notes (DetprofStats *stats,
                                               GString      *out)
 {
+  gboolean any;
+
   g_return_if_fail (DETPROF_IS_STATS (stats));
   g_return_if_fail (out != NULL);
 
-  if (_detprof_report_append_reconstruction_notes (stats, out, "detprof: "))
+  any = _detprof_report_append_reconstruction_notes (stats, out, "detprof: ");
+  /* The paths' own: calls left out of them, threads mostly blocked. */
+  if (_detprof_report_append_path_notes (stats, out, "detprof: "))
+    any = TRUE;
+  if (any)
     g_string_append_c (out, '\n');
 }
 
