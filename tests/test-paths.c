@@ -813,6 +813,58 @@ test_notes (void)
                    " thread apart\n\n");
 }
 
+/* ---- the runner ---- */
+
+/* threads.c under the runner: 4 threads call work () 1000 times each,
+ * main once, and each thread has its tree; with room for two nodes a
+ * thread (the root and its first function), every call of work () is
+ * left out of the paths, counted. */
+static void
+test_runner_paths_and_bound (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  const char *runner = g_getenv ("DETPROF_RUNNER");
+  g_autofree char *program = g_test_build_filename (G_TEST_BUILT, "programs", "threads", NULL);
+  g_autoptr(GError) error = NULL;
+  guint bounded;
+
+  if (runner == NULL)
+    {
+      g_test_skip ("DETPROF_RUNNER is not set: run this test with make check");
+      return;
+    }
+  fixture->tmpdir = g_dir_make_tmp ("test-paths-XXXXXX", NULL);
+  for (bounded = 0; bounded < 2; bounded++)
+    {
+      g_autofree char *path = g_build_filename (fixture->tmpdir, "threads.prof", NULL);
+      const char *argv[] = { runner, "-b", "0", "-o", path, bounded ? "--max-path-nodes" : program,
+                             bounded ? "2" : NULL, program, NULL };
+      g_autoptr(DetprofStats) stats = NULL;
+      g_autoptr(GString) folded = g_string_new (NULL);
+      int status;
+
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                    &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      stats = detprof_stats_new_from_file (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (detprof_stats_get_n_path_threads (stats), ==, 5);
+      g_assert_true (detprof_stats_export_folded (stats, folded, DETPROF_PATH_WEIGHT_CALLS, FALSE, &error));
+      if (bounded)
+        {
+          g_assert_cmpstr (folded->str, ==, "main 1\nworker 4\n");
+          g_assert_cmpstr (detprof_stats_get_info (stats, "path-unplaced-calls"), ==, "4001");
+          g_assert_cmpstr (detprof_stats_get_info (stats, "path-max-nodes"), ==, "2");
+        }
+      else
+        {
+          g_assert_cmpstr (folded->str, ==, "main 1\nmain;work 1\nworker 4\nworker;work 4000\n");
+          g_assert_cmpstr (detprof_stats_get_info (stats, "path-unplaced-calls"), ==, "0");
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -854,6 +906,8 @@ main (int    argc,
   g_test_add ("/paths/report/one-table-per-thread", Fixture, unbounded, setup,
               test_threads_report, teardown);
   g_test_add_func ("/paths/report/notes-on-the-bound-and-blocked-threads", test_notes);
+  g_test_add ("/paths/runner/threads-have-trees-and-the-bound-is-an-option", Fixture, unbounded, setup,
+              test_runner_paths_and_bound, teardown);
 
   return g_test_run ();
 }

@@ -21,6 +21,7 @@
  *   DETPROF_TIMER       a built-in timer name
  *   DETPROF_BIAS        seconds per event, or "pairs:CC,CR,RC,RR"
  *   DETPROF_STATUS_DIR  the runner's private directory for the notes
+ *   DETPROF_MAX_PATH_NODES  the bound on each thread's calling-context tree, if not the default
  */
 #include "config.h"
 
@@ -250,6 +251,8 @@ agent_start (void)
   const char *status_dir = g_getenv ("DETPROF_STATUS_DIR");
   const char *timer_name = g_getenv ("DETPROF_TIMER");
   const char *bias_text = g_getenv ("DETPROF_BIAS");
+  const char *max_path_nodes = g_getenv ("DETPROF_MAX_PATH_NODES");
+  guint64 max_nodes = 0;
   g_autoptr(DetprofTimer) timer = NULL;
   g_autoptr(GError) error = NULL;
   double pairs[4] = { 0.0, 0.0, 0.0, 0.0 };
@@ -278,6 +281,8 @@ agent_start (void)
 
   agent_output = g_strdup (output);
   agent_profiler = detprof_profiler_new_with_bias (timer, has_pairs ? 0.0 : pairs[0]);
+  if (max_path_nodes != NULL && g_ascii_string_to_unsigned (max_path_nodes, 10, 1, G_MAXUINT - 2, &max_nodes, NULL))
+    g_object_set (agent_profiler, "max-path-nodes", (guint) max_nodes, NULL);
   if (has_pairs)
     detprof_profiler_set_bias_pairs (agent_profiler, pairs);
   if (atexit (agent_exit) != 0 || !detprof_profiler_enable (agent_profiler, &error))

@@ -56,6 +56,7 @@ static char *opt_report;
 static char *opt_sort;
 static char *opt_timer;
 static char *opt_bias;
+static char *opt_max_path_nodes;
 static gboolean opt_version;
 
 static const GOptionEntry entries[] = {
@@ -72,6 +73,9 @@ static const GOptionEntry entries[] = {
   { "bias", 'b', 0, G_OPTION_ARG_STRING, &opt_bias,
     "auto (the default): the calibrated bias stored for this timer and host, calibrating first if"
     " there is none; 0: no correction; or a number of seconds (not negative) subtracted at each event", "BIAS" },
+  { "max-path-nodes", 0, 0, G_OPTION_ARG_STRING, &opt_max_path_nodes,
+    "Keep at most N nodes in each thread's calling-context tree (default 1000000, some 100 MB);"
+    " calls past them are counted in the tables but left out of the paths", "N" },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
   G_OPTION_ENTRY_NULL
 };
@@ -739,6 +743,11 @@ main (int    argc,
                      " profiler, which is never less than nothing (-b 0 turns correction off)", opt_bias);
     }
 
+  if (opt_max_path_nodes != NULL
+      && !g_ascii_string_to_unsigned (opt_max_path_nodes, 10, 1, G_MAXUINT - 2, NULL, NULL))
+    return fail (EXIT_USAGE, "option --max-path-nodes: “%s” is not a count of nodes from 1 to %u",
+                 opt_max_path_nodes, G_MAXUINT - 2);
+
   if (opt_sort == NULL)
     opt_sort = g_strdup ("stdname");
   if (!check_sort_key (opt_sort, &error))
@@ -826,6 +835,8 @@ main (int    argc,
   g_setenv ("DETPROF_STATUS_DIR", run_dir, TRUE);
   g_setenv ("DETPROF_TIMER", detprof_timer_get_name (timer), TRUE);
   g_setenv ("DETPROF_BIAS", bias_text, TRUE);
+  if (opt_max_path_nodes != NULL)
+    g_setenv ("DETPROF_MAX_PATH_NODES", opt_max_path_nodes, TRUE);
   if (_detprof_timer_reads_tsc (timer))
     {
       hz = g_strdup_printf ("%.17g", 1.0 / detprof_timer_get_timeunit (timer));
