@@ -445,6 +445,40 @@ test_dump_keeps_paths (Fixture       *fixture,
   remove_tree (dir);
 }
 
+/* A dump whose paths are not ours (a parent after its child) is refused,
+ * with what is wrong and where: never a tree with a loop. */
+static void
+test_corrupt_paths_are_refused (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  static const guint8 first_node[] = { ')', 9, 'i', 0xff, 0xff, 0xff, 0xff };
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autoptr(DetprofStats) back = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) patched = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 *data;
+  gsize len, i;
+
+  run_nesting (fixture);
+  stats = make_stats (fixture);
+  bytes = detprof_stats_to_bytes (stats);
+  g_bytes_get_data (bytes, &len);
+  data = g_memdup2 (g_bytes_get_data (bytes, NULL), len);
+  for (i = 0; i + sizeof first_node <= len; i++)
+    if (memcmp (data + i, first_node, sizeof first_node) == 0)
+      break;
+  g_assert_cmpuint (i + sizeof first_node, <=, len);
+  data[i + 3] = 5;
+  data[i + 4] = data[i + 5] = data[i + 6] = 0;
+  patched = g_bytes_new_take (data, len);
+
+  back = detprof_stats_new_from_bytes (patched, "run.prof", &error);
+  g_assert_null (back);
+  g_assert_error (error, DETPROF_ERROR, DETPROF_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "path node 0: parent 5 is out of range [-1, 0)"));
+}
+
 /* Adding profiles adds the numbers of equal paths, thread by thread, and
  * appends the others; a profile added to itself doubles. */
 static void
@@ -893,6 +927,8 @@ main (int    argc,
               test_bound_counts_unplaced_calls, teardown);
   g_test_add ("/paths/dump/round-trip-and-python-loads-it", Fixture, unbounded, setup,
               test_dump_keeps_paths, teardown);
+  g_test_add ("/paths/dump/corrupt-paths-are-refused", Fixture, unbounded, setup,
+              test_corrupt_paths_are_refused, teardown);
   g_test_add ("/paths/stats/add-merges-equal-paths", Fixture, unbounded, setup,
               test_add_merges_paths, teardown);
   g_test_add ("/paths/stats/strip-dirs-merges-paths-that-become-equal", Fixture, unbounded, setup,
