@@ -276,7 +276,10 @@ free_symbol (gpointer data)
   g_free (data);
 }
 
-/* Each call site is named once, however many paths go through it. */
+/* Each call site is named once, however many paths go through it. A
+ * thread's first calls are made from outside the profile (libc's start
+ * of main or of a thread), as the call sites above leave them out: they
+ * stay unnamed, which spares reading libc's debugging information. */
 static void
 path_call_line (gpointer          data,
                 DetprofCallSite  *site,
@@ -290,7 +293,8 @@ path_call_line (gpointer          data,
   if (where == NULL)
     {
       where = g_new0 (DetprofSymbol, 1);
-      if (site->call_site != NULL && (symbolizer = ensure_symbolizer (builder)) != NULL)
+      if (site->call_site != NULL && g_hash_table_contains (builder->indices, site->caller)
+          && (symbolizer = ensure_symbolizer (builder)) != NULL)
         _detprof_symbolizer_lookup_call_site (symbolizer, (guintptr) site->call_site, where);
       g_hash_table_insert (builder->call_lines, site, where);
     }
