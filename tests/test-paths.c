@@ -565,7 +565,7 @@ run_stats (Fixture            *fixture,
            int                 status,
            char              **err)
 {
-  const char *program = g_getenv ("DETPROF_STATS");
+  g_autofree char *program = g_strdup (g_getenv ("DETPROF_STATS"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GRegex) ids = g_regex_new ("\\(id [0-9]+|[0-9]+\\.[0-9]+ s of CPU", 0, 0, NULL);
@@ -579,7 +579,9 @@ run_stats (Fixture            *fixture,
   g_assert_true (detprof_stats_dump (stats, path, &error));
   g_assert_no_error (error);
 
-  g_ptr_array_add (argv, (gpointer) (program != NULL ? program : "detprof-stats"));
+  if (program == NULL)
+    program = g_test_build_filename (G_TEST_BUILT, "..", "src", "detprof-stats", NULL);
+  g_ptr_array_add (argv, program);
   for (; *args != NULL; args++)
     g_ptr_array_add (argv, (gpointer) *args);
   g_ptr_array_add (argv, path);
