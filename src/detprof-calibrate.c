@@ -155,8 +155,7 @@ detprof_profiler_calibrate (DetprofProfiler  *self,
   g_autoptr(DetprofProfiler) probe = NULL;
   double elapsed_noprofile, elapsed_profile, start, reported_time = 0.0, total_calls = 0.0;
   double timeunit;
-  gint64 nc, cc;
-  double tt;
+  DetprofTotals totals;
 
   g_return_val_if_fail (DETPROF_IS_PROFILER (self), FALSE);
   g_return_val_if_fail (m > 0 && m < G_MAXINT, FALSE);
@@ -182,12 +181,12 @@ detprof_profiler_calibrate (DetprofProfiler  *self,
     print_verbose ("elapsed time with profiling =", elapsed_profile * timeunit);
 
   /* What the profiler charged to the two workload functions. */
-  _detprof_profiler_function_totals (probe, instrumented_twin->classic_f, &nc, &cc, &tt);
-  total_calls += (double) cc;
-  reported_time += tt;
-  _detprof_profiler_function_totals (probe, instrumented_twin->classic_f1, &nc, &cc, &tt);
-  total_calls += (double) cc;
-  reported_time += tt;
+  _detprof_profiler_function_totals (probe, instrumented_twin->classic_f, &totals);
+  total_calls += (double) totals.cc;
+  reported_time += totals.tt;
+  _detprof_profiler_function_totals (probe, instrumented_twin->classic_f1, &totals);
+  total_calls += (double) totals.cc;
+  reported_time += totals.tt;
   if (verbose)
     {
       print_verbose ("'CPU seconds' profiler reported =", reported_time * timeunit);
@@ -223,11 +222,10 @@ static double
 internal_time (DetprofProfiler *probe,
                gconstpointer    fn)
 {
-  gint64 nc, cc;
-  double tt;
+  DetprofTotals totals;
 
-  _detprof_profiler_function_totals (probe, fn, &nc, &cc, &tt);
-  return tt;
+  _detprof_profiler_function_totals (probe, fn, &totals);
+  return totals.tt;
 }
 
 static gboolean

@@ -85,12 +85,11 @@ gboolean            _detprof_profiler_thread_ended (DetprofProfiler    *self,
                                                     DetprofThreadState *state);
 
 /* The totals of the function @fn, summed over @self's threads (zeros if
- * it never ran): calibration reads its workload's numbers this way. */
+ * it never ran): calibration reads its workload's numbers this way, and
+ * tests the counts of stretches. */
 void                _detprof_profiler_function_totals (DetprofProfiler *self,
                                                        gconstpointer    fn,
-                                                       gint64          *nc,
-                                                       gint64          *cc,
-                                                       double          *tt);
+                                                       DetprofTotals   *out);
 
 /* A thread of @self's other than @skip that is inside an event, or NULL. */
 DetprofThreadState *_detprof_profiler_get_busy_thread (DetprofProfiler    *self,
