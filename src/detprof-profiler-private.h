@@ -21,6 +21,8 @@ typedef struct
   gboolean      has_pairs;    /* a bias per pair of event kinds was set */
   double        pairs[4];     /* seconds: call->call, call->return, return->call, return->return */
   double        bias_units[2][2];  /* [previous kind][kind], in the timer's unit: what each event takes off */
+  double        bias_spread;  /* seconds: how far one stretch's hidden cost was measured to stray from
+                               * the bias taken off for it; < 0 when not measured (then no bounds) */
   guint64       serial;       /* unique among all profilers of the process */
   GPtrArray    *threads;      /* owned DetprofThreadState, in order of first event; threads lock */
   DetprofThreadState *ended;  /* in threads: the tables of the threads that ended, added up */
