@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,6 +63,8 @@ typedef struct
   gint64               nc;
   DetprofTime          tt;
   DetprofTime          ct;
+  double               tt_bound;   /* seconds: how far tt may be from the truth; NaN if unknown */
+  double               ct_bound;   /* the same for ct */
   ArcList              callers;    /* in dict order */
   gboolean             top_level;  /* has the caller ("jprofile", 0, "profiler") */
   guint                index;      /* its place in DetprofStats.entries */
@@ -90,7 +93,27 @@ struct _DetprofStats
   GHashTable *call_site_index; /* CallSite -> itself, to merge equal sites; keys borrowed */
   GPtrArray  *info_keys;     /* of char *: the run facts' names, in order; owned */
   GHashTable *info;          /* name -> value of each run fact; owned */
+  GHashTable *arc_bounds;    /* ArcBounds -> itself: the bounds of caller arcs that have them; owned */
 };
+
+/* The error bounds of a pair of times, in seconds. */
+typedef struct
+{
+  double tt;
+  double ct;
+} TimeBounds;
+
+/* The error bounds of a caller arc's times. Kept beside the arcs, keyed
+ * by the entries at both ends (which keep their addresses as rows are
+ * added and renumbered), since DetprofCallerArc is public and cannot
+ * grow. An arc without one has unknown bounds. */
+typedef struct
+{
+  const Entry *caller;   /* borrowed from DetprofStats.entries */
+  const Entry *callee;
+  double       tt_bound; /* seconds; NaN if unknown */
+  double       ct_bound;
+} ArcBounds;
 
 /* A call site: an arc resolved to the line that made the call. It keeps
  * its own keys, since table indices change as rows are added. */
@@ -309,6 +332,10 @@ entry_new (char   *file,
   entry->key.name = name;
   entry->tt = int_zero;
   entry->ct = int_zero;
+  /* Nothing added yet, so nothing to be wrong by: each addition adds its
+   * bounds, NaN (unknown) for numbers that came without them. */
+  entry->tt_bound = 0.0;
+  entry->ct_bound = 0.0;
   entry->label_width = key_label_width (&entry->key);
 
   return entry;
@@ -657,17 +684,106 @@ set_arc (ArcList                *callers,
     arc_list_append (callers, arc);
 }
 
+/* Bounds add as the times do: each bound is a worst case for its own
+ * part. An unknown one (NaN) makes the sum unknown. */
 static void
 add_numbers (Entry       *entry,
              gint64       cc,
              gint64       nc,
              DetprofTime  tt,
-             DetprofTime  ct)
+             DetprofTime  ct,
+             double       tt_bound,
+             double       ct_bound)
 {
   entry->cc = add_counts (entry->cc, cc);
   entry->nc = add_counts (entry->nc, nc);
   entry->tt = time_add (entry->tt, tt);
   entry->ct = time_add (entry->ct, ct);
+  entry->tt_bound += tt_bound;
+  entry->ct_bound += ct_bound;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The bounds of caller arcs                                               */
+
+static guint
+arc_bounds_hash (gconstpointer data)
+{
+  const ArcBounds *bounds = data;
+
+  return g_direct_hash (bounds->caller) * 31 + g_direct_hash (bounds->callee);
+}
+
+static gboolean
+arc_bounds_equal (gconstpointer a,
+                  gconstpointer b)
+{
+  const ArcBounds *x = a, *y = b;
+
+  return x->caller == y->caller && x->callee == y->callee;
+}
+
+static GHashTable *
+arc_bounds_new (void)
+{
+  return g_hash_table_new_full (arc_bounds_hash, arc_bounds_equal, g_free, NULL);
+}
+
+/* The bounds of the arc @caller -> @callee: NaN when it has none. */
+static void
+get_arc_bounds (DetprofStats *self,
+                const Entry  *caller,
+                const Entry  *callee,
+                double       *tt_bound,
+                double       *ct_bound)
+{
+  ArcBounds probe = { caller, callee, 0.0, 0.0 };
+  const ArcBounds *found = g_hash_table_lookup (self->arc_bounds, &probe);
+
+  *tt_bound = found != NULL ? found->tt_bound : (double) NAN;
+  *ct_bound = found != NULL ? found->ct_bound : (double) NAN;
+}
+
+static void
+set_arc_bounds (DetprofStats *self,
+                const Entry  *caller,
+                const Entry  *callee,
+                double        tt_bound,
+                double        ct_bound)
+{
+  ArcBounds *bounds;
+
+  if (isnan (tt_bound) && isnan (ct_bound))
+    {
+      ArcBounds probe = { caller, callee, 0.0, 0.0 };
+
+      g_hash_table_remove (self->arc_bounds, &probe);
+      return;
+    }
+  bounds = g_new (ArcBounds, 1);
+  bounds->caller = caller;
+  bounds->callee = callee;
+  bounds->tt_bound = tt_bound;
+  bounds->ct_bound = ct_bound;
+  g_hash_table_replace (self->arc_bounds, bounds, bounds);
+}
+
+/* An arc's numbers were merged into @callee's callers (merge_arc ()):
+ * its bounds are added to those of the arc that was there (@existed), or
+ * become the new arc's. */
+static void
+merge_arc_bounds (DetprofStats *self,
+                  const Entry  *caller,
+                  const Entry  *callee,
+                  gboolean      existed,
+                  double        tt_bound,
+                  double        ct_bound)
+{
+  double tt = 0.0, ct = 0.0;
+
+  if (existed)
+    get_arc_bounds (self, caller, callee, &tt, &ct);
+  set_arc_bounds (self, caller, callee, tt + tt_bound, ct + ct_bound);
 }
 
 static guint
@@ -982,6 +1098,9 @@ load_entry (DetprofStats              *self,
   entry = get_entry (self, ensure_row (self, file, line, name));
   items = value->u.seq.items;
   entry->callers.len = 0;
+  /* Unknown, unless detprof's extra object gives them. */
+  entry->tt_bound = NAN;
+  entry->ct_bound = NAN;
 
   return read_int (items[0], "an int as primitive calls", &entry->cc, error)
          && read_int (items[1], "an int as total calls", &entry->nc, error)
@@ -1090,6 +1209,9 @@ _detprof_stats_take_numbers (DetprofStats     *self,
   entry->nc = nc;
   entry->tt = tt;
   entry->ct = ct;
+  /* Unknown, unless detprof's extra object gives them. */
+  entry->tt_bound = NAN;
+  entry->ct_bound = NAN;
   arc_list_clear (&entry->callers);
   entry->callers.items = callers;
   entry->callers.len = n_callers;
@@ -1152,6 +1274,7 @@ _detprof_stats_clear_table (DetprofStats *self)
 {
   g_return_if_fail (DETPROF_IS_STATS (self));
 
+  g_hash_table_remove_all (self->arc_bounds);
   g_hash_table_remove_all (self->index);
   g_ptr_array_set_size (self->entries, 0);
   g_string_chunk_clear (self->strings);
@@ -1528,11 +1651,82 @@ put_table (DumpWriter   *w,
   put_byte (w, DETPROF_MARSHAL_TYPE_NULL);
 }
 
+static gboolean
+entry_has_bounds (const Entry *entry)
+{
+  return !isnan (entry->tt_bound) || !isnan (entry->ct_bound);
+}
+
+static gboolean
+has_bounds (DetprofStats *self)
+{
+  guint i;
+
+  for (i = 0; i < self->n_functions; i++)
+    if (entry_has_bounds (get_entry (self, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* The rows' error bounds, and those of their callers' arcs, for the rows
+ * that have them: ( (key, tt_bound, ct_bound, ( (caller key, tt_bound,
+ * ct_bound), ... )), ... ). Seconds, as floats. */
+static void
+put_bounds (DumpWriter   *w,
+            DetprofStats *self)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) arcs = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint i, j;
+
+  for (i = 0; i < self->n_functions; i++)
+    if (entry_has_bounds (get_entry (self, i)))
+      g_array_append_val (rows, i);
+
+  put_tuple_header (w, rows->len);
+  for (i = 0; i < rows->len; i++)
+    {
+      const Entry *entry = get_entry (self, g_array_index (rows, guint, i));
+
+      g_array_set_size (arcs, 0);
+      for (j = 0; j < entry->callers.len; j++)
+        {
+          double tt, ct;
+
+          get_arc_bounds (self, get_entry (self, entry->callers.items[j].caller), entry, &tt, &ct);
+          if (!isnan (tt) || !isnan (ct))
+            g_array_append_val (arcs, j);
+        }
+
+      put_tuple_header (w, 4);
+      put_entry_key (w, self, entry->index);
+      put_float (w, entry->tt_bound);
+      put_float (w, entry->ct_bound);
+      put_tuple_header (w, arcs->len);
+      for (j = 0; j < arcs->len; j++)
+        {
+          const Entry *caller = get_entry (self, entry->callers.items[g_array_index (arcs, guint, j)].caller);
+          double tt, ct;
+
+          get_arc_bounds (self, caller, entry, &tt, &ct);
+          put_tuple_header (w, 3);
+          put_entry_key (w, self, caller->index);
+          put_float (w, tt);
+          put_float (w, ct);
+        }
+    }
+}
+
 /* detprof's extra object, written after the dict:
  *
  *   { "detprof": 1,
  *     "info": { name: value, ... },                       the run's facts
- *     "call_sites": ( (caller key, callee key, file, line, nc, cc, tt, ct), ... ) }
+ *     "call_sites": ( (caller key, callee key, file, line, nc, cc, tt, ct), ... ),
+ *     "bounds": ( (key, tt_bound, ct_bound,               each time's error bound,
+ *                  ( (caller key, tt_bound, ct_bound), ... )), ... ) }   when known
+ *
+ * Readers ignore keys they do not know, so "bounds" (detprof 0.2) leaves
+ * older readers as they were.
  */
 static void
 put_extra (DumpWriter   *w,
@@ -1570,6 +1764,12 @@ put_extra (DumpWriter   *w,
       put_int (w, site->cc);
       put_float (w, site->tt);
       put_float (w, site->ct);
+    }
+
+  if (has_bounds (self))
+    {
+      put_text (w, "bounds");
+      put_bounds (w, self);
     }
   put_byte (w, DETPROF_MARSHAL_TYPE_NULL);
 }
@@ -1625,6 +1825,52 @@ load_call_site (DetprofStats              *self,
   return TRUE;
 }
 
+/* One row's bounds, as put_bounds () writes them: (key, tt_bound,
+ * ct_bound, ( (caller key, tt_bound, ct_bound), ... )). The decoding is
+ * here; what is done with the numbers, in _detprof_stats_take_bounds ()
+ * and _detprof_stats_take_caller_bounds (). */
+static gboolean
+load_row_bounds (DetprofStats              *self,
+                 const DetprofMarshalValue *value,
+                 GError                   **error)
+{
+  g_autofree char *name = NULL;
+  const DetprofMarshalValue *arcs;
+  const char *file;
+  gint64 line;
+  DetprofTime tt, ct;
+  gsize i;
+
+  if (!is_tuple_of (value, 4))
+    return expect_failed ("a 4-tuple as a function's bounds", value, error);
+  if (!read_key (value->u.seq.items[0], &file, &line, &name, error)
+      || !read_time (value->u.seq.items[1], "a number as internal time bound", &tt, error)
+      || !read_time (value->u.seq.items[2], "a number as cumulative time bound", &ct, error))
+    return FALSE;
+  _detprof_stats_take_bounds (self, file, line, name, tt.value, ct.value);
+
+  arcs = value->u.seq.items[3];
+  if (arcs->type != DETPROF_MARSHAL_TUPLE && arcs->type != DETPROF_MARSHAL_LIST)
+    return expect_failed ("a tuple of caller bounds", arcs, error);
+  for (i = 0; i < arcs->u.seq.n; i++)
+    {
+      const DetprofMarshalValue *arc = arcs->u.seq.items[i];
+      g_autofree char *caller_name = NULL;
+      const char *caller_file;
+      gint64 caller_line;
+
+      if (!is_tuple_of (arc, 3))
+        return expect_failed ("a 3-tuple as a caller's bounds", arc, error);
+      if (!read_key (arc->u.seq.items[0], &caller_file, &caller_line, &caller_name, error)
+          || !read_time (arc->u.seq.items[1], "a number as internal time bound", &tt, error)
+          || !read_time (arc->u.seq.items[2], "a number as cumulative time bound", &ct, error))
+        return FALSE;
+      _detprof_stats_take_caller_bounds (self, file, line, name, caller_file, caller_line, caller_name,
+                                         tt.value, ct.value);
+    }
+  return TRUE;
+}
+
 /* Reads detprof's extra object (see extra_to_marshal ()). A newer format
  * version, or an object that is not ours, is left unread: the stats dict
  * is all a reader needs. */
@@ -1633,7 +1879,7 @@ load_extra (DetprofStats              *self,
             const DetprofMarshalValue *extra,
             GError                   **error)
 {
-  const DetprofMarshalValue *version, *info, *sites;
+  const DetprofMarshalValue *version, *info, *sites, *bounds;
   gsize i;
 
   /* Someone else's object: ignored, as Python ignores whatever follows. */
@@ -1664,6 +1910,17 @@ load_extra (DetprofStats              *self,
     if (!load_call_site (self, sites->u.seq.items[i], error))
       {
         g_prefix_error (error, "call site %" G_GSIZE_FORMAT ": ", i);
+        return FALSE;
+      }
+
+  /* Since detprof 0.2; older dumps have none, and keep unknown bounds. */
+  bounds = dict_get (extra, "bounds");
+  if (bounds != NULL && bounds->type != DETPROF_MARSHAL_TUPLE && bounds->type != DETPROF_MARSHAL_LIST)
+    return expect_failed ("a tuple of bounds", bounds, error);
+  for (i = 0; bounds != NULL && i < bounds->u.seq.n; i++)
+    if (!load_row_bounds (self, bounds->u.seq.items[i], error))
+      {
+        g_prefix_error (error, "bounds %" G_GSIZE_FORMAT ": ", i);
         return FALSE;
       }
   return TRUE;
@@ -1910,6 +2167,7 @@ strip_row (DetprofStats *stripped,
 {
   const Entry *source = get_entry (self, index);
   ArcList callers = { NULL, 0, 0 };
+  g_autoptr(GArray) bounds = g_array_new (FALSE, FALSE, sizeof (TimeBounds));
   Entry *target;
   guint row, i;
 
@@ -1917,14 +2175,24 @@ strip_row (DetprofStats *stripped,
   target = get_entry (stripped, row);
 
   /* pstats builds the stripped callers dict by assignment, so two callers
-   * that collide within it overwrite each other instead of adding up. */
+   * that collide within it overwrite each other instead of adding up;
+   * their bounds go with their numbers. */
   for (i = 0; i < source->callers.len; i++)
     {
       DetprofCallerArc arc = source->callers.items[i];
-      const Key *caller = &get_entry (self, arc.caller)->key;
+      const Entry *caller_entry = get_entry (self, arc.caller);
+      const Key *caller = &caller_entry->key;
+      TimeBounds arc_bounds;
+      int position;
 
+      get_arc_bounds (self, caller_entry, source, &arc_bounds.tt, &arc_bounds.ct);
       arc.caller = ensure_key (stripped, base_name (caller->file), caller->line, caller->name);
+      position = find_arc (&callers, arc.caller);
       set_arc (&callers, &arc);
+      if (position >= 0)
+        g_array_index (bounds, TimeBounds, position) = arc_bounds;
+      else
+        g_array_append_val (bounds, arc_bounds);
     }
 
   target->top_level = target->top_level || source->top_level;
@@ -1938,14 +2206,25 @@ strip_row (DetprofStats *stripped,
       target->nc = source->nc;
       target->tt = source->tt;
       target->ct = source->ct;
+      target->tt_bound = source->tt_bound;
+      target->ct_bound = source->ct_bound;
       arc_list_clear (&target->callers);
       target->callers = callers;
+      for (i = 0; i < callers.len; i++)
+        set_arc_bounds (stripped, get_entry (stripped, callers.items[i].caller), target,
+                        g_array_index (bounds, TimeBounds, i).tt, g_array_index (bounds, TimeBounds, i).ct);
       return;
     }
 
-  add_numbers (target, source->cc, source->nc, source->tt, source->ct);
+  add_numbers (target, source->cc, source->nc, source->tt, source->ct, source->tt_bound, source->ct_bound);
   for (i = 0; i < callers.len; i++)
-    merge_arc (&target->callers, &callers.items[i]);
+    {
+      gboolean existed = find_arc (&target->callers, callers.items[i].caller) >= 0;
+
+      merge_arc (&target->callers, &callers.items[i]);
+      merge_arc_bounds (stripped, get_entry (stripped, callers.items[i].caller), target, existed,
+                        g_array_index (bounds, TimeBounds, i).tt, g_array_index (bounds, TimeBounds, i).ct);
+    }
   arc_list_clear (&callers);
 }
 
@@ -1962,21 +2241,28 @@ add_row (DetprofStats *self,
   const Entry *source = get_entry (other, index);
   guint n_arcs = source->callers.len;
   g_autofree DetprofCallerArc *arcs = g_memdup2 (source->callers.items, n_arcs * sizeof *arcs);
+  g_autofree double *bounds = g_new (double, 2 * MAX (n_arcs, 1));
   Entry copy = *source;
   Entry *target;
   guint i;
 
+  for (i = 0; i < n_arcs; i++)
+    get_arc_bounds (other, get_entry (other, arcs[i].caller), source, &bounds[2 * i], &bounds[2 * i + 1]);
+
   target = get_entry (self, ensure_row (self, copy.key.file, copy.key.line, copy.key.name));
-  add_numbers (target, copy.cc, copy.nc, copy.tt, copy.ct);
+  add_numbers (target, copy.cc, copy.nc, copy.tt, copy.ct, copy.tt_bound, copy.ct_bound);
   target->top_level = target->top_level || copy.top_level;
 
   for (i = 0; i < n_arcs; i++)
     {
       DetprofCallerArc arc = arcs[i];
       const Key *caller = &get_entry (other, arc.caller)->key;
+      gboolean existed;
 
       arc.caller = ensure_key (self, caller->file, caller->line, caller->name);
+      existed = find_arc (&target->callers, arc.caller) >= 0;
       merge_arc (&target->callers, &arc);
+      merge_arc_bounds (self, get_entry (self, arc.caller), target, existed, bounds[2 * i], bounds[2 * i + 1]);
     }
 }
 
@@ -1999,6 +2285,7 @@ detprof_stats_finalize (GObject *object)
   g_clear_pointer (&self->call_sites, g_ptr_array_unref);
   g_clear_pointer (&self->info_keys, g_ptr_array_unref);
   g_clear_pointer (&self->info, g_hash_table_unref);
+  g_clear_pointer (&self->arc_bounds, g_hash_table_unref);
 
   G_OBJECT_CLASS (detprof_stats_parent_class)->finalize (object);
 }
@@ -2023,6 +2310,7 @@ detprof_stats_init (DetprofStats *self)
   self->info_keys = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->info_keys, NULL);
   self->info = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->arc_bounds = arc_bounds_new ();
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2226,7 +2514,8 @@ detprof_stats_add (DetprofStats *self,
  * Encodes the table as a stats dump: the dict in Python's marshal format,
  * in table order, in the encoding Python 3.4 and later write and load
  * (each key and file name written once, then referred to), followed by
- * detprof's own object when there are call sites or run facts. Integer
+ * detprof's own object when there are call sites, run facts or error
+ * bounds. Integer
  * times stay integers. The sort order is not part of a dump.
  *
  * Returns: (transfer full): the dump
@@ -2248,7 +2537,7 @@ detprof_stats_to_bytes (DetprofStats *self)
 
   /* Python's marshal.load reads one object and stops: what follows is ours.
    * It is a second object, with references of its own. */
-  if (self->call_sites->len > 0 || self->info_keys->len > 1)
+  if (self->call_sites->len > 0 || self->info_keys->len > 1 || has_bounds (self))
     {
       g_hash_table_remove_all (w.files);
       memset (w.key_refs, 0, self->entries->len * sizeof *w.key_refs);
@@ -2406,6 +2695,8 @@ detprof_stats_strip_dirs (DetprofStats *self)
   g_clear_pointer (&self->arc_block, g_free);
   g_clear_pointer (&self->call_site_index, g_hash_table_unref);
   g_clear_pointer (&self->call_sites, g_ptr_array_unref);
+  g_clear_pointer (&self->arc_bounds, g_hash_table_unref);
+  self->arc_bounds = g_steal_pointer (&stripped->arc_bounds);
   self->index = g_steal_pointer (&stripped->index);
   self->entries = g_steal_pointer (&stripped->entries);
   self->strings = g_steal_pointer (&stripped->strings);
@@ -2624,6 +2915,112 @@ detprof_stats_get_function (DetprofStats *self,
 }
 
 /**
+ * detprof_stats_get_bounds:
+ * @self: a #DetprofStats
+ * @index: a row index, below detprof_stats_get_n_functions()
+ * @tt_bound: (out) (optional): where to store the error bound of the
+ *   function's internal time, in seconds
+ * @ct_bound: (out) (optional): where to store that of its cumulative time
+ *
+ * Gets how far the function's times may be from the truth: the true
+ * internal time lies within tt ± @tt_bound, the true cumulative time
+ * within ct ± @ct_bound. detprof measures them (see the manual, "How exact
+ * is each time"): the number of stretches between events inside each
+ * time, times how far the profiler's hidden cost per stretch was measured
+ * to vary, plus the timer's resolution. Dumps of Python's profilers, and
+ * profiles made without a measured bias, have none: both are then NaN.
+ * Tables added together add their bounds; a row that has a part without
+ * bounds has none.
+ *
+ * Returns: %TRUE if the function has bounds
+ *
+ * Since: 0.2
+ */
+gboolean
+detprof_stats_get_bounds (DetprofStats *self,
+                          guint         index,
+                          double       *tt_bound,
+                          double       *ct_bound)
+{
+  const Entry *entry;
+
+  if (tt_bound != NULL)
+    *tt_bound = NAN;
+  if (ct_bound != NULL)
+    *ct_bound = NAN;
+  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
+  g_return_val_if_fail (index < self->n_functions, FALSE);
+
+  entry = get_entry (self, index);
+  if (tt_bound != NULL)
+    *tt_bound = entry->tt_bound;
+  if (ct_bound != NULL)
+    *ct_bound = entry->ct_bound;
+  return !isnan (entry->tt_bound) && !isnan (entry->ct_bound);
+}
+
+/**
+ * detprof_stats_get_caller_bounds:
+ * @self: a #DetprofStats
+ * @callee: a row index, below detprof_stats_get_n_functions()
+ * @caller: the @caller of one of @callee's #DetprofCallerArc
+ * @tt_bound: (out) (optional): where to store the error bound of the
+ *   arc's internal time, in seconds
+ * @ct_bound: (out) (optional): where to store that of its cumulative time
+ *
+ * Gets the error bounds of the times of the arc @caller -> @callee, as
+ * detprof_stats_get_bounds() does for a function's.
+ *
+ * Returns: %TRUE if the arc has bounds; %FALSE (and NaN) if it has none,
+ *   or there is no such arc
+ *
+ * Since: 0.2
+ */
+gboolean
+detprof_stats_get_caller_bounds (DetprofStats *self,
+                                 guint         callee,
+                                 guint         caller,
+                                 double       *tt_bound,
+                                 double       *ct_bound)
+{
+  double tt, ct;
+
+  if (tt_bound != NULL)
+    *tt_bound = NAN;
+  if (ct_bound != NULL)
+    *ct_bound = NAN;
+  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
+  g_return_val_if_fail (callee < self->n_functions, FALSE);
+  g_return_val_if_fail (caller < self->entries->len, FALSE);
+
+  get_arc_bounds (self, get_entry (self, caller), get_entry (self, callee), &tt, &ct);
+  if (tt_bound != NULL)
+    *tt_bound = tt;
+  if (ct_bound != NULL)
+    *ct_bound = ct;
+  return !isnan (tt) && !isnan (ct);
+}
+
+/**
+ * detprof_stats_has_bounds:
+ * @self: a #DetprofStats
+ *
+ * Tells whether any function of the table has error bounds
+ * (detprof_stats_get_bounds()).
+ *
+ * Returns: %TRUE if some function has bounds
+ *
+ * Since: 0.2
+ */
+gboolean
+detprof_stats_has_bounds (DetprofStats *self)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
+
+  return has_bounds (self);
+}
+
+/**
  * detprof_stats_lookup:
  * @self: a #DetprofStats
  * @file: the file name, as in the table
@@ -2777,6 +3174,21 @@ _detprof_stats_add_function (DetprofStats *self,
                              double        tt,
                              double        ct)
 {
+  return _detprof_stats_add_bounded_function (self, file, line, name, cc, nc, tt, ct, NAN, NAN);
+}
+
+guint
+_detprof_stats_add_bounded_function (DetprofStats *self,
+                                     const char   *file,
+                                     gint64        line,
+                                     const char   *name,
+                                     gint64        cc,
+                                     gint64        nc,
+                                     double        tt,
+                                     double        ct,
+                                     double        tt_bound,
+                                     double        ct_bound)
+{
   guint index;
 
   g_return_val_if_fail (DETPROF_IS_STATS (self), 0);
@@ -2784,7 +3196,7 @@ _detprof_stats_add_function (DetprofStats *self,
   g_return_val_if_fail (name != NULL, 0);
 
   index = ensure_row (self, file, line, name);
-  add_numbers (get_entry (self, index), cc, nc, float_time (tt), float_time (ct));
+  add_numbers (get_entry (self, index), cc, nc, float_time (tt), float_time (ct), tt_bound, ct_bound);
   forget_sort (self);
 
   return index;
@@ -2799,7 +3211,23 @@ _detprof_stats_add_caller (DetprofStats *self,
                            double        tt,
                            double        ct)
 {
+  _detprof_stats_add_bounded_caller (self, callee, caller, nc, cc, tt, ct, NAN, NAN);
+}
+
+void
+_detprof_stats_add_bounded_caller (DetprofStats *self,
+                                   guint         callee,
+                                   guint         caller,
+                                   gint64        nc,
+                                   gint64        cc,
+                                   double        tt,
+                                   double        ct,
+                                   double        tt_bound,
+                                   double        ct_bound)
+{
   DetprofCallerArc arc = { 0, };
+  Entry *to;
+  gboolean existed;
 
   g_return_if_fail (DETPROF_IS_STATS (self));
   g_return_if_fail (callee < self->n_functions);
@@ -2811,7 +3239,55 @@ _detprof_stats_add_caller (DetprofStats *self,
   arc.cc = cc;
   arc.tt = float_time (tt);
   arc.ct = float_time (ct);
-  merge_arc (&get_entry (self, callee)->callers, &arc);
+  to = get_entry (self, callee);
+  existed = find_arc (&to->callers, caller) >= 0;
+  merge_arc (&to->callers, &arc);
+  merge_arc_bounds (self, get_entry (self, caller), to, existed, tt_bound, ct_bound);
+}
+
+void
+_detprof_stats_take_bounds (DetprofStats *self,
+                            const char   *file,
+                            gint64        line,
+                            const char   *name,
+                            double        tt_bound,
+                            double        ct_bound)
+{
+  guint index;
+  Entry *entry;
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (file != NULL && name != NULL);
+
+  if (!lookup_key (self, file, line, name, &index) || index >= self->n_functions)
+    return;
+  entry = get_entry (self, index);
+  entry->tt_bound = tt_bound;
+  entry->ct_bound = ct_bound;
+}
+
+void
+_detprof_stats_take_caller_bounds (DetprofStats *self,
+                                   const char   *callee_file,
+                                   gint64        callee_line,
+                                   const char   *callee_name,
+                                   const char   *caller_file,
+                                   gint64        caller_line,
+                                   const char   *caller_name,
+                                   double        tt_bound,
+                                   double        ct_bound)
+{
+  guint callee, caller;
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (callee_file != NULL && callee_name != NULL);
+  g_return_if_fail (caller_file != NULL && caller_name != NULL);
+
+  if (!lookup_key (self, callee_file, callee_line, callee_name, &callee) || callee >= self->n_functions
+      || !lookup_key (self, caller_file, caller_line, caller_name, &caller)
+      || find_arc (&get_entry (self, callee)->callers, caller) < 0)
+    return;
+  set_arc_bounds (self, get_entry (self, caller), get_entry (self, callee), tt_bound, ct_bound);
 }
 
 void

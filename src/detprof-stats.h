@@ -239,6 +239,16 @@ const DetprofFunctionStats *detprof_stats_lookup (DetprofStats *self,
                                                   const char   *name);
 const DetprofFunctionStats *detprof_stats_lookup_name (DetprofStats *self,
                                                        const char   *name);
+gboolean      detprof_stats_get_bounds (DetprofStats *self,
+                                        guint         index,
+                                        double       *tt_bound,
+                                        double       *ct_bound);
+gboolean      detprof_stats_get_caller_bounds (DetprofStats *self,
+                                               guint         callee,
+                                               guint         caller,
+                                               double       *tt_bound,
+                                               double       *ct_bound);
+gboolean      detprof_stats_has_bounds (DetprofStats *self);
 gint64        detprof_stats_get_total_calls (DetprofStats *self);
 gint64        detprof_stats_get_primitive_calls (DetprofStats *self);
 double        detprof_stats_get_total_time (DetprofStats *self);
