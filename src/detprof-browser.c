@@ -311,6 +311,7 @@ print_stats_with_info (DetprofStats             *stats,
   _detprof_report_append_info (stats, out);
   detprof_stats_print_stats (stats, out, restrictions, n_restrictions);
   _detprof_report_append_negative_warning (stats, out);
+  _detprof_report_append_unresolved (stats, out);
 }
 
 static void

@@ -37,6 +37,7 @@ typedef enum
   FORMAT_CALLGRIND,
   FORMAT_DOT,
   FORMAT_PSTATS,
+  FORMAT_CSV,
 } OutputFormat;
 
 typedef struct
@@ -48,6 +49,7 @@ typedef struct
   gboolean      by_line;
   gboolean      strip;
   gboolean      reverse;
+  gboolean      bounds;       /* --bounds: each time's error bound beside it */
   char         *output;       /* owned */
   OutputFormat  format;
   double        threshold;
@@ -55,7 +57,7 @@ typedef struct
   gboolean      one_shot;     /* any option that asks for a report */
 } Options;
 
-static Options options = { NULL, NULL, FALSE, FALSE, FALSE, FALSE, FALSE, NULL,
+static Options options = { NULL, NULL, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, NULL,
                            FORMAT_TEXT, DETPROF_EXPORT_DEFAULT_THRESHOLD, FALSE, FALSE };
 
 static int
@@ -138,10 +140,12 @@ parse_format (const char  *option_name,
     options.format = FORMAT_DOT;
   else if (g_str_equal (value, "pstats"))
     options.format = FORMAT_PSTATS;
+  else if (g_str_equal (value, "csv"))
+    options.format = FORMAT_CSV;
   else
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "Unknown format '%s': expected text, callgrind, dot or pstats", value);
+                   "Unknown format '%s': expected text, callgrind, dot, pstats or csv", value);
       return FALSE;
     }
 
@@ -194,6 +198,8 @@ set_flag (const char  *option_name,
     options.strip = FALSE;
   else if (g_str_equal (option_name, "--reverse"))
     options.reverse = TRUE;
+  else if (g_str_equal (option_name, "--bounds"))
+    options.bounds = TRUE;
   else
     g_assert_not_reached ();
 
@@ -273,8 +279,11 @@ static const GOptionEntry entries[] = {
     "Keep file names as recorded (the default)", NULL },
   { "reverse", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
     "Reverse the sort order", NULL },
+  { "bounds", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
+    "Print each time's error bound beside it (the true time lies within time ± bound)", NULL },
   { "format", 'f', 0, G_OPTION_ARG_CALLBACK, parse_format,
-    "Output FORMAT: text (default), callgrind, dot, or pstats (a merged dump)", "FORMAT" },
+    "Output FORMAT: text (default), callgrind, dot, pstats (a merged dump), or csv (one row per "
+    "function, with the bounds)", "FORMAT" },
   { "output", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, set_output,
     "Write to FILE instead of standard output", "FILE" },
   { "threshold", 0, 0, G_OPTION_ARG_CALLBACK, parse_threshold,
@@ -311,6 +320,8 @@ static const char description[] =
   "  detprof-stats --callers --by-line 'parse' myprog.prof\n"
   "  detprof-stats --format callgrind --output myprog.callgrind myprog.prof\n"
   "  detprof-stats --format dot myprog.prof | dot -Tsvg > callgraph.svg\n"
+  "  detprof-stats -s tottime --bounds myprog.prof\n"
+  "  detprof-stats --format csv --output myprog.csv myprog.prof\n"
   "\n"
   "Exit status: 0 on success, 1 if a file cannot be read or written,\n"
   "2 for a usage error (unknown option or sort key, invalid expression).\n";
@@ -473,15 +484,16 @@ print_text (DetprofStats *stats,
     }
   else if (!options.callers && !options.callees)
     {
-      detprof_stats_print_stats (stats, out, terms, n);
+      _detprof_report_print_stats (stats, out, terms, n, options.bounds);
       _detprof_report_append_negative_warning (stats, out);
+      _detprof_report_append_unresolved (stats, out);
     }
   else
     {
       if (options.callers)
-        detprof_stats_print_callers (stats, out, terms, n);
+        _detprof_report_print_callers (stats, out, terms, n, options.bounds);
       if (options.callees)
-        detprof_stats_print_callees (stats, out, terms, n);
+        _detprof_report_print_callees (stats, out, terms, n, options.bounds);
     }
 
   _detprof_report_append_notes (stats, out);
@@ -557,6 +569,10 @@ run_one_shot (GPtrArray *files,
       break;
     case FORMAT_PSTATS:
       bytes = detprof_stats_to_bytes (stats);
+      break;
+    case FORMAT_CSV:
+      _detprof_report_print_csv (stats, out, (const DetprofRestriction *) restrictions->data,
+                                 restrictions->len);
       break;
     default:
       g_assert_not_reached ();
