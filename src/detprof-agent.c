@@ -20,6 +20,7 @@
  *   DETPROF_OUTPUT      where to write; "%p" becomes the process id
  *   DETPROF_TIMER       a built-in timer name
  *   DETPROF_BIAS        seconds per event, or "pairs:CC,CR,RC,RR"
+ *   DETPROF_BIAS_SPREAD seconds per stretch, when the bias was measured
  *   DETPROF_STATUS_DIR  the runner's private directory for the notes
  */
 #include "config.h"
@@ -250,6 +251,7 @@ agent_start (void)
   const char *status_dir = g_getenv ("DETPROF_STATUS_DIR");
   const char *timer_name = g_getenv ("DETPROF_TIMER");
   const char *bias_text = g_getenv ("DETPROF_BIAS");
+  const char *spread_text = g_getenv ("DETPROF_BIAS_SPREAD");
   g_autoptr(DetprofTimer) timer = NULL;
   g_autoptr(GError) error = NULL;
   double pairs[4] = { 0.0, 0.0, 0.0, 0.0 };
@@ -280,6 +282,18 @@ agent_start (void)
   agent_profiler = detprof_profiler_new_with_bias (timer, has_pairs ? 0.0 : pairs[0]);
   if (has_pairs)
     detprof_profiler_set_bias_pairs (agent_profiler, pairs);
+  /* The bias spread, when the bias was measured: after the bias, which
+   * would forget it. Without it the profile has no error bounds. */
+  if (spread_text != NULL)
+    {
+      char *end = NULL;
+      double spread = g_ascii_strtod (spread_text, &end);
+
+      if (end != spread_text && *end == '\0' && isfinite (spread) && spread >= 0.0)
+        detprof_profiler_set_bias_spread (agent_profiler, spread);
+      else
+        report ("bias spread “%s” is not a number of seconds; the profile has no error bounds", spread_text);
+    }
   if (atexit (agent_exit) != 0 || !detprof_profiler_enable (agent_profiler, &error))
     {
       report ("cannot start profiling: %s", error != NULL ? error->message : g_strerror (errno));
