@@ -1,9 +1,9 @@
 /* test-calibrate.c: calibration, with a timer whose cost is known exactly.
  *
- * The fake timer is a counter that only its own readings advance, by
- * COST ticks each: the workload itself takes no time at all, and every
- * event hides exactly COST ticks of overhead (dispatch-model.md, section
- * 11). A calibration must find that number.
+ * The fake timer reads a fake clock (test-util.h) that only its own
+ * readings advance, by COST ticks each: the workload itself takes no time
+ * at all, and every event hides exactly COST ticks of overhead
+ * (dispatch-model.md, section 11). A calibration must find that number.
  */
 #include "config.h"
 
@@ -15,25 +15,17 @@
 #include <glib/gstdio.h>
 
 #include "detprof-calibration-cache-private.h"
+#include "test-util.h"
 #include "workload.h"
 
 #define COST 3
 #define TICK 1e-9   /* seconds per tick: a cost of 3 ns per event */
 
-static gint64
-costly_read (gpointer user_data)
-{
-  gint64 *now = user_data;
-  gint64 reading = *now;
-
-  *now += COST;
-  return reading;
-}
-
+/* @clock is { 0, COST }: only its own readings move it. */
 static DetprofProfiler *
-new_fake_profiler (gint64 *now)
+new_fake_profiler (FakeClock *clock)
 {
-  g_autoptr(DetprofTimer) timer = detprof_timer_new_integer ("fake", costly_read, TICK, now, NULL);
+  g_autoptr(DetprofTimer) timer = detprof_timer_new_integer ("fake", fake_clock_read_integer, TICK, clock, NULL);
 
   return detprof_profiler_new (timer);
 }
@@ -45,8 +37,8 @@ new_fake_profiler (gint64 *now)
 static void
 test_classic_follows_profile_py (void)
 {
-  gint64 now = 0;
-  g_autoptr(DetprofProfiler) profiler = new_fake_profiler (&now);
+  FakeClock clock = { 0, COST };
+  g_autoptr(DetprofProfiler) profiler = new_fake_profiler (&clock);
   g_autoptr(GError) error = NULL;
   const guint m = 1000;
   double bias = 0.0;
@@ -69,8 +61,8 @@ uninstrumented_as_instrumented (void)
 static void
 test_classic_checks_the_event_count (void)
 {
-  gint64 now = 0;
-  g_autoptr(DetprofProfiler) profiler = new_fake_profiler (&now);
+  FakeClock clock = { 0, COST };
+  g_autoptr(DetprofProfiler) profiler = new_fake_profiler (&clock);
   g_autoptr(GError) error = NULL;
   double bias = 0.0;
 
@@ -88,8 +80,8 @@ test_classic_checks_the_event_count (void)
 static void
 test_pairs_find_the_cost_exactly (void)
 {
-  gint64 now = 0;
-  g_autoptr(DetprofProfiler) profiler = new_fake_profiler (&now);
+  FakeClock clock = { 0, COST };
+  g_autoptr(DetprofProfiler) profiler = new_fake_profiler (&clock);
   g_autoptr(DetprofStats) stats = NULL;
   g_autoptr(GError) error = NULL;
   DetprofCalibration calibration;
@@ -115,12 +107,12 @@ test_pairs_find_the_cost_exactly (void)
   detprof_profiler_disable (profiler);
   stats = detprof_profiler_create_stats (profiler, NULL);
 
-  f = detprof_stats_lookup_name (stats, "empty");
+  f = find_function (stats, "empty");
   g_assert_cmpint (f->nc, ==, 100);
   g_assert_cmpfloat (f->tt.value, ==, 0.0);
-  g_assert_cmpfloat (detprof_stats_lookup_name (stats, "one_call")->tt.value, ==, 0.0);
-  g_assert_cmpfloat (detprof_stats_lookup_name (stats, "driver2")->tt.value, ==, 0.0);
-  g_assert_cmpfloat (detprof_stats_lookup_name (stats, "driver2")->ct.value, ==, 0.0);
+  g_assert_cmpfloat (find_function (stats, "one_call")->tt.value, ==, 0.0);
+  g_assert_cmpfloat (find_function (stats, "driver2")->tt.value, ==, 0.0);
+  g_assert_cmpfloat (find_function (stats, "driver2")->ct.value, ==, 0.0);
   g_assert_cmpstr (detprof_stats_get_info (stats, "bias-model"), ==, "pairs");
 }
 
@@ -149,20 +141,12 @@ test_bias_pairs_and_constant (void)
 
 /* A nonsense measurement (here: a timer that runs backwards, so every
  * overhead is negative) is refused with the reason, never returned. */
-static gint64
-backwards (gpointer user_data)
-{
-  gint64 *now = user_data;
-
-  *now -= COST;
-  return *now;
-}
-
 static void
 test_pairs_refuse_nonsense (void)
 {
-  gint64 now = 1 << 30;
-  g_autoptr(DetprofTimer) timer = detprof_timer_new_integer ("backwards", backwards, 1.0, &now, NULL);
+  FakeClock backwards = { 1 << 30, -COST };
+  g_autoptr(DetprofTimer) timer = detprof_timer_new_integer ("backwards", fake_clock_read_integer, 1.0,
+                                                             &backwards, NULL);
   g_autoptr(DetprofProfiler) profiler = detprof_profiler_new (timer);
   g_autoptr(GError) error = NULL;
   DetprofCalibration calibration;
@@ -178,28 +162,17 @@ test_pairs_refuse_nonsense (void)
  * constant, and every ratio of two costs, comes out exact. */
 #define STEERED_TICK (1.0 / (1 << 24))
 
-/* A fake timer like the one above, whose cost per reading the test
+/* A fake clock like the one above, whose cost per reading the test
  * changes from one calibration to the next, as a machine that gets busy
  * and quiet again would. */
 typedef struct
 {
-  gint64        now;
-  gint64        cost;     /* ticks that each reading adds, for the calibration being made */
+  FakeClock     clock;    /* its cost of reading is that of the calibration being made */
   const gint64 *costs;    /* the cost of each calibration in turn, round and round */
   guint         n_costs;
   guint         made;     /* calibrations made so far */
   GString      *log;      /* owned: what the measurement reported, as "4 4 8 again | 4 4 4 done" */
 } Steered;
-
-static gint64
-steered_read (gpointer user_data)
-{
-  Steered *steered = user_data;
-  gint64 reading = steered->now;
-
-  steered->now += steered->cost;
-  return reading;
-}
 
 static DetprofTimer *
 new_steered_timer (Steered      *steered,
@@ -209,9 +182,9 @@ new_steered_timer (Steered      *steered,
   memset (steered, 0, sizeof *steered);
   steered->costs = costs;
   steered->n_costs = n_costs;
-  steered->cost = costs[0];
+  steered->clock.cost_of_reading = costs[0];
   steered->log = g_string_new (NULL);
-  return detprof_timer_new_integer ("steered", steered_read, STEERED_TICK, steered, NULL);
+  return detprof_timer_new_integer ("steered", fake_clock_read_integer, STEERED_TICK, &steered->clock, NULL);
 }
 
 /* Logs each calibration as the cost per event it found, in ticks, and
@@ -233,7 +206,7 @@ steer (const DetprofCalibrationStep *step,
                           (step->pairs[DETPROF_CALIBRATION_CALL_RETURN]
                            + step->pairs[DETPROF_CALIBRATION_RETURN_CALL]) / 2 / STEERED_TICK);
   steered->made++;
-  steered->cost = steered->costs[steered->made % steered->n_costs];
+  steered->clock.cost_of_reading = steered->costs[steered->made % steered->n_costs];
 }
 
 /* Three calibrations of one measurement of a thousand calls each, on a
@@ -505,8 +478,8 @@ test_auto_leaves_an_unsafe_cache_alone (void)
 
   if (g_test_subprocess ())
     {
-      gint64 now = 0;
-      g_autoptr(DetprofTimer) timer = detprof_timer_new_integer ("fake", costly_read, TICK, &now, NULL);
+      FakeClock clock = { 0, COST };
+      g_autoptr(DetprofTimer) timer = detprof_timer_new_integer ("fake", fake_clock_read_integer, TICK, &clock, NULL);
       g_auto(DetprofCalibrationEntry) entry = { 0, };
       g_autoptr(GError) error = NULL;
       gboolean measured = FALSE;
@@ -665,12 +638,14 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("Calibration finds a fake timer's cost per event exactly, measures again or stores "
+                  "nothing when its calibrations disagree, and detprof-calibrate shares detprof's options.");
 
   g_test_add_func ("/calibrate/classic/follows-profile-py", test_classic_follows_profile_py);
   g_test_add_func ("/calibrate/classic/checks-the-event-count", test_classic_checks_the_event_count);
   g_test_add_func ("/calibrate/pairs/find-the-cost-exactly", test_pairs_find_the_cost_exactly);
   g_test_add_func ("/calibrate/pairs/refuse-nonsense", test_pairs_refuse_nonsense);
-  g_test_add_func ("/calibrate/bias/pairs-and-constant", test_bias_pairs_and_constant);
+  g_test_add_func ("/calibrate/bias/constant-is-four-equal-pairs", test_bias_pairs_and_constant);
   g_test_add_func ("/calibrate/agreement/agreeing-calibrations-are-measured-once",
                    test_agreeing_calibrations_are_measured_once);
   g_test_add_func ("/calibrate/agreement/a-disturbed-attempt-is-measured-again",

@@ -13,6 +13,7 @@
 #include "detprof-build-id.h"
 #include "detprof-calibration-cache-private.h"
 #include "detprof-error.h"
+#include "test-util.h"
 
 /* The host the tests play: lookups ask for its entries. */
 #define THIS_CPU "Test CPU 3000"
@@ -23,25 +24,6 @@ typedef struct
   char *dir;   /* owned: a fresh temporary directory, removed afterwards */
   char *path;  /* owned: the cache file, in a directory that does not exist yet */
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      /* A link is removed, not followed: some tests plant them. */
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
 
 static void
 setup (Fixture       *fixture,
@@ -494,7 +476,7 @@ test_older_detprof (Fixture       *fixture,
 
 /* An entry carries the build that stored it, which is ours: the hash the
  * build made (16 hex digits). That every program of one build agrees on
- * it is test-runner's /runner/bias-calibrate-then-profile. */
+ * it is test-runner's /runner/bias-stored-by-detprof-calibrate-is-used. */
 static void
 test_entry_carries_this_build (Fixture       *fixture,
                                gconstpointer  user_data)
@@ -1006,18 +988,20 @@ main (int   argc,
   guint i;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_summary ("The calibration cache keeps a bias per timer, model, host and build, and never trusts "
+                  "one that is stale, foreign or in a place others could write to.");
 
-  g_test_add ("/calibration-cache/round-trip", Fixture, NULL,
+  g_test_add ("/calibration-cache/lookup-gives-back-every-field-stored", Fixture, NULL,
               setup, test_round_trip, teardown);
   g_test_add ("/calibration-cache/store-replaces-only-its-key", Fixture, NULL,
               setup, test_store_replaces_only_its_key, teardown);
-  g_test_add ("/calibration-cache/none-stored", Fixture, NULL,
+  g_test_add ("/calibration-cache/lookup-says-when-none-is-stored", Fixture, NULL,
               setup, test_none_stored, teardown);
   g_test_add ("/calibration-cache/other-host-is-never-reused", Fixture, NULL,
               setup, test_other_host_is_never_reused, teardown);
   g_test_add_func ("/calibration-cache/host-key-names-timer-model-cpu-and-clocksource",
                    test_host_key);
-  g_test_add ("/calibration-cache/default-path", Fixture, NULL,
+  g_test_add ("/calibration-cache/default-path-honours-detprof-cache-dir", Fixture, NULL,
               setup, test_default_path, teardown);
   g_test_add ("/calibration-cache/entry-carries-this-build", Fixture, NULL,
               setup, test_entry_carries_this_build, teardown);
@@ -1041,15 +1025,15 @@ main (int   argc,
     }
   g_test_add ("/calibration-cache/lookup-refuses-names-that-cannot-be-keys", Fixture, NULL,
               setup, test_lookup_refuses_bad_names, teardown);
-  g_test_add ("/calibration-cache/unsafe/symlinked-lock-file", Fixture, NULL,
+  g_test_add ("/calibration-cache/unsafe/symlinked-lock-file-is-refused", Fixture, NULL,
               setup, test_symlinked_lock_file, teardown);
-  g_test_add ("/calibration-cache/unsafe/symlinked-cache-file", Fixture, NULL,
+  g_test_add ("/calibration-cache/unsafe/symlinked-cache-file-is-neither-read-nor-replaced", Fixture, NULL,
               setup, test_symlinked_cache_file, teardown);
-  g_test_add ("/calibration-cache/unsafe/directory-writable-by-all", Fixture, GINT_TO_POINTER (0777),
-              setup, test_directory_writable_by_others, teardown);
-  g_test_add ("/calibration-cache/unsafe/directory-writable-by-its-group", Fixture, GINT_TO_POINTER (0770),
-              setup, test_directory_writable_by_others, teardown);
-  g_test_add ("/calibration-cache/unsafe/directory-of-another-user", Fixture, NULL,
+  g_test_add ("/calibration-cache/unsafe/directory-writable-by-all-is-refused", Fixture,
+              GINT_TO_POINTER (0777), setup, test_directory_writable_by_others, teardown);
+  g_test_add ("/calibration-cache/unsafe/directory-writable-by-its-group-is-refused", Fixture,
+              GINT_TO_POINTER (0770), setup, test_directory_writable_by_others, teardown);
+  g_test_add ("/calibration-cache/unsafe/directory-of-another-user-is-refused", Fixture, NULL,
               setup, test_directory_of_another_user, teardown);
   g_test_add ("/calibration-cache/linked-private-directory-is-used", Fixture, NULL,
               setup, test_linked_private_directory, teardown);

@@ -448,39 +448,41 @@ main (int    argc,
   g_unsetenv ("DEBUGINFOD_URLS");
 
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("C++ functions and call sites are named as C++ reads them: demangled, qualified, without "
+                  "parameters, at the file and line of their declaration.");
 
   g_test_add_func ("/cxx-names/rule/strip-return-type-and-parameters", test_strip_parameters);
   g_test_add_func ("/cxx-names/rule/truncated-names-are-safe", test_strip_truncated);
   g_test_add_func ("/cxx-names/rule/demangle-with-the-runtime", test_demangle);
-  g_test_add ("/cxx-names/function/in-a-namespace", Fixture, NULL,
+  g_test_add ("/cxx-names/function/in-a-namespace-is-qualified-by-it", Fixture, NULL,
               setup, test_namespace_function, teardown);
-  g_test_add ("/cxx-names/function/method", Fixture, NULL,
+  g_test_add ("/cxx-names/function/method-is-named-by-its-class", Fixture, NULL,
               setup, test_method, teardown);
-  g_test_add ("/cxx-names/function/class-template-method", Fixture, NULL,
+  g_test_add ("/cxx-names/function/class-template-method-names-the-template-arguments", Fixture, NULL,
               setup, test_class_template_method, teardown);
-  g_test_add ("/cxx-names/function/function-template", Fixture, NULL,
+  g_test_add ("/cxx-names/function/function-template-names-its-arguments", Fixture, NULL,
               setup, test_function_template, teardown);
-  g_test_add ("/cxx-names/function/member-operator", Fixture, NULL,
+  g_test_add ("/cxx-names/function/operator-is-named-as-written", Fixture, NULL,
               setup, test_member_operator, teardown);
-  g_test_add ("/cxx-names/function/operator-template", Fixture, NULL,
+  g_test_add ("/cxx-names/function/operator-template-keeps-the-demanglers-space", Fixture, NULL,
               setup, test_operator_template, teardown);
-  g_test_add ("/cxx-names/function/anonymous-namespace", Fixture, NULL,
+  g_test_add ("/cxx-names/function/in-an-anonymous-namespace-says-so", Fixture, NULL,
               setup, test_anonymous_namespace, teardown);
-  g_test_add ("/cxx-names/function/lambda", Fixture, NULL,
+  g_test_add ("/cxx-names/function/lambda-is-named-by-the-function-it-is-in", Fixture, NULL,
               setup, test_lambda, teardown);
-  g_test_add ("/cxx-names/libstdc++/header-function", Fixture, NULL,
+  g_test_add ("/cxx-names/libstdc++/header-function-is-placed-in-the-header", Fixture, NULL,
               setup, test_header_function, teardown);
-  g_test_add ("/cxx-names/libstdc++/function-in-libstdc++", Fixture, NULL,
+  g_test_add ("/cxx-names/libstdc++/function-in-libstdc++-takes-its-declarations-line", Fixture, NULL,
               setup, test_libstdcxx_function, teardown);
-  g_test_add ("/cxx-names/declaration/from-another-module", Fixture, NULL,
+  g_test_add ("/cxx-names/declaration/is-taken-from-another-module", Fixture, NULL,
               setup, test_declared_elsewhere, teardown);
-  g_test_add ("/cxx-names/declaration/under-another-symbol", Fixture, NULL,
+  g_test_add ("/cxx-names/declaration/is-found-under-another-symbol", Fixture, NULL,
               setup, test_declared_under_another_symbol, teardown);
-  g_test_add ("/cxx-names/declaration/lookup", Fixture, NULL,
+  g_test_add ("/cxx-names/declaration/is-found-by-linkage-name", Fixture, NULL,
               setup, test_lookup_declaration, teardown);
-  g_test_add ("/cxx-names/declaration/none-keeps-parameters", Fixture, NULL,
+  g_test_add ("/cxx-names/declaration/missing-keeps-the-parameters", Fixture, NULL,
               setup, test_undeclared_keeps_parameters, teardown);
-  g_test_add ("/cxx-names/call-site/named-as-its-function", Fixture, NULL,
+  g_test_add ("/cxx-names/call-site/is-named-as-its-function", Fixture, NULL,
               setup, test_call_site, teardown);
 
   return g_test_run ();

@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "detprof.h"
+#include "test-util.h"
 
 /* A call tree as text, to compare whole: "f NC CC" for each function and
  * "caller -> callee NC" for each arc, sorted. */
@@ -197,8 +198,7 @@ profile_full (const char  *build,
 
   stats = detprof_stats_new_from_file (out, &error);
   g_assert_no_error (error);
-  g_unlink (out);
-  g_rmdir (tmpdir);
+  remove_tree (tmpdir);
   if (errors_out != NULL)
     *errors_out = g_steal_pointer (&errors);
   return stats;
@@ -289,7 +289,7 @@ oracle_tree (CallTree   *tree,
 }
 
 static void
-assert_calls (const CallTree *tree,
+assert_tree_calls (const CallTree *tree,
               const char     *name,
               const char     *nc_cc)
 {
@@ -297,7 +297,7 @@ assert_calls (const CallTree *tree,
 }
 
 static void
-assert_arc (const CallTree *tree,
+assert_tree_arc (const CallTree *tree,
             const char     *caller,
             const char     *callee,
             int             nc)
@@ -321,16 +321,16 @@ test_inlined_functions_keep_their_callers (gconstpointer user_data)
   g_autoptr(DetprofStats) stats = NULL;
 
   oracle_tree (&oracle, "inline-noinline", "1000", INLINE_OUTPUT);
-  assert_calls (&oracle, "outer", "1 1");
-  assert_calls (&oracle, "leaf", "3000 3000");
-  assert_calls (&oracle, "helper", "2005 2005");
-  assert_calls (&oracle, "forced", "1000 1000");
-  assert_calls (&oracle, "rec", "6 1");
-  assert_arc (&oracle, "outer", "helper", 1000);
-  assert_arc (&oracle, "twice", "helper", 1000);
-  assert_arc (&oracle, "rec", "helper", 5);
-  assert_arc (&oracle, "outer", "leaf", 2000);
-  assert_arc (&oracle, "twice", "leaf", 1000);
+  assert_tree_calls (&oracle, "outer", "1 1");
+  assert_tree_calls (&oracle, "leaf", "3000 3000");
+  assert_tree_calls (&oracle, "helper", "2005 2005");
+  assert_tree_calls (&oracle, "forced", "1000 1000");
+  assert_tree_calls (&oracle, "rec", "6 1");
+  assert_tree_arc (&oracle, "outer", "helper", 1000);
+  assert_tree_arc (&oracle, "twice", "helper", 1000);
+  assert_tree_arc (&oracle, "rec", "helper", 5);
+  assert_tree_arc (&oracle, "outer", "leaf", 2000);
+  assert_tree_arc (&oracle, "twice", "leaf", 1000);
 
   if (!have_build (build))
     return;
@@ -356,13 +356,13 @@ test_long_jumps_close_frames (gconstpointer user_data)
   g_autoptr(DetprofStats) stats = NULL;
 
   oracle_tree (&oracle, "jumps-noinline", NULL, JUMPS_OUTPUT);
-  assert_calls (&oracle, "dive_longjmp", "15 3");
-  assert_calls (&oracle, "on_signal", "3 3");
-  assert_calls (&oracle, "jump_out", "3 3");
-  assert_calls (&oracle, "after", "12 12");
-  assert_arc (&oracle, "dive_raise", "on_signal", 3);
-  assert_arc (&oracle, "attempt", "after", 12);
-  assert_arc (&oracle, "main", "attempt", 12);
+  assert_tree_calls (&oracle, "dive_longjmp", "15 3");
+  assert_tree_calls (&oracle, "on_signal", "3 3");
+  assert_tree_calls (&oracle, "jump_out", "3 3");
+  assert_tree_calls (&oracle, "after", "12 12");
+  assert_tree_arc (&oracle, "dive_raise", "on_signal", 3);
+  assert_tree_arc (&oracle, "attempt", "after", 12);
+  assert_tree_arc (&oracle, "main", "attempt", 12);
 
   if (!have_build (build))
     return;
@@ -382,9 +382,9 @@ test_exceptions_close_frames (gconstpointer user_data)
   gboolean clang = strstr (build, "clang") != NULL;
 
   oracle_tree (&oracle, "exceptions-noinline", NULL, EXCEPTIONS_OUTPUT);
-  assert_calls (&oracle, "thrower", "12 3");
-  assert_arc (&oracle, "middle", "thrower", 3);
-  assert_arc (&oracle, "catcher", "after", 3);
+  assert_tree_calls (&oracle, "thrower", "12 3");
+  assert_tree_arc (&oracle, "middle", "thrower", 3);
+  assert_tree_arc (&oracle, "catcher", "after", 3);
 
   if (!have_build (build))
     return;
@@ -405,9 +405,9 @@ test_thread_exits_close_frames (gconstpointer user_data)
   gboolean unwound = strstr (build, "fexceptions") != NULL;
 
   oracle_tree (&oracle, "thread-exit-noinline", NULL, THREAD_EXIT_OUTPUT);
-  assert_calls (&oracle, "exit_level", "3 1");
-  assert_calls (&oracle, "cancel_level", "3 1");
-  assert_calls (&oracle, "after", "1 1");
+  assert_tree_calls (&oracle, "exit_level", "3 1");
+  assert_tree_calls (&oracle, "cancel_level", "3 1");
+  assert_tree_calls (&oracle, "after", "1 1");
 
   if (!have_build (build))
     return;
@@ -427,8 +427,8 @@ test_jump_out_of_handler_that_interrupted_the_profiler (void)
   g_auto(CallTree) tree = { NULL, NULL };
 
   call_tree_from_stats (&tree, stats);
-  assert_calls (&tree, "after", "1000 1000");
-  assert_arc (&tree, "main", "after", 1000);
+  assert_tree_calls (&tree, "after", "1000 1000");
+  assert_tree_arc (&tree, "main", "after", 1000);
   g_assert_cmpint (info (stats, "abandoned-frames"), ==, 0);
   g_assert_cmpint (info (stats, "unmatched-returns"), ==, 0);
   g_assert_cmpint (info (stats, "frames-left-by-longjmp"), >, 0);
@@ -448,9 +448,9 @@ test_ended_threads_are_folded (void)
   gint64 peak_kb;
 
   call_tree_from_stats (&tree, stats);
-  assert_calls (&tree, "start", "5000 5000");
-  assert_calls (&tree, "work", "50000 50000");
-  assert_arc (&tree, "start", "work", 50000);
+  assert_tree_calls (&tree, "start", "5000 5000");
+  assert_tree_calls (&tree, "work", "50000 50000");
+  assert_tree_arc (&tree, "start", "work", 50000);
   g_assert_cmpstr (detprof_stats_get_info (stats, "threads"), ==, "5001");
   g_assert_cmpint (info (stats, "frames-left-by-thread-exit"), ==, 0);
   g_assert_nonnull (peak);
@@ -485,9 +485,9 @@ test_async_cancellation (void)
   stats = profile ("cancel-async", NULL, "20\n");
 
   call_tree_from_stats (&tree, stats);
-  assert_calls (&tree, "start", "20 20");
-  assert_calls (&tree, "victim", "20 20");
-  assert_arc (&tree, "start", "victim", 20);
+  assert_tree_calls (&tree, "start", "20 20");
+  assert_tree_calls (&tree, "victim", "20 20");
+  assert_tree_arc (&tree, "start", "victim", 20);
   g_assert_cmpint (info (stats, "abandoned-frames"), ==, 0);
   g_assert_cmpint (info (stats, "unmatched-returns"), ==, 0);
   g_assert_cmpint (info (stats, "frames-left-by-thread-exit"), >=, 40);
@@ -503,8 +503,8 @@ test_signal_during_first_event (void)
   g_auto(CallTree) tree = { NULL, NULL };
 
   call_tree_from_stats (&tree, stats);
-  assert_calls (&tree, "start", "3000 3000");
-  assert_calls (&tree, "body", "3000 3000");
+  assert_tree_calls (&tree, "start", "3000 3000");
+  assert_tree_calls (&tree, "body", "3000 3000");
   g_assert_cmpint (info (stats, "abandoned-frames"), ==, 0);
   g_assert_cmpint (info (stats, "unmatched-returns"), ==, 0);
 }
@@ -517,9 +517,8 @@ static void
 test_main_thread_exits_first (void)
 {
   g_autoptr(DetprofStats) stats = profile ("main-exits-first", NULL, "4950\n");
-  const DetprofFunctionStats *work = detprof_stats_lookup_name (stats, "work");
+  const DetprofFunctionStats *work = find_function (stats, "work");
 
-  g_assert_nonnull (work);
   g_assert_true (g_str_has_suffix (work->file, "main-exits-first.c"));
   g_assert_cmpint (work->nc, ==, 100);
   g_assert_nonnull (detprof_stats_lookup_name (stats, "last_thread"));
@@ -610,14 +609,14 @@ test_closed_libraries_keep_their_functions (gconstpointer user_data)
   got = call_tree_to_string (&tree);
   g_test_message ("%s: %s%s", build, errors, got);
 
-  assert_calls (&tree, "plug_run", "137 137");
-  assert_calls (&tree, "plug_leaf", "137 137");
-  assert_calls (&tree, "other_run", "14 14");
-  assert_calls (&tree, "other_leaf", "14 14");
-  assert_arc (&tree, "run_plugin", "plug_run", 137);
-  assert_arc (&tree, "plug_run", "plug_leaf", 137);
-  assert_arc (&tree, "run_plugin", "other_run", 14);
-  assert_arc (&tree, "other_run", "other_leaf", 14);
+  assert_tree_calls (&tree, "plug_run", "137 137");
+  assert_tree_calls (&tree, "plug_leaf", "137 137");
+  assert_tree_calls (&tree, "other_run", "14 14");
+  assert_tree_calls (&tree, "other_leaf", "14 14");
+  assert_tree_arc (&tree, "run_plugin", "plug_run", 137);
+  assert_tree_arc (&tree, "plug_run", "plug_leaf", 137);
+  assert_tree_arc (&tree, "run_plugin", "other_run", 14);
+  assert_tree_arc (&tree, "other_run", "other_leaf", 14);
   assert_calls_made_in (stats, "plug_leaf", "dlclose-plug.c");
   assert_calls_made_in (stats, "other_leaf", "dlclose-other.c");
   for (i = 0; i < detprof_stats_get_n_functions (stats); i++)
@@ -675,21 +674,24 @@ main (int    argc,
   guint i, j;
 
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("Programs that leave frames without returning (long jumps, exceptions, "
+                  "thread exits, closed libraries) or that inlining reshaped, built as users "
+                  "build them, give the call tree of their -fno-inline build.");
 
   for (i = 0; i < G_N_ELEMENTS (programs); i++)
     for (j = 0; programs[i].builds[j] != NULL; j++)
       {
-        g_autofree char *path = g_strdup_printf ("/departures/%s/%s", programs[i].name, programs[i].builds[j]);
+        g_autofree char *path = g_strdup_printf ("/departures/%s/%s-gives-the-expected-call-tree", programs[i].name, programs[i].builds[j]);
 
         g_test_add_data_func (path, programs[i].builds[j], programs[i].test);
       }
-  g_test_add_func ("/departures/longjmp/out-of-a-handler-that-interrupted-the-profiler",
+  g_test_add_func ("/departures/longjmp/out-of-a-handler-that-interrupted-the-profiler-abandons-nothing",
                    test_jump_out_of_handler_that_interrupted_the_profiler);
   g_test_add_func ("/departures/thread-exit/ended-threads-are-folded", test_ended_threads_are_folded);
-  g_test_add_func ("/departures/thread-exit/async-cancellation", test_async_cancellation);
-  g_test_add_func ("/departures/signals/during-a-threads-first-event", test_signal_during_first_event);
-  g_test_add_func ("/departures/thread-exit/main-thread-exits-first", test_main_thread_exits_first);
-  g_test_add_func ("/departures/memory/program-out-of-memory", test_program_out_of_memory);
+  g_test_add_func ("/departures/thread-exit/async-cancellation-abandons-nothing", test_async_cancellation);
+  g_test_add_func ("/departures/signals/during-a-threads-first-event-do-not-deadlock", test_signal_during_first_event);
+  g_test_add_func ("/departures/thread-exit/main-thread-exiting-first-leaves-every-function-named", test_main_thread_exits_first);
+  g_test_add_func ("/departures/memory/program-out-of-memory-runs-and-counts-unrecorded-calls", test_program_out_of_memory);
 
   return g_test_run ();
 }

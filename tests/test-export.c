@@ -18,6 +18,7 @@
 #include "detprof-error.h"
 #include "detprof-export.h"
 #include "detprof-stats-private.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -294,8 +295,7 @@ test_callgrind_refuses_times_too_long (void)
       expected = g_strdup_printf ("%s: %s has a time ", path, cases[i].refused);
       g_assert_true (g_str_has_prefix (error->message, expected));
       g_assert_true (contains (error->message, cases[i].why));
-      g_unlink (path);
-      g_rmdir (dir);
+      remove_tree (dir);
     }
 }
 
@@ -371,8 +371,11 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("The callgrind and DOT exports of a hand-built table carry every number, name and note "
+                  "exactly, in files that callgrind_annotate reads.");
 
-  g_test_add ("/export/callgrind/costs", Fixture, NULL, setup, test_callgrind_costs, teardown);
+  g_test_add ("/export/callgrind/gives-self-costs-arcs-and-total", Fixture, NULL,
+              setup, test_callgrind_costs, teardown);
   g_test_add ("/export/callgrind/uses-call-sites", Fixture, NULL, setup,
               test_callgrind_uses_call_sites, teardown);
   g_test_add ("/export/callgrind/header-says-how-exact", Fixture, NULL, setup,
@@ -381,9 +384,10 @@ main (int    argc,
               test_callgrind_annotate_reads_the_header, teardown);
   g_test_add_func ("/export/callgrind/tells-namesakes-apart", test_callgrind_tells_namesakes_apart);
   g_test_add_func ("/export/callgrind/count-arcs-share-the-time", test_count_arcs_share_the_time);
-  g_test_add_func ("/export/refuse-nan", test_exports_refuse_nan);
+  g_test_add_func ("/export/time-that-is-not-a-number-is-refused", test_exports_refuse_nan);
   g_test_add_func ("/export/callgrind/refuses-times-too-long", test_callgrind_refuses_times_too_long);
-  g_test_add ("/export/dot/labels-and-escapes", Fixture, NULL, setup, test_dot_labels_and_escapes, teardown);
+  g_test_add ("/export/dot/labels-nodes-and-escapes-names", Fixture, NULL,
+              setup, test_dot_labels_and_escapes, teardown);
   g_test_add ("/export/dot/prunes-below-threshold", Fixture, NULL, setup,
               test_dot_prunes_below_threshold, teardown);
 

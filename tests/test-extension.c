@@ -15,19 +15,20 @@
 #include "detprof.h"
 #include "depth-profiler.h"
 #include "depth-profiler-workload.h"
+#include "test-util.h"
 
-/* ---- a fake clock, and timers of each shape that read it ---- */
+/* ---- a fake CPU clock in two parts, and timers of each shape that read it ---- */
 
 typedef struct
 {
   gint64 user;     /* ticks spent in the program */
   gint64 system;   /* ticks spent in the kernel on its behalf */
-} FakeClock;
+} CpuClock;
 
 static void
-spend (FakeClock *clock,
-       gint64     user,
-       gint64     system)
+spend (CpuClock *clock,
+       gint64    user,
+       gint64    system)
 {
   clock->user += user;
   clock->system += system;
@@ -38,7 +39,7 @@ spend (FakeClock *clock,
 static double
 quarter_seconds (gpointer user_data)
 {
-  FakeClock *clock = user_data;
+  CpuClock *clock = user_data;
 
   return (double) (clock->user + clock->system) * 0.25;
 }
@@ -47,7 +48,7 @@ quarter_seconds (gpointer user_data)
 static gint64
 milliseconds (gpointer user_data)
 {
-  FakeClock *clock = user_data;
+  CpuClock *clock = user_data;
 
   return clock->user + clock->system;
 }
@@ -57,83 +58,10 @@ static void
 user_and_system_microseconds (double   *values,
                               gpointer  user_data)
 {
-  FakeClock *clock = user_data;
+  CpuClock *clock = user_data;
 
   values[0] = (double) clock->user;
   values[1] = (double) clock->system;
-}
-
-/* The depth tests keep their times in ticks: a clock of one tick per second. */
-static double
-ticks (gpointer user_data)
-{
-  FakeClock *clock = user_data;
-
-  return (double) (clock->user + clock->system);
-}
-
-/* ---- looking at statistics ---- */
-
-static const DetprofFunctionStats *
-function (DetprofStats *stats,
-          const char   *name)
-{
-  const DetprofFunctionStats *f = detprof_stats_lookup_name (stats, name);
-
-  g_assert_nonnull (f);
-  return f;
-}
-
-static void
-assert_function (DetprofStats *stats,
-                 const char   *name,
-                 gint64        nc,
-                 gint64        cc,
-                 double        tt,
-                 double        ct)
-{
-  const DetprofFunctionStats *f = function (stats, name);
-
-  g_test_message ("%s: %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %.17g %.17g",
-                  name, f->nc, f->cc, f->tt.value, f->ct.value);
-  g_assert_cmpint (f->nc, ==, nc);
-  g_assert_cmpint (f->cc, ==, cc);
-  g_assert_cmpfloat (f->tt.value, ==, tt);
-  g_assert_cmpfloat (f->ct.value, ==, ct);
-}
-
-/* Every row and every caller arc of @actual equals @expected's. */
-static void
-assert_same_profile (DetprofStats *expected,
-                     DetprofStats *actual)
-{
-  guint i, j;
-
-  g_assert_cmpuint (detprof_stats_get_n_functions (actual), ==, detprof_stats_get_n_functions (expected));
-  for (i = 0; i < detprof_stats_get_n_functions (expected); i++)
-    {
-      const DetprofFunctionStats *e = detprof_stats_get_function (expected, i);
-      const DetprofFunctionStats *a = detprof_stats_lookup (actual, e->file, e->line, e->name);
-
-      g_assert_nonnull (a);
-      g_assert_cmpint (a->nc, ==, e->nc);
-      g_assert_cmpint (a->cc, ==, e->cc);
-      g_assert_cmpfloat (a->tt.value, ==, e->tt.value);
-      g_assert_cmpfloat (a->ct.value, ==, e->ct.value);
-      g_assert_cmpuint (a->n_callers, ==, e->n_callers);
-      for (j = 0; j < e->n_callers; j++)
-        {
-          const DetprofCallerArc *ea = &e->callers[j];
-          const DetprofCallerArc *aa = &a->callers[j];
-
-          g_assert_cmpstr (detprof_stats_get_function (actual, aa->caller)->name, ==,
-                           detprof_stats_get_function (expected, ea->caller)->name);
-          g_assert_cmpint (aa->nc, ==, ea->nc);
-          g_assert_cmpint (aa->cc, ==, ea->cc);
-          g_assert_cmpfloat (aa->tt.value, ==, ea->tt.value);
-          g_assert_cmpfloat (aa->ct.value, ==, ea->ct.value);
-        }
-    }
 }
 
 /* ---- timer shapes ---- */
@@ -145,7 +73,7 @@ static const char A[] = "A", B[] = "B";
  * ticks, its total 35, and B's 20, but only if the kernel's ticks count. */
 static DetprofStats *
 profile_a_calls_b (DetprofTimer *timer,
-                   FakeClock    *clock)
+                   CpuClock     *clock)
 {
   g_autoptr(DetprofProfiler) profiler = detprof_profiler_new (timer);
   g_autoptr(GError) error = NULL;
@@ -171,7 +99,7 @@ profile_a_calls_b (DetprofTimer *timer,
 static void
 test_timer_double_is_in_seconds (void)
 {
-  FakeClock clock = { 1000, 0 };
+  CpuClock clock = { 1000, 0 };
   g_autoptr(DetprofTimer) timer = NULL;
   g_autoptr(DetprofStats) stats = NULL;
 
@@ -189,7 +117,7 @@ test_timer_double_is_in_seconds (void)
 static void
 test_timer_integer_counts_timeunits (void)
 {
-  FakeClock clock = { 1000, 0 };
+  CpuClock clock = { 1000, 0 };
   g_autoptr(DetprofTimer) timer = NULL;
   g_autoptr(DetprofStats) stats = NULL;
 
@@ -207,7 +135,7 @@ test_timer_integer_counts_timeunits (void)
 static void
 test_timer_tuple_sums_its_values (void)
 {
-  FakeClock clock = { 1000, 500 };
+  CpuClock clock = { 1000, 500 };
   g_autoptr(DetprofTimer) timer = NULL;
   g_autoptr(DetprofStats) stats = NULL;
 
@@ -224,7 +152,7 @@ test_timer_tuple_sums_its_values (void)
 
 typedef struct
 {
-  FakeClock        clock;
+  FakeClock        clock;   /* in ticks, one a second: the profiles are in ticks */
   DepthProfiler   *depth;   /* the subclass ... */
   DetprofProfiler *base;    /* ... and its parent class, fed the same events */
 } Fixture;
@@ -249,8 +177,8 @@ setup (Fixture       *fixture,
 {
   g_autoptr(DetprofTimer) timer = NULL;
 
-  fixture->clock.user = 1000;
-  timer = detprof_timer_new_double ("ticks", ticks, 1.0, &fixture->clock, NULL);
+  fixture->clock.now = 1000;
+  timer = detprof_timer_new_double ("ticks", fake_clock_read, 1.0, &fixture->clock, NULL);
   fixture->depth = depth_profiler_new (timer);
   fixture->base = detprof_profiler_new (timer);
   name_functions (DETPROF_PROFILER (fixture->depth));
@@ -298,7 +226,7 @@ replay (DetprofProfiler *profiler,
         detprof_profiler_note_long_jump (profiler, steps[i].fn);
       else
         detprof_profiler_dispatch_event (profiler, &event);
-      spend (clock, steps[i].ticks, 0);
+      clock->now += steps[i].ticks;
     }
 }
 
@@ -311,15 +239,15 @@ replay_to_both (Fixture    *fixture,
 {
   g_autoptr(DetprofStats) depth_stats = NULL;
   g_autoptr(DetprofStats) base_stats = NULL;
-  gint64 start = fixture->clock.user;
+  double start = fixture->clock.now;
 
   replay (DETPROF_PROFILER (fixture->depth), &fixture->clock, steps, n_steps);
-  fixture->clock.user = start;
+  fixture->clock.now = start;
   replay (fixture->base, &fixture->clock, steps, n_steps);
 
   depth_stats = detprof_profiler_create_stats (DETPROF_PROFILER (fixture->depth), NULL);
   base_stats = detprof_profiler_create_stats (fixture->base, NULL);
-  assert_same_profile (base_stats, depth_stats);
+  assert_same_stats (base_stats, depth_stats);
   g_assert_cmpint (detprof_profiler_get_abandoned_frames (DETPROF_PROFILER (fixture->depth)), ==,
                    detprof_profiler_get_abandoned_frames (fixture->base));
   g_assert_cmpint (detprof_profiler_get_left_frames (DETPROF_PROFILER (fixture->depth), DETPROF_DEPARTURE_LONGJMP), ==,
@@ -445,8 +373,8 @@ test_depth_follows_every_thread (Fixture       *fixture,
   stats = detprof_profiler_create_stats (DETPROF_PROFILER (fixture->depth), NULL);
 
   g_assert_cmpuint (detprof_profiler_get_n_threads (DETPROF_PROFILER (fixture->depth)), ==, 2);
-  g_assert_cmpint (function (stats, "c")->nc, ==, 3);
-  g_assert_cmpint (function (stats, "a")->nc, ==, 2);
+  g_assert_cmpint (find_function (stats, "c")->nc, ==, 3);
+  g_assert_cmpint (find_function (stats, "a")->nc, ==, 2);
   assert_depths (fixture->depth, A, 2, 2);
   assert_depths (fixture->depth, C, 3, 3);
   assert_histogram (fixture->depth, calls, 3);
@@ -576,7 +504,7 @@ test_depth_instrumented_workload (Fixture       *fixture,
   assert_function (depth_stats, "is_even", 4, 1, 0.0, 0.0);
   assert_function (depth_stats, "is_odd", 4, 1, 0.0, 0.0);
   assert_function (depth_stats, "depth_workload_run", 1, 1, 0.0, 0.0);
-  assert_same_profile (base_stats, depth_stats);
+  assert_same_stats (base_stats, depth_stats);
 }
 
 /* ---- the example programs ---- */
@@ -767,22 +695,24 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("Custom timers of each shape and the DepthProfiler subclass give the expected numbers on "
+                  "known events and a fake clock, and the two example programs report the calls they make.");
 
   g_test_add_func ("/extension/timer/double-is-in-seconds", test_timer_double_is_in_seconds);
   g_test_add_func ("/extension/timer/integer-counts-timeunits", test_timer_integer_counts_timeunits);
   g_test_add_func ("/extension/timer/tuple-sums-its-values", test_timer_tuple_sums_its_values);
-  g_test_add ("/extension/depth/mutual-and-direct-recursion", Fixture, NULL, setup,
+  g_test_add ("/extension/depth/recursion-counts-a-functions-own-activations", Fixture, NULL, setup,
               test_depth_mutual_and_direct_recursion, teardown);
-  g_test_add ("/extension/depth/frames-left-by-longjmp", Fixture, NULL, setup,
+  g_test_add ("/extension/depth/frames-left-by-longjmp-are-forgotten", Fixture, NULL, setup,
               test_depth_frames_left_by_longjmp, teardown);
   g_test_add ("/extension/depth/follows-every-thread", Fixture, NULL, setup,
               test_depth_follows_every_thread, teardown);
-  g_test_add ("/extension/depth/instrumented-workload", Fixture, NULL, setup,
+  g_test_add ("/extension/depth/instrumented-workload-gives-its-known-depths", Fixture, NULL, setup,
               test_depth_instrumented_workload, teardown);
-  g_test_add_func ("/extension/thread-qdata", test_thread_qdata);
-  g_test_add_func ("/extension/lookup-function", test_lookup_function);
-  g_test_add_func ("/extension/examples/timers", test_example_timers);
-  g_test_add_func ("/extension/examples/depth-profiler", test_example_depth_profiler);
+  g_test_add_func ("/extension/thread-qdata-lasts-until-the-profiler-is-freed", test_thread_qdata);
+  g_test_add_func ("/extension/lookup-function-names-as-the-statistics-will", test_lookup_function);
+  g_test_add_func ("/extension/examples/timers-makes-the-same-calls-with-each-shape", test_example_timers);
+  g_test_add_func ("/extension/examples/depth-profiler-prints-its-two-tables", test_example_depth_profiler);
 
   return g_test_run ();
 }

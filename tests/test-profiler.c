@@ -14,8 +14,9 @@
 
 #include "detprof.h"
 #include "detprof-profiler.h"
+#include "test-util.h"
 
-/* ---- a profiler subclass whose timer is a field the test sets ---- */
+/* ---- a profiler subclass whose timer is a clock the test sets ---- */
 
 #define TEST_TYPE_PROFILER (test_profiler_get_type ())
 G_DECLARE_FINAL_TYPE (TestProfiler, test_profiler, TEST, PROFILER, DetprofProfiler)
@@ -23,9 +24,8 @@ G_DECLARE_FINAL_TYPE (TestProfiler, test_profiler, TEST, PROFILER, DetprofProfil
 struct _TestProfiler
 {
   DetprofProfiler parent_instance;
-  double          now;             /* what the timer reads */
-  double          advance_on_read; /* ticks each reading costs (the hidden overhead) */
-  gboolean        reenter;         /* dispatch a nested event from inside a call */
+  FakeClock       clock;    /* what the timer reads, and what a reading costs (the hidden overhead) */
+  gboolean        reenter;  /* dispatch a nested event from inside a call */
 };
 
 G_DEFINE_TYPE (TestProfiler, test_profiler, DETPROF_TYPE_PROFILER)
@@ -33,11 +33,7 @@ G_DEFINE_TYPE (TestProfiler, test_profiler, DETPROF_TYPE_PROFILER)
 static double
 test_profiler_read_timer (DetprofProfiler *profiler)
 {
-  TestProfiler *self = TEST_PROFILER (profiler);
-  double now = self->now;
-
-  self->now += self->advance_on_read;
-  return now;
+  return fake_clock_read (&TEST_PROFILER (profiler)->clock);
 }
 
 static gboolean
@@ -84,7 +80,7 @@ test_profiler_new (double bias)
 typedef struct
 {
   DetprofProfiler *profiler;
-  double          *now;   /* the clock the workload advances */
+  FakeClock       *clock;   /* the clock the workload advances */
 } Workload;
 
 /* Function identities: any distinct addresses will do. */
@@ -128,7 +124,7 @@ static void
 tick (Workload *w,
       double    ticks)
 {
-  *w->now += ticks;
+  w->clock->now += ticks;
 }
 
 static void
@@ -272,7 +268,7 @@ setup (Fixture       *fixture,
        gconstpointer  user_data)
 {
   fixture->profiler = test_profiler_new (0.0);
-  fixture->profiler->now = 42000;
+  fixture->profiler->clock.now = 42000;
 }
 
 static void
@@ -286,61 +282,20 @@ teardown (Fixture       *fixture,
 static void
 run_profilee (Fixture *fixture)
 {
-  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->now };
+  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->clock };
   g_autoptr(GError) error = NULL;
-  double start = fixture->profiler->now;
+  double start = fixture->profiler->clock.now;
 
   name_profilee (w.profiler);
   testfunc (&w);
-  g_assert_cmpfloat (fixture->profiler->now - start, ==, 1000);
+  g_assert_cmpfloat (fixture->profiler->clock.now - start, ==, 1000);
 
   fixture->stats = detprof_profiler_create_stats (w.profiler, &error);
   g_assert_no_error (error);
 }
 
-static const DetprofFunctionStats *
-function (DetprofStats *stats,
-          const char   *name)
-{
-  const DetprofFunctionStats *f = detprof_stats_lookup_name (stats, name);
-
-  g_assert_nonnull (f);
-  return f;
-}
-
-static void
-assert_function (DetprofStats *stats,
-                 const char   *name,
-                 gint64        cc,
-                 gint64        nc,
-                 double        tt,
-                 double        ct)
-{
-  const DetprofFunctionStats *f = function (stats, name);
-
-  g_test_message ("%s: %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %.17g %.17g",
-                  name, f->cc, f->nc, f->tt.value, f->ct.value);
-  g_assert_cmpint (f->cc, ==, cc);
-  g_assert_cmpint (f->nc, ==, nc);
-  g_assert_cmpfloat (f->tt.value, ==, tt);
-  g_assert_cmpfloat (f->ct.value, ==, ct);
-}
-
-static const DetprofCallerArc *
-arc (DetprofStats *stats,
-     const char   *callee,
-     const char   *caller)
-{
-  const DetprofFunctionStats *f = function (stats, callee);
-  guint i;
-
-  for (i = 0; i < f->n_callers; i++)
-    if (g_strcmp0 (detprof_stats_get_function (stats, f->callers[i].caller)->name, caller) == 0)
-      return &f->callers[i];
-  g_assert_not_reached ();
-  return NULL;
-}
-
+/* The arc from @caller into @callee is (@nc/@cc, @tt, @ct), cProfile's
+ * tuple, to the bit. */
 static void
 assert_arc (DetprofStats *stats,
             const char   *callee,
@@ -350,7 +305,7 @@ assert_arc (DetprofStats *stats,
             double        tt,
             double        ct)
 {
-  const DetprofCallerArc *a = arc (stats, callee, caller);
+  const DetprofCallerArc *a = find_arc (stats, callee, caller);
 
   g_assert_cmpint (a->style, ==, DETPROF_CALLER_TUPLE);
   g_assert_cmpint (a->nc, ==, nc);
@@ -383,7 +338,7 @@ test_profilee_with_bias_matches_profile_py (Fixture       *fixture,
   assert_function (s, "helper2", 8, 8, 311.97600000000006, 399.9119999999999);
   assert_function (s, "subhelper", 8, 8, 63.976, 79.96);
   assert_function (s, "helper2_indirect", 2, 2, -0.006, 139.946);
-  assert_function (s, "factorial", 3, 23, 149.937, 169.91699999999997);
+  assert_function (s, "factorial", 23, 3, 149.937, 169.91699999999997);
   assert_function (s, "mul", 20, 20, 19.98, 19.98);
   g_assert_cmpuint (detprof_stats_get_n_functions (s), ==, 12);
   g_assert_cmpint (detprof_stats_get_total_calls (s), ==, 116);
@@ -410,7 +365,7 @@ test_profilee_without_bias_is_exact (Fixture       *fixture,
   assert_function (s, "helper2", 8, 8, 312, 400);
   assert_function (s, "subhelper", 8, 8, 64, 80);
   assert_function (s, "helper2_indirect", 2, 2, 0, 140);
-  assert_function (s, "factorial", 3, 23, 150, 170);
+  assert_function (s, "factorial", 23, 3, 150, 170);
   assert_function (s, "mul", 20, 20, 20, 20);
 }
 
@@ -435,45 +390,11 @@ test_profilee_arcs_match_cprofile (Fixture       *fixture,
   assert_arc (s, "hasattr", "helper1", 4, 4, 0, 4);
   assert_arc (s, "hasattr", "helper2", 8, 8, 0, 8);
   assert_arc (s, "mul", "factorial", 20, 20, 20, 20);
-  g_assert_cmpuint (function (s, "testfunc")->n_callers, ==, 0);
-  g_assert_cmpuint (function (s, "factorial")->n_callers, ==, 3);
+  g_assert_cmpuint (find_function (s, "testfunc")->n_callers, ==, 0);
+  g_assert_cmpuint (find_function (s, "factorial")->n_callers, ==, 3);
 }
 
 /* ---- timer shapes ---- */
-
-static double
-ticks_as_double (gpointer user_data)
-{
-  return *(double *) user_data;
-}
-
-static gint64
-ticks_as_integer (gpointer user_data)
-{
-  return (gint64) *(double *) user_data;
-}
-
-/* Splits the clock into two values, as (user, system) would be. */
-static void
-ticks_as_pair (double   *values,
-               gpointer  user_data)
-{
-  double now = *(double *) user_data;
-
-  values[0] = floor (now * 0.75);
-  values[1] = now - values[0];
-}
-
-static void
-ticks_as_triple (double   *values,
-                 gpointer  user_data)
-{
-  double now = *(double *) user_data;
-
-  values[0] = floor (now / 3);
-  values[1] = floor (now / 3);
-  values[2] = now - 2 * floor (now / 3);
-}
 
 /* Each timer shape gives the same profile; the timeunit turns ticks into
  * seconds (here: a millisecond tick, as CPython's tests use). */
@@ -485,7 +406,7 @@ test_timer_shapes_give_the_same_profile (void)
 
   for (i = 0; i < G_N_ELEMENTS (shapes); i++)
     {
-      double now = 42000;
+      FakeClock clock = { 42000, 0 };
       g_autoptr(DetprofTimer) timer = NULL;
       g_autoptr(DetprofProfiler) profiler = NULL;
       g_autoptr(DetprofStats) stats = NULL;
@@ -493,25 +414,25 @@ test_timer_shapes_give_the_same_profile (void)
       Workload w;
 
       if (i == 0)
-        timer = detprof_timer_new_double ("ms", ticks_as_double, 0.001, &now, NULL);
+        timer = detprof_timer_new_double ("ms", fake_clock_read, 0.001, &clock, NULL);
       else if (i == 1)
-        timer = detprof_timer_new_integer ("ms", ticks_as_integer, 0.001, &now, NULL);
+        timer = detprof_timer_new_integer ("ms", fake_clock_read_integer, 0.001, &clock, NULL);
       else if (i == 2)
-        timer = detprof_timer_new_tuple ("ms", 2, ticks_as_pair, 0.001, &now, NULL);
+        timer = detprof_timer_new_tuple ("ms", 2, fake_clock_read_pair, 0.001, &clock, NULL);
       else
-        timer = detprof_timer_new_tuple ("ms", 3, ticks_as_triple, 0.001, &now, NULL);
+        timer = detprof_timer_new_tuple ("ms", 3, fake_clock_read_triple, 0.001, &clock, NULL);
 
       g_test_message ("timer shape: %s", shapes[i]);
       profiler = detprof_profiler_new (timer);
       w.profiler = profiler;
-      w.now = &now;
+      w.clock = &clock;
       name_profilee (profiler);
       testfunc (&w);
       stats = detprof_profiler_create_stats (profiler, &error);
       g_assert_no_error (error);
 
       assert_function (stats, "testfunc", 1, 1, 270 * 0.001, 1000 * 0.001);
-      assert_function (stats, "factorial", 3, 23, 150 * 0.001, 170 * 0.001);
+      assert_function (stats, "factorial", 23, 3, 150 * 0.001, 170 * 0.001);
       assert_function (stats, "helper2", 8, 8, 312 * 0.001, 400 * 0.001);
       assert_arc (stats, "factorial", "factorial", 20, 3, 130 * 0.001, 147 * 0.001);
     }
@@ -521,10 +442,10 @@ test_timer_shapes_give_the_same_profile (void)
 
 static void
 run_a_calls_b (DetprofProfiler *profiler,
-               double          *now)
+               FakeClock       *clock)
 {
   static const char A[] = "A", B[] = "B";
-  Workload w = { profiler, now };
+  Workload w = { profiler, clock };
 
   detprof_profiler_name_function (profiler, A, "demo.c", 4, "A");
   detprof_profiler_name_function (profiler, B, "demo.c", 2, "B");
@@ -539,30 +460,26 @@ run_a_calls_b (DetprofProfiler *profiler,
 
 /* Each reading costs one tick; a bias of one tick per event cancels it
  * exactly, a bias of 0 leaves one tick per interval, and half a tick
- * leaves half (dispatch-model.md, section 11). */
+ * leaves half (dispatch-model.md, section 11: test-util's worked_example). */
 static void
 test_bias_subtracted_once_per_event (void)
 {
-  const struct { double bias; double a_tt, a_ct, b_tt; } cases[] = {
-    { 1.0, 15, 35, 20 },
-    { 0.0, 17, 38, 21 },
-    { 0.5, 16, 36.5, 20.5 },
-  };
   guint i;
 
-  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (i = 0; i < G_N_ELEMENTS (worked_example); i++)
     {
-      g_autoptr(TestProfiler) profiler = test_profiler_new (cases[i].bias);
+      const WorkedExample *expected = &worked_example[i];
+      g_autoptr(TestProfiler) profiler = test_profiler_new (expected->bias);
       g_autoptr(DetprofStats) stats = NULL;
 
-      profiler->now = 1000;
-      profiler->advance_on_read = 1;
-      run_a_calls_b (DETPROF_PROFILER (profiler), &profiler->now);
-      profiler->advance_on_read = 0;
+      profiler->clock.now = 1000;
+      profiler->clock.cost_of_reading = 1;
+      run_a_calls_b (DETPROF_PROFILER (profiler), &profiler->clock);
+      profiler->clock.cost_of_reading = 0;
       stats = detprof_profiler_create_stats (DETPROF_PROFILER (profiler), NULL);
 
-      assert_function (stats, "A", 1, 1, cases[i].a_tt, cases[i].a_ct);
-      assert_function (stats, "B", 1, 1, cases[i].b_tt, cases[i].b_tt);
+      assert_function (stats, "A", 1, 1, expected->a_tt, expected->a_ct);
+      assert_function (stats, "B", 1, 1, expected->b_tt, expected->b_tt);
     }
 }
 
@@ -574,10 +491,9 @@ G_DECLARE_FINAL_TYPE (TestOnceProfiler, test_once_profiler, TEST, ONCE_PROFILER,
 struct _TestOnceProfiler
 {
   DetprofProfiler parent_instance;
-  double          now;             /* what the timer reads */
-  double          advance_on_read; /* ticks each reading costs */
-  guint           events;          /* how many events it handled */
-  guint           reads;           /* how many times it read the timer */
+  FakeClock       clock;    /* what the timer reads, and what a reading costs */
+  guint           events;   /* how many events it handled */
+  guint           reads;    /* how many times it read the timer */
 };
 
 G_DEFINE_TYPE (TestOnceProfiler, test_once_profiler, DETPROF_TYPE_PROFILER)
@@ -605,12 +521,10 @@ static double
 test_once_profiler_read_timer (DetprofProfiler *profiler)
 {
   TestOnceProfiler *self = TEST_ONCE_PROFILER (profiler);
-  double now = self->now;
 
   /* Counts the readings made outside events too (a thread's first). */
   self->reads++;
-  self->now += self->advance_on_read;
-  return now;
+  return fake_clock_read (&self->clock);
 }
 
 static void
@@ -634,30 +548,26 @@ test_once_profiler_init (TestOnceProfiler *self)
 static void
 test_handle_event_override_reads_once (void)
 {
-  const struct { double bias; double a_tt, a_ct, b_tt; } cases[] = {
-    { 1.0, 15, 35, 20 },
-    { 0.0, 17, 38, 21 },
-    { 0.5, 16, 36.5, 20.5 },
-  };
   guint i;
 
-  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (i = 0; i < G_N_ELEMENTS (worked_example); i++)
     {
+      const WorkedExample *expected = &worked_example[i];
       g_autoptr(DetprofTimer) ticks = detprof_timer_new_double ("ticks", unused_timer, 1.0, NULL, NULL);
       g_autoptr(TestOnceProfiler) profiler = g_object_new (TEST_TYPE_ONCE_PROFILER, "timer", ticks,
-                                                           "bias", cases[i].bias, NULL);
+                                                           "bias", expected->bias, NULL);
       g_autoptr(DetprofStats) stats = NULL;
 
-      profiler->now = 1000;
-      profiler->advance_on_read = 1;
-      run_a_calls_b (DETPROF_PROFILER (profiler), &profiler->now);
-      profiler->advance_on_read = 0;
+      profiler->clock.now = 1000;
+      profiler->clock.cost_of_reading = 1;
+      run_a_calls_b (DETPROF_PROFILER (profiler), &profiler->clock);
+      profiler->clock.cost_of_reading = 0;
       g_assert_cmpuint (profiler->events, ==, 4);
       g_assert_cmpuint (profiler->reads, ==, 1 + 4);
 
       stats = detprof_profiler_create_stats (DETPROF_PROFILER (profiler), NULL);
-      assert_function (stats, "A", 1, 1, cases[i].a_tt, cases[i].a_ct);
-      assert_function (stats, "B", 1, 1, cases[i].b_tt, cases[i].b_tt);
+      assert_function (stats, "A", 1, 1, expected->a_tt, expected->a_ct);
+      assert_function (stats, "B", 1, 1, expected->b_tt, expected->b_tt);
     }
 }
 
@@ -755,7 +665,7 @@ test_mutual_recursion (Fixture       *fixture,
                        gconstpointer  user_data)
 {
   static const char A[] = "a", B[] = "b";
-  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->now };
+  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->clock };
   g_autoptr(DetprofStats) s = NULL;
 
   detprof_profiler_name_function (w.profiler, A, "m.c", 1, "a");
@@ -770,8 +680,8 @@ test_mutual_recursion (Fixture       *fixture,
   leave (&w, A);
   s = detprof_profiler_create_stats (w.profiler, NULL);
 
-  assert_function (s, "a", 1, 2, 1 + 64 + 4 + 16, 127);
-  assert_function (s, "b", 1, 2, 2 + 32 + 8, 2 + 32 + 28);
+  assert_function (s, "a", 2, 1, 1 + 64 + 4 + 16, 127);
+  assert_function (s, "b", 2, 1, 2 + 32 + 8, 2 + 32 + 28);
   assert_arc (s, "a", "b", 1, 1, 4 + 16, 28);
   assert_arc (s, "b", "a", 2, 1, 2 + 32 + 8, 2 + 32 + 28);
 }
@@ -784,7 +694,7 @@ test_return_closes_skipped_frames (Fixture       *fixture,
                                    gconstpointer  user_data)
 {
   static const char A[] = "a", B[] = "b", C[] = "c";
-  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->now };
+  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->clock };
   g_autoptr(DetprofStats) s = NULL;
 
   detprof_profiler_name_function (w.profiler, A, "u.c", 1, "a");
@@ -825,7 +735,7 @@ test_inlined_callee_at_callers_address (Fixture       *fixture,
 {
   static const char MAIN[] = "main", OUTER[] = "outer", INLINED[] = "helper", LEAF[] = "leaf";
   DetprofProfiler *p = DETPROF_PROFILER (fixture->profiler);
-  double *now = &fixture->profiler->now;
+  double *now = &fixture->profiler->clock.now;
   g_autoptr(DetprofStats) s = NULL;
 
   detprof_profiler_name_function (p, MAIN, "i.c", 1, "main");
@@ -866,7 +776,7 @@ test_long_jump_closes_frames_at_the_jump (Fixture       *fixture,
   static const char MAIN[] = "main", F[] = "f", G[] = "g", H[] = "h";
   static char target[200];
   DetprofProfiler *p = DETPROF_PROFILER (fixture->profiler);
-  double *now = &fixture->profiler->now;
+  double *now = &fixture->profiler->clock.now;
   g_autoptr(DetprofStats) s = NULL;
 
   detprof_profiler_name_function (p, MAIN, "j.c", 1, "main");
@@ -903,7 +813,7 @@ test_long_jump_to_stale_target_closes_nothing (Fixture       *fixture,
   static const char MAIN[] = "main", F[] = "f", G[] = "g";
   static char target[200], unknown[200];
   DetprofProfiler *p = DETPROF_PROFILER (fixture->profiler);
-  double *now = &fixture->profiler->now;
+  double *now = &fixture->profiler->clock.now;
   g_autoptr(DetprofStats) s = NULL;
 
   detprof_profiler_name_function (p, MAIN, "j.c", 1, "main");
@@ -934,7 +844,7 @@ test_catch_closes_frames_below_the_catcher (Fixture       *fixture,
 {
   static const char MAIN[] = "main", F[] = "f", G[] = "g", H[] = "h";
   DetprofProfiler *p = DETPROF_PROFILER (fixture->profiler);
-  double *now = &fixture->profiler->now;
+  double *now = &fixture->profiler->clock.now;
   g_autoptr(DetprofStats) s = NULL;
 
   detprof_profiler_name_function (p, MAIN, "x.cc", 1, "main");
@@ -971,7 +881,7 @@ test_thread_exit_closes_every_frame (Fixture       *fixture,
 {
   static const char START[] = "start", F[] = "f";
   DetprofProfiler *p = DETPROF_PROFILER (fixture->profiler);
-  double *now = &fixture->profiler->now;
+  double *now = &fixture->profiler->clock.now;
   g_autoptr(DetprofStats) s = NULL;
 
   detprof_profiler_name_function (p, START, "t.c", 1, "start");
@@ -997,7 +907,7 @@ test_missed_exits_closed_at_next_return (Fixture       *fixture,
 {
   static const char MAIN[] = "main", F[] = "f", G[] = "g";
   DetprofProfiler *p = DETPROF_PROFILER (fixture->profiler);
-  double *now = &fixture->profiler->now;
+  double *now = &fixture->profiler->clock.now;
   g_autoptr(DetprofStats) s = NULL;
 
   detprof_profiler_name_function (p, MAIN, "j.c", 1, "main");
@@ -1012,7 +922,7 @@ test_missed_exits_closed_at_next_return (Fixture       *fixture,
 
   g_assert_cmpint (detprof_profiler_get_abandoned_frames (p), ==, 3);
   g_assert_cmpint (detprof_profiler_get_unmatched_returns (p), ==, 0);
-  assert_function (s, "g", 1, 2, 4, 4);
+  assert_function (s, "g", 2, 1, 4, 4);
   assert_function (s, "f", 1, 1, 2, 6);
   assert_function (s, "main", 1, 1, 1 + 8, 15);
 }
@@ -1024,7 +934,7 @@ test_open_frames_completed (Fixture       *fixture,
                             gconstpointer  user_data)
 {
   static const char A[] = "a", B[] = "b";
-  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->now };
+  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->clock };
   g_autoptr(DetprofStats) s = NULL;
   g_autoptr(DetprofStats) again = NULL;
 
@@ -1049,7 +959,7 @@ test_unmatched_return_is_counted (Fixture       *fixture,
                                   gconstpointer  user_data)
 {
   static const char A[] = "a", X[] = "x";
-  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->now };
+  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->clock };
   g_autoptr(DetprofStats) s = NULL;
 
   detprof_profiler_name_function (w.profiler, A, "o.c", 1, "a");
@@ -1072,7 +982,7 @@ test_reentrant_events_are_dropped (Fixture       *fixture,
                                    gconstpointer  user_data)
 {
   static const char A[] = "a";
-  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->now };
+  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->clock };
   g_autoptr(DetprofStats) s = NULL;
 
   detprof_profiler_name_function (w.profiler, A, "o.c", 1, "a");
@@ -1094,7 +1004,7 @@ test_recursion_a_million_deep (Fixture       *fixture,
                                gconstpointer  user_data)
 {
   static const char R[] = "r";
-  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->now };
+  Workload w = { DETPROF_PROFILER (fixture->profiler), &fixture->profiler->clock };
   g_autoptr(DetprofStats) s = NULL;
   const int depth = 1000000;
   int i;
@@ -1109,8 +1019,8 @@ test_recursion_a_million_deep (Fixture       *fixture,
     leave (&w, R);
   s = detprof_profiler_create_stats (w.profiler, NULL);
 
-  assert_function (s, "r", 1, depth, depth, depth);
-  g_assert_cmpint (arc (s, "r", "r")->nc, ==, depth - 1);
+  assert_function (s, "r", depth, 1, depth, depth);
+  g_assert_cmpint (find_arc (s, "r", "r")->nc, ==, depth - 1);
 }
 
 /* Only one profiler receives the hooks' events at a time. */
@@ -1157,6 +1067,8 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("The dispatcher's statistics, on a fake clock, are exactly profile.py's and cProfile's "
+                  "for the same events, through bias, timer shapes, recursion, departures and open frames.");
 
   g_test_add ("/profiler/profilee/with-bias-matches-profile-py", Fixture, NULL, setup,
               test_profilee_with_bias_matches_profile_py, teardown);
@@ -1166,17 +1078,19 @@ main (int    argc,
               test_profilee_arcs_match_cprofile, teardown);
   g_test_add_func ("/profiler/timer/shapes-give-the-same-profile", test_timer_shapes_give_the_same_profile);
   g_test_add_func ("/profiler/bias/subtracted-once-per-event", test_bias_subtracted_once_per_event);
-  g_test_add_func ("/profiler/bias/class-default", test_bias_class_default);
-  g_test_add_func ("/profiler/subclass/handle-event-reads-once", test_handle_event_override_reads_once);
+  g_test_add_func ("/profiler/bias/class-default-applies-to-later-profilers", test_bias_class_default);
+  g_test_add_func ("/profiler/subclass/handle-event-may-read-the-timer-once",
+                   test_handle_event_override_reads_once);
   g_test_add_func ("/profiler/bias/property-notifies", test_bias_property_notifies);
   g_test_add_func ("/profiler/bias/must-be-finite", test_bias_must_be_finite);
-  g_test_add_func ("/profiler/event/without-function", test_event_without_function_is_refused);
-  g_test_add ("/profiler/stack/mutual-recursion", Fixture, NULL, setup, test_mutual_recursion, teardown);
+  g_test_add_func ("/profiler/event/without-a-function-is-refused", test_event_without_function_is_refused);
+  g_test_add ("/profiler/stack/mutual-recursion-counts-cumulative-time-once", Fixture, NULL,
+              setup, test_mutual_recursion, teardown);
   g_test_add ("/profiler/stack/return-closes-skipped-frames", Fixture, NULL, setup,
               test_return_closes_skipped_frames, teardown);
-  g_test_add ("/profiler/stack/inlined-callee-at-callers-address", Fixture, NULL, setup,
+  g_test_add ("/profiler/stack/inlined-callee-at-callers-address-is-a-callee", Fixture, NULL, setup,
               test_inlined_callee_at_callers_address, teardown);
-  g_test_add ("/profiler/stack/missed-exits-closed-at-next-return", Fixture, NULL, setup,
+  g_test_add ("/profiler/stack/missed-exits-are-closed-at-the-next-return", Fixture, NULL, setup,
               test_missed_exits_closed_at_next_return, teardown);
   g_test_add ("/profiler/departures/long-jump-closes-frames-at-the-jump", Fixture, NULL, setup,
               test_long_jump_closes_frames_at_the_jump, teardown);
@@ -1186,16 +1100,16 @@ main (int    argc,
               test_catch_closes_frames_below_the_catcher, teardown);
   g_test_add ("/profiler/departures/thread-exit-closes-every-frame", Fixture, NULL, setup,
               test_thread_exit_closes_every_frame, teardown);
-  g_test_add ("/profiler/stack/open-frames-completed", Fixture, NULL, setup,
+  g_test_add ("/profiler/stack/open-frames-are-completed-with-the-statistics", Fixture, NULL, setup,
               test_open_frames_completed, teardown);
   g_test_add ("/profiler/stack/unmatched-return-is-counted", Fixture, NULL, setup,
               test_unmatched_return_is_counted, teardown);
   g_test_add ("/profiler/stack/reentrant-events-are-dropped", Fixture, NULL, setup,
               test_reentrant_events_are_dropped, teardown);
-  g_test_add ("/profiler/stack/recursion-a-million-deep", Fixture, NULL, setup,
+  g_test_add ("/profiler/stack/recursion-a-million-deep-is-counted", Fixture, NULL, setup,
               test_recursion_a_million_deep, teardown);
-  g_test_add_func ("/profiler/enable/exclusive", test_enable_is_exclusive);
-  g_test_add_func ("/profiler/enable/runcall", test_runcall_enables_around_the_call);
+  g_test_add_func ("/profiler/enable/is-exclusive", test_enable_is_exclusive);
+  g_test_add_func ("/profiler/enable/runcall-enables-around-the-call", test_runcall_enables_around_the_call);
 
   return g_test_run ();
 }

@@ -12,12 +12,11 @@
 #include <math.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "detprof-error.h"
 #include "detprof-report-private.h"
 #include "detprof-stats.h"
 #include "detprof-stats-private.h"
+#include "test-util.h"
 
 static char *python3;  /* the interpreter, or NULL to skip the comparisons */
 
@@ -25,12 +24,6 @@ static char *python3;  /* the interpreter, or NULL to skip the comparisons */
 /* Running the operations on both sides                                    */
 
 /* "@name" in an operation stands for the fixture of that name. */
-static char *
-fixture_path (const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "stats-fixtures", name, NULL);
-}
-
 static char *
 expand_operation (const char *operation)
 {
@@ -40,7 +33,7 @@ expand_operation (const char *operation)
   if (at == NULL)
     return g_strdup (operation);
 
-  path = fixture_path (at + 1);
+  path = stats_fixture_path (at + 1);
   return g_strdup_printf ("%.*s%s", (int) (at - operation), operation, path);
 }
 
@@ -219,7 +212,7 @@ test_matches_python (gconstpointer data)
       return;
     }
 
-  path = fixture_path (comparison->fixture);
+  path = stats_fixture_path (comparison->fixture);
   expected = run_python (path, comparison->operations);
   actual = run_c (path, comparison->operations);
 
@@ -329,8 +322,7 @@ test_dump_loads_in_python (gconstpointer data)
 {
   static const char * const operations[] = { "sort stdname", "stats", "callers", NULL };
   g_autoptr(GError) error = NULL;
-  g_autofree char *source = fixture_path (data);
-  g_autoptr(DetprofStats) stats = detprof_stats_new_from_file (source, &error);
+  g_autoptr(DetprofStats) stats = load_stats_fixture (data);
   g_autoptr(DetprofStats) reread = NULL;
   g_autoptr(GBytes) written = NULL;
   g_autoptr(GBytes) rewritten = NULL;
@@ -340,7 +332,6 @@ test_dump_loads_in_python (gconstpointer data)
   g_autofree char *expected = NULL;
   g_autofree char *actual = NULL;
 
-  g_assert_no_error (error);
   if (python3 == NULL)
     {
       g_test_skip ("python3 not found (set PYTHON3 or PATH)");
@@ -366,9 +357,7 @@ test_dump_loads_in_python (gconstpointer data)
   g_assert_cmpmem (g_bytes_get_data (rewritten, NULL), g_bytes_get_size (rewritten),
                    g_bytes_get_data (written, NULL), g_bytes_get_size (written));
 
-  g_unlink (path);
-  g_unlink (plain);
-  g_rmdir (dir);
+  remove_tree (dir);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -475,12 +464,9 @@ test_empty_table (void)
 static void
 test_code_object_label (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = fixture_path ("script-mode.prof");
-  g_autoptr(DetprofStats) stats = detprof_stats_new_from_file (path, &error);
+  g_autoptr(DetprofStats) stats = load_stats_fixture ("script-mode.prof");
   g_autoptr(GString) out = g_string_new (NULL);
 
-  g_assert_no_error (error);
   detprof_stats_print_stats (stats, out, NULL, 0);
   g_assert_nonnull (strstr (out->str, " profile:0(<code object <module>, file \"tiny_script.py\", line 1>)\n"));
 }
@@ -667,6 +653,8 @@ main (int    argc,
 
   g_setenv ("TZ", "UTC", TRUE);
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("The text reports of DetprofStats are, byte for byte, what Python's pstats prints for the "
+                  "same dumps and operations.");
 
   python3 = g_strdup (g_getenv ("PYTHON3"));
   if (python3 == NULL || python3[0] == '\0')
@@ -676,22 +664,23 @@ main (int    argc,
     }
 
   g_test_add_func ("/report/repr/float-is-shortest-round-trip", test_float_repr);
-  g_test_add_func ("/report/repr/float-specials", test_float_repr_special);
+  g_test_add_func ("/report/repr/special-floats-are-written-as-python-does", test_float_repr_special);
   g_test_add_func ("/report/repr/str-quotes-like-python", test_str_repr);
   g_test_add_func ("/report/ctime/is-english-and-space-padded", test_ctime);
   g_test_add_func ("/report/stats/empty-table-prints-summary-only", test_empty_table);
   g_test_add_func ("/report/stats/code-object-shown-without-address", test_code_object_label);
-  g_test_add_func ("/report/reconstruction/counts-and-share-of-calls",
+  g_test_add_func ("/report/reconstruction/warnings-give-count-and-share-of-calls",
                    test_reconstruction_notes_count_and_share);
-  g_test_add_func ("/report/reconstruction/singular", test_reconstruction_notes_singular);
-  g_test_add_func ("/report/reconstruction/out-of-memory", test_reconstruction_notes_out_of_memory);
-  g_test_add_func ("/report/reconstruction/none-when-zero-or-absent",
+  g_test_add_func ("/report/reconstruction/one-of-each-is-singular", test_reconstruction_notes_singular);
+  g_test_add_func ("/report/reconstruction/out-of-memory-says-in-how-many-threads",
+                   test_reconstruction_notes_out_of_memory);
+  g_test_add_func ("/report/reconstruction/zero-or-absent-counts-say-nothing",
                    test_reconstruction_notes_none_when_zero_or_absent);
-  g_test_add_func ("/report/reconstruction/share-edges", test_reconstruction_notes_share_edges);
+  g_test_add_func ("/report/reconstruction/share-holds-at-its-edges", test_reconstruction_notes_share_edges);
 
   for (i = 0; i < G_N_ELEMENTS (comparisons); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/report/python/%s", comparisons[i].path);
+      g_autofree char *path = g_strdup_printf ("/report/matches-python/%s", comparisons[i].path);
 
       g_test_add_data_func (path, &comparisons[i], test_matches_python);
     }

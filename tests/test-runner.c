@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "detprof.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -44,16 +45,7 @@ static void
 teardown (Fixture       *fixture,
           gconstpointer  user_data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->tmpdir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->tmpdir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->tmpdir);
+  remove_tree (fixture->tmpdir);
   g_free (fixture->tmpdir);
   g_free (fixture->out);
   g_free (fixture->stdout_text);
@@ -157,23 +149,13 @@ profile_program (Fixture    *fixture,
   return stats;
 }
 
-static const DetprofFunctionStats *
-function (DetprofStats *stats,
-          const char   *name)
-{
-  const DetprofFunctionStats *f = detprof_stats_lookup_name (stats, name);
-
-  if (f == NULL)
-    g_error ("no function %s in the profile", name);
-  return f;
-}
-
+/* The calls into @callee from every function called @caller. */
 static gint64
 arc_calls (DetprofStats *stats,
            const char   *callee,
            const char   *caller)
 {
-  const DetprofFunctionStats *f = function (stats, callee);
+  const DetprofFunctionStats *f = find_function (stats, callee);
   gint64 calls = 0;
   guint i;
 
@@ -181,18 +163,6 @@ arc_calls (DetprofStats *stats,
     if (strcmp (detprof_stats_get_function (stats, f->callers[i].caller)->name, caller) == 0)
       calls += f->callers[i].nc;
   return calls;
-}
-
-static void
-assert_calls (DetprofStats *stats,
-              const char   *name,
-              gint64        nc,
-              gint64        cc)
-{
-  const DetprofFunctionStats *f = function (stats, name);
-
-  g_assert_cmpint (f->nc, ==, nc);
-  g_assert_cmpint (f->cc, ==, cc);
 }
 
 /* ---- programs ---- */
@@ -214,7 +184,7 @@ test_simple_program (Fixture       *fixture,
   assert_calls (stats, "leaf", 300, 300);
   g_assert_cmpint (arc_calls (stats, "middle", "main"), ==, 3);
   g_assert_cmpint (arc_calls (stats, "leaf", "middle"), ==, 300);
-  g_assert_cmpuint (function (stats, "main")->n_callers, ==, 0);
+  g_assert_cmpuint (find_function (stats, "main")->n_callers, ==, 0);
 
   /* Call sites: the lines of simple.c that make the calls. */
   g_assert_cmpuint (detprof_stats_get_n_call_sites (stats), ==, 2);
@@ -240,10 +210,10 @@ test_simple_program (Fixture       *fixture,
   g_assert_nonnull (detprof_stats_get_info (stats, "timer"));
   g_assert_cmpstr (detprof_stats_get_info (stats, "arguments"), ==, "100");
 
-  leaf = function (stats, "leaf");
+  leaf = find_function (stats, "leaf");
   g_assert_true (g_str_has_suffix (leaf->file, "tests/programs/simple.c"));
   g_assert_cmpint (leaf->line, ==, 9);   /* the line of "leaf (int x)" in simple.c */
-  g_assert_cmpfloat (function (stats, "main")->ct.value, >=, function (stats, "middle")->ct.value);
+  g_assert_cmpfloat (find_function (stats, "main")->ct.value, >=, find_function (stats, "middle")->ct.value);
 }
 
 /* Built as users build (-O2, no frame pointer), GCC reaches leaf
@@ -304,7 +274,7 @@ test_threads_are_merged (Fixture       *fixture,
   assert_calls (stats, "work", 4001, 4001);
   g_assert_cmpint (arc_calls (stats, "work", "worker"), ==, 4000);
   g_assert_cmpint (arc_calls (stats, "work", "main"), ==, 1);
-  g_assert_cmpuint (function (stats, "worker")->n_callers, ==, 0);
+  g_assert_cmpuint (find_function (stats, "worker")->n_callers, ==, 0);
 }
 
 /* longjmp out of a recursion: the agent sees the jump, and the frames
@@ -1059,8 +1029,10 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("detprof profiles real instrumented programs end to end with the call counts their "
+                  "sources fix, keeps their output and status, and refuses bad input in one clear line.");
 
-  g_test_add ("/runner/simple-program", Fixture, NULL, setup, test_simple_program, teardown);
+  g_test_add ("/runner/profiles-a-simple-program", Fixture, NULL, setup, test_simple_program, teardown);
   g_test_add ("/runner/tail-jumped-exit-hooks-match", Fixture, NULL, setup,
               test_tail_jumped_exit_hooks_match, teardown);
   g_test_add ("/runner/exit-status-is-the-programs", Fixture, NULL, setup,
@@ -1068,12 +1040,12 @@ main (int    argc,
   g_test_add ("/runner/killed-by-signal-is-reported", Fixture, NULL, setup,
               test_killed_by_signal_is_reported, teardown);
   g_test_add ("/runner/threads-are-merged", Fixture, NULL, setup, test_threads_are_merged, teardown);
-  g_test_add ("/runner/longjmp", Fixture, NULL, setup, test_longjmp, teardown);
+  g_test_add ("/runner/longjmp-closes-the-frames-it-leaves", Fixture, NULL, setup, test_longjmp, teardown);
   g_test_add ("/runner/longjmp-report-counts-the-frames", Fixture, NULL, setup,
               test_longjmp_report_counts_the_frames, teardown);
-  g_test_add ("/runner/exit-from-deep-recursion", Fixture, NULL, setup,
+  g_test_add ("/runner/exit-from-deep-recursion-closes-every-frame", Fixture, NULL, setup,
               test_exit_from_deep_recursion, teardown);
-  g_test_add ("/runner/recursion-a-million-deep", Fixture, NULL, setup,
+  g_test_add ("/runner/recursion-a-million-deep-is-counted", Fixture, NULL, setup,
               test_recursion_a_million_deep, teardown);
   g_test_add ("/runner/fork-writes-one-file-per-process", Fixture, NULL, setup,
               test_fork_writes_one_file_per_process, teardown);
@@ -1094,7 +1066,7 @@ main (int    argc,
               test_negative_times_are_flagged, teardown);
   g_test_add ("/runner/bias-auto-calibrates-once", Fixture, NULL, setup,
               test_bias_auto_calibrates_once, teardown);
-  g_test_add ("/runner/bias-calibrate-then-profile", Fixture, NULL, setup,
+  g_test_add ("/runner/bias-stored-by-detprof-calibrate-is-used", Fixture, NULL, setup,
               test_bias_calibrate_then_profile, teardown);
   g_test_add ("/runner/bad-input-is-refused", Fixture, NULL, setup, test_bad_input_is_refused, teardown);
   g_test_add ("/runner/options/version-is-printed", Fixture, NULL, setup, test_version_is_printed, teardown);

@@ -24,6 +24,7 @@
 
 #include "detprof-browser-private.h"
 #include "detprof-stats-private.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -45,39 +46,12 @@ setup (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        {
-          g_chmod (child, 0600);
-          g_unlink (child);
-        }
-    }
-  g_rmdir (path);
-}
-
-static void
 teardown (Fixture       *fixture,
           gconstpointer  user_data)
 {
   remove_tree (fixture->tmpdir);
   g_free (fixture->tmpdir);
   g_free (fixture->program);
-}
-
-static char *
-fixture_path (const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "stats-fixtures", name, NULL);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -170,7 +144,7 @@ copy_fixture (const char *name,
               const char *dir)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *source = fixture_path (name);
+  g_autofree char *source = stats_fixture_path (name);
   g_autofree char *target = g_build_filename (dir, name, NULL);
   g_autofree char *data = NULL;
   gsize len;
@@ -307,8 +281,8 @@ test_browser_read_and_add_errors (Fixture       *fixture,
                                   gconstpointer  user_data)
 {
   g_autoptr(DetprofBrowser) browser = _detprof_browser_new (FALSE);
-  g_autofree char *good = fixture_path ("cprofile-profilee.prof");
-  g_autofree char *text = fixture_path ("not-marshal.txt");
+  g_autofree char *good = stats_fixture_path ("cprofile-profilee.prof");
+  g_autofree char *text = stats_fixture_path ("not-marshal.txt");
   g_autofree char *missing = g_build_filename (fixture->tmpdir, "nosuch.prof", NULL);
   g_autofree char *command = NULL;
   g_autofree char *output = NULL;
@@ -669,7 +643,7 @@ test_bad_input_is_one_clear_line (Fixture       *fixture,
                                   gconstpointer  user_data)
 {
   g_autofree char *data = NULL;
-  g_autofree char *source = fixture_path ("cprofile-profilee.prof");
+  g_autofree char *source = stats_fixture_path ("cprofile-profilee.prof");
   g_autofree char *unreadable = g_build_filename (fixture->tmpdir, "unreadable.prof", NULL);
   g_autofree char *directory = g_build_filename (fixture->tmpdir, "dir.prof", NULL);
   gsize len;
@@ -1085,14 +1059,16 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("detprof-stats does what python3 -m pstats does, in its browser driven command by "
+                  "command and as a program on pipes, terminals and bad input, and its exports read back.");
 
-  g_test_add_func ("/stats-cli/browser/without-statistics", test_browser_without_statistics);
-  g_test_add_func ("/stats-cli/browser/command-syntax", test_browser_command_syntax);
-  g_test_add_func ("/stats-cli/browser/repeat-and-leave", test_browser_repeat_and_leave);
-  g_test_add ("/stats-cli/browser/read-and-add-errors", Fixture, NULL, setup,
+  g_test_add_func ("/stats-cli/browser/without-statistics-says-so", test_browser_without_statistics);
+  g_test_add_func ("/stats-cli/browser/reads-commands-as-cmd-does", test_browser_command_syntax);
+  g_test_add_func ("/stats-cli/browser/empty-line-repeats-and-eof-leaves", test_browser_repeat_and_leave);
+  g_test_add ("/stats-cli/browser/bad-file-keeps-the-loaded-statistics", Fixture, NULL, setup,
               test_browser_read_and_add_errors, teardown);
   g_test_add_func ("/stats-cli/browser/parses-terms", test_browser_parses_terms);
-  g_test_add_func ("/stats-cli/browser/completes", test_browser_completes);
+  g_test_add_func ("/stats-cli/browser/completes-commands-keys-and-files", test_browser_completes);
   g_test_add ("/stats-cli/program/pipe-session-matches-python", Fixture, NULL, setup,
               test_pipe_session_matches_python, teardown);
   g_test_add ("/stats-cli/program/terminal-session-prompts", Fixture, NULL, setup,

@@ -432,40 +432,42 @@ main (int    argc,
   g_unsetenv ("DEBUGINFOD_URLS");
 
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("Addresses of this process resolve to the file, line and name of their function or call "
+                  "site, in executables and libraries, with and without debugging information.");
 
-  g_test_add ("/symbols/function/static-in-executable", Fixture, NULL,
+  g_test_add ("/symbols/function/static-in-executable-resolves", Fixture, NULL,
               setup, test_static_in_executable, teardown);
-  g_test_add ("/symbols/function/global-in-executable", Fixture, NULL,
+  g_test_add ("/symbols/function/global-in-executable-resolves", Fixture, NULL,
               setup, test_global_in_executable, teardown);
-  g_test_add ("/symbols/function/global-in-library", Fixture, NULL,
+  g_test_add ("/symbols/function/global-in-library-resolves", Fixture, NULL,
               setup, test_global_in_library, teardown);
-  g_test_add ("/symbols/function/static-in-library", Fixture, NULL,
+  g_test_add ("/symbols/function/static-in-library-resolves", Fixture, NULL,
               setup, test_static_in_library, teardown);
-  g_test_add ("/symbols/function/labelled-in-library", Fixture, NULL,
+  g_test_add ("/symbols/function/labelled-in-library-takes-its-source-name", Fixture, NULL,
               setup, test_labelled_in_library, teardown);
-  g_test_add ("/symbols/function/out-of-line-copy-of-inline", Fixture, NULL,
+  g_test_add ("/symbols/function/out-of-line-copy-of-inline-takes-its-origins-name", Fixture, NULL,
               setup, test_out_of_line_inline, teardown);
-  g_test_add ("/symbols/executable/pie", Fixture, NULL,
+  g_test_add ("/symbols/executable/pie-resolves-itself", Fixture, NULL,
               NULL, test_pie_executable, NULL);
-  g_test_add ("/symbols/executable/non-pie", Fixture, NULL,
+  g_test_add ("/symbols/executable/non-pie-resolves-itself", Fixture, NULL,
               NULL, test_non_pie_executable, NULL);
-  g_test_add ("/symbols/function/without-debug-info", Fixture, NULL,
+  g_test_add ("/symbols/function/without-debug-info-keeps-its-symbol-name", Fixture, NULL,
               setup, test_without_debug_info, teardown);
-  g_test_add ("/symbols/function/without-any-symbol", Fixture, NULL,
+  g_test_add ("/symbols/function/without-any-symbol-is-named-by-its-address", Fixture, NULL,
               setup, test_without_any_symbol, teardown);
-  g_test_add ("/symbols/function/at-unknown-address", Fixture, NULL,
+  g_test_add ("/symbols/function/at-unknown-address-is-named-by-it", Fixture, NULL,
               setup, test_unknown_function, teardown);
   g_test_add ("/symbols/call-site/is-the-line-of-the-call", Fixture, NULL,
               setup, test_call_site_line, teardown);
-  g_test_add ("/symbols/call-site/at-unknown-address", Fixture, NULL,
+  g_test_add ("/symbols/call-site/at-unknown-address-is-named-by-it", Fixture, NULL,
               setup, test_unknown_call_site, teardown);
   g_test_add ("/symbols/lookup/repeated-lookups-agree", Fixture, NULL,
               setup, test_repeated_lookups_agree, teardown);
-  g_test_add ("/symbols/unit/many-functions", Fixture, NULL,
+  g_test_add ("/symbols/unit/many-functions-each-resolve", Fixture, NULL,
               setup, test_many_functions_in_one_unit, teardown);
-  g_test_add ("/symbols/unit/many-functions-call-sites", Fixture, NULL,
+  g_test_add ("/symbols/unit/many-functions-call-sites-resolve", Fixture, NULL,
               setup, test_many_functions_call_sites, teardown);
-  g_test_add_func ("/symbols/path/normalize", test_normalize_path);
+  g_test_add_func ("/symbols/path/is-normalized-lexically", test_normalize_path);
 
   return g_test_run ();
 }

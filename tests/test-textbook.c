@@ -4,7 +4,7 @@
  * examples/textbook-profiler.c is profile.py translated literally;
  * src/detprof-profiler.c is the dispatcher built for speed and for real
  * programs. Each test writes a script of events, feeds it to both (each
- * on a virtual clock of its own, the two reading the same), and asserts
+ * on a fake clock of its own, the two reading the same), and asserts
  * that every function's (cc, nc, tt, ct) and every caller arc's count are
  * the very same numbers: for each shape of timer (one number, a pair, a
  * triple) and for several biases and hidden costs per event.
@@ -23,52 +23,13 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "detprof.h"
 #include "textbook-profiler.h"
+#include "test-util.h"
 
-/* ---- a virtual clock, read through each shape of timer ---- */
-
-typedef struct
-{
-  double now;              /* what the clock reads */
-  double cost_of_reading;  /* how far each reading moves it: the hidden cost of one event */
-} VirtualClock;
-
-static double
-read_clock (gpointer user_data)
-{
-  VirtualClock *vclock = user_data;
-  double now = vclock->now;
-
-  vclock->now += vclock->cost_of_reading;
-  return now;
-}
-
-/* The same reading as (user, system): two parts whose sum is exact. */
-static void
-read_clock_pair (double   *values,
-                 gpointer  user_data)
-{
-  double now = read_clock (user_data);
-
-  values[0] = floor (now * 0.75);
-  values[1] = now - values[0];
-}
-
-/* The same reading in three parts, for profile.py's trace_dispatch_l. */
-static void
-read_clock_triple (double   *values,
-                   gpointer  user_data)
-{
-  double now = read_clock (user_data);
-
-  values[0] = floor (now / 3);
-  values[1] = values[0];
-  values[2] = now - 2 * values[0];
-}
+/* ---- the shapes of timer, each read from a fake clock (test-util.h) ---- */
 
 typedef enum
 {
@@ -101,8 +62,8 @@ static const Overhead overheads[] = {
 
 typedef struct
 {
-  VirtualClock      textbook_clock;
-  VirtualClock      real_clock;
+  FakeClock         textbook_clock;
+  FakeClock         real_clock;
   TextbookProfiler *textbook;
   DetprofProfiler  *real;
   double            unit;  /* seconds per tick of the real profiler's timer */
@@ -112,7 +73,7 @@ static const char call_sites[8];  /* their addresses are the call sites */
 
 /* The real profiler's bias is in seconds, the textbook's in ticks
  * (profile.py's, in the timer's own unit). @unit is the real timer's
- * seconds per tick: 1 but in /textbook/differs/bias-and-times-in-seconds. */
+ * seconds per tick: 1 but in /textbook/differs/bias-and-times-are-in-seconds. */
 static Twins *
 twins_new (TimerShape shape,
            double     bias,
@@ -129,16 +90,16 @@ twins_new (TimerShape shape,
   switch (shape)
     {
     case TIMER_ONE_NUMBER:
-      twins->textbook = textbook_profiler_new (read_clock, &twins->textbook_clock, bias);
-      timer = detprof_timer_new_double ("virtual", read_clock, unit, &twins->real_clock, NULL);
+      twins->textbook = textbook_profiler_new (fake_clock_read, &twins->textbook_clock, bias);
+      timer = detprof_timer_new_double ("virtual", fake_clock_read, unit, &twins->real_clock, NULL);
       break;
     case TIMER_PAIR:
-      twins->textbook = textbook_profiler_new_tuple (2, read_clock_pair, &twins->textbook_clock, bias);
-      timer = detprof_timer_new_tuple ("virtual", 2, read_clock_pair, unit, &twins->real_clock, NULL);
+      twins->textbook = textbook_profiler_new_tuple (2, fake_clock_read_pair, &twins->textbook_clock, bias);
+      timer = detprof_timer_new_tuple ("virtual", 2, fake_clock_read_pair, unit, &twins->real_clock, NULL);
       break;
     case TIMER_TRIPLE:
-      twins->textbook = textbook_profiler_new_tuple (3, read_clock_triple, &twins->textbook_clock, bias);
-      timer = detprof_timer_new_tuple ("virtual", 3, read_clock_triple, unit, &twins->real_clock, NULL);
+      twins->textbook = textbook_profiler_new_tuple (3, fake_clock_read_triple, &twins->textbook_clock, bias);
+      timer = detprof_timer_new_tuple ("virtual", 3, fake_clock_read_triple, unit, &twins->real_clock, NULL);
       break;
     case N_TIMER_SHAPES:
     default:
@@ -238,20 +199,6 @@ twins_run (Twins      *twins,
 
 /* ---- comparing the statistics ---- */
 
-/* The real profiler's arc from @caller into @callee, or NULL. */
-static const DetprofCallerArc *
-find_arc (DetprofStats               *stats,
-          const DetprofFunctionStats *callee,
-          const char                 *caller)
-{
-  guint i;
-
-  for (i = 0; i < callee->n_callers; i++)
-    if (g_strcmp0 (detprof_stats_get_function (stats, callee->callers[i].caller)->name, caller) == 0)
-      return &callee->callers[i];
-  return NULL;
-}
-
 /* Every function of the textbook's statistics is in the real profiler's
  * with the same (cc, nc, tt, ct), and every arc with the same count, and
  * there is nothing else; the real times are in seconds, @unit per tick.
@@ -275,16 +222,10 @@ assert_same_statistics (GHashTable   *textbook,
 
       if (fn == textbook_profiler_root)
         continue;
-      f = detprof_stats_lookup_name (real, fn);
-      g_assert_nonnull (f);
-      g_test_message ("%s: textbook %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %.17g %.17g,"
-                      " detprof %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %.17g %.17g",
-                      (const char *) fn, expected->nc, expected->cc, expected->tt, expected->ct,
-                      f->nc, f->cc, f->tt.value, f->ct.value);
-      g_assert_cmpint (f->cc, ==, expected->cc);
-      g_assert_cmpint (f->nc, ==, expected->nc);
-      g_assert_cmpfloat (f->tt.value, ==, expected->tt * unit);
-      g_assert_cmpfloat (f->ct.value, ==, expected->ct * unit);
+      g_test_message ("textbook %s: %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %.17g %.17g",
+                      (const char *) fn, expected->nc, expected->cc, expected->tt, expected->ct);
+      assert_function (real, fn, expected->nc, expected->cc, expected->tt * unit, expected->ct * unit);
+      f = find_function (real, fn);
 
       g_hash_table_iter_init (&callers, expected->callers);
       while (g_hash_table_iter_next (&callers, &caller, &count))
@@ -293,8 +234,7 @@ assert_same_statistics (GHashTable   *textbook,
 
           if (caller == textbook_profiler_root)
             continue;
-          arc = find_arc (real, f, caller);
-          g_assert_nonnull (arc);
+          arc = find_arc (real, fn, caller);
           g_assert_cmpint (arc->nc, ==, GPOINTER_TO_SIZE (count));
           n_arcs++;
         }
@@ -500,20 +440,17 @@ test_random_programs (void)
 /* The worked example of reference/dispatch-model.md, section 11, as
  * CPython's profile.py computes it: A runs 10 ticks, calls B, which runs
  * 20, then A runs 5 more; each reading costs a tick. A bias of one tick
- * cancels it exactly, none leaves a tick per stretch, half leaves half. */
+ * cancels it exactly, none leaves a tick per stretch, half leaves half
+ * (the numbers are test-util's worked_example). */
 static void
 test_profile_py_worked_example (void)
 {
-  const struct { double bias; double a_tt, a_ct, b_tt; } cases[] = {
-    { 1, 15, 35, 20 },
-    { 0, 17, 38, 21 },
-    { 0.5, 16, 36.5, 20.5 },
-  };
   guint i;
 
-  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (i = 0; i < G_N_ELEMENTS (worked_example); i++)
     {
-      g_autoptr(Twins) twins = twins_new (TIMER_ONE_NUMBER, cases[i].bias, 1, 1);
+      const WorkedExample *expected = &worked_example[i];
+      g_autoptr(Twins) twins = twins_new (TIMER_ONE_NUMBER, expected->bias, 1, 1);
       g_autoptr(GHashTable) textbook = NULL;
       g_autoptr(DetprofStats) real = NULL;
       const TextbookStats *a, *b;
@@ -524,10 +461,10 @@ test_profile_py_worked_example (void)
 
       a = g_hash_table_lookup (textbook, g_intern_string ("A"));
       b = g_hash_table_lookup (textbook, g_intern_string ("B"));
-      g_assert_cmpfloat (a->tt, ==, cases[i].a_tt);
-      g_assert_cmpfloat (a->ct, ==, cases[i].a_ct);
-      g_assert_cmpfloat (b->tt, ==, cases[i].b_tt);
-      g_assert_cmpfloat (b->ct, ==, cases[i].b_tt);
+      g_assert_cmpfloat (a->tt, ==, expected->a_tt);
+      g_assert_cmpfloat (a->ct, ==, expected->a_ct);
+      g_assert_cmpfloat (b->tt, ==, expected->b_tt);
+      g_assert_cmpfloat (b->ct, ==, expected->b_tt);
       assert_same_statistics (textbook, real, 1);
     }
 }
@@ -592,7 +529,7 @@ test_root_record_is_not_reported (void)
 
   g_assert_null (detprof_stats_lookup_name (real, "profiler"));
   g_assert_cmpuint (detprof_stats_get_n_functions (real), ==, 1);
-  g_assert_cmpuint (detprof_stats_lookup_name (real, "main")->n_callers, ==, 0);
+  g_assert_cmpuint (find_function (real, "main")->n_callers, ==, 0);
 }
 
 /* profile.py keeps one number per arc, the calls along it. detprof keeps
@@ -608,7 +545,6 @@ test_caller_arcs_are_cprofile_tuples (void)
   g_autoptr(GHashTable) textbook = NULL;
   g_autoptr(DetprofStats) real = NULL;
   const TextbookStats *r;
-  const DetprofFunctionStats *real_r;
   const DetprofCallerArc *from_r, *from_main;
 
   twins_run (twins, "main> 1 r> 2 r> 3 r> 4 <r 5 <r 6 <r 1 <main");
@@ -620,9 +556,8 @@ test_caller_arcs_are_cprofile_tuples (void)
   g_assert_cmpuint (GPOINTER_TO_SIZE (g_hash_table_lookup (r->callers, g_intern_string ("r"))), ==, 2);
   g_assert_cmpuint (GPOINTER_TO_SIZE (g_hash_table_lookup (r->callers, g_intern_string ("main"))), ==, 1);
 
-  real_r = detprof_stats_lookup_name (real, "r");
-  from_r = find_arc (real, real_r, "r");
-  from_main = find_arc (real, real_r, "main");
+  from_r = find_arc (real, "r", "r");
+  from_main = find_arc (real, "r", "main");
   g_assert_cmpint (from_r->style, ==, DETPROF_CALLER_TUPLE);
   g_assert_cmpint (from_r->nc, ==, 2);
   g_assert_cmpint (from_r->cc, ==, 1);
@@ -734,23 +669,27 @@ main (int    argc,
   guint i;
 
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("The textbook dispatcher (profile.py translated literally) and detprof's compute the same "
+                  "statistics from the same events, except where detprof departs on purpose.");
 
   for (i = 0; i < G_N_ELEMENTS (scenarios); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/textbook/same/%s", scenarios[i].name);
+      g_autofree char *path = g_strdup_printf ("/textbook/agrees-on/%s", scenarios[i].name);
 
       g_test_add_data_func (path, &scenarios[i], test_same_statistics);
     }
-  g_test_add_func ("/textbook/same/negative-times-from-a-large-bias", test_negative_times_from_a_large_bias);
-  g_test_add_func ("/textbook/same/statistics-made-twice", test_statistics_made_twice);
-  g_test_add_func ("/textbook/same/random-programs", test_random_programs);
-  g_test_add_func ("/textbook/profile-py/worked-example", test_profile_py_worked_example);
+  g_test_add_func ("/textbook/agrees-on/negative-times-from-a-large-bias",
+                   test_negative_times_from_a_large_bias);
+  g_test_add_func ("/textbook/agrees-on/statistics-made-twice", test_statistics_made_twice);
+  g_test_add_func ("/textbook/agrees-on/random-programs", test_random_programs);
+  g_test_add_func ("/textbook/profile-py/worked-example-gives-profile-pys-numbers",
+                   test_profile_py_worked_example);
   g_test_add_func ("/textbook/timer/tuple-and-single-value-agree", test_tuple_and_single_value_timers_agree);
   g_test_add_func ("/textbook/differs/root-record-is-not-reported", test_root_record_is_not_reported);
   g_test_add_func ("/textbook/differs/caller-arcs-are-cprofile-tuples", test_caller_arcs_are_cprofile_tuples);
-  g_test_add_func ("/textbook/differs/unmatched-return", test_unmatched_return);
-  g_test_add_func ("/textbook/differs/two-missed-returns", test_two_missed_returns);
-  g_test_add_func ("/textbook/differs/bias-and-times-in-seconds", test_bias_and_times_in_seconds);
+  g_test_add_func ("/textbook/differs/unmatched-return-is-counted", test_unmatched_return);
+  g_test_add_func ("/textbook/differs/two-missed-returns-close-every-frame-above", test_two_missed_returns);
+  g_test_add_func ("/textbook/differs/bias-and-times-are-in-seconds", test_bias_and_times_in_seconds);
 
   return g_test_run ();
 }

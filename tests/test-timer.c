@@ -171,12 +171,15 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("The built-in timers and custom timers of each shape declare their shape, unit, "
+                  "resolution and description, and the built-in ones read forward.");
 
   g_test_add_func ("/timer/builtins/read-forward", test_builtins_read_forward);
-  g_test_add_func ("/timer/builtins/shapes", test_builtin_shapes);
+  g_test_add_func ("/timer/builtins/rusage-and-times-are-tuples", test_builtin_shapes);
   g_test_add_func ("/timer/builtins/unknown-name-lists-valid-ones", test_unknown_name_lists_valid_ones);
-  g_test_add_func ("/timer/default/fenced-cycle-counter-else-wall", test_default_is_fenced_cycle_counter);
-  g_test_add_func ("/timer/custom/shapes", test_custom_shapes);
+  g_test_add_func ("/timer/default/is-the-fenced-cycle-counter-else-wall",
+                   test_default_is_fenced_cycle_counter);
+  g_test_add_func ("/timer/custom/reads-as-its-shape-says", test_custom_shapes);
   g_test_add_func ("/timer/custom/declares-itself", test_custom_declares_itself);
 
   return g_test_run ();

@@ -9,8 +9,10 @@
  *
  * The truth is one line per function: its name, its calls, and the
  * wall-clock and CPU nanoseconds that all those calls took (the best of
- * five runs). For resolution, a last line says what the coarse clock
- * measures of each call: how many calls saw 0 ticks, 1, or more.
+ * five runs), then the same two for the median of the five: how far the
+ * median is from the best says how busy the machine was. For resolution, a last line
+ * says what the coarse clock measures of each call: how many calls saw
+ * 0 ticks, 1, or more.
  *
  * This file is built twice and never instrumented, so that a profile
  * shows only the workloads: "demos" links the instrumented workloads, for
@@ -75,30 +77,41 @@ read_ns (clockid_t clock)
   return (double) ts.tv_sec * 1e9 + (double) ts.tv_nsec;
 }
 
-/* The best of TRUTH_REPEATS runs of @calls calls of @fn. */
-static Elapsed
-time_calls (void (*fn) (void),
-            long   calls)
+static int
+compare_doubles (const void *a,
+                 const void *b)
 {
-  Elapsed best = { HUGE_VAL, HUGE_VAL };
-  double wall, cpu;
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The best and the median of TRUTH_REPEATS runs of @calls calls of @fn. */
+static void
+time_calls (void   (*fn) (void),
+            long     calls,
+            Elapsed *best,
+            Elapsed *median)
+{
+  double wall[TRUTH_REPEATS], cpu[TRUTH_REPEATS];
   long i;
   int r;
 
   for (r = 0; r < TRUTH_REPEATS; r++)
     {
-      wall = read_ns (CLOCK_MONOTONIC);
-      cpu = read_ns (CLOCK_PROCESS_CPUTIME_ID);
+      wall[r] = read_ns (CLOCK_MONOTONIC);
+      cpu[r] = read_ns (CLOCK_PROCESS_CPUTIME_ID);
       for (i = 0; i < calls; i++)
         fn ();
-      cpu = read_ns (CLOCK_PROCESS_CPUTIME_ID) - cpu;
-      wall = read_ns (CLOCK_MONOTONIC) - wall;
-      if (wall < best.wall)
-        best.wall = wall;
-      if (cpu < best.cpu)
-        best.cpu = cpu;
+      cpu[r] = read_ns (CLOCK_PROCESS_CPUTIME_ID) - cpu[r];
+      wall[r] = read_ns (CLOCK_MONOTONIC) - wall[r];
     }
-  return best;
+  qsort (wall, TRUTH_REPEATS, sizeof *wall, compare_doubles);
+  qsort (cpu, TRUTH_REPEATS, sizeof *cpu, compare_doubles);
+  best->wall = wall[0];
+  best->cpu = cpu[0];
+  median->wall = wall[TRUTH_REPEATS / 2];
+  median->cpu = cpu[TRUTH_REPEATS / 2];
 }
 
 static void
@@ -106,9 +119,10 @@ print_truth (const char *name,
              void      (*fn) (void),
              long        calls)
 {
-  Elapsed elapsed = time_calls (fn, calls);
+  Elapsed best, median;
 
-  printf ("%s %ld %.0f %.0f\n", name, calls, elapsed.wall, elapsed.cpu);
+  time_calls (fn, calls, &best, &median);
+  printf ("%s %ld %.0f %.0f %.0f %.0f\n", name, calls, best.wall, best.cpu, median.wall, median.cpu);
 }
 
 /* What a clock that ticks every few milliseconds sees of each call: the

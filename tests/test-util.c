@@ -1,0 +1,214 @@
+/* test-util.c: what the test programs share (see test-util.h).
+ *
+ * Every helper here fails the test that calls it, with a message that
+ * says what was missing, rather than return something the test would have
+ * to check.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gstdio.h>
+
+#include "detprof-report-private.h"
+#include "test-util.h"
+
+/* ---- reading statistics ---- */
+
+/* The row of the function called @name, which must exist. */
+const DetprofFunctionStats *
+find_function (DetprofStats *stats,
+               const char   *name)
+{
+  const DetprofFunctionStats *f = detprof_stats_lookup_name (stats, name);
+
+  if (f == NULL)
+    g_test_message ("no function %s in the statistics", name);
+  g_assert_nonnull (f);
+  return f;
+}
+
+/* The arc into @callee from the function called @caller, which must exist. */
+const DetprofCallerArc *
+find_arc (DetprofStats *stats,
+          const char   *callee,
+          const char   *caller)
+{
+  const DetprofFunctionStats *f = find_function (stats, callee);
+  guint i;
+
+  for (i = 0; i < f->n_callers; i++)
+    if (g_strcmp0 (detprof_stats_get_function (stats, f->callers[i].caller)->name, caller) == 0)
+      return &f->callers[i];
+  g_test_message ("no arc from %s into %s", caller, callee);
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* @name's ncalls are @nc/@cc, as pstats prints them. */
+void
+assert_calls (DetprofStats *stats,
+              const char   *name,
+              gint64        nc,
+              gint64        cc)
+{
+  const DetprofFunctionStats *f = find_function (stats, name);
+
+  g_assert_cmpint (f->nc, ==, nc);
+  g_assert_cmpint (f->cc, ==, cc);
+}
+
+/* @name's row is (@nc/@cc, @tt, @ct), to the bit: the fake clocks make
+ * every time exact. */
+void
+assert_function (DetprofStats *stats,
+                 const char   *name,
+                 gint64        nc,
+                 gint64        cc,
+                 double        tt,
+                 double        ct)
+{
+  const DetprofFunctionStats *f = find_function (stats, name);
+
+  g_test_message ("%s: %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %.17g %.17g",
+                  name, f->nc, f->cc, f->tt.value, f->ct.value);
+  assert_calls (stats, name, nc, cc);
+  g_assert_cmpfloat (f->tt.value, ==, tt);
+  g_assert_cmpfloat (f->ct.value, ==, ct);
+}
+
+/* The same bits, and the same kind of number (an int or a float). */
+static void
+assert_same_time (DetprofTime expected,
+                  DetprofTime actual)
+{
+  g_assert_cmpmem (&actual.value, sizeof actual.value, &expected.value, sizeof expected.value);
+  g_assert_cmpint (actual.is_int, ==, expected.is_int);
+}
+
+/* Every key, of rows and of callers without one, in the same place, with
+ * the same numbers and the same arcs: the same statistics, to the bit. */
+void
+assert_same_stats (DetprofStats *expected,
+                   DetprofStats *actual)
+{
+  guint i, j;
+
+  g_assert_cmpuint (detprof_stats_get_n_functions (actual), ==, detprof_stats_get_n_functions (expected));
+  g_assert_cmpuint (_detprof_stats_get_n_keys (actual), ==, _detprof_stats_get_n_keys (expected));
+
+  for (i = 0; i < _detprof_stats_get_n_keys (expected); i++)
+    {
+      const DetprofFunctionStats *e = detprof_stats_get_function (expected, i);
+      const DetprofFunctionStats *a = detprof_stats_get_function (actual, i);
+
+      g_assert_cmpstr (a->file, ==, e->file);
+      g_assert_cmpint (a->line, ==, e->line);
+      g_assert_cmpstr (a->name, ==, e->name);
+      g_assert_cmpint (a->nc, ==, e->nc);
+      g_assert_cmpint (a->cc, ==, e->cc);
+      assert_same_time (e->tt, a->tt);
+      assert_same_time (e->ct, a->ct);
+      g_assert_cmpuint (a->n_callers, ==, e->n_callers);
+      for (j = 0; j < e->n_callers; j++)
+        {
+          g_assert_cmpuint (a->callers[j].caller, ==, e->callers[j].caller);
+          g_assert_cmpint (a->callers[j].style, ==, e->callers[j].style);
+          g_assert_cmpint (a->callers[j].nc, ==, e->callers[j].nc);
+          g_assert_cmpint (a->callers[j].cc, ==, e->callers[j].cc);
+          assert_same_time (e->callers[j].tt, a->callers[j].tt);
+          assert_same_time (e->callers[j].ct, a->callers[j].ct);
+        }
+    }
+}
+
+/* ---- a fake clock ---- */
+
+/* One number: the reading itself. */
+double
+fake_clock_read (gpointer clock)
+{
+  FakeClock *fake = clock;
+  double now = fake->now;
+
+  fake->now += fake->cost_of_reading;
+  return now;
+}
+
+/* A count of timeunits: the clock's whole ticks. */
+gint64
+fake_clock_read_integer (gpointer clock)
+{
+  return (gint64) fake_clock_read (clock);
+}
+
+/* The same reading as (user, system): two parts whose sum is exact. */
+void
+fake_clock_read_pair (double   *values,
+                      gpointer  clock)
+{
+  double now = fake_clock_read (clock);
+
+  values[0] = floor (now * 0.75);
+  values[1] = now - values[0];
+}
+
+/* The same reading in three parts, as profile.py's trace_dispatch_l reads. */
+void
+fake_clock_read_triple (double   *values,
+                        gpointer  clock)
+{
+  double now = fake_clock_read (clock);
+
+  values[0] = floor (now / 3);
+  values[1] = values[0];
+  values[2] = now - 2 * values[0];
+}
+
+/* ---- the worked example ---- */
+
+const WorkedExample worked_example[3] = {
+  { 1.0, 15, 35, 20 },
+  { 0.0, 17, 38, 21 },
+  { 0.5, 16, 36.5, 20.5 },
+};
+
+/* ---- files ---- */
+
+/* A file of tests/stats-fixtures (made by its make-fixtures.py). */
+char *
+stats_fixture_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "stats-fixtures", name, NULL);
+}
+
+DetprofStats *
+load_stats_fixture (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = stats_fixture_path (name);
+  DetprofStats *stats = detprof_stats_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  return stats;
+}
+
+/* Removes @path and everything in it. A link is removed, never followed:
+ * some tests plant links to places the test does not own. */
+void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_assert_cmpint (g_unlink (child), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (path), ==, 0);
+}
