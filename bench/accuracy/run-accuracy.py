@@ -468,13 +468,15 @@ def bench_workload(workload, args, paths, env, tmp, warm):
     plain_elapsed = statistics.median(plain_runs)
     instr_elapsed = statistics.median(instr_runs)
     tm = truth_metrics(workload, truth, plain_elapsed)
-    # How well the truth itself is known: a profile times one run, and the
-    # same program runs a little faster or slower from one run to the next.
-    # Half the range of the function's truth over the rounds, or of the
-    # whole uninstrumented run (relative), whichever is larger.
-    plain_half_range = (max(plain_runs) - min(plain_runs)) / 2 / plain_elapsed
-    truth_noise = {n: max((max(t[n][0] for t in truth_runs) - min(t[n][0] for t in truth_runs)) / 2,
-                          plain_half_range * truth[n][0]) * 1e-9 * calls
+    # How well the truth itself is known. A profile times one run, and the
+    # same code runs a little faster or slower from one run to the next:
+    # a bound on the profiler's error cannot cover that. How far apart two
+    # measurements of the same thing came out in this session is the range
+    # of the function's truth over the rounds, or of the whole
+    # uninstrumented run (relative), whichever is larger.
+    plain_range = (max(plain_runs) - min(plain_runs)) / plain_elapsed
+    truth_noise = {n: max(max(t[n][0] for t in truth_runs) - min(t[n][0] for t in truth_runs),
+                          plain_range * truth[n][0]) * 1e-9 * calls
                    for n, (_per, calls) in truth.items()}
     for c in configs:
         c.coverage = coverage(c.runs, tm, truth_noise, truth)
@@ -492,12 +494,12 @@ def coverage(runs, tm, truth_noise, truth):
     None when the runs have no bounds, else a dict with the number of
     pairs, how many hold the truth strictly within the bound ("strict"),
     how many within the bound widened by the truth's own run-to-run noise
-    (half the range of its measurements over the rounds: "noisy"), the
+    (the range of its measurements over the rounds: "noisy"), the
     median width of the bounds in % of the truth, and, per function, the
     median bound in % of its truth."""
     pairs = strict = noisy = 0
-    widths, per_function = [], {}
-    for r in runs:
+    widths, per_function, outside = [], {}, []
+    for i, r in enumerate(runs):
         for n in truth:
             if ("bound", n) not in r:
                 continue
@@ -507,12 +509,16 @@ def coverage(runs, tm, truth_noise, truth):
             pairs += 1
             strict += err <= b
             noisy += err <= b + truth_noise[n]
+            if err > b + truth_noise[n]:
+                outside.append("%s in run %d: %s, bound ±%.1f %%, the truth's noise ±%.1f %%"
+                               % (n, i + 1, fmt_err(error_pct(r[("self", n)], t)),
+                                  100.0 * b / t, 100.0 * truth_noise[n] / t))
             width = 100.0 * b / t if t else float("inf")
             widths.append(width)
             per_function.setdefault(n, []).append(width)
     if not pairs:
         return None
-    return {"pairs": pairs, "strict": strict, "noisy": noisy,
+    return {"pairs": pairs, "strict": strict, "noisy": noisy, "outside": outside,
             "width": statistics.median(widths),
             "function_width": {n: statistics.median(w) for n, w in per_function.items()}}
 
@@ -605,6 +611,8 @@ def print_workload(res):
                          " median bound ±%.1f %%"
                          % (c.label, cov["strict"], cov["pairs"], fmt_coverage(cov),
                             cov["noisy"], fmt_coverage(cov, "noisy"), cov["width"]))
+            for o in cov["outside"][:4]:
+                notes.append("     outside even so: %s" % o)
         if c.negative_runs:
             notes.append("   ! %s: negative times in %d of %d runs (%s)"
                          % (c.label, c.negative_runs, len(c.runs),
