@@ -29,7 +29,7 @@ void
 _detprof_report_append_info (DetprofStats *stats,
                               GString      *out)
 {
-  const char *timer, *bias, *pairs;
+  const char *timer, *bias, *pairs, *spread;
 
   g_return_if_fail (DETPROF_IS_STATS (stats));
   g_return_if_fail (out != NULL);
@@ -65,6 +65,18 @@ _detprof_report_append_info (DetprofStats *stats,
           g_string_append_printf (out, " bias %s s per event",
                                   g_ascii_formatd (buffer, sizeof buffer, "%.6g", value));
         }
+    }
+  /* How far that bias was measured to stray: what every bound is made of. */
+  spread = detprof_stats_get_info (stats, "bias-spread");
+  if (spread != NULL)
+    {
+      char *end = NULL;
+      double value = g_ascii_strtod (spread, &end);
+      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (end != spread && *end == '\0')
+        g_string_append_printf (out, "; bias spread %s ns per stretch",
+                                g_ascii_formatd (buffer, sizeof buffer, "%.3g", value * 1e9));
     }
   g_string_append_c (out, '\n');
 }

@@ -114,7 +114,8 @@ gboolean    _detprof_report_append_reconstruction_notes (DetprofStats *stats,
                                                          const char   *prefix);
 
 /* Appends "detprof: timer T, bias B s per event\n" when the statistics
- * carry detprof's run facts; nothing for Python's dumps. */
+ * carry detprof's run facts, with "; bias spread S ns per stretch" before
+ * the newline when they have one; nothing for Python's dumps. */
 void        _detprof_report_append_info (DetprofStats *stats,
                                              GString      *out);
 

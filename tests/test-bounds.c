@@ -489,6 +489,21 @@ test_no_unresolved_section (void)
   g_assert_cmpstr (out->str, ==, "");
 }
 
+/* The first line of a report names the bias spread, which the bounds are
+ * made of. */
+static void
+test_info_line_names_the_spread (void)
+{
+  g_autoptr(DetprofStats) stats = make_report_table ();
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  detprof_stats_set_info (stats, "timer", "tsc-fenced");
+  detprof_stats_set_info (stats, "bias", "3e-08");
+  detprof_stats_set_info (stats, "bias-spread", "4.25e-09");
+  _detprof_report_append_info (stats, out);
+  g_assert_cmpstr (out->str, ==, "detprof: timer tsc-fenced, bias 3e-08 s per event; bias spread 4.25 ns per stretch\n");
+}
+
 /* --bounds: a column after each time; "n/a" where there is none. */
 static void
 test_stats_listing_with_bounds (void)
@@ -638,6 +653,7 @@ main (int    argc,
   g_test_add_func ("/bounds/dump/python-loads-it", test_python_loads_dump_with_bounds);
   g_test_add_func ("/bounds/report/unresolved-section", test_unresolved_section);
   g_test_add_func ("/bounds/report/no-unresolved-section", test_no_unresolved_section);
+  g_test_add_func ("/bounds/report/info-line-names-the-spread", test_info_line_names_the_spread);
   g_test_add_func ("/bounds/report/stats-listing-with-bounds", test_stats_listing_with_bounds);
   g_test_add_func ("/bounds/report/callers-listing-with-bounds", test_callers_listing_with_bounds);
   g_test_add_func ("/bounds/report/listing-without-bounds-is-pstats", test_listing_without_bounds_is_pstats);
