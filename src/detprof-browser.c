@@ -320,7 +320,7 @@ print_caller_sites (DetprofStats             *stats,
                     const DetprofRestriction *restrictions,
                     guint                     n_restrictions)
 {
-  _detprof_report_print_call_sites (stats, out, TRUE, restrictions, n_restrictions);
+  _detprof_report_print_call_sites (stats, out, TRUE, restrictions, n_restrictions, FALSE);
 }
 
 static void
@@ -329,7 +329,7 @@ print_callee_sites (DetprofStats             *stats,
                     const DetprofRestriction *restrictions,
                     guint                     n_restrictions)
 {
-  _detprof_report_print_call_sites (stats, out, FALSE, restrictions, n_restrictions);
+  _detprof_report_print_call_sites (stats, out, FALSE, restrictions, n_restrictions, FALSE);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -261,10 +261,12 @@ add_thread_to_stats (StatsBuilder       *builder,
       symbolizer = ensure_symbolizer (builder);
       if (symbolizer != NULL)
         _detprof_symbolizer_lookup_call_site (symbolizer, (guintptr) site->call_site, &where);
-      _detprof_stats_add_call_site (builder->stats, caller - 1, callee - 1,
-                                    where.file != NULL ? where.file : "??", where.line,
-                                    site->totals.nc, site->totals.cc,
-                                    site->totals.tt * timeunit, site->totals.ct * timeunit);
+      _detprof_stats_add_bounded_call_site (builder->stats, caller - 1, callee - 1,
+                                            where.file != NULL ? where.file : "??", where.line,
+                                            site->totals.nc, site->totals.cc,
+                                            site->totals.tt * timeunit, site->totals.ct * timeunit,
+                                            bound (builder, site->totals.n_tt),
+                                            bound (builder, site->totals.n_ct));
       _detprof_symbol_clear (&where);
     }
 }

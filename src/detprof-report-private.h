@@ -151,11 +151,13 @@ void        _detprof_report_append_notes (DetprofStats *stats,
 
 /* The call-site report (`lines`, `detprof-stats --by-line`): for each
  * selected function, each line that called it (@callers) or each line of
- * it that called another function (!@callers). */
+ * it that called another function (!@callers). With @bounds, each time is
+ * followed by its error bound (`--bounds`). */
 void        _detprof_report_print_call_sites (DetprofStats             *stats,
                                                   GString                  *out,
                                                   gboolean                  callers,
                                                   const DetprofRestriction *restrictions,
-                                                  guint                     n_restrictions);
+                                                  guint                     n_restrictions,
+                                                  gboolean                  bounds);
 
 G_END_DECLS

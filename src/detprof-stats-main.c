@@ -478,9 +478,9 @@ print_text (DetprofStats *stats,
   if (options.by_line)
     {
       if (options.callers || !options.callees)
-        _detprof_report_print_call_sites (stats, out, TRUE, terms, n);
+        _detprof_report_print_call_sites (stats, out, TRUE, terms, n, options.bounds);
       if (options.callees)
-        _detprof_report_print_call_sites (stats, out, FALSE, terms, n);
+        _detprof_report_print_call_sites (stats, out, FALSE, terms, n, options.bounds);
     }
   else if (!options.callers && !options.callees)
     {

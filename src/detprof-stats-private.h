@@ -91,6 +91,34 @@ double _detprof_bound (gint64 stretches,
                        double spread,
                        double resolution);
 
+/* _detprof_stats_add_call_site (), with the bounds of the site's times. */
+void  _detprof_stats_add_bounded_call_site (DetprofStats *self,
+                                            guint         caller,
+                                            guint         callee,
+                                            const char   *file,
+                                            gint64        line,
+                                            gint64        nc,
+                                            gint64        cc,
+                                            double        tt,
+                                            double        ct,
+                                            double        tt_bound,
+                                            double        ct_bound);
+
+/* What a dump reader found under "call_site_bounds": the bounds of the
+ * call site (caller, callee, file, line), which replace its own; a site
+ * the table does not have is ignored. */
+void  _detprof_stats_take_call_site_bounds (DetprofStats *self,
+                                            const char   *caller_file,
+                                            gint64        caller_line,
+                                            const char   *caller_name,
+                                            const char   *callee_file,
+                                            gint64        callee_line,
+                                            const char   *callee_name,
+                                            const char   *file,
+                                            gint64        line,
+                                            double        tt_bound,
+                                            double        ct_bound);
+
 /* Computes the totals and the name width once the table is complete, as
  * pstats does when it constructs a Stats. */
 void  _detprof_stats_finish (DetprofStats *self);

@@ -127,6 +127,8 @@ typedef struct
   gint64               cc;
   double               tt;
   double               ct;
+  double               tt_bound;  /* seconds; NaN if unknown */
+  double               ct_bound;
   DetprofCallSiteStats view;    /* what detprof_stats_get_call_site () hands out */
 } CallSite;
 
@@ -503,17 +505,19 @@ call_site_equal (gconstpointer a,
  * threads, or two processes' dumps added together). A site is one block:
  * its file name follows it. */
 static void
-add_call_site_between (DetprofStats *self,
-                       Entry        *caller,
-                       Entry        *callee,
-                       const char   *file,
-                       gint64        line,
-                       gint64        nc,
-                       gint64        cc,
-                       double        tt,
-                       double        ct)
+add_bounded_call_site_between (DetprofStats *self,
+                               Entry        *caller,
+                               Entry        *callee,
+                               const char   *file,
+                               gint64        line,
+                               gint64        nc,
+                               gint64        cc,
+                               double        tt,
+                               double        ct,
+                               double        tt_bound,
+                               double        ct_bound)
 {
-  CallSite probe = { caller, callee, file, line, 0, 0, 0.0, 0.0, { 0 } };
+  CallSite probe = { caller, callee, file, line, 0, 0, 0.0, 0.0, 0.0, 0.0, { 0 } };
   CallSite *site = g_hash_table_lookup (self->call_site_index, &probe);
 
   if (site == NULL)
@@ -533,6 +537,24 @@ add_call_site_between (DetprofStats *self,
   site->cc = add_counts (site->cc, cc);
   site->tt += tt;
   site->ct += ct;
+  site->tt_bound += tt_bound;
+  site->ct_bound += ct_bound;
+}
+
+/* The same, for numbers without bounds (a dump's, until its extra object
+ * gives them): the site then has none. */
+static void
+add_call_site_between (DetprofStats *self,
+                       Entry        *caller,
+                       Entry        *callee,
+                       const char   *file,
+                       gint64        line,
+                       gint64        nc,
+                       gint64        cc,
+                       double        tt,
+                       double        ct)
+{
+  add_bounded_call_site_between (self, caller, callee, file, line, nc, cc, tt, ct, NAN, NAN);
 }
 
 /* The same, between two keys, which are given entries if they have none. */
@@ -575,8 +597,12 @@ copy_call_sites (DetprofStats *self,
           caller.file = (char *) base_name (caller.file);
           callee.file = (char *) base_name (callee.file);
         }
-      add_call_site (self, &caller, &callee, strip ? base_name (site->file) : site->file,
-                     site->line, site->nc, site->cc, site->tt, site->ct);
+      add_bounded_call_site_between (self,
+                                     get_entry (self, ensure_key (self, caller.file, caller.line, caller.name)),
+                                     get_entry (self, ensure_key (self, callee.file, callee.line, callee.name)),
+                                     strip ? base_name (site->file) : site->file,
+                                     site->line, site->nc, site->cc, site->tt, site->ct,
+                                     site->tt_bound, site->ct_bound);
     }
 }
 
@@ -1717,13 +1743,58 @@ put_bounds (DumpWriter   *w,
     }
 }
 
+static gboolean
+call_site_has_bounds (const CallSite *site)
+{
+  return !isnan (site->tt_bound) || !isnan (site->ct_bound);
+}
+
+static gboolean
+has_call_site_bounds (DetprofStats *self)
+{
+  guint i;
+
+  for (i = 0; i < self->call_sites->len; i++)
+    if (call_site_has_bounds (g_ptr_array_index (self->call_sites, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* The call sites' bounds, for those that have them: ( (caller key, callee
+ * key, file, line, tt_bound, ct_bound), ... ). */
+static void
+put_call_site_bounds (DumpWriter   *w,
+                      DetprofStats *self)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < self->call_sites->len; i++)
+    n += call_site_has_bounds (g_ptr_array_index (self->call_sites, i));
+  put_tuple_header (w, n);
+  for (i = 0; i < self->call_sites->len; i++)
+    {
+      const CallSite *site = g_ptr_array_index (self->call_sites, i);
+
+      if (!call_site_has_bounds (site))
+        continue;
+      put_tuple_header (w, 6);
+      put_entry_key (w, self, site->caller->index);
+      put_entry_key (w, self, site->callee->index);
+      put_file (w, site->file);
+      put_int (w, site->line);
+      put_float (w, site->tt_bound);
+      put_float (w, site->ct_bound);
+    }
+}
+
 /* detprof's extra object, written after the dict:
  *
  *   { "detprof": 1,
  *     "info": { name: value, ... },                       the run's facts
  *     "call_sites": ( (caller key, callee key, file, line, nc, cc, tt, ct), ... ),
  *     "bounds": ( (key, tt_bound, ct_bound,               each time's error bound,
- *                  ( (caller key, tt_bound, ct_bound), ... )), ... ) }   when known
+ *                  ( (caller key, tt_bound, ct_bound), ... )), ... ),   when known
+ *     "call_site_bounds": ( (caller key, callee key, file, line, tt_bound, ct_bound), ... ) }
  *
  * Readers ignore keys they do not know, so "bounds" (detprof 0.2) leaves
  * older readers as they were.
@@ -1770,6 +1841,11 @@ put_extra (DumpWriter   *w,
     {
       put_text (w, "bounds");
       put_bounds (w, self);
+    }
+  if (has_call_site_bounds (self))
+    {
+      put_text (w, "call_site_bounds");
+      put_call_site_bounds (w, self);
     }
   put_byte (w, DETPROF_MARSHAL_TYPE_NULL);
 }
@@ -1871,6 +1947,35 @@ load_row_bounds (DetprofStats              *self,
   return TRUE;
 }
 
+/* One call site's bounds, as put_call_site_bounds () writes them. */
+static gboolean
+load_call_site_bounds (DetprofStats              *self,
+                       const DetprofMarshalValue *value,
+                       GError                   **error)
+{
+  g_autofree char *caller_name = NULL;
+  g_autofree char *callee_name = NULL;
+  const char *caller_file, *callee_file;
+  gint64 caller_line, callee_line, line;
+  DetprofTime tt, ct;
+
+  if (!is_tuple_of (value, 6))
+    return expect_failed ("a 6-tuple as a call site's bounds", value, error);
+  if (!read_key (value->u.seq.items[0], &caller_file, &caller_line, &caller_name, error)
+      || !read_key (value->u.seq.items[1], &callee_file, &callee_line, &callee_name, error))
+    return FALSE;
+  if (value->u.seq.items[2]->type != DETPROF_MARSHAL_STR)
+    return expect_failed ("a str as call site file", value->u.seq.items[2], error);
+  if (!read_int (value->u.seq.items[3], "an int as call site line", &line, error)
+      || !read_time (value->u.seq.items[4], "a number as internal time bound", &tt, error)
+      || !read_time (value->u.seq.items[5], "a number as cumulative time bound", &ct, error))
+    return FALSE;
+  _detprof_stats_take_call_site_bounds (self, caller_file, caller_line, caller_name,
+                                        callee_file, callee_line, callee_name,
+                                        value->u.seq.items[2]->u.s.data, line, tt.value, ct.value);
+  return TRUE;
+}
+
 /* Reads detprof's extra object (see extra_to_marshal ()). A newer format
  * version, or an object that is not ours, is left unread: the stats dict
  * is all a reader needs. */
@@ -1921,6 +2026,15 @@ load_extra (DetprofStats              *self,
     if (!load_row_bounds (self, bounds->u.seq.items[i], error))
       {
         g_prefix_error (error, "bounds %" G_GSIZE_FORMAT ": ", i);
+        return FALSE;
+      }
+  bounds = dict_get (extra, "call_site_bounds");
+  if (bounds != NULL && bounds->type != DETPROF_MARSHAL_TUPLE && bounds->type != DETPROF_MARSHAL_LIST)
+    return expect_failed ("a tuple of call site bounds", bounds, error);
+  for (i = 0; bounds != NULL && i < bounds->u.seq.n; i++)
+    if (!load_call_site_bounds (self, bounds->u.seq.items[i], error))
+      {
+        g_prefix_error (error, "call site bounds %" G_GSIZE_FORMAT ": ", i);
         return FALSE;
       }
   return TRUE;
@@ -2537,7 +2651,8 @@ detprof_stats_to_bytes (DetprofStats *self)
 
   /* Python's marshal.load reads one object and stops: what follows is ours.
    * It is a second object, with references of its own. */
-  if (self->call_sites->len > 0 || self->info_keys->len > 1 || has_bounds (self))
+  if (self->call_sites->len > 0 || self->info_keys->len > 1 || has_bounds (self)
+      || has_call_site_bounds (self))
     {
       g_hash_table_remove_all (w.files);
       memset (w.key_refs, 0, self->entries->len * sizeof *w.key_refs);
@@ -3425,6 +3540,44 @@ detprof_stats_get_call_site (DetprofStats *self,
 }
 
 /**
+ * detprof_stats_get_call_site_bounds:
+ * @self: a #DetprofStats
+ * @index: less than detprof_stats_get_n_call_sites()
+ * @tt_bound: (out) (optional): where to store the error bound of the
+ *   call site's internal time, in seconds
+ * @ct_bound: (out) (optional): where to store that of its cumulative time
+ *
+ * Gets the error bounds of a call site's times, as
+ * detprof_stats_get_bounds() does for a function's.
+ *
+ * Returns: %TRUE if the call site has bounds
+ *
+ * Since: 0.2
+ */
+gboolean
+detprof_stats_get_call_site_bounds (DetprofStats *self,
+                                    guint         index,
+                                    double       *tt_bound,
+                                    double       *ct_bound)
+{
+  const CallSite *site;
+
+  if (tt_bound != NULL)
+    *tt_bound = NAN;
+  if (ct_bound != NULL)
+    *ct_bound = NAN;
+  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
+  g_return_val_if_fail (index < self->call_sites->len, FALSE);
+
+  site = g_ptr_array_index (self->call_sites, index);
+  if (tt_bound != NULL)
+    *tt_bound = site->tt_bound;
+  if (ct_bound != NULL)
+    *ct_bound = site->ct_bound;
+  return !isnan (site->tt_bound) && !isnan (site->ct_bound);
+}
+
+/**
  * detprof_stats_get_info:
  * @self: a #DetprofStats
  * @key: the name of a run fact: "timer", "bias", "program", "arguments",
@@ -3504,4 +3657,58 @@ _detprof_stats_add_call_site (DetprofStats *self,
 
   add_call_site_between (self, get_entry (self, caller), get_entry (self, callee),
                          file, line, nc, cc, tt, ct);
+}
+
+void
+_detprof_stats_add_bounded_call_site (DetprofStats *self,
+                                      guint         caller,
+                                      guint         callee,
+                                      const char   *file,
+                                      gint64        line,
+                                      gint64        nc,
+                                      gint64        cc,
+                                      double        tt,
+                                      double        ct,
+                                      double        tt_bound,
+                                      double        ct_bound)
+{
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (caller < self->entries->len && callee < self->entries->len);
+
+  add_bounded_call_site_between (self, get_entry (self, caller), get_entry (self, callee),
+                                 file, line, nc, cc, tt, ct, tt_bound, ct_bound);
+}
+
+void
+_detprof_stats_take_call_site_bounds (DetprofStats *self,
+                                      const char   *caller_file,
+                                      gint64        caller_line,
+                                      const char   *caller_name,
+                                      const char   *callee_file,
+                                      gint64        callee_line,
+                                      const char   *callee_name,
+                                      const char   *file,
+                                      gint64        line,
+                                      double        tt_bound,
+                                      double        ct_bound)
+{
+  guint caller, callee;
+  CallSite probe = { NULL, NULL, file, line, 0, 0, 0.0, 0.0, 0.0, 0.0, { 0 } };
+  CallSite *site;
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (caller_file != NULL && caller_name != NULL);
+  g_return_if_fail (callee_file != NULL && callee_name != NULL);
+  g_return_if_fail (file != NULL);
+
+  if (!lookup_key (self, caller_file, caller_line, caller_name, &caller)
+      || !lookup_key (self, callee_file, callee_line, callee_name, &callee))
+    return;
+  probe.caller = get_entry (self, caller);
+  probe.callee = get_entry (self, callee);
+  site = g_hash_table_lookup (self->call_site_index, &probe);
+  if (site == NULL)
+    return;
+  site->tt_bound = tt_bound;
+  site->ct_bound = ct_bound;
 }

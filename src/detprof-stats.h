@@ -259,6 +259,10 @@ char         *detprof_stats_function_label (DetprofStats *self,
 guint                       detprof_stats_get_n_call_sites (DetprofStats *self);
 const DetprofCallSiteStats *detprof_stats_get_call_site (DetprofStats *self,
                                                          guint         index);
+gboolean                    detprof_stats_get_call_site_bounds (DetprofStats *self,
+                                                                guint         index,
+                                                                double       *tt_bound,
+                                                                double       *ct_bound);
 const char                 *detprof_stats_get_info (DetprofStats *self,
                                                     const char   *key);
 void                        detprof_stats_set_info (DetprofStats *self,

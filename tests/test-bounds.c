@@ -292,7 +292,7 @@ test_new_bias_forgets_spread (Fixture       *fixture,
 
 /* ---- bounds add, survive strip_dirs and dumps ---- */
 
-/* main -> work, with bounds; "plain" has none. */
+/* main -> work, from m.c:12, with bounds; "plain" has none. */
 static DetprofStats *
 make_table (const char *file,
             gboolean    bounded)
@@ -304,8 +304,22 @@ make_table (const char *file,
   main_row = _detprof_stats_add_bounded_function (stats, file, 10, "main", 1, 1, 0.5, 2.0, 0.125 * b, 0.5 * b);
   work = _detprof_stats_add_bounded_function (stats, file, 3, "work", 5, 5, 1.5, 1.5, 0.25 * b, 0.25 * b);
   _detprof_stats_add_bounded_caller (stats, work, main_row, 5, 5, 1.5, 1.5, 0.25 * b, 0.25 * b);
+  _detprof_stats_add_bounded_call_site (stats, main_row, work, file, 12, 5, 5, 1.5, 1.5, 0.25 * b, 0.25 * b);
   _detprof_stats_finish (stats);
   return stats;
+}
+
+static void
+assert_site_bounds (DetprofStats *stats,
+                    double        tt_bound,
+                    double        ct_bound)
+{
+  double tt, ct;
+
+  g_assert_cmpuint (detprof_stats_get_n_call_sites (stats), ==, 1);
+  g_assert_true (detprof_stats_get_call_site_bounds (stats, 0, &tt, &ct));
+  g_assert_cmpfloat (tt, ==, tt_bound);
+  g_assert_cmpfloat (ct, ==, ct_bound);
 }
 
 /* Two profiles added together: each bound is the sum of its parts'. */
@@ -319,10 +333,12 @@ test_add_sums_bounds (void)
   assert_bounds (stats, "main", 0.25, 1.0);
   assert_bounds (stats, "work", 0.5, 0.5);
   assert_arc_bounds (stats, "work", "main", 0.5, 0.5);
+  assert_site_bounds (stats, 0.5, 0.5);
 
   detprof_stats_add (stats, stats);
   assert_bounds (stats, "work", 1.0, 1.0);
   assert_arc_bounds (stats, "work", "main", 1.0, 1.0);
+  assert_site_bounds (stats, 1.0, 1.0);
 }
 
 /* A part without bounds (a Python profile, say) leaves the sum without. */
@@ -336,6 +352,7 @@ test_add_unknown_makes_unknown (void)
   g_assert_false (detprof_stats_get_bounds (stats, row_of (stats, "work"), NULL, NULL));
   g_assert_false (detprof_stats_get_caller_bounds (stats, row_of (stats, "work"), row_of (stats, "main"),
                                                    NULL, NULL));
+  g_assert_false (detprof_stats_get_call_site_bounds (stats, 0, NULL, NULL));
 }
 
 /* strip_dirs keeps each bound, and rows that become one add theirs. */
@@ -351,6 +368,7 @@ test_strip_dirs_keeps_bounds (void)
   assert_bounds (stats, "main", 0.25, 1.0);
   assert_bounds (stats, "work", 0.5, 0.5);
   assert_arc_bounds (stats, "work", "main", 0.5, 0.5);
+  assert_site_bounds (stats, 0.5, 0.5);
 }
 
 static DetprofStats *
@@ -377,6 +395,7 @@ test_dump_round_trip (void)
   assert_bounds (read, "main", 0.125, 0.5);
   assert_bounds (read, "work", 0.25, 0.25);
   assert_arc_bounds (read, "work", "main", 0.25, 0.25);
+  assert_site_bounds (read, 0.25, 0.25);
 }
 
 /* A dump without bounds (an older detprof's, with run facts; Python's)
@@ -562,6 +581,26 @@ test_listing_without_bounds_is_pstats (void)
   g_assert_null (strstr (ours->str, "bound"));
 }
 
+/* --by-line --bounds: the call sites' bounds beside their times. */
+static void
+test_call_sites_listing_with_bounds (void)
+{
+  g_autoptr(DetprofStats) stats = make_table ("m.c", TRUE);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  _detprof_report_print_call_sites (stats, out, TRUE, NULL, 0, TRUE);
+  g_assert_cmpstr (out->str, ==,
+                   "   Random listing order was used\n"
+                   "\n"
+                   "    ncalls  tottime    bound  cumtime    bound  call site  caller\n"
+                   "m.c:10(main) was called from...\n"
+                   "          (none)\n"
+                   "m.c:3(work) was called from...\n"
+                   "         5    1.500   ±0.250    1.500   ±0.250  m.c:12  m.c:10(main)\n"
+                   "\n"
+                   "\n");
+}
+
 /* --format csv: the header, one row per function in the report's order,
  * numbers that read back exactly, empty bounds where there are none, and
  * RFC 4180 quoting. */
@@ -657,6 +696,7 @@ main (int    argc,
   g_test_add_func ("/bounds/report/stats-listing-with-bounds", test_stats_listing_with_bounds);
   g_test_add_func ("/bounds/report/callers-listing-with-bounds", test_callers_listing_with_bounds);
   g_test_add_func ("/bounds/report/listing-without-bounds-is-pstats", test_listing_without_bounds_is_pstats);
+  g_test_add_func ("/bounds/report/call-sites-listing-with-bounds", test_call_sites_listing_with_bounds);
   g_test_add_func ("/bounds/report/csv", test_csv);
   g_test_add_func ("/bounds/report/detprof-stats-program", test_detprof_stats_program);
 
