@@ -935,9 +935,7 @@ load_file (DetprofStats  *self,
 
 typedef struct
 {
-  guint8     *data;       /* the dump so far; owned */
-  gsize       len;
-  gsize       size;
+  DetprofMarshalBuffer out;  /* the dump so far */
   GHashTable *files;      /* text -> its reference number + 1; borrowed keys */
   const char *last_file;  /* the file written last, and its reference number + 1 */
   guint       last_file_ref;
@@ -945,47 +943,33 @@ typedef struct
   guint       n_refs;
 } DumpWriter;
 
-/* Room for @n more bytes, where the next ones go. */
-static inline guint8 *
-reserve (DumpWriter *w,
-         gsize       n)
-{
-  if (G_UNLIKELY (w->len + n > w->size))
-    {
-      w->size = MAX (w->size * 2, w->len + n);
-      w->data = g_realloc (w->data, w->size);
-    }
-  return w->data + w->len;
-}
-
-static inline void
-put_bytes (DumpWriter   *w,
-           const guint8 *bytes,
-           gsize         n)
-{
-  memcpy (reserve (w, n), bytes, n);
-  w->len += n;
-}
-
+/* The encoding itself is the marshal format's (detprof-marshal-private.h). */
 static inline void
 put_byte (DumpWriter *w,
           guint8      byte)
 {
-  *reserve (w, 1) = byte;
-  w->len++;
+  _detprof_marshal_put_byte (&w->out, byte);
 }
 
 static inline void
 put_u32 (DumpWriter *w,
          guint32     u)
 {
-  guint8 *p = reserve (w, 4);
+  _detprof_marshal_put_u32 (&w->out, u);
+}
 
-  p[0] = u & 0xff;
-  p[1] = (u >> 8) & 0xff;
-  p[2] = (u >> 16) & 0xff;
-  p[3] = u >> 24;
-  w->len += 4;
+static inline void
+put_int (DumpWriter *w,
+         gint64      i)
+{
+  _detprof_marshal_put_int (&w->out, i);
+}
+
+static inline void
+put_float (DumpWriter *w,
+           double      f)
+{
+  _detprof_marshal_put_float (&w->out, f);
 }
 
 /* A flagged object's type byte: the object gets the next reference number. */
@@ -1006,54 +990,11 @@ put_ref (DumpWriter *w,
 }
 
 static void
-put_int (DumpWriter *w,
-         gint64      i)
-{
-  guint64 magnitude = i < 0 ? 0 - (guint64) i : (guint64) i;
-  guint8 digits[2 * 5];
-  int n = 0;
-
-  if (i >= G_MININT32 && i <= G_MAXINT32)
-    {
-      put_byte (w, TYPE_INT);
-      put_u32 (w, (guint32) (gint32) i);
-      return;
-    }
-
-  /* Larger: 'l' with base-2^15 digits, least significant first. */
-  while (magnitude != 0)
-    {
-      digits[2 * n] = magnitude & 0xff;
-      digits[2 * n + 1] = (magnitude >> 8) & 0x7f;
-      magnitude >>= 15;
-      n++;
-    }
-  put_byte (w, TYPE_LONG);
-  put_u32 (w, (guint32) (gint32) (i < 0 ? -n : n));
-  put_bytes (w, digits, (gsize) (2 * n));
-}
-
-static void
-put_float (DumpWriter *w,
-           double      f)
-{
-  guint64 bits;
-  guint8 bytes[8];
-  int i;
-
-  memcpy (&bits, &f, sizeof bits);
-  for (i = 0; i < 8; i++)
-    bytes[i] = (bits >> (8 * i)) & 0xff;
-  put_byte (w, TYPE_BINARY_FLOAT);
-  put_bytes (w, bytes, 8);
-}
-
-static void
 put_time (DumpWriter  *w,
           DetprofTime  time)
 {
   if (time.is_int)
-    put_int (w, (gint64) time.value);
+    _detprof_marshal_put_integral (&w->out, time.value);
   else
     put_float (w, time.value);
 }
@@ -1080,7 +1021,7 @@ put_text_typed (DumpWriter *w,
     put_byte (w, (guint8) len);
   else
     put_u32 (w, (guint32) len);
-  put_bytes (w, (const guint8 *) text, len);
+  _detprof_marshal_put_bytes (&w->out, (const guint8 *) text, len);
 }
 
 static void
@@ -1823,7 +1764,7 @@ detprof_stats_to_bytes (DetprofStats *self)
 
   w.files = g_hash_table_new (text_hash_func, g_str_equal);
   w.key_refs = g_new0 (guint, self->entries->len);
-  reserve (&w, 64 + 128 * ((gsize) self->n_functions + self->call_sites->len));
+  _detprof_marshal_buffer_reserve (&w.out, 64 + 128 * ((gsize) self->n_functions + self->call_sites->len));
 
   put_table (&w, self);
 
@@ -1840,7 +1781,7 @@ detprof_stats_to_bytes (DetprofStats *self)
 
   g_hash_table_unref (w.files);
   g_free (w.key_refs);
-  return g_bytes_new_take (g_realloc (w.data, MAX (w.len, 1)), w.len);
+  return _detprof_marshal_buffer_steal (&w.out);
 }
 
 /* Writes @data to a character device or a pipe that is already there, as
