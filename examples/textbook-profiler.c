@@ -4,7 +4,7 @@
  * Read it next to profile.py: the functions come in the same order (but
  * __init__, which picks one of the dispatchers, comes last), and the
  * comment above each names the method it translates.
- * src/detprof-profiler.c computes exactly the same numbers, faster and for
+ * src/profiler/detprof-dispatch.c computes exactly the same numbers, faster and for
  * real programs; tests/test-textbook.c proves it, event by event.
  *
  * Three things a C program does not have, and what stands in for them:

@@ -1,42 +1,33 @@
-/* fuzz-marshal.c: a libFuzzer target for the marshal reader and the two
- * readers of stats dumps.
+/* fuzz-marshal.c: a libFuzzer target for the reader of stats dumps
+ * (detprof-stats-read.c).
  *
- * Any input must either fail with DETPROF_ERROR_CORRUPT or give a tree
- * whose strings are valid UTF-8. A tree that the writer can write must
- * then survive a round trip: reading what we wrote consumes all of it, and
- * writing that again gives the same bytes.
- *
- * The same input is then a stats dump. The stream reader
- * (detprof-stats-load.c) may decline it, leaving its table empty; if it
- * takes it, the tree reader must take it too, consume as many bytes and
- * give the very same table. Loading it the public way must succeed or
- * fail with DETPROF_ERROR_CORRUPT.
- *
- * References let a small input describe a tree whose expansion is
- * exponential (each level a tuple of two references to the one below), so
- * the round trip is only tried on trees of a bounded expanded size.
+ * Any input must either fail with DETPROF_ERROR_CORRUPT and a message
+ * that says where ("at byte N: ...", "entry N: ...", "detprof's extra
+ * data (from byte N): ...") or give a table whose strings are valid UTF-8
+ * and whose arcs name keys of the table. A table that loads must then
+ * survive a round trip: what detprof writes of it loads again as the same
+ * rows, callers, call sites and run facts, and writing that again gives
+ * the same bytes. Loading the input the public way must agree.
  *
  * Build and run (from the top of the source tree, with a configured build
  * directory for config.h):
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I src -I BUILDDIR \
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I src -I src/base -I src/stats -I BUILDDIR \
  *     $(pkg-config --cflags gobject-2.0) tests/fuzz-marshal.c \
- *     src/detprof-marshal.c src/detprof-error.c src/detprof-stats.c \
- *     src/detprof-stats-load.c src/detprof-report.c \
+ *     src/base/detprof-marshal.c src/base/detprof-error.c src/stats/detprof-stats.c \
+ *     src/stats/detprof-stats-read.c src/stats/detprof-report.c \
  *     $(pkg-config --libs gobject-2.0) -lm -o fuzz-marshal
  *   ./fuzz-marshal -max_total_time=60 tests/marshal-fixtures
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "detprof-error.h"
-#include "detprof-marshal-private.h"
 #include "detprof-report-private.h"
-#include "detprof-stats-load-private.h"
-
-#define MAX_EXPANDED_NODES 100000
+#include "detprof-stats-read-private.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data,
                             size_t        size);
@@ -49,81 +40,54 @@ check (gboolean condition)
 }
 
 static gboolean
-is_python_utf8 (const char *s,
-                gsize       len)
+is_located (const char *message)
 {
-  gsize i = 0;
-
-  /* NUL is a valid character of a Python string. */
-  while (i < len)
-    {
-      gunichar c;
-
-      if (s[i] == '\0')
-        {
-          i++;
-          continue;
-        }
-      c = g_utf8_get_char_validated (s + i, (gssize) (len - i));
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        return FALSE;
-      i += (gsize) g_utf8_skip[(guint8) s[i]];
-    }
-  return s[len] == '\0';
-}
-
-/* Checks the invariants of @value and counts, up to the limit, the nodes
- * of its expanded tree into @nodes. Returns whether it can be written. */
-static gboolean
-check_value (const DetprofMarshalValue *value,
-             gsize                     *nodes)
-{
-  gboolean writable = TRUE;
+  static const char *const starts[] = {
+    "at byte ", "entry ", "expected ", "the dump holds no functions", "detprof's extra data (from byte ",
+  };
   gsize i;
 
-  check (value != NULL && value->ref_count > 0);
-  if (++*nodes > MAX_EXPANDED_NODES)
-    return FALSE;
+  for (i = 0; i < G_N_ELEMENTS (starts); i++)
+    if (g_str_has_prefix (message, starts[i]))
+      return TRUE;
+  return FALSE;
+}
 
-  switch (value->type)
+/* The writer turns an int time back into an integer: one beyond gint64
+ * cannot be. */
+static gboolean
+is_writable_time (DetprofTime time)
+{
+  return !time.is_int || fabs (time.value) < 9223372036854775808.0;
+}
+
+/* Checks what any table must be; returns whether it can be written. */
+static gboolean
+check_table (DetprofStats *stats)
+{
+  guint n_keys = _detprof_stats_get_n_keys (stats);
+  gboolean writable = TRUE;
+  guint i, j;
+
+  check (detprof_stats_get_n_functions (stats) > 0);
+  check (detprof_stats_get_n_functions (stats) <= n_keys);
+  for (i = 0; i < n_keys; i++)
     {
-    case DETPROF_MARSHAL_STR:
-      check (is_python_utf8 (value->u.s.data, value->u.s.len));
-      return TRUE;
-    case DETPROF_MARSHAL_BYTES:
-      check (value->u.s.data[value->u.s.len] == '\0');
-      return TRUE;
-    case DETPROF_MARSHAL_TUPLE:
-    case DETPROF_MARSHAL_LIST:
-    case DETPROF_MARSHAL_SET:
-    case DETPROF_MARSHAL_FROZENSET:
-      for (i = 0; i < value->u.seq.n && *nodes <= MAX_EXPANDED_NODES; i++)
-        writable &= check_value (value->u.seq.items[i], nodes);
-      return writable && (value->type == DETPROF_MARSHAL_TUPLE ||
-                          value->type == DETPROF_MARSHAL_LIST);
-    case DETPROF_MARSHAL_DICT:
-      for (i = 0; i < value->u.dict.n && *nodes <= MAX_EXPANDED_NODES; i++)
+      const DetprofFunctionStats *function = detprof_stats_get_function (stats, i);
+
+      check (g_utf8_validate (function->file, -1, NULL));
+      check (g_utf8_validate (function->name, -1, NULL));
+      writable &= is_writable_time (function->tt) && is_writable_time (function->ct);
+      for (j = 0; j < function->n_callers; j++)
         {
-          writable &= check_value (value->u.dict.keys[i], nodes);
-          writable &= check_value (value->u.dict.values[i], nodes);
+          check (function->callers[j].caller < n_keys);
+          writable &= is_writable_time (function->callers[j].tt)
+                      && is_writable_time (function->callers[j].ct);
         }
-      return writable;
-    case DETPROF_MARSHAL_CODE:
-      check (g_utf8_validate (value->u.code.name, -1, NULL));
-      check (g_utf8_validate (value->u.code.file, -1, NULL));
-      return FALSE;
-    case DETPROF_MARSHAL_NONE:
-    case DETPROF_MARSHAL_BOOL:
-    case DETPROF_MARSHAL_INT:
-    case DETPROF_MARSHAL_FLOAT:
-      return TRUE;
-    case DETPROF_MARSHAL_COMPLEX:
-    case DETPROF_MARSHAL_ELLIPSIS:
-    case DETPROF_MARSHAL_STOPITER:
-      return FALSE;
-    default:
-      abort ();
     }
+  for (i = 0; i < detprof_stats_get_n_call_sites (stats); i++)
+    check (g_utf8_validate (detprof_stats_get_call_site (stats, i)->file, -1, NULL));
+  return writable;
 }
 
 static gboolean
@@ -134,96 +98,82 @@ same_time (DetprofTime a,
 }
 
 static gboolean
-same_arc (const DetprofCallerArc *a,
-          const DetprofCallerArc *b)
+same_key (DetprofStats *a,
+          guint         x,
+          DetprofStats *b,
+          guint         y)
 {
-  return a->caller == b->caller && a->style == b->style && a->nc == b->nc
-         && a->cc == b->cc && same_time (a->tt, b->tt) && same_time (a->ct, b->ct);
+  const DetprofFunctionStats *f = detprof_stats_get_function (a, x);
+  const DetprofFunctionStats *g = detprof_stats_get_function (b, y);
+
+  return strcmp (f->file, g->file) == 0 && f->line == g->line && strcmp (f->name, g->name) == 0;
 }
 
+/* The same rows in the same order, with the same callers (named by key:
+ * keys that are only callers may be numbered otherwise). */
 static void
-check_same_table (DetprofStats *a,
-                  DetprofStats *b)
+check_same_rows (DetprofStats *a,
+                 DetprofStats *b)
 {
   guint i, j;
 
   check (detprof_stats_get_n_functions (a) == detprof_stats_get_n_functions (b));
-  check (_detprof_stats_get_n_keys (a) == _detprof_stats_get_n_keys (b));
-  for (i = 0; i < _detprof_stats_get_n_keys (a); i++)
+  for (i = 0; i < detprof_stats_get_n_functions (a); i++)
     {
       const DetprofFunctionStats *x = detprof_stats_get_function (a, i);
       const DetprofFunctionStats *y = detprof_stats_get_function (b, i);
 
-      check (strcmp (x->file, y->file) == 0 && x->line == y->line
-             && strcmp (x->name, y->name) == 0);
-      check (x->cc == y->cc && x->nc == y->nc && same_time (x->tt, y->tt)
-             && same_time (x->ct, y->ct));
+      check (same_key (a, i, b, i));
+      check (x->cc == y->cc && x->nc == y->nc && same_time (x->tt, y->tt) && same_time (x->ct, y->ct));
       check (x->n_callers == y->n_callers);
       for (j = 0; j < x->n_callers; j++)
-        check (same_arc (&x->callers[j], &y->callers[j]));
+        {
+          const DetprofCallerArc *p = &x->callers[j], *q = &y->callers[j];
+
+          check (same_key (a, p->caller, b, q->caller));
+          check (p->style == q->style && p->nc == q->nc && p->cc == q->cc
+                 && same_time (p->tt, q->tt) && same_time (p->ct, q->ct));
+        }
     }
-}
-
-static void
-check_stats_readers (const guint8 *data,
-                     size_t        size)
-{
-  g_autoptr(DetprofStats) stream = detprof_stats_new ();
-  g_autoptr(DetprofStats) tree = detprof_stats_new ();
-  g_autoptr(DetprofStats) loaded = NULL;
-  g_autoptr(GBytes) bytes = g_bytes_new_static (data, size);
-  g_autoptr(GError) error = NULL;
-  gsize stream_consumed = 0, tree_consumed = 0;
-
-  if (_detprof_stats_load_stream (stream, data, size, &stream_consumed))
-    {
-      check (_detprof_stats_load_tree (tree, data, size, &tree_consumed, &error));
-      check (stream_consumed == tree_consumed);
-      check_same_table (stream, tree);
-    }
-  else
-    check (_detprof_stats_get_n_keys (stream) == 0);
-
-  g_clear_error (&error);
-  loaded = detprof_stats_new_from_bytes (bytes, NULL, &error);
-  check (loaded != NULL || g_error_matches (error, DETPROF_ERROR, DETPROF_ERROR_CORRUPT));
+  check (detprof_stats_get_n_call_sites (a) == detprof_stats_get_n_call_sites (b));
+  check (g_strv_equal (detprof_stats_list_info (a), detprof_stats_list_info (b)));
 }
 
 int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
 {
-  g_autoptr(DetprofMarshalValue) value = NULL;
-  g_autoptr(DetprofMarshalValue) again = NULL;
+  g_autoptr(DetprofStats) stats = detprof_stats_new ();
+  g_autoptr(DetprofStats) again = NULL;
+  g_autoptr(DetprofStats) loaded = NULL;
+  g_autoptr(GBytes) input = g_bytes_new_static (data, size);
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GByteArray) first = NULL;
-  g_autoptr(GByteArray) second = NULL;
-  gsize consumed = 0, nodes = 0;
+  g_autoptr(GError) public_error = NULL;
+  gsize dict_len = 0;
+  gboolean ok;
 
-  check_stats_readers (data, size);
-
-  value = _detprof_marshal_read (data, size, &consumed, &error);
-  if (value == NULL)
+  ok = _detprof_stats_read (stats, data, size, &dict_len, &error);
+  loaded = detprof_stats_new_from_bytes (input, NULL, &public_error);
+  check ((loaded != NULL) == ok);
+  if (!ok)
     {
       check (g_error_matches (error, DETPROF_ERROR, DETPROF_ERROR_CORRUPT));
-      check (g_str_has_prefix (error->message, "at byte "));
+      check (g_utf8_validate (error->message, -1, NULL) && is_located (error->message));
+      check (g_strcmp0 (error->message, public_error->message) == 0);
       return 0;
     }
   check (error == NULL);
-  check (consumed > 0 && consumed <= size);
+  check (dict_len > 0 && dict_len <= size);
 
-  if (!check_value (value, &nodes) || nodes > MAX_EXPANDED_NODES)
+  if (!check_table (stats))
     return 0;
-
-  first = g_byte_array_new ();
-  _detprof_marshal_write (first, value);
-  again = _detprof_marshal_read (first->data, first->len, &consumed, &error);
+  first = detprof_stats_to_bytes (stats);
+  again = detprof_stats_new_from_bytes (first, NULL, &error);
   check (again != NULL && error == NULL);
-  check (consumed == first->len);
-
-  second = g_byte_array_new ();
-  _detprof_marshal_write (second, again);
-  check (second->len == first->len);
-  check (memcmp (second->data, first->data, first->len) == 0);
+  check_same_rows (stats, again);
+  second = detprof_stats_to_bytes (again);
+  check (g_bytes_equal (first, second));
   return 0;
 }

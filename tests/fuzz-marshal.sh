@@ -1,7 +1,6 @@
 #!/bin/sh
 # fuzz-marshal.sh: run the libFuzzer target tests/fuzz-marshal.c over the
-# marshal reader and the two readers of stats dumps for a bounded time, as
-# one TAP test.
+# reader of stats dumps for a bounded time, as one TAP test.
 #
 # It needs clang (configure's CLANG, in the environment that make check
 # sets up); without it the test is skipped. The corpus starts from the
@@ -32,9 +31,9 @@ cp "$srcdir"/marshal-fixtures/*.prof "$srcdir"/stats-fixtures/*.prof "$work/corp
 # config.h is at the top of the build tree, one level above tests/.
 # shellcheck disable=SC2086
 if ! "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-     -I "$srcdir/../src" -I "$builddir/.." $cflags \
-     "$srcdir/fuzz-marshal.c" "$srcdir/../src/detprof-marshal.c" "$srcdir/../src/detprof-error.c" \
-     "$srcdir/../src/detprof-stats.c" "$srcdir/../src/detprof-stats-load.c" "$srcdir/../src/detprof-report.c" \
+     -I "$srcdir/../src" -I "$srcdir/../src/base" -I "$srcdir/../src/stats" -I "$builddir/.." $cflags \
+     "$srcdir/fuzz-marshal.c" "$srcdir/../src/base/detprof-marshal.c" "$srcdir/../src/base/detprof-error.c" \
+     "$srcdir/../src/stats/detprof-stats.c" "$srcdir/../src/stats/detprof-stats-read.c" "$srcdir/../src/stats/detprof-report.c" \
      $libs -lm -o "$work/fuzz-marshal" > "$work/build.log" 2>&1; then
   if grep -q -e 'fuzzer' -e 'libclang_rt' "$work/build.log"; then
     echo "ok 1 - fuzz the marshal reader # SKIP clang cannot link libFuzzer here"

@@ -451,6 +451,75 @@ test_python_loads_dump_with_bounds (void)
   remove_tree (dir);
 }
 
+/* Bytes that @script, run by Python, writes to standard output; NULL
+ * (and the test skipped) without python3. */
+static GBytes *
+python_bytes (const char *script)
+{
+  const char *python = g_getenv ("PYTHON3");
+  const char *argv[] = { python != NULL && *python != '\0' ? python : "python3", "-c", script, NULL };
+  g_autofree char *found = g_find_program_in_path (argv[0]);
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  gsize len;
+  int status = -1;
+
+  if (found == NULL)
+    {
+      g_test_skip ("no python3 here");
+      return NULL;
+    }
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
+                               &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  len = strlen (out);
+  return g_bytes_new_take (g_base64_decode (out, &len), len);
+}
+
+/* Bounds in another shape than detprof writes: the dump is refused, and
+ * the message says which bounds, and what was wrong. Bounds written by
+ * Python's marshal (references, lists) read as ours do. */
+static void
+test_dump_bounds_malformed_and_python_written (void)
+{
+  g_autoptr(GBytes) bad = NULL;
+  g_autoptr(GBytes) good = NULL;
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autoptr(DetprofStats) read = NULL;
+  g_autoptr(GError) error = NULL;
+  double tt, ct;
+
+  bad = python_bytes ("import base64, marshal\n"
+                      "k = ('m.c', 1, 'main')\n"
+                      "d = marshal.dumps({k: (1, 1, 0.5, 0.5, {})})\n"
+                      "e = marshal.dumps({'detprof': 1, 'bounds': ((k, 0.1, 0.2, ()), (k, 0.1, 0.2))})\n"
+                      "print(base64.b64encode(d + e).decode())\n");
+  if (bad == NULL)
+    return;
+  stats = detprof_stats_new_from_bytes (bad, "bad", &error);
+  g_assert_null (stats);
+  g_assert_error (error, DETPROF_ERROR, DETPROF_ERROR_CORRUPT);
+  g_assert_true (g_str_has_prefix (error->message, "bad: detprof's extra data (from byte "));
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "bounds 1: expected a 4-tuple as a function's bounds, found a 3-tuple"));
+  g_clear_error (&error);
+
+  good = python_bytes ("import base64, marshal\n"
+                       "k, c = ('m.c', 1, 'main'), ('m.c', 9, 'work')\n"
+                       "d = marshal.dumps({k: (1, 1, 0.5, 1.0, {}), c: (2, 2, 0.5, 0.5, {k: (2, 2, 0.5, 0.5)})})\n"
+                       "e = marshal.dumps({'detprof': 1, 'bounds': [(k, 0.125, 0.25, []),"
+                       " (c, 0.5, 1, [(k, 0.5, 1)])]})\n"
+                       "print(base64.b64encode(d + e).decode())\n");
+  read = detprof_stats_new_from_bytes (good, "good", &error);
+  g_assert_no_error (error);
+  assert_bounds (read, "main", 0.125, 0.25);
+  assert_bounds (read, "work", 0.5, 1.0);
+  g_assert_true (detprof_stats_get_caller_bounds (read, 1, 0, &tt, &ct));
+  g_assert_cmpfloat (tt, ==, 0.5);
+  g_assert_cmpfloat (ct, ==, 1.0);
+}
+
 /* ---- what is printed ---- */
 
 /* Four functions: main resolved, tiny not at all (a bound twice its time),
@@ -690,6 +759,7 @@ main (int    argc,
   g_test_add_func ("/bounds/dump/round-trip", test_dump_round_trip);
   g_test_add_func ("/bounds/dump/without-bounds", test_dump_without_bounds);
   g_test_add_func ("/bounds/dump/python-loads-it", test_python_loads_dump_with_bounds);
+  g_test_add_func ("/bounds/dump/malformed-and-python-written", test_dump_bounds_malformed_and_python_written);
   g_test_add_func ("/bounds/report/unresolved-section", test_unresolved_section);
   g_test_add_func ("/bounds/report/no-unresolved-section", test_no_unresolved_section);
   g_test_add_func ("/bounds/report/info-line-names-the-spread", test_info_line_names_the_spread);

@@ -3,6 +3,7 @@
  * with Python's in test-report.c. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -11,34 +12,18 @@
 #include "detprof-marshal-private.h"
 #include "detprof-report-private.h"
 #include "detprof-stats-private.h"
+#include "test-util.h"
 
 typedef struct
 {
   DetprofStats *stats;  /* the dump named by the test's data, loaded */
 } Fixture;
 
-static char *
-fixture_path (const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "stats-fixtures", name, NULL);
-}
-
-static DetprofStats *
-load_fixture (const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = fixture_path (name);
-  DetprofStats *stats = detprof_stats_new_from_file (path, &error);
-
-  g_assert_no_error (error);
-  return stats;
-}
-
 static void
 setup (Fixture       *fixture,
        gconstpointer  user_data)
 {
-  fixture->stats = load_fixture (user_data);
+  fixture->stats = load_stats_fixture (user_data);
 }
 
 static void
@@ -188,8 +173,8 @@ test_load_keeps_int_times (Fixture       *fixture,
 static void
 test_load_records_file (void)
 {
-  g_autofree char *path = fixture_path ("mixed-callers.prof");
-  g_autoptr(DetprofStats) stats = load_fixture ("mixed-callers.prof");
+  g_autofree char *path = stats_fixture_path ("mixed-callers.prof");
+  g_autoptr(DetprofStats) stats = load_stats_fixture ("mixed-callers.prof");
   g_autoptr(GString) expected = g_string_new (NULL);
   GPtrArray *files = _detprof_stats_get_files (stats);
   GStatBuf st;
@@ -269,7 +254,7 @@ static void
 test_load_rejects (gconstpointer data)
 {
   const BadInput *bad = data;
-  g_autofree char *path = fixture_path (bad->fixture);
+  g_autofree char *path = stats_fixture_path (bad->fixture);
   g_autoptr(GError) error = NULL;
   g_autoptr(DetprofStats) stats = detprof_stats_new_from_file (path, &error);
 
@@ -305,7 +290,7 @@ static void
 test_add_file_failure (Fixture       *fixture,
                        gconstpointer  user_data)
 {
-  g_autofree char *path = fixture_path ("bad-short-value.prof");
+  g_autofree char *path = stats_fixture_path ("bad-short-value.prof");
   g_autoptr(GError) error = NULL;
 
   g_assert_false (detprof_stats_add_file (fixture->stats, path, &error));
@@ -341,8 +326,7 @@ test_dump_round_trip (Fixture       *fixture,
   g_assert_cmpuint (detprof_stats_get_n_functions (loaded), ==,
                     detprof_stats_get_n_functions (fixture->stats));
 
-  g_unlink (path);
-  g_rmdir (dir);
+  remove_tree (dir);
 }
 
 /* The writer emits exactly these bytes for the spec's example
@@ -893,6 +877,46 @@ test_call_sites_corrupt_extra (void)
   g_assert_nonnull (strstr (error->message, where));
 }
 
+/* An int time beyond gint64 (two large ones added: Python's ints have no
+ * bound) is written as that int, 'l' with as many digits as it needs, not
+ * through an overflowing cast. */
+static void
+test_dump_huge_int_time (void)
+{
+  /* { ('f', 1, 'g'): (1, 1, 2**62, 0, {}) } */
+  static const guint8 dump[] = {
+    '{', ')', 3, 'z', 1, 'f', 'i', 1, 0, 0, 0, 'z', 1, 'g',
+    ')', 5, 'i', 1, 0, 0, 0, 'i', 1, 0, 0, 0,
+    'l', 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0,
+    'i', 0, 0, 0, 0, '{', '0', '0'
+  };
+  /* 2**63: five base-2**15 digits, the last 8. */
+  static const guint8 sum[] = { 'l', 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) input = g_bytes_new_static (dump, sizeof dump);
+  g_autoptr(DetprofStats) stats = detprof_stats_new_from_bytes (input, NULL, &error);
+  g_autoptr(DetprofStats) twice = NULL;
+  g_autoptr(GBytes) written = NULL;
+  const DetprofFunctionStats *function;
+  const guint8 *data;
+  gsize len, i;
+  gboolean found = FALSE;
+
+  g_assert_no_error (error);
+  twice = detprof_stats_new_from_bytes (input, NULL, &error);
+  g_assert_no_error (error);
+  detprof_stats_add (twice, stats);
+  function = detprof_stats_get_function (twice, 0);
+  g_assert_true (function->tt.is_int);
+  g_assert_cmpfloat (function->tt.value, ==, ldexp (1.0, 63));
+
+  written = detprof_stats_to_bytes (twice);
+  data = g_bytes_get_data (written, &len);
+  for (i = 0; i + sizeof sum <= len && !found; i++)
+    found = memcmp (data + i, sum, sizeof sum) == 0;
+  g_assert_true (found);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -901,9 +925,11 @@ main (int    argc,
 
   g_setenv ("TZ", "UTC", TRUE);
   g_test_init (&argc, &argv, NULL);
+  g_test_summary ("DetprofStats loads, dumps, adds, strips, sorts and builds tables as Python's pstats "
+                  "does, and names the file and the fault of every dump it refuses.");
 
   g_test_add_func ("/stats/new/is-empty-without-error", test_new_is_empty);
-  g_test_add ("/stats/load/reads-cprofile-dump", Fixture, "cprofile-profilee.prof",
+  g_test_add ("/stats/load/cprofile-dump-gives-pythons-totals", Fixture, "cprofile-profilee.prof",
               setup, test_load_cprofile, teardown);
   g_test_add ("/stats/load/keeps-integer-times-and-dict-order", Fixture, "profile-profilee.prof",
               setup, test_load_keeps_int_times, teardown);
@@ -923,20 +949,21 @@ main (int    argc,
               setup, test_load_rejects_truncated, teardown);
   g_test_add ("/stats/load/failed-add-file-changes-nothing", Fixture, "cprofile-profilee.prof",
               setup, test_add_file_failure, teardown);
-  g_test_add ("/stats/dump/round-trip/cprofile", Fixture, "cprofile-profilee.prof",
+  g_test_add ("/stats/dump/loads-back-the-same/cprofile", Fixture, "cprofile-profilee.prof",
               setup, test_dump_round_trip, teardown);
-  g_test_add ("/stats/dump/round-trip/profile-int-times", Fixture, "profile-profilee.prof",
+  g_test_add ("/stats/dump/loads-back-the-same/profile-int-times", Fixture, "profile-profilee.prof",
               setup, test_dump_round_trip, teardown);
-  g_test_add ("/stats/dump/round-trip/mixed-callers", Fixture, "mixed-callers.prof",
+  g_test_add ("/stats/dump/loads-back-the-same/mixed-callers", Fixture, "mixed-callers.prof",
               setup, test_dump_round_trip, teardown);
-  g_test_add ("/stats/dump/round-trip/unicode", Fixture, "unicode-long.prof",
+  g_test_add ("/stats/dump/loads-back-the-same/unicode", Fixture, "unicode-long.prof",
               setup, test_dump_round_trip, teardown);
   g_test_add_func ("/stats/dump/writes-keys-and-files-once-then-by-reference", test_dump_bytes);
+  g_test_add_func ("/stats/dump/int-time-beyond-gint64-is-written-back", test_dump_huge_int_time);
   g_test_add ("/stats/dump/failure-names-the-file", Fixture, "mixed-callers.prof",
               setup, test_dump_failure, teardown);
   g_test_add_func ("/stats/add/tuple-callers-add-field-by-field", test_add_tuple_callers);
   g_test_add_func ("/stats/add/count-callers-add", test_add_count_callers);
-  g_test_add ("/stats/add/same-stats-twice-into-empty", Fixture, "cprofile-profilee.prof",
+  g_test_add ("/stats/add/same-stats-may-be-added-twice-into-an-empty-table", Fixture, "cprofile-profilee.prof",
               setup, test_add_same_stats_twice, teardown);
   g_test_add ("/stats/add/itself-doubles", Fixture, "cprofile-profilee.prof",
               setup, test_add_itself, teardown);
@@ -959,13 +986,13 @@ main (int    argc,
               setup, test_reverse, teardown);
   g_test_add ("/stats/strip-dirs/merges-and-forgets-sort", Fixture, "mixed-callers.prof",
               setup, test_strip_dirs, teardown);
-  g_test_add ("/stats/label/braces-for-builtins", Fixture, "mixed-callers.prof",
+  g_test_add ("/stats/label/has-braces-for-builtins", Fixture, "mixed-callers.prof",
               setup, test_labels, teardown);
   g_test_add_func ("/stats/builder/sums-and-finishes", test_builder);
-  g_test_add_func ("/stats/call-sites/round-trip", test_call_sites_round_trip);
-  g_test_add_func ("/stats/call-sites/strip-and-add", test_call_sites_strip_and_add);
+  g_test_add_func ("/stats/call-sites/survive-a-dump-and-a-load", test_call_sites_round_trip);
+  g_test_add_func ("/stats/call-sites/merge-on-strip-and-sum-on-add", test_call_sites_strip_and_add);
   g_test_add_func ("/stats/info/add-sums-counted-facts", test_add_sums_counted_facts);
-  g_test_add_func ("/stats/call-sites/corrupt-extra", test_call_sites_corrupt_extra);
+  g_test_add_func ("/stats/call-sites/corrupt-extra-object-names-where-it-starts", test_call_sites_corrupt_extra);
 
   return g_test_run ();
 }

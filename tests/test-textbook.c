@@ -2,7 +2,7 @@
  * statistics.
  *
  * examples/textbook-profiler.c is profile.py translated literally;
- * src/detprof-profiler.c is the dispatcher built for speed and for real
+ * src/profiler/detprof-dispatch.c is the dispatcher built for speed and for real
  * programs. Each test writes a script of events, feeds it to both (each
  * on a fake clock of its own, the two reading the same), and asserts
  * that every function's (cc, nc, tt, ct) and every caller arc's count are

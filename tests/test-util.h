@@ -76,4 +76,12 @@ char         *stats_fixture_path (const char *name);
 DetprofStats *load_stats_fixture (const char *name);
 void          remove_tree        (const char *path);
 
+/* ---- the canonical text of a table ---- */
+
+/* The rows of @stats in the canonical text of a stats dict that
+ * tests/marshal-fixtures/make-fixtures.py's render () prints for Python's
+ * reading of a dump: strs quoted with \xNN escapes, ints, floats by their
+ * bits ("f:3fe0000000000000"), callers dicts in order. */
+char         *test_render_table  (DetprofStats *stats);
+
 G_END_DECLS

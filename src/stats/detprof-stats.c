@@ -14,10 +14,7 @@
  * such a key later gets a row, it is swapped into place and the arcs are
  * renumbered.
  *
- * A dump is read by one of two readers: the stream reader
- * (detprof-stats-load.c) reads the usual dumps straight into the table,
- * and declines anything else to the tree reader here, which walks the
- * marshal tree of the dump and is the reference for both.
+ * A dump is read straight into the table by detprof-stats-read.c.
  */
 #include "config.h"
 
@@ -25,6 +22,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,8 +31,8 @@
 #include "detprof-error.h"
 #include "detprof-marshal-private.h"
 #include "detprof-report-private.h"
-#include "detprof-stats-load-private.h"
 #include "detprof-stats-private.h"
+#include "detprof-stats-read-private.h"
 
 typedef struct
 {
@@ -43,7 +41,7 @@ typedef struct
   char   *name;  /* as @file */
 } Key;
 
-/* The arcs from a function's callers, in dict order. The stream reader
+/* The arcs from a function's callers, in dict order. The reader
  * puts the arcs of all the rows it reads in one block, which the table
  * owns (a big dump has a million arcs: one array for each row would cost
  * as many allocations and frees, and GArray would round each up to a power
@@ -80,7 +78,7 @@ struct _DetprofStats
   guint       n_functions;   /* how many of @entries are rows */
   GHashTable *index;         /* Key -> its Entry; both borrowed from @entries */
   GStringChunk *strings;     /* the file and name of every entry's key; owned */
-  DetprofCallerArc *arc_block;  /* what the stream reader read, which lists borrow; owned */
+  DetprofCallerArc *arc_block;  /* what the reader read, which lists borrow; owned */
   GPtrArray  *files;         /* of char *: "<ctime>    <path>" of each loaded file; owned */
   GArray     *order;         /* of guint: the rows in sorted order, NULL when unsorted; owned */
   char       *sort_type;     /* the "Ordered by" text of the last sort, NULL before any; owned */
@@ -852,351 +850,7 @@ compute_top_level_stats (DetprofStats *self)
 }
 
 /* ---------------------------------------------------------------------- */
-/* From a marshalled dict to the table: the tree reader                    */
-
-static char *
-describe_value (const DetprofMarshalValue *value)
-{
-  switch (value->type)
-    {
-    case DETPROF_MARSHAL_NONE:
-      return g_strdup ("None");
-    case DETPROF_MARSHAL_BOOL:
-      return g_strdup ("a bool");
-    case DETPROF_MARSHAL_INT:
-      return g_strdup ("an int");
-    case DETPROF_MARSHAL_FLOAT:
-      return g_strdup ("a float");
-    case DETPROF_MARSHAL_COMPLEX:
-      return g_strdup ("a complex");
-    case DETPROF_MARSHAL_STR:
-      return g_strdup ("a str");
-    case DETPROF_MARSHAL_BYTES:
-      return g_strdup ("bytes");
-    case DETPROF_MARSHAL_TUPLE:
-      return g_strdup_printf ("a %" G_GSIZE_FORMAT "-tuple", value->u.seq.n);
-    case DETPROF_MARSHAL_LIST:
-      return g_strdup ("a list");
-    case DETPROF_MARSHAL_SET:
-      return g_strdup ("a set");
-    case DETPROF_MARSHAL_FROZENSET:
-      return g_strdup ("a frozenset");
-    case DETPROF_MARSHAL_DICT:
-      return g_strdup ("a dict");
-    case DETPROF_MARSHAL_CODE:
-      return g_strdup ("a code object");
-    case DETPROF_MARSHAL_ELLIPSIS:
-      return g_strdup ("Ellipsis");
-    case DETPROF_MARSHAL_STOPITER:
-      return g_strdup ("StopIteration");
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static gboolean
-expect_failed (const char                *expected,
-               const DetprofMarshalValue *found,
-               GError                   **error)
-{
-  g_autofree char *description = describe_value (found);
-
-  g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_CORRUPT,
-               "expected %s, found %s", expected, description);
-  return FALSE;
-}
-
-static gboolean
-is_tuple_of (const DetprofMarshalValue *value,
-             gsize                      n)
-{
-  return value->type == DETPROF_MARSHAL_TUPLE && value->u.seq.n == n;
-}
-
-/* Python's bool is an int, so it is accepted wherever an int is. */
-static gboolean
-read_int (const DetprofMarshalValue *value,
-          const char                *expected,
-          gint64                    *out,
-          GError                   **error)
-{
-  if (value->type == DETPROF_MARSHAL_INT)
-    *out = value->u.i;
-  else if (value->type == DETPROF_MARSHAL_BOOL)
-    *out = value->u.b ? 1 : 0;
-  else
-    return expect_failed (expected, value, error);
-
-  return TRUE;
-}
-
-static gboolean
-read_time (const DetprofMarshalValue *value,
-           const char                *expected,
-           DetprofTime               *out,
-           GError                   **error)
-{
-  gint64 i;
-
-  if (value->type == DETPROF_MARSHAL_FLOAT)
-    {
-      out->value = value->u.f;
-      out->is_int = FALSE;
-      return TRUE;
-    }
-
-  if (!read_int (value, expected, &i, error))
-    return FALSE;
-
-  out->value = (double) i;
-  out->is_int = TRUE;
-  return TRUE;
-}
-
-/* A key is (file, line, name). The command record of a `python -m profile
- * script.py` dump has a code object for a name: we show it without the
- * memory address that Python's repr () would print. */
-static gboolean
-read_key (const DetprofMarshalValue  *value,
-          const char                **file,
-          gint64                     *line,
-          char                      **name,
-          GError                    **error)
-{
-  const DetprofMarshalValue *name_value;
-
-  if (!is_tuple_of (value, 3))
-    return expect_failed ("a (file, line, name) 3-tuple as key", value, error);
-
-  if (value->u.seq.items[0]->type != DETPROF_MARSHAL_STR)
-    return expect_failed ("a str as file name", value->u.seq.items[0], error);
-  if (!read_int (value->u.seq.items[1], "an int as line number", line, error))
-    return FALSE;
-
-  name_value = value->u.seq.items[2];
-  if (name_value->type == DETPROF_MARSHAL_STR)
-    *name = g_strdup (name_value->u.s.data);
-  else if (name_value->type == DETPROF_MARSHAL_CODE)
-    *name = g_strdup_printf ("<code object %s, file \"%s\", line %" G_GINT64_FORMAT ">",
-                             name_value->u.code.name, name_value->u.code.file,
-                             name_value->u.code.first_line);
-  else
-    return expect_failed ("a str as function name", name_value, error);
-
-  *file = value->u.seq.items[0]->u.s.data;
-  return TRUE;
-}
-
-static gboolean
-read_arc (const DetprofMarshalValue *value,
-          DetprofCallerArc          *arc,
-          GError                   **error)
-{
-  DetprofMarshalValue **items;
-
-  if (value->type == DETPROF_MARSHAL_INT || value->type == DETPROF_MARSHAL_BOOL)
-    {
-      arc->style = DETPROF_CALLER_COUNT;
-      read_int (value, "an int", &arc->nc, NULL);
-      arc->cc = arc->nc;
-      arc->tt = int_zero;
-      arc->ct = int_zero;
-      return TRUE;
-    }
-
-  if (!is_tuple_of (value, 4))
-    return expect_failed ("an int or a 4-tuple", value, error);
-
-  items = value->u.seq.items;
-  arc->style = DETPROF_CALLER_TUPLE;
-  return read_int (items[0], "an int as total calls", &arc->nc, error)
-         && read_int (items[1], "an int as primitive calls", &arc->cc, error)
-         && read_time (items[2], "a number as internal time", &arc->tt, error)
-         && read_time (items[3], "a number as cumulative time", &arc->ct, error);
-}
-
-/* Where a key was last a caller, by key index. */
-typedef struct
-{
-  guint dict_serial;  /* the callers dict */
-  guint position;     /* its arc's place in that dict */
-} ArcPlace;
-
-/* What the walk of a tree keeps from one entry to the next. */
-typedef struct
-{
-  GHashTable *known;        /* key tuple -> its index + 1 */
-  GArray     *places;       /* of ArcPlace, by key index */
-  guint       dict_serial;  /* how many callers dicts have been started */
-} Walk;
-
-/* Within one callers dict a repeated key replaces the earlier value and
- * keeps its place, as a Python dict assignment does. @walk finds that
- * place at once, where set_arc () would search the dict: a function may
- * have a hundred thousand callers. */
-static void
-set_loaded_arc (DetprofStats           *self,
-                Walk                   *walk,
-                ArcList                *callers,
-                const DetprofCallerArc *arc)
-{
-  ArcPlace *place;
-
-  if (arc->caller >= walk->places->len)
-    g_array_set_size (walk->places, self->entries->len);
-  place = &g_array_index (walk->places, ArcPlace, arc->caller);
-
-  if (place->dict_serial == walk->dict_serial)
-    {
-      callers->items[place->position] = *arc;
-      return;
-    }
-  place->dict_serial = walk->dict_serial;
-  place->position = callers->len;
-  arc_list_append (callers, arc);
-}
-
-/* @walk->known maps key tuples already read to their index + 1. Python's
- * dumps refer back to one tuple object for each appearance of a key, so
- * most caller keys are found there without reading or hashing their
- * strings. */
-static gboolean
-load_callers (DetprofStats              *self,
-              Entry                     *entry,
-              const DetprofMarshalValue *callers,
-              Walk                      *walk,
-              GError                   **error)
-{
-  gsize i;
-
-  if (callers->type != DETPROF_MARSHAL_DICT)
-    return expect_failed ("a dict of callers", callers, error);
-
-  walk->dict_serial++;
-  for (i = 0; i < callers->u.dict.n; i++)
-    {
-      const DetprofMarshalValue *key = callers->u.dict.keys[i];
-      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (walk->known, key));
-      g_autofree char *name = NULL;
-      const char *file;
-      gint64 line;
-      DetprofCallerArc arc = { 0, };
-
-      if ((index == 0 && !read_key (key, &file, &line, &name, error))
-          || !read_arc (callers->u.dict.values[i], &arc, error))
-        {
-          g_prefix_error (error, "caller %" G_GSIZE_FORMAT ": ", i + 1);
-          return FALSE;
-        }
-
-      if (index == 0)
-        {
-          index = ensure_key (self, file, line, name) + 1;
-          g_hash_table_insert (walk->known, (gpointer) key, GUINT_TO_POINTER (index));
-        }
-      arc.caller = index - 1;
-      set_loaded_arc (self, walk, &entry->callers, &arc);
-    }
-
-  return TRUE;
-}
-
-/* One (key, value) pair of the top-level dict. A repeated key replaces the
- * earlier value and keeps its place, as marshal.load's dict does. */
-static gboolean
-load_entry (DetprofStats              *self,
-            const DetprofMarshalValue *key,
-            const DetprofMarshalValue *value,
-            Walk                      *walk,
-            GError                   **error)
-{
-  g_autofree char *name = NULL;
-  DetprofMarshalValue **items;
-  const char *file;
-  gint64 line;
-  Entry *entry;
-
-  if (!read_key (key, &file, &line, &name, error))
-    return FALSE;
-  if (!is_tuple_of (value, 5))
-    return expect_failed ("a 5-tuple", value, error);
-
-  entry = get_entry (self, ensure_row (self, file, line, name));
-  items = value->u.seq.items;
-  entry->callers.len = 0;
-  /* Unknown, unless detprof's extra object gives them. */
-  entry->tt_bound = NAN;
-  entry->ct_bound = NAN;
-
-  return read_int (items[0], "an int as primitive calls", &entry->cc, error)
-         && read_int (items[1], "an int as total calls", &entry->nc, error)
-         && read_time (items[2], "a number as internal time", &entry->tt, error)
-         && read_time (items[3], "a number as cumulative time", &entry->ct, error)
-         && load_callers (self, entry, items[4], walk, error);
-}
-
-/* Errors number the entries from 1, in file order. */
-static gboolean
-load_table (DetprofStats              *self,
-            const DetprofMarshalValue *root,
-            GError                   **error)
-{
-  Walk walk = { NULL, NULL, 0 };
-  gboolean ok = TRUE;
-  gsize i;
-
-  if (root->type != DETPROF_MARSHAL_DICT)
-    return expect_failed ("a dict at the top level", root, error);
-
-  if (root->u.dict.n == 0)
-    {
-      g_set_error_literal (error, DETPROF_ERROR, DETPROF_ERROR_CORRUPT,
-                           "the dump holds no functions (an empty dict)");
-      return FALSE;
-    }
-
-  /* Every row first, in dict order: a key first met as a caller and only
-   * later as a row would otherwise be moved into place, and every arc of
-   * the table renumbered, once for each such key. */
-  for (i = 0; i < root->u.dict.n; i++)
-    {
-      g_autofree char *name = NULL;
-      const char *file;
-      gint64 line;
-
-      if (read_key (root->u.dict.keys[i], &file, &line, &name, NULL))
-        ensure_row (self, file, line, name);
-    }
-
-  walk.known = g_hash_table_new (NULL, NULL);
-  walk.places = g_array_new (FALSE, TRUE, sizeof (ArcPlace));
-  for (i = 0; ok && i < root->u.dict.n; i++)
-    {
-      ok = load_entry (self, root->u.dict.keys[i], root->u.dict.values[i], &walk, error);
-      if (!ok)
-        g_prefix_error (error, "entry %" G_GSIZE_FORMAT ": ", i + 1);
-    }
-
-  g_hash_table_unref (walk.known);
-  g_array_unref (walk.places);
-  return ok;
-}
-
-gboolean
-_detprof_stats_load_tree (DetprofStats  *self,
-                          const guint8  *data,
-                          gsize          len,
-                          gsize         *consumed,
-                          GError       **error)
-{
-  g_autoptr(DetprofMarshalValue) root = NULL;
-
-  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
-  g_return_val_if_fail (self->entries->len == 0, FALSE);
-
-  root = _detprof_marshal_read (data, len, consumed, error);
-  return root != NULL && load_table (self, root, error);
-}
+/* Filling an empty table: what the reader, detprof-stats-read.c, calls    */
 
 guint
 _detprof_stats_take_key (DetprofStats *self,
@@ -1309,10 +963,6 @@ _detprof_stats_clear_table (DetprofStats *self)
   forget_sort (self);
 }
 
-static gboolean load_extra (DetprofStats              *self,
-                            const DetprofMarshalValue *extra,
-                            GError                   **error);
-
 /* @name, if not NULL, starts every error message. */
 static gboolean
 load_data (DetprofStats  *self,
@@ -1321,28 +971,9 @@ load_data (DetprofStats  *self,
            const char    *name,
            GError       **error)
 {
-  g_autoptr(DetprofMarshalValue) extra = NULL;
   g_autoptr(GError) local_error = NULL;
-  gsize consumed = 0, extra_consumed = 0;
-  gboolean ok;
 
-  /* The stream reader takes the dumps that Python and detprof write, and
-   * declines the rest, errors included, to the tree reader (see
-   * detprof-stats-load-private.h). */
-  ok = _detprof_stats_load_stream (self, data, len, &consumed)
-       || _detprof_stats_load_tree (self, data, len, &consumed, &local_error);
-
-  /* A second object may follow the dict: detprof's call sites and run
-   * facts. Python's marshal.load reads the first object only. */
-  if (ok && consumed < len)
-    {
-      extra = _detprof_marshal_read (data + consumed, len - consumed, &extra_consumed, &local_error);
-      ok = extra != NULL && load_extra (self, extra, &local_error);
-      if (!ok)
-        g_prefix_error (&local_error, "detprof's extra data (from byte %" G_GSIZE_FORMAT "): ", consumed);
-    }
-
-  if (!ok)
+  if (!_detprof_stats_read (self, data, len, NULL, &local_error))
     {
       if (name != NULL)
         g_prefix_error (&local_error, "%s: ", name);
@@ -1370,6 +1001,43 @@ describe_loaded_file (const char *path)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* The bytes of the file at @path. A regular file is mapped, not read: a
+ * big dump is tens of megabytes, and read () would copy each page of it
+ * from the page cache into memory of ours, which the kernel must clear
+ * first, and which we would free once the table is built. Anything else
+ * (a pipe, a file of /proc, whose size says 0), or a file that cannot be
+ * mapped, is read; so are the errors, as g_file_get_contents () says them.
+ * What it is comes from stat (): a pipe must be opened once only.
+ *
+ * The price of the mapping: a file that another process cuts short while
+ * we read it ends the program with SIGBUS, where read () would have seen a
+ * truncated dump. detprof replaces a dump by renaming a new file over it,
+ * which leaves the mapped one whole; Python's dump_stats () rewrites the
+ * file in place, so a dump must not be loaded while Python writes it. */
+static GBytes *
+get_file_bytes (const char  *path,
+                GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  char *data = NULL;
+  GStatBuf st;
+  gsize len = 0;
+
+  if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > 0)
+    mapped = g_mapped_file_new (path, FALSE, NULL);
+  if (mapped != NULL)
+    {
+      /* It is read once, from the start to the end. */
+      posix_madvise (g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped),
+                     POSIX_MADV_SEQUENTIAL);
+      return g_mapped_file_get_bytes (mapped);
+    }
+
+  if (!g_file_get_contents (path, &data, &len, error))
+    return NULL;
+  return g_bytes_new_take (data, len);
+}
+
 static gboolean
 load_file (DetprofStats  *self,
            const char    *path,
@@ -1377,16 +1045,19 @@ load_file (DetprofStats  *self,
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *display = g_filename_display_name (path);
-  g_autofree char *data = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  const guint8 *data;
   gsize len;
 
-  if (!g_file_get_contents (path, &data, &len, &local_error))
+  bytes = get_file_bytes (path, &local_error);
+  if (bytes == NULL)
     {
       g_set_error_literal (error, DETPROF_ERROR, DETPROF_ERROR_IO, local_error->message);
       return FALSE;
     }
 
-  if (!load_data (self, (const guint8 *) data, len, display, error))
+  data = g_bytes_get_data (bytes, &len);
+  if (!load_data (self, data, len, display, error))
     return FALSE;
 
   g_ptr_array_add (self->files, describe_loaded_file (path));
@@ -1410,9 +1081,7 @@ load_file (DetprofStats  *self,
 
 typedef struct
 {
-  guint8     *data;       /* the dump so far; owned */
-  gsize       len;
-  gsize       size;
+  DetprofMarshalBuffer out;  /* the dump so far */
   GHashTable *files;      /* text -> its reference number + 1; borrowed keys */
   const char *last_file;  /* the file written last, and its reference number + 1 */
   guint       last_file_ref;
@@ -1420,47 +1089,33 @@ typedef struct
   guint       n_refs;
 } DumpWriter;
 
-/* Room for @n more bytes, where the next ones go. */
-static inline guint8 *
-reserve (DumpWriter *w,
-         gsize       n)
-{
-  if (G_UNLIKELY (w->len + n > w->size))
-    {
-      w->size = MAX (w->size * 2, w->len + n);
-      w->data = g_realloc (w->data, w->size);
-    }
-  return w->data + w->len;
-}
-
-static inline void
-put_bytes (DumpWriter   *w,
-           const guint8 *bytes,
-           gsize         n)
-{
-  memcpy (reserve (w, n), bytes, n);
-  w->len += n;
-}
-
+/* The encoding itself is the marshal format's (detprof-marshal-private.h). */
 static inline void
 put_byte (DumpWriter *w,
           guint8      byte)
 {
-  *reserve (w, 1) = byte;
-  w->len++;
+  _detprof_marshal_put_byte (&w->out, byte);
 }
 
 static inline void
 put_u32 (DumpWriter *w,
          guint32     u)
 {
-  guint8 *p = reserve (w, 4);
+  _detprof_marshal_put_u32 (&w->out, u);
+}
 
-  p[0] = u & 0xff;
-  p[1] = (u >> 8) & 0xff;
-  p[2] = (u >> 16) & 0xff;
-  p[3] = u >> 24;
-  w->len += 4;
+static inline void
+put_int (DumpWriter *w,
+         gint64      i)
+{
+  _detprof_marshal_put_int (&w->out, i);
+}
+
+static inline void
+put_float (DumpWriter *w,
+           double      f)
+{
+  _detprof_marshal_put_float (&w->out, f);
 }
 
 /* A flagged object's type byte: the object gets the next reference number. */
@@ -1468,7 +1123,7 @@ static inline void
 put_flagged (DumpWriter *w,
              guint8      type)
 {
-  put_byte (w, type | DETPROF_MARSHAL_FLAG_REF);
+  put_byte (w, type | FLAG_REF);
   w->n_refs++;
 }
 
@@ -1476,51 +1131,8 @@ static void
 put_ref (DumpWriter *w,
          guint       ref)
 {
-  put_byte (w, DETPROF_MARSHAL_TYPE_REF);
+  put_byte (w, TYPE_REF);
   put_u32 (w, ref);
-}
-
-static void
-put_int (DumpWriter *w,
-         gint64      i)
-{
-  guint64 magnitude = i < 0 ? 0 - (guint64) i : (guint64) i;
-  guint8 digits[2 * 5];
-  int n = 0;
-
-  if (i >= G_MININT32 && i <= G_MAXINT32)
-    {
-      put_byte (w, DETPROF_MARSHAL_TYPE_INT);
-      put_u32 (w, (guint32) (gint32) i);
-      return;
-    }
-
-  /* Larger: 'l' with base-2^15 digits, least significant first. */
-  while (magnitude != 0)
-    {
-      digits[2 * n] = magnitude & 0xff;
-      digits[2 * n + 1] = (magnitude >> 8) & 0x7f;
-      magnitude >>= 15;
-      n++;
-    }
-  put_byte (w, DETPROF_MARSHAL_TYPE_LONG);
-  put_u32 (w, (guint32) (gint32) (i < 0 ? -n : n));
-  put_bytes (w, digits, (gsize) (2 * n));
-}
-
-static void
-put_float (DumpWriter *w,
-           double      f)
-{
-  guint64 bits;
-  guint8 bytes[8];
-  int i;
-
-  memcpy (&bits, &f, sizeof bits);
-  for (i = 0; i < 8; i++)
-    bytes[i] = (bits >> (8 * i)) & 0xff;
-  put_byte (w, DETPROF_MARSHAL_TYPE_BINARY_FLOAT);
-  put_bytes (w, bytes, 8);
 }
 
 static void
@@ -1528,7 +1140,7 @@ put_time (DumpWriter  *w,
           DetprofTime  time)
 {
   if (time.is_int)
-    put_int (w, (gint64) time.value);
+    _detprof_marshal_put_integral (&w->out, time.value);
   else
     put_float (w, time.value);
 }
@@ -1546,16 +1158,16 @@ put_text_typed (DumpWriter *w,
   /* Python cannot write more than 2^31 - 1 of anything either. */
   g_return_if_fail (len <= G_MAXINT32);
 
-  type = len < 256 && is_ascii (text) ? DETPROF_MARSHAL_TYPE_SHORT_ASCII : DETPROF_MARSHAL_TYPE_UNICODE;
+  type = len < 256 && is_ascii (text) ? TYPE_SHORT_ASCII : TYPE_UNICODE;
   if (flagged)
     put_flagged (w, type);
   else
     put_byte (w, type);
-  if (type == DETPROF_MARSHAL_TYPE_SHORT_ASCII)
+  if (type == TYPE_SHORT_ASCII)
     put_byte (w, (guint8) len);
   else
     put_u32 (w, (guint32) len);
-  put_bytes (w, (const guint8 *) text, len);
+  _detprof_marshal_put_bytes (&w->out, (const guint8 *) text, len);
 }
 
 static void
@@ -1597,12 +1209,12 @@ put_tuple_header (DumpWriter *w,
 {
   if (n < 256)
     {
-      put_byte (w, DETPROF_MARSHAL_TYPE_SMALL_TUPLE);
+      put_byte (w, TYPE_SMALL_TUPLE);
       put_byte (w, (guint8) n);
     }
   else
     {
-      put_byte (w, DETPROF_MARSHAL_TYPE_TUPLE);
+      put_byte (w, TYPE_TUPLE);
       put_u32 (w, n);
     }
 }
@@ -1621,7 +1233,7 @@ put_entry_key (DumpWriter   *w,
       return;
     }
   w->key_refs[index] = w->n_refs + 1;
-  put_flagged (w, DETPROF_MARSHAL_TYPE_SMALL_TUPLE);
+  put_flagged (w, TYPE_SMALL_TUPLE);
   put_byte (w, 3);
   put_file (w, key->file);
   put_int (w, key->line);
@@ -1653,7 +1265,7 @@ put_table (DumpWriter   *w,
 {
   guint i, j;
 
-  put_byte (w, DETPROF_MARSHAL_TYPE_DICT);
+  put_byte (w, TYPE_DICT);
   for (i = 0; i < self->n_functions; i++)
     {
       const Entry *entry = get_entry (self, i);
@@ -1664,7 +1276,7 @@ put_table (DumpWriter   *w,
       put_int (w, entry->nc);
       put_time (w, entry->tt);
       put_time (w, entry->ct);
-      put_byte (w, DETPROF_MARSHAL_TYPE_DICT);
+      put_byte (w, TYPE_DICT);
       for (j = 0; j < entry->callers.len; j++)
         {
           const DetprofCallerArc *arc = &entry->callers.items[j];
@@ -1672,9 +1284,9 @@ put_table (DumpWriter   *w,
           put_entry_key (w, self, arc->caller);
           put_arc (w, arc);
         }
-      put_byte (w, DETPROF_MARSHAL_TYPE_NULL);
+      put_byte (w, TYPE_NULL);
     }
-  put_byte (w, DETPROF_MARSHAL_TYPE_NULL);
+  put_byte (w, TYPE_NULL);
 }
 
 static gboolean
@@ -1805,12 +1417,12 @@ put_extra (DumpWriter   *w,
 {
   guint i;
 
-  put_byte (w, DETPROF_MARSHAL_TYPE_DICT);
+  put_byte (w, TYPE_DICT);
   put_text (w, "detprof");
   put_int (w, 1);
 
   put_text (w, "info");
-  put_byte (w, DETPROF_MARSHAL_TYPE_DICT);
+  put_byte (w, TYPE_DICT);
   for (i = 0; i + 1 < self->info_keys->len; i++)
     {
       const char *key = g_ptr_array_index (self->info_keys, i);
@@ -1818,7 +1430,7 @@ put_extra (DumpWriter   *w,
       put_text (w, key);
       put_text (w, g_hash_table_lookup (self->info, key));
     }
-  put_byte (w, DETPROF_MARSHAL_TYPE_NULL);
+  put_byte (w, TYPE_NULL);
 
   put_text (w, "call_sites");
   put_tuple_header (w, self->call_sites->len);
@@ -1847,197 +1459,7 @@ put_extra (DumpWriter   *w,
       put_text (w, "call_site_bounds");
       put_call_site_bounds (w, self);
     }
-  put_byte (w, DETPROF_MARSHAL_TYPE_NULL);
-}
-
-static const DetprofMarshalValue *
-dict_get (const DetprofMarshalValue *dict,
-          const char                *name)
-{
-  gsize i;
-
-  for (i = 0; i < dict->u.dict.n; i++)
-    {
-      const DetprofMarshalValue *key = dict->u.dict.keys[i];
-
-      if (key->type == DETPROF_MARSHAL_STR && strcmp (key->u.s.data, name) == 0)
-        return dict->u.dict.values[i];
-    }
-  return NULL;
-}
-
-static gboolean
-load_call_site (DetprofStats              *self,
-                const DetprofMarshalValue *value,
-                GError                   **error)
-{
-  Key caller = { 0 }, callee = { 0 };
-  g_autofree char *caller_name = NULL;
-  g_autofree char *callee_name = NULL;
-  const char *caller_file, *callee_file;
-  gint64 line, nc, cc;
-  DetprofTime tt, ct;
-
-  if (!is_tuple_of (value, 8))
-    return expect_failed ("an 8-tuple as call site", value, error);
-  if (!read_key (value->u.seq.items[0], &caller_file, &caller.line, &caller_name, error)
-      || !read_key (value->u.seq.items[1], &callee_file, &callee.line, &callee_name, error))
-    return FALSE;
-  if (value->u.seq.items[2]->type != DETPROF_MARSHAL_STR)
-    return expect_failed ("a str as call site file", value->u.seq.items[2], error);
-  if (!read_int (value->u.seq.items[3], "an int as call site line", &line, error)
-      || !read_int (value->u.seq.items[4], "an int as call count", &nc, error)
-      || !read_int (value->u.seq.items[5], "an int as primitive call count", &cc, error)
-      || !read_time (value->u.seq.items[6], "a number as internal time", &tt, error)
-      || !read_time (value->u.seq.items[7], "a number as cumulative time", &ct, error))
-    return FALSE;
-
-  caller.file = (char *) caller_file;
-  caller.name = caller_name;
-  callee.file = (char *) callee_file;
-  callee.name = callee_name;
-  add_call_site (self, &caller, &callee, value->u.seq.items[2]->u.s.data, line,
-                 nc, cc, tt.value, ct.value);
-  return TRUE;
-}
-
-/* One row's bounds, as put_bounds () writes them: (key, tt_bound,
- * ct_bound, ( (caller key, tt_bound, ct_bound), ... )). The decoding is
- * here; what is done with the numbers, in _detprof_stats_take_bounds ()
- * and _detprof_stats_take_caller_bounds (). */
-static gboolean
-load_row_bounds (DetprofStats              *self,
-                 const DetprofMarshalValue *value,
-                 GError                   **error)
-{
-  g_autofree char *name = NULL;
-  const DetprofMarshalValue *arcs;
-  const char *file;
-  gint64 line;
-  DetprofTime tt, ct;
-  gsize i;
-
-  if (!is_tuple_of (value, 4))
-    return expect_failed ("a 4-tuple as a function's bounds", value, error);
-  if (!read_key (value->u.seq.items[0], &file, &line, &name, error)
-      || !read_time (value->u.seq.items[1], "a number as internal time bound", &tt, error)
-      || !read_time (value->u.seq.items[2], "a number as cumulative time bound", &ct, error))
-    return FALSE;
-  _detprof_stats_take_bounds (self, file, line, name, tt.value, ct.value);
-
-  arcs = value->u.seq.items[3];
-  if (arcs->type != DETPROF_MARSHAL_TUPLE && arcs->type != DETPROF_MARSHAL_LIST)
-    return expect_failed ("a tuple of caller bounds", arcs, error);
-  for (i = 0; i < arcs->u.seq.n; i++)
-    {
-      const DetprofMarshalValue *arc = arcs->u.seq.items[i];
-      g_autofree char *caller_name = NULL;
-      const char *caller_file;
-      gint64 caller_line;
-
-      if (!is_tuple_of (arc, 3))
-        return expect_failed ("a 3-tuple as a caller's bounds", arc, error);
-      if (!read_key (arc->u.seq.items[0], &caller_file, &caller_line, &caller_name, error)
-          || !read_time (arc->u.seq.items[1], "a number as internal time bound", &tt, error)
-          || !read_time (arc->u.seq.items[2], "a number as cumulative time bound", &ct, error))
-        return FALSE;
-      _detprof_stats_take_caller_bounds (self, file, line, name, caller_file, caller_line, caller_name,
-                                         tt.value, ct.value);
-    }
-  return TRUE;
-}
-
-/* One call site's bounds, as put_call_site_bounds () writes them. */
-static gboolean
-load_call_site_bounds (DetprofStats              *self,
-                       const DetprofMarshalValue *value,
-                       GError                   **error)
-{
-  g_autofree char *caller_name = NULL;
-  g_autofree char *callee_name = NULL;
-  const char *caller_file, *callee_file;
-  gint64 caller_line, callee_line, line;
-  DetprofTime tt, ct;
-
-  if (!is_tuple_of (value, 6))
-    return expect_failed ("a 6-tuple as a call site's bounds", value, error);
-  if (!read_key (value->u.seq.items[0], &caller_file, &caller_line, &caller_name, error)
-      || !read_key (value->u.seq.items[1], &callee_file, &callee_line, &callee_name, error))
-    return FALSE;
-  if (value->u.seq.items[2]->type != DETPROF_MARSHAL_STR)
-    return expect_failed ("a str as call site file", value->u.seq.items[2], error);
-  if (!read_int (value->u.seq.items[3], "an int as call site line", &line, error)
-      || !read_time (value->u.seq.items[4], "a number as internal time bound", &tt, error)
-      || !read_time (value->u.seq.items[5], "a number as cumulative time bound", &ct, error))
-    return FALSE;
-  _detprof_stats_take_call_site_bounds (self, caller_file, caller_line, caller_name,
-                                        callee_file, callee_line, callee_name,
-                                        value->u.seq.items[2]->u.s.data, line, tt.value, ct.value);
-  return TRUE;
-}
-
-/* Reads detprof's extra object (see extra_to_marshal ()). A newer format
- * version, or an object that is not ours, is left unread: the stats dict
- * is all a reader needs. */
-static gboolean
-load_extra (DetprofStats              *self,
-            const DetprofMarshalValue *extra,
-            GError                   **error)
-{
-  const DetprofMarshalValue *version, *info, *sites, *bounds;
-  gsize i;
-
-  /* Someone else's object: ignored, as Python ignores whatever follows. */
-  if (extra->type != DETPROF_MARSHAL_DICT || dict_get (extra, "detprof") == NULL)
-    return TRUE;
-  version = dict_get (extra, "detprof");
-  if (version->type != DETPROF_MARSHAL_INT)
-    return expect_failed ("an int as format version", version, error);
-  if (version->u.i != 1)
-    return TRUE;
-
-  info = dict_get (extra, "info");
-  if (info != NULL && info->type != DETPROF_MARSHAL_DICT)
-    return expect_failed ("a dict of run facts", info, error);
-  for (i = 0; info != NULL && i < info->u.dict.n; i++)
-    {
-      const DetprofMarshalValue *key = info->u.dict.keys[i], *value = info->u.dict.values[i];
-
-      if (key->type != DETPROF_MARSHAL_STR || value->type != DETPROF_MARSHAL_STR)
-        return expect_failed ("a str -> str run fact", key->type != DETPROF_MARSHAL_STR ? key : value, error);
-      set_info (self, key->u.s.data, value->u.s.data);
-    }
-
-  sites = dict_get (extra, "call_sites");
-  if (sites != NULL && sites->type != DETPROF_MARSHAL_TUPLE && sites->type != DETPROF_MARSHAL_LIST)
-    return expect_failed ("a tuple of call sites", sites, error);
-  for (i = 0; sites != NULL && i < sites->u.seq.n; i++)
-    if (!load_call_site (self, sites->u.seq.items[i], error))
-      {
-        g_prefix_error (error, "call site %" G_GSIZE_FORMAT ": ", i);
-        return FALSE;
-      }
-
-  /* Since detprof 0.2; older dumps have none, and keep unknown bounds. */
-  bounds = dict_get (extra, "bounds");
-  if (bounds != NULL && bounds->type != DETPROF_MARSHAL_TUPLE && bounds->type != DETPROF_MARSHAL_LIST)
-    return expect_failed ("a tuple of bounds", bounds, error);
-  for (i = 0; bounds != NULL && i < bounds->u.seq.n; i++)
-    if (!load_row_bounds (self, bounds->u.seq.items[i], error))
-      {
-        g_prefix_error (error, "bounds %" G_GSIZE_FORMAT ": ", i);
-        return FALSE;
-      }
-  bounds = dict_get (extra, "call_site_bounds");
-  if (bounds != NULL && bounds->type != DETPROF_MARSHAL_TUPLE && bounds->type != DETPROF_MARSHAL_LIST)
-    return expect_failed ("a tuple of call site bounds", bounds, error);
-  for (i = 0; bounds != NULL && i < bounds->u.seq.n; i++)
-    if (!load_call_site_bounds (self, bounds->u.seq.items[i], error))
-      {
-        g_prefix_error (error, "call site bounds %" G_GSIZE_FORMAT ": ", i);
-        return FALSE;
-      }
-  return TRUE;
+  put_byte (w, TYPE_NULL);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2590,7 +2012,9 @@ detprof_stats_add (DetprofStats *self,
   self->max_name_len = MAX (self->max_name_len, other->max_name_len);
   forget_sort (self);
 
-  /* Rows first, as when loading (see load_table ()). */
+  /* Rows first, then the callers, which a dump numbers so too: a key
+   * first met as a caller and only later as a row would otherwise be
+   * moved into place, and every arc renumbered, once for each such key. */
   n_rows = other->n_functions;
   for (i = 0; i < n_rows; i++)
     {
@@ -2645,7 +2069,7 @@ detprof_stats_to_bytes (DetprofStats *self)
 
   w.files = g_hash_table_new (text_hash_func, g_str_equal);
   w.key_refs = g_new0 (guint, self->entries->len);
-  reserve (&w, 64 + 128 * ((gsize) self->n_functions + self->call_sites->len));
+  _detprof_marshal_buffer_reserve (&w.out, 64 + 128 * ((gsize) self->n_functions + self->call_sites->len));
 
   put_table (&w, self);
 
@@ -2663,7 +2087,7 @@ detprof_stats_to_bytes (DetprofStats *self)
 
   g_hash_table_unref (w.files);
   g_free (w.key_refs);
-  return g_bytes_new_take (g_realloc (w.data, MAX (w.len, 1)), w.len);
+  return _detprof_marshal_buffer_steal (&w.out);
 }
 
 /* Writes @data to a character device or a pipe that is already there, as
@@ -3711,4 +3135,30 @@ _detprof_stats_take_call_site_bounds (DetprofStats *self,
     return;
   site->tt_bound = tt_bound;
   site->ct_bound = ct_bound;
+}
+
+void
+_detprof_stats_take_call_site (DetprofStats *self,
+                               const char   *caller_file,
+                               gint64        caller_line,
+                               const char   *caller_name,
+                               const char   *callee_file,
+                               gint64        callee_line,
+                               const char   *callee_name,
+                               const char   *file,
+                               gint64        line,
+                               gint64        nc,
+                               gint64        cc,
+                               double        tt,
+                               double        ct)
+{
+  Key caller = { (char *) caller_file, caller_line, (char *) caller_name };
+  Key callee = { (char *) callee_file, callee_line, (char *) callee_name };
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (caller_file != NULL && caller_name != NULL);
+  g_return_if_fail (callee_file != NULL && callee_name != NULL);
+  g_return_if_fail (file != NULL);
+
+  add_call_site (self, &caller, &callee, file, line, nc, cc, tt, ct);
 }
