@@ -83,12 +83,15 @@ show_step (const DetprofCalibrationStep *step,
       if (!opt_verbose)
         return;
       printf ("  how far one stretch's hidden cost strays from the bias, by the code around the hooks\n"
-              "  (ns per stretch, after the bias; the caller's time and the callee's; repeats' jitter):\n");
+              "  (ns per stretch, after the bias: the caller's time and the callee's, median of the repeats;\n"
+              "  the largest of either but the worst repeat, which the spread is the largest of; how far\n"
+              "  apart the repeats came; (fp): built with frame pointers):\n");
+      printf ("  %-51s %8s %8s %8s %8s\n", "", "caller", "callee", "reach", "jitter");
       for (i = 0; i < report->n_shapes; i++)
-        printf ("  %-46s %-4s %8.3f %8.3f %8.3f\n", report->shapes[i].what,
+        printf ("  %-46s %-4s %8.3f %8.3f %8.3f %8.3f\n", report->shapes[i].what,
                 report->shapes[i].framed ? "(fp)" : "",
                 report->shapes[i].caller * 1e9, report->shapes[i].callee * 1e9,
-                report->shapes[i].jitter * 1e9);
+                report->shapes[i].reach * 1e9, report->shapes[i].jitter * 1e9);
       return;
     }
   if (!step->over)

@@ -403,7 +403,8 @@ detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
  * the measured stretches can tell which stretch had which shape. So the
  * profiler measures how far it strays, on several shapes, each against
  * its plain twin and with the bias being checked taken off: the largest
- * error per stretch seen, in a caller's time or a callee's, is the bias
+ * error per stretch seen, in a caller's time or a callee's, over the
+ * shapes and their repeats (but the worst repeat of each), is the bias
  * spread. Every time's error bound is its number of stretches times that
  * (detprof-bounds.c), so the shapes are chosen to span what programs do
  * around calls: leaves that do nothing, a little and a lot; a tiny leaf
@@ -584,6 +585,20 @@ median (double *values,
   return (n % 2 == 1) ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
+/* The second largest of |@values| (the largest, for fewer than three). */
+static double
+all_but_largest_magnitude (const double *values,
+                           guint         n)
+{
+  g_autofree double *magnitudes = g_new (double, n);
+  guint i;
+
+  for (i = 0; i < n; i++)
+    magnitudes[i] = fabs (values[i]);
+  qsort (magnitudes, n, sizeof *magnitudes, compare_doubles);
+  return magnitudes[n >= 3 ? n - 2 : n - 1];
+}
+
 gboolean
 _detprof_calibration_measure_spread (DetprofProfiler      *self,
                                      guint                 repeats,
@@ -616,9 +631,12 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
 
       /* Each repeat compares a profiled run with plain runs made just
        * before it. A profile is made in one ordinary run, not in the
-       * luckiest of several: the median of the repeats is kept (the bias
-       * itself is the least the stretches cost, so an ordinary run is a
-       * little dearer than it). */
+       * luckiest of several, and the hidden cost of the same code moves
+       * from one run to the next (the bias itself is the least the
+       * stretches cost, so an ordinary run is a little dearer than it; a
+       * busy sibling core makes every event dearer for a while). So what
+       * a shape adds to the spread is the largest error of its repeats
+       * but the largest, which one interruption cannot set. */
       for (r = 0; r < repeats; r++)
         {
           ShapeMeasurement m;
@@ -633,10 +651,11 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
 
       out->what = spread_shapes[shape].what;
       out->framed = framed;
+      out->reach = MAX (all_but_largest_magnitude (callers, repeats), all_but_largest_magnitude (callees, repeats));
       out->caller = median (callers, repeats);
       out->callee = median (callees, repeats);
       out->jitter = highest - lowest;
-      report->spread = MAX (report->spread, MAX (fabs (out->caller), fabs (out->callee)));
+      report->spread = MAX (report->spread, out->reach);
     }
   report->n_shapes = 2 * G_N_ELEMENTS (spread_shapes);
   return TRUE;
@@ -645,8 +664,8 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
 /**
  * detprof_profiler_calibrate_spread:
  * @self: a #DetprofProfiler, with the bias to check set
- * @repeats: how many measurements of each shape to take the least of
- *   (at least 1)
+ * @repeats: how many measurements of each shape to make (at least 1;
+ *   5 or more, so that the worst of them can be left out)
  * @spread: (out): the bias spread, in seconds per stretch
  * @error: return location for a #GError
  *
@@ -654,8 +673,10 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
  * strays from the bias @self takes off for it, across several shapes of
  * code around the hooks (leaves that do nothing, a little or a lot, a
  * leaf whose value its caller uses, work in the caller between calls,
- * recursion), each against its uninstrumented twin: the largest error per
- * stretch, in a caller's time or a callee's. Give it to
+ * recursion), each against its uninstrumented twin, @repeats times: the
+ * largest error per stretch, in a caller's time or a callee's, over the
+ * shapes and their repeats, leaving out the worst repeat of each shape
+ * (which one interruption could set). Give it to
  * detprof_profiler_set_bias_spread(), after the bias, and the statistics
  * bound every time. The profiler measured has @self's class, timer and
  * bias; @self is not changed.

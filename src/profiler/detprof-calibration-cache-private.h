@@ -221,8 +221,11 @@ typedef struct
 {
   const char *what;      /* the shape, for people: "a leaf of 32 dependent multiplies" */
   gboolean    framed;    /* built with frame pointers */
-  double      caller;    /* seconds per stretch, signed: the error of the caller's internal time */
+  double      caller;    /* seconds per stretch, signed: the error of the caller's internal time,
+                          * median of the repeats */
   double      callee;    /* the same for the callee's */
+  double      reach;     /* seconds per stretch: the largest error of either, over the repeats but
+                          * the worst: what this shape adds to the spread */
   double      jitter;    /* seconds per stretch: how far apart the repeats came out */
 } DetprofSpreadShape;
 
@@ -230,7 +233,7 @@ typedef struct _DetprofSpreadReport
 {
   guint              n_shapes;
   DetprofSpreadShape shapes[DETPROF_SPREAD_MAX_SHAPES];
-  double             spread;  /* seconds: the largest error of any shape, caller's or callee's */
+  double             spread;  /* seconds: the largest reach of any shape */
 } DetprofSpreadReport;
 
 /* Measures the bias spread of @profiler's class, timer and bias, and says
