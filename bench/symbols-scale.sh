@@ -38,9 +38,12 @@
 #      30,000      137 s      0.15 s               0.42 s       0.08 s
 #     100,000     1190 s      0.29 s               1.64 s       0.27 s
 #
-# Naming now takes about as long as addr2line; most of the rest is
-# building and writing the statistics (detprof_stats_dump (): 0.8 s of
-# the 1.64 s at 100,000).
+# Naming now takes about as long as addr2line. The rest was building and
+# writing the statistics: 0.8 s of the 1.64 s went to a tree of marshal
+# values made for the dump and freed after. Written straight from the
+# table, each key and file name once and then by reference, the dump of
+# 100,000 functions takes 0.05 s and 14 MB (it was 41 MB), and the whole
+# run 0.55-0.65 s against addr2line's 0.28-0.32 s (two busy cores).
 
 set -u
 

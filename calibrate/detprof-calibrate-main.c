@@ -75,6 +75,25 @@ show_step (const DetprofCalibrationStep *step,
   const char *name = user_data;
   g_autofree char *spread = NULL;
 
+  if (step->bias_spread != NULL)
+    {
+      const DetprofSpreadReport *report = step->bias_spread;
+      guint i;
+
+      if (!opt_verbose)
+        return;
+      printf ("  how far one stretch's hidden cost strays from the bias, by the code around the hooks\n"
+              "  (ns per stretch, after the bias: the caller's time and the callee's, median of the repeats;\n"
+              "  the largest of either but the worst repeat, which the spread is the largest of; how far\n"
+              "  apart the repeats came; (fp): built with frame pointers):\n");
+      printf ("  %-51s %8s %8s %8s %8s\n", "", "caller", "callee", "reach", "jitter");
+      for (i = 0; i < report->n_shapes; i++)
+        printf ("  %-46s %-4s %8.3f %8.3f %8.3f %8.3f\n", report->shapes[i].what,
+                report->shapes[i].framed ? "(fp)" : "",
+                report->shapes[i].caller * 1e9, report->shapes[i].callee * 1e9,
+                report->shapes[i].reach * 1e9, report->shapes[i].jitter * 1e9);
+      return;
+    }
   if (!step->over)
     {
       printf ("  %12.3f %13.3f %13.3f %15.3f %10" G_GUINT64_FORMAT "\n",
@@ -135,6 +154,9 @@ calibrate_timer (const char  *name,
           entry.constants[2] * 1e9, entry.constants[3] * 1e9);
   spread = format_spread (entry.spread);
   printf ("  spread: the largest cost of a leaf call is %s above the smallest\n", spread);
+  printf ("  bias spread: %.3f ns, the most one stretch's hidden cost strayed from the bias,\n"
+          "  across shapes of code (every time's error bound is its stretches times this)\n",
+          entry.bias_spread * 1e9);
 
   /* Store refuses calibrations that disagree, and says why. */
   if (opt_no_store)

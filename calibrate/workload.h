@@ -20,11 +20,28 @@ typedef struct
   void (*driver0)    (long n); /* the loop of driver1, with no call in it */
   void (*driver1)    (long n); /* calls empty() n times: n return -> call stretches */
   void (*driver2)    (long n); /* calls one_call() n times */
+
+  /* Shapes of code around the hooks, for measuring how far the hidden
+   * cost of one stretch strays from the bias taken off for it (the bias
+   * spread, detprof-calibrate.c). Each driver makes n calls; @k sets
+   * the work where the shape has some. Each has a plain baseline: the
+   * same loop without the call, whose time is the driver's own. */
+  void (*chain_driver)   (long n, long k);  /* x = chain (k, x): a leaf of k dependent multiplies, whose
+                                             * work is still in flight when it returns */
+  void (*sum_driver)     (long n, long k);  /* s += value (): a tiny leaf whose result the caller uses */
+  void (*sum_base)       (long n, long k);  /* s += i, as sum_driver without the call */
+  void (*between_driver) (long n, long k);  /* k dependent multiplies, then empty () */
+  void (*between_base)   (long n, long k);  /* the same without the call */
+  void (*rec_driver)     (long n, long k);  /* rec (k): fib-like recursion, arguments kept live across calls */
+  void (*loop_base)      (long n, long k);  /* the loop of chain_driver and rec_driver, without a call */
+  gconstpointer chain, value, rec;          /* the callees, to find their totals */
 } DetprofWorkload;
 
-/* The instrumented twin, and the plain one. */
+/* The instrumented twin, and the plain one; and the instrumented one
+ * built with frame pointers, whose shapes also count in the bias spread. */
 extern const DetprofWorkload _detprof_workload_instrumented;
 extern const DetprofWorkload _detprof_workload_plain;
+extern const DetprofWorkload _detprof_workload_framed;
 
 /* For tests: calibrate with other twins (NULL: the real ones). */
 void _detprof_calibrate_set_workload (const DetprofWorkload *instrumented,

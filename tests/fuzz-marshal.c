@@ -16,6 +16,7 @@
  *     $(pkg-config --cflags gobject-2.0) tests/fuzz-marshal.c \
  *     src/base/detprof-marshal.c src/base/detprof-error.c src/stats/detprof-stats.c \
  *     src/stats/detprof-stats-read.c src/stats/detprof-report.c \
+ *     src/stats/detprof-stats-write.c src/stats/detprof-stats-sort.c \
  *     $(pkg-config --libs gobject-2.0) -lm -o fuzz-marshal
  *   ./fuzz-marshal -max_total_time=60 tests/marshal-fixtures
  */

@@ -497,6 +497,9 @@ test_bias_auto_calibrates_once (Fixture       *fixture,
   g_assert_true (g_file_get_contents (cache, &first, NULL, NULL));
   stats = detprof_stats_new_from_file (fixture->out, NULL);
   g_assert_cmpstr (detprof_stats_get_info (stats, "bias-model"), ==, "pairs");
+  /* A measured bias comes with its spread, and every time with a bound. */
+  g_assert_nonnull (detprof_stats_get_info (stats, "bias-spread"));
+  g_assert_true (detprof_stats_has_bounds (stats));
 
   run_with_env (fixture, argv, envp);
   g_assert_cmpint (fixture->status, ==, 0);

@@ -3,6 +3,7 @@
  * with Python's in test-report.c. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -876,6 +877,46 @@ test_call_sites_corrupt_extra (void)
   g_assert_nonnull (strstr (error->message, where));
 }
 
+/* An int time beyond gint64 (two large ones added: Python's ints have no
+ * bound) is written as that int, 'l' with as many digits as it needs, not
+ * through an overflowing cast. */
+static void
+test_dump_huge_int_time (void)
+{
+  /* { ('f', 1, 'g'): (1, 1, 2**62, 0, {}) } */
+  static const guint8 dump[] = {
+    '{', ')', 3, 'z', 1, 'f', 'i', 1, 0, 0, 0, 'z', 1, 'g',
+    ')', 5, 'i', 1, 0, 0, 0, 'i', 1, 0, 0, 0,
+    'l', 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0,
+    'i', 0, 0, 0, 0, '{', '0', '0'
+  };
+  /* 2**63: five base-2**15 digits, the last 8. */
+  static const guint8 sum[] = { 'l', 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) input = g_bytes_new_static (dump, sizeof dump);
+  g_autoptr(DetprofStats) stats = detprof_stats_new_from_bytes (input, NULL, &error);
+  g_autoptr(DetprofStats) twice = NULL;
+  g_autoptr(GBytes) written = NULL;
+  const DetprofFunctionStats *function;
+  const guint8 *data;
+  gsize len, i;
+  gboolean found = FALSE;
+
+  g_assert_no_error (error);
+  twice = detprof_stats_new_from_bytes (input, NULL, &error);
+  g_assert_no_error (error);
+  detprof_stats_add (twice, stats);
+  function = detprof_stats_get_function (twice, 0);
+  g_assert_true (function->tt.is_int);
+  g_assert_cmpfloat (function->tt.value, ==, ldexp (1.0, 63));
+
+  written = detprof_stats_to_bytes (twice);
+  data = g_bytes_get_data (written, &len);
+  for (i = 0; i + sizeof sum <= len && !found; i++)
+    found = memcmp (data + i, sum, sizeof sum) == 0;
+  g_assert_true (found);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -917,6 +958,7 @@ main (int    argc,
   g_test_add ("/stats/dump/loads-back-the-same/unicode", Fixture, "unicode-long.prof",
               setup, test_dump_round_trip, teardown);
   g_test_add_func ("/stats/dump/writes-keys-and-files-once-then-by-reference", test_dump_bytes);
+  g_test_add_func ("/stats/dump/int-time-beyond-gint64-is-written-back", test_dump_huge_int_time);
   g_test_add ("/stats/dump/failure-names-the-file", Fixture, "mixed-callers.prof",
               setup, test_dump_failure, teardown);
   g_test_add_func ("/stats/add/tuple-callers-add-field-by-field", test_add_tuple_callers);

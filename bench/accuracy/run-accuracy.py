@@ -177,7 +177,26 @@ def profile_detprof(detprof, timer, bias, prog, tmp, env):
             negative.append(name)
     wall, cpu = parse_elapsed(out)
     return {"self": selfs, "cum": cums, "negative": negative,
-            "elapsed": wall, "cpu": cpu}
+            "bounds": read_bounds(out_file), "elapsed": wall, "cpu": cpu}
+
+
+def read_bounds(path):
+    """{name: (tottime bound, cumtime bound)} in seconds, from the "bounds"
+    of detprof's object after the stats dict; {} when the dump has none."""
+    import marshal
+    with open(path, "rb") as f:
+        marshal.load(f)
+        try:
+            extra = marshal.load(f)
+        except (EOFError, ValueError, TypeError):
+            return {}
+    bounds = {}
+    if not isinstance(extra, dict):
+        return bounds
+    for (_file, _line, name), tt_bound, ct_bound, _arcs in extra.get("bounds", ()):
+        tb, cb = bounds.get(name, (0.0, 0.0))
+        bounds[name] = (tb + tt_bound, cb + ct_bound)
+    return bounds
 
 
 UFTRACE_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
@@ -301,6 +320,13 @@ def run_metrics(workload, truth, result):
         # only; a profiler that has none (gprof) gives its self time, which
         # is the same here: fib calls nothing else.
         m[("toplevel",)] = result["cum"].get(n, selfs.get(n, 0.0))
+    # detprof's error bounds, where the dump has them.
+    bounds = result.get("bounds") or {}
+    for n in truth:
+        if n in bounds:
+            m[("bound", n)] = bounds[n][0]
+    if "toplevel" in workload and workload["toplevel"] in bounds:
+        m[("topbound",)] = bounds[workload["toplevel"]][1]
     if result.get("elapsed"):
         m[("elapsed",)] = result["elapsed"]
         if result.get("cpu") is not None:
@@ -379,6 +405,7 @@ class Config:
         self.unavailable = None
         self.detail = None
         self.spent = 0.0
+        self.coverage = None    # see coverage ()
 
 
 def bench_workload(workload, args, paths, env, tmp, warm):
@@ -441,12 +468,63 @@ def bench_workload(workload, args, paths, env, tmp, warm):
     plain_elapsed = statistics.median(plain_runs)
     instr_elapsed = statistics.median(instr_runs)
     tm = truth_metrics(workload, truth, plain_elapsed)
+    # How well the truth itself is known. A profile times one run, and the
+    # same code runs a little faster or slower from one run to the next:
+    # a bound on the profiler's error cannot cover that. How far apart two
+    # measurements of the same thing came out in this session is the range
+    # of the function's truth over the rounds, or of the whole
+    # uninstrumented run (relative), whichever is larger.
+    plain_range = (max(plain_runs) - min(plain_runs)) / plain_elapsed
+    truth_noise = {n: max(max(t[n][0] for t in truth_runs) - min(t[n][0] for t in truth_runs),
+                          plain_range * truth[n][0]) * 1e-9 * calls
+                   for n, (_per, calls) in truth.items()}
+    for c in configs:
+        c.coverage = coverage(c.runs, tm, truth_noise, truth)
     return {"workload": workload, "truth": truth, "truth_metrics": tm,
+            "truth_noise": truth_noise,
             "plain_elapsed": plain_elapsed, "instr_elapsed": instr_elapsed,
             "plain_cpu_share": plain_cpu_share,
             "truth_runs": {n: [t[n][0] for t in truth_runs] for n in truth},
             "plain_runs": plain_runs, "instr_runs": instr_runs,
             "configs": configs, "rounds": args.runs}
+
+
+def coverage(runs, tm, truth_noise, truth):
+    """Whether each (function, run) pair holds the truth within its bound:
+    None when the runs have no bounds, else a dict with the number of
+    pairs, how many hold the truth strictly within the bound ("strict"),
+    how many within the bound widened by the truth's own run-to-run noise
+    (the range of its measurements over the rounds: "noisy"), the
+    median width of the bounds in % of the truth, and, per function, the
+    median bound in % of its truth."""
+    pairs = strict = noisy = 0
+    widths, per_function, outside = [], {}, []
+    for i, r in enumerate(runs):
+        for n in truth:
+            if ("bound", n) not in r:
+                continue
+            t = tm[("self", n)]
+            err = abs(r[("self", n)] - t)
+            b = r[("bound", n)]
+            pairs += 1
+            strict += err <= b
+            noisy += err <= b + truth_noise[n]
+            if err > b + truth_noise[n]:
+                outside.append("%s in run %d: %s, bound ±%.1f %%, the truth's noise ±%.1f %%"
+                               % (n, i + 1, fmt_err(error_pct(r[("self", n)], t)),
+                                  100.0 * b / t, 100.0 * truth_noise[n] / t))
+            width = 100.0 * b / t if t else float("inf")
+            widths.append(width)
+            per_function.setdefault(n, []).append(width)
+    if not pairs:
+        return None
+    return {"pairs": pairs, "strict": strict, "noisy": noisy, "outside": outside,
+            "width": statistics.median(widths),
+            "function_width": {n: statistics.median(w) for n, w in per_function.items()}}
+
+
+def fmt_coverage(cov, key="strict"):
+    return "%.0f %%" % (100.0 * cov[key] / cov["pairs"])
 
 
 def columns_of(workload, truth):
@@ -521,6 +599,20 @@ def print_workload(res):
         print("   %-22s" % label + "".join(
             "  %*s" % (wd, cell(k, med[k], tm[k]) if k in med else "-")
             for (k, _l), wd in zip(cols, widths)) + " " + mark)
+        cov = getattr(c, "coverage", None)
+        if cov:
+            # The bound beside the error: the median bound, in % of the truth.
+            print("   %-22s" % "  ± bound" + "".join(
+                "  %*s" % (wd, "±%.1f %%" % cov["function_width"][k[1]]
+                           if k[0] == "self" and k[1] in cov["function_width"] else "")
+                for (k, _l), wd in zip(cols, widths)))
+            notes.append("   %s: the truth lies within the bound in %d of %d (function, run) pairs"
+                         " (%s); %d (%s) within the bound plus the truth's own noise;"
+                         " median bound ±%.1f %%"
+                         % (c.label, cov["strict"], cov["pairs"], fmt_coverage(cov),
+                            cov["noisy"], fmt_coverage(cov, "noisy"), cov["width"]))
+            for o in cov["outside"][:4]:
+                notes.append("     outside even so: %s" % o)
         if c.negative_runs:
             notes.append("   ! %s: negative times in %d of %d runs (%s)"
                          % (c.label, c.negative_runs, len(c.runs),
@@ -558,10 +650,19 @@ def write_csv(path, results, args):
                                   0, "", 0, c.unavailable or ""])
                     continue
                 med = medians(c.runs)
+                cov = getattr(c, "coverage", None)
+                if cov:
+                    for metric, value in (("coverage_pct", 100.0 * cov["strict"] / cov["pairs"]),
+                                          ("coverage_with_truth_noise_pct",
+                                           100.0 * cov["noisy"] / cov["pairs"]),
+                                          ("median_bound_pct", cov["width"])):
+                        out.writerow([w, c.source, c.timer, c.bias, metric, "", "", value, "",
+                                      cov["pairs"], "", c.negative_runs, ""])
                 for k, v in sorted(med.items()):
                     metric = {"total": "total_s", "self": "self_s",
                               "share": "share_pct", "toplevel": "toplevel_cum_s",
-                              "elapsed": "elapsed_s", "cpu_share": "cpu_share"}[k[0]]
+                              "elapsed": "elapsed_s", "cpu_share": "cpu_share",
+                              "bound": "self_bound_s", "topbound": "toplevel_cum_bound_s"}[k[0]]
                     fn = k[1] if len(k) > 1 else ""
                     t = tm.get(k)
                     if k == ("share",):
@@ -621,6 +722,39 @@ def print_summary(results, args):
         print("   %-22s" % label + "".join(cells))
 
 
+def print_coverage(results):
+    """Issue 14's figure: per workload and timer, the share of (function,
+    run) pairs whose uninstrumented truth lies within the bound the profile
+    reports (strictly; and allowing for the truth's own run-to-run noise),
+    and the median width of the bounds."""
+    rows = []
+    for r in results:
+        for c in r["configs"]:
+            cov = getattr(c, "coverage", None)
+            if cov:
+                rows.append((r["workload"]["name"], c.label, cov))
+    if not rows:
+        return
+    print()
+    print("== coverage: (function, run) pairs whose truth lies within the reported bound;"
+          " the median bound, in % of the truth")
+    print("   %-10s %-22s %6s %8s %14s %13s" % ("workload", "", "pairs", "covered",
+                                              "+truth noise", "median bound"))
+    for name, label, cov in rows:
+        print("   %-10s %-22s %6d %8s %14s %12s" % (name, label, cov["pairs"], fmt_coverage(cov),
+                                                  fmt_coverage(cov, "noisy"),
+                                                  "±%.1f %%" % cov["width"]))
+    totals = {}
+    for _name, label, cov in rows:
+        t = totals.setdefault(label, [0, 0, 0])
+        t[0] += cov["pairs"]
+        t[1] += cov["strict"]
+        t[2] += cov["noisy"]
+    for label, (pairs, strict, noisy) in totals.items():
+        print("   %-10s %-22s %6d %7.0f %% %12.0f %%" % ("all", label, pairs, 100.0 * strict / pairs,
+                                                       100.0 * noisy / pairs))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("builddir", help="the configured build tree (holds src/detprof)")
@@ -648,13 +782,14 @@ def main():
     ap.add_argument("--no-peers", dest="peers", action="store_false",
                     help="leave out uftrace and gprof")
     ap.add_argument("--quick", action="store_true",
-                    help="3 runs, timers tsc and wall, at most 2 s per configuration")
+                    help="3 runs, timers tsc-fenced (the default) and tsc, at most 2 s per"
+                    " configuration")
     args = ap.parse_args()
 
     if args.runs is None:
         args.runs = 3 if args.quick else 5
     if args.timers is None:
-        args.timers = "tsc,wall" if args.quick else ",".join(TIMERS)
+        args.timers = "tsc-fenced,tsc" if args.quick else ",".join(TIMERS)
     if args.max_seconds is None:
         args.max_seconds = 2.0 if args.quick else 4.0
     if args.calibration_timeout is None:
@@ -714,6 +849,7 @@ def main():
             print_workload(res)
             sys.stdout.flush()
     print_summary(results, args)
+    print_coverage(results)
     if args.csv:
         write_csv(args.csv, results, args)
         print()

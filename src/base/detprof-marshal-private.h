@@ -10,6 +10,8 @@
  */
 #pragma once
 
+#include <string.h>
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -108,6 +110,76 @@ DetprofMarshalValue *_detprof_marshal_value_new_dict (void);
 void                 _detprof_marshal_dict_append (DetprofMarshalValue *dict,
                                                    DetprofMarshalValue *key,
                                                    DetprofMarshalValue *value);
+
+/* ---- writing ----
+ *
+ * The encoding, an object at a time, into a buffer that grows: the stats
+ * writer (detprof-stats.c) streams a table with these, and
+ * _detprof_marshal_write () writes a tree of values with them. Integers
+ * are little-endian, as marshal writes them on every machine. */
+typedef struct
+{
+  guint8 *data;   /* owned */
+  gsize   len;
+  gsize   size;
+} DetprofMarshalBuffer;
+
+void    _detprof_marshal_buffer_grow (DetprofMarshalBuffer *buffer,
+                                      gsize                 n);
+/* Gives the bytes written, and leaves @buffer empty. */
+GBytes *_detprof_marshal_buffer_steal (DetprofMarshalBuffer *buffer);
+
+/* Room for @n more bytes: where the next ones go. */
+static inline guint8 *
+_detprof_marshal_buffer_reserve (DetprofMarshalBuffer *buffer,
+                                 gsize                 n)
+{
+  if (G_UNLIKELY (buffer->len + n > buffer->size))
+    _detprof_marshal_buffer_grow (buffer, n);
+  return buffer->data + buffer->len;
+}
+
+static inline void
+_detprof_marshal_put_bytes (DetprofMarshalBuffer *buffer,
+                            const guint8         *bytes,
+                            gsize                 n)
+{
+  memcpy (_detprof_marshal_buffer_reserve (buffer, n), bytes, n);
+  buffer->len += n;
+}
+
+static inline void
+_detprof_marshal_put_byte (DetprofMarshalBuffer *buffer,
+                           guint8                byte)
+{
+  *_detprof_marshal_buffer_reserve (buffer, 1) = byte;
+  buffer->len++;
+}
+
+static inline void
+_detprof_marshal_put_u32 (DetprofMarshalBuffer *buffer,
+                          guint32               u)
+{
+  guint8 *p = _detprof_marshal_buffer_reserve (buffer, 4);
+
+  p[0] = u & 0xff;
+  p[1] = (u >> 8) & 0xff;
+  p[2] = (u >> 16) & 0xff;
+  p[3] = u >> 24;
+  buffer->len += 4;
+}
+
+/* An int: 'i' in int32's range, else 'l'. */
+void    _detprof_marshal_put_int (DetprofMarshalBuffer *buffer,
+                                  gint64                i);
+/* A whole number held in a double, which may be beyond gint64 (a dump
+ * may hold any int Python has): as _detprof_marshal_put_int () writes it
+ * when it fits, else 'l' with as many digits as it needs. */
+void    _detprof_marshal_put_integral (DetprofMarshalBuffer *buffer,
+                                       double                value);
+/* A float: 'g', binary64. */
+void    _detprof_marshal_put_float (DetprofMarshalBuffer *buffer,
+                                    double                f);
 
 /* Appends the version-2 encoding of @value to @out. Only NONE, BOOL, INT,
  * FLOAT, STR, BYTES, TUPLE, LIST and DICT can be written. */

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "detprof-marshal-private.h"
@@ -166,44 +167,40 @@ _detprof_marshal_dict_append (DetprofMarshalValue *dict,
 
 /* Writing */
 
-static void
-write_u8 (GByteArray *out,
-          guint8      byte)
+void
+_detprof_marshal_buffer_grow (DetprofMarshalBuffer *buffer,
+                              gsize                 n)
 {
-  g_byte_array_append (out, &byte, 1);
+  buffer->size = MAX (buffer->size * 2, buffer->len + n);
+  buffer->data = g_realloc (buffer->data, buffer->size);
 }
 
-static void
-write_int32 (GByteArray *out,
-             gint32      value)
+GBytes *
+_detprof_marshal_buffer_steal (DetprofMarshalBuffer *buffer)
 {
-  guint32 u = (guint32) value;
-  guint8 bytes[4] = { u & 0xff, (u >> 8) & 0xff, (u >> 16) & 0xff, u >> 24 };
+  GBytes *bytes = g_bytes_new_take (g_realloc (buffer->data, MAX (buffer->len, 1)), buffer->len);
 
-  g_byte_array_append (out, bytes, 4);
+  buffer->data = NULL;
+  buffer->len = buffer->size = 0;
+  return bytes;
 }
 
-static void
-write_sized (GByteArray *out,
-             guint8      type,
-             gsize       n)
-{
-  /* Python cannot write more than 2^31 - 1 of anything either. */
-  g_return_if_fail (n <= G_MAXINT32);
-
-  write_u8 (out, type);
-  write_int32 (out, (gint32) n);
-}
-
-/* An int outside int32: 'l' with base-2^15 digits, least significant first. */
-static void
-write_long (GByteArray *out,
-            gint64      i)
+void
+_detprof_marshal_put_int (DetprofMarshalBuffer *buffer,
+                          gint64                i)
 {
   guint64 magnitude = i < 0 ? 0 - (guint64) i : (guint64) i;
   guint8 digits[2 * 5];
   int n = 0;
 
+  if (i >= G_MININT32 && i <= G_MAXINT32)
+    {
+      _detprof_marshal_put_byte (buffer, TYPE_INT);
+      _detprof_marshal_put_u32 (buffer, (guint32) (gint32) i);
+      return;
+    }
+
+  /* Larger: 'l' with base-2^15 digits, least significant first. */
   while (magnitude != 0)
     {
       digits[2 * n] = magnitude & 0xff;
@@ -211,14 +208,47 @@ write_long (GByteArray *out,
       magnitude >>= 15;
       n++;
     }
-  write_u8 (out, TYPE_LONG);
-  write_int32 (out, i < 0 ? -n : n);
-  g_byte_array_append (out, digits, (guint) (2 * n));
+  _detprof_marshal_put_byte (buffer, TYPE_LONG);
+  _detprof_marshal_put_u32 (buffer, (guint32) (gint32) (i < 0 ? -n : n));
+  _detprof_marshal_put_bytes (buffer, digits, (gsize) (2 * n));
 }
 
-static void
-write_float (GByteArray *out,
-             double      f)
+void
+_detprof_marshal_put_integral (DetprofMarshalBuffer *buffer,
+                               double                value)
+{
+  /* 2^63 and beyond do not fit; nor does a NaN or an infinity, which no
+   * int is: those are written as 0 rather than as undefined behaviour. */
+  double magnitude = fabs (value);
+  g_autoptr(GByteArray) digits = g_byte_array_new ();
+  guint n = 0;
+
+  if (value >= -9223372036854775808.0 && value < 9223372036854775808.0)
+    {
+      _detprof_marshal_put_int (buffer, (gint64) value);
+      return;
+    }
+  if (!isfinite (value))
+    {
+      _detprof_marshal_put_int (buffer, 0);
+      return;
+    }
+
+  for (; magnitude >= 1.0; magnitude = floor (magnitude / 32768.0), n++)
+    {
+      guint digit = (guint) fmod (magnitude, 32768.0);
+      guint8 bytes[2] = { digit & 0xff, (digit >> 8) & 0x7f };
+
+      g_byte_array_append (digits, bytes, 2);
+    }
+  _detprof_marshal_put_byte (buffer, TYPE_LONG);
+  _detprof_marshal_put_u32 (buffer, (guint32) (gint32) (value < 0 ? -(gint32) n : (gint32) n));
+  _detprof_marshal_put_bytes (buffer, digits->data, digits->len);
+}
+
+void
+_detprof_marshal_put_float (DetprofMarshalBuffer *buffer,
+                            double                f)
 {
   guint64 bits;
   guint8 bytes[8];
@@ -227,70 +257,61 @@ write_float (GByteArray *out,
   memcpy (&bits, &f, sizeof bits);
   for (i = 0; i < 8; i++)
     bytes[i] = (bits >> (8 * i)) & 0xff;
-  write_u8 (out, TYPE_BINARY_FLOAT);
-  g_byte_array_append (out, bytes, 8);
+  _detprof_marshal_put_byte (buffer, TYPE_BINARY_FLOAT);
+  _detprof_marshal_put_bytes (buffer, bytes, 8);
 }
 
 static void
-write_items (GByteArray                 *out,
-             DetprofMarshalValue *const *items,
-             gsize                       n)
+put_sized (DetprofMarshalBuffer *out,
+           guint8                type,
+           gsize                 n)
 {
-  gsize i;
+  /* Python cannot write more than 2^31 - 1 of anything either. */
+  g_return_if_fail (n <= G_MAXINT32);
 
-  for (i = 0; i < n; i++)
-    _detprof_marshal_write (out, items[i]);
+  _detprof_marshal_put_byte (out, type);
+  _detprof_marshal_put_u32 (out, (guint32) n);
 }
 
-void
-_detprof_marshal_write (GByteArray                *out,
-                        const DetprofMarshalValue *value)
+static void
+put_value (DetprofMarshalBuffer      *out,
+           const DetprofMarshalValue *value)
 {
   gsize i;
-
-  g_return_if_fail (out != NULL);
-  g_return_if_fail (value != NULL);
 
   switch (value->type)
     {
     case DETPROF_MARSHAL_NONE:
-      write_u8 (out, TYPE_NONE);
+      _detprof_marshal_put_byte (out, TYPE_NONE);
       break;
     case DETPROF_MARSHAL_BOOL:
-      write_u8 (out, value->u.b ? TYPE_TRUE : TYPE_FALSE);
+      _detprof_marshal_put_byte (out, value->u.b ? TYPE_TRUE : TYPE_FALSE);
       break;
     case DETPROF_MARSHAL_INT:
-      if (value->u.i >= G_MININT32 && value->u.i <= G_MAXINT32)
-        {
-          write_u8 (out, TYPE_INT);
-          write_int32 (out, (gint32) value->u.i);
-        }
-      else
-        write_long (out, value->u.i);
+      _detprof_marshal_put_int (out, value->u.i);
       break;
     case DETPROF_MARSHAL_FLOAT:
-      write_float (out, value->u.f);
+      _detprof_marshal_put_float (out, value->u.f);
       break;
     case DETPROF_MARSHAL_STR:
     case DETPROF_MARSHAL_BYTES:
-      write_sized (out, value->type == DETPROF_MARSHAL_STR ? TYPE_UNICODE : TYPE_STRING,
-                   value->u.s.len);
-      g_byte_array_append (out, (const guint8 *) value->u.s.data, (guint) value->u.s.len);
+      put_sized (out, value->type == DETPROF_MARSHAL_STR ? TYPE_UNICODE : TYPE_STRING, value->u.s.len);
+      _detprof_marshal_put_bytes (out, (const guint8 *) value->u.s.data, value->u.s.len);
       break;
     case DETPROF_MARSHAL_TUPLE:
     case DETPROF_MARSHAL_LIST:
-      write_sized (out, value->type == DETPROF_MARSHAL_TUPLE ? TYPE_TUPLE : TYPE_LIST,
-                   value->u.seq.n);
-      write_items (out, value->u.seq.items, value->u.seq.n);
+      put_sized (out, value->type == DETPROF_MARSHAL_TUPLE ? TYPE_TUPLE : TYPE_LIST, value->u.seq.n);
+      for (i = 0; i < value->u.seq.n; i++)
+        put_value (out, value->u.seq.items[i]);
       break;
     case DETPROF_MARSHAL_DICT:
-      write_u8 (out, TYPE_DICT);
+      _detprof_marshal_put_byte (out, TYPE_DICT);
       for (i = 0; i < value->u.dict.n; i++)
         {
-          _detprof_marshal_write (out, value->u.dict.keys[i]);
-          _detprof_marshal_write (out, value->u.dict.values[i]);
+          put_value (out, value->u.dict.keys[i]);
+          put_value (out, value->u.dict.values[i]);
         }
-      write_u8 (out, TYPE_NULL);
+      _detprof_marshal_put_byte (out, TYPE_NULL);
       break;
     case DETPROF_MARSHAL_COMPLEX:
     case DETPROF_MARSHAL_SET:
@@ -303,4 +324,18 @@ _detprof_marshal_write (GByteArray                *out,
     default:
       g_assert_not_reached ();
     }
+}
+
+void
+_detprof_marshal_write (GByteArray                *out,
+                        const DetprofMarshalValue *value)
+{
+  DetprofMarshalBuffer buffer = { NULL, 0, 0 };
+
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (value != NULL);
+
+  put_value (&buffer, value);
+  g_byte_array_append (out, buffer.data, (guint) buffer.len);
+  g_free (buffer.data);
 }

@@ -311,6 +311,7 @@ print_stats_with_info (DetprofStats             *stats,
   _detprof_report_append_info (stats, out);
   detprof_stats_print_stats (stats, out, restrictions, n_restrictions);
   _detprof_report_append_negative_warning (stats, out);
+  _detprof_report_append_unresolved (stats, out);
 }
 
 static void
@@ -319,7 +320,7 @@ print_caller_sites (DetprofStats             *stats,
                     const DetprofRestriction *restrictions,
                     guint                     n_restrictions)
 {
-  _detprof_report_print_call_sites (stats, out, TRUE, restrictions, n_restrictions);
+  _detprof_report_print_call_sites (stats, out, TRUE, restrictions, n_restrictions, FALSE);
 }
 
 static void
@@ -328,7 +329,7 @@ print_callee_sites (DetprofStats             *stats,
                     const DetprofRestriction *restrictions,
                     guint                     n_restrictions)
 {
-  _detprof_report_print_call_sites (stats, out, FALSE, restrictions, n_restrictions);
+  _detprof_report_print_call_sites (stats, out, FALSE, restrictions, n_restrictions, FALSE);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -40,6 +40,7 @@ typedef enum
   FORMAT_CALLGRIND,
   FORMAT_DOT,
   FORMAT_PSTATS,
+  FORMAT_CSV,
   FORMAT_FOLDED,
 } OutputFormat;
 
@@ -52,6 +53,7 @@ typedef struct
   gboolean      by_line;
   gboolean      strip;
   gboolean      reverse;
+  gboolean      bounds;       /* --bounds: each time's error bound beside it */
   char         *output;       /* owned */
   OutputFormat  format;
   double        threshold;
@@ -62,7 +64,7 @@ typedef struct
   gboolean      threads;      /* --threads: one report per thread */
 } Options;
 
-static Options options = { NULL, NULL, FALSE, FALSE, FALSE, FALSE, FALSE, NULL,
+static Options options = { NULL, NULL, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, NULL,
                            FORMAT_TEXT, DETPROF_EXPORT_DEFAULT_THRESHOLD, FALSE, FALSE,
                            DETPROF_PATH_WEIGHT_TIME, NULL, FALSE };
 
@@ -146,12 +148,14 @@ parse_format (const char  *option_name,
     options.format = FORMAT_DOT;
   else if (g_str_equal (value, "pstats"))
     options.format = FORMAT_PSTATS;
+  else if (g_str_equal (value, "csv"))
+    options.format = FORMAT_CSV;
   else if (g_str_equal (value, "folded"))
     options.format = FORMAT_FOLDED;
   else
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "Unknown format '%s': expected text, callgrind, dot, pstats or folded", value);
+                   "Unknown format '%s': expected text, callgrind, dot, pstats, csv or folded", value);
       return FALSE;
     }
 
@@ -236,6 +240,8 @@ set_flag (const char  *option_name,
     options.strip = FALSE;
   else if (g_str_equal (option_name, "--reverse"))
     options.reverse = TRUE;
+  else if (g_str_equal (option_name, "--bounds"))
+    options.bounds = TRUE;
   else if (g_str_equal (option_name, "--threads"))
     options.threads = TRUE;
   else
@@ -317,9 +323,12 @@ static const GOptionEntry entries[] = {
     "Keep file names as recorded (the default)", NULL },
   { "reverse", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
     "Reverse the sort order", NULL },
+  { "bounds", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, set_flag,
+    "Print each time's error bound beside it (the true time lies within time ± bound)", NULL },
   { "format", 'f', 0, G_OPTION_ARG_CALLBACK, parse_format,
-    "Output FORMAT: text (default), callgrind, dot, pstats (a merged dump), or folded "
-    "(folded stacks, for flamegraph.pl, inferno or speedscope)", "FORMAT" },
+    "Output FORMAT: text (default), callgrind, dot, pstats (a merged dump), csv (one row per "
+    "function, with the bounds), or folded (folded stacks, for flamegraph.pl, inferno or speedscope)",
+    "FORMAT" },
   { "weight", 0, 0, G_OPTION_ARG_CALLBACK, parse_weight,
     "With --format=folded: weigh each path by its self time in microseconds (time, the default) "
     "or by its calls (calls)", "WEIGHT" },
@@ -363,6 +372,8 @@ static const char description[] =
   "  detprof-stats --callers --by-line 'parse' myprog.prof\n"
   "  detprof-stats --format callgrind --output myprog.callgrind myprog.prof\n"
   "  detprof-stats --format dot myprog.prof | dot -Tsvg > callgraph.svg\n"
+  "  detprof-stats -s tottime --bounds myprog.prof\n"
+  "  detprof-stats --format csv --output myprog.csv myprog.prof\n"
   "  detprof-stats --format folded myprog.prof | flamegraph.pl > flame.svg\n"
   "  detprof-stats --paths 'parse' myprog.prof\n"
   "  detprof-stats --threads -s time myprog.prof\n"
@@ -526,21 +537,22 @@ print_text (DetprofStats *stats,
   if (options.by_line)
     {
       if (options.callers || !options.callees)
-        _detprof_report_print_call_sites (stats, out, TRUE, terms, n);
+        _detprof_report_print_call_sites (stats, out, TRUE, terms, n, options.bounds);
       if (options.callees)
-        _detprof_report_print_call_sites (stats, out, FALSE, terms, n);
+        _detprof_report_print_call_sites (stats, out, FALSE, terms, n, options.bounds);
     }
   else if (!options.callers && !options.callees)
     {
-      detprof_stats_print_stats (stats, out, terms, n);
+      _detprof_report_print_stats (stats, out, terms, n, options.bounds);
       _detprof_report_append_negative_warning (stats, out);
+      _detprof_report_append_unresolved (stats, out);
     }
   else
     {
       if (options.callers)
-        detprof_stats_print_callers (stats, out, terms, n);
+        _detprof_report_print_callers (stats, out, terms, n, options.bounds);
       if (options.callees)
-        detprof_stats_print_callees (stats, out, terms, n);
+        _detprof_report_print_callees (stats, out, terms, n, options.bounds);
     }
 
   _detprof_report_append_notes (stats, out);
@@ -686,6 +698,10 @@ run_one_shot (GPtrArray *files,
       break;
     case FORMAT_PSTATS:
       bytes = detprof_stats_to_bytes (stats);
+      break;
+    case FORMAT_CSV:
+      _detprof_report_print_csv (stats, out, (const DetprofRestriction *) restrictions->data,
+                                 restrictions->len);
       break;
     default:
       g_assert_not_reached ();

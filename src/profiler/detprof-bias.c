@@ -10,6 +10,13 @@
  * it is kept in seconds, and in the timer's unit in a 2 x 2 table the
  * dispatcher indexes with the previous event's kind and this one's.
  * detprof_profiler_calibrate () measures it (detprof-calibrate.c).
+ *
+ * No one bias fits every stretch: what the program does around the hooks
+ * moves the hidden cost by a few nanoseconds. How far it was measured to
+ * stray from the bias (detprof_profiler_calibrate_spread ()) is the
+ * bias spread, which makes every time's error bound (detprof-bounds.c).
+ * It belongs to the bias it was measured against, so a new bias forgets
+ * it.
  */
 #include "config.h"
 
@@ -60,6 +67,8 @@ detprof_profiler_get_bias (DetprofProfiler *self)
  * @bias: seconds to subtract at every event; finite
  *
  * Sets the bias from the next event on, and notifies #DetprofProfiler:bias.
+ * A bias spread set before (detprof_profiler_set_bias_spread()) was measured
+ * against another bias, and is forgotten.
  *
  * Since: 0.1
  */
@@ -77,6 +86,7 @@ detprof_profiler_set_bias (DetprofProfiler *self,
     return;
   priv->bias = bias;
   priv->has_pairs = FALSE;
+  priv->bias_spread = -1.0;
   _detprof_profiler_update_bias_units (self);
   g_object_notify (G_OBJECT (self), "bias");
 }
@@ -90,7 +100,8 @@ detprof_profiler_set_bias (DetprofProfiler *self,
  *
  * Sets a bias per pair of consecutive event kinds, from the next event on.
  * #DetprofProfiler:bias becomes their mean (and notifies); setting
- * #DetprofProfiler:bias goes back to one constant.
+ * #DetprofProfiler:bias goes back to one constant. Other biases than those
+ * set before forget the bias spread, as detprof_profiler_set_bias() does.
  *
  * Since: 0.1
  */
@@ -107,6 +118,8 @@ detprof_profiler_set_bias_pairs (DetprofProfiler *self,
     g_return_if_fail (isfinite (pairs[i]));
 
   priv = _detprof_profiler_get_private (self);
+  if (!(priv->has_pairs && memcmp (priv->pairs, pairs, sizeof priv->pairs) == 0))
+    priv->bias_spread = -1.0;
   memcpy (priv->pairs, pairs, sizeof priv->pairs);
   priv->has_pairs = TRUE;
   priv->bias = (pairs[0] + pairs[1] + pairs[2] + pairs[3]) / 4;
@@ -161,4 +174,55 @@ detprof_profiler_class_set_default_bias (DetprofProfilerClass *klass,
   g_return_if_fail (isfinite (bias));
 
   klass->default_bias = bias;
+}
+
+/**
+ * detprof_profiler_set_bias_spread:
+ * @self: a #DetprofProfiler
+ * @spread: seconds: how far the hidden cost of one stretch between two
+ *   events was measured to stray from the bias taken off for it, as
+ *   detprof_profiler_calibrate_spread() measures it; negative if unknown
+ *
+ * Sets the bias spread, from which the statistics give every time an
+ * error bound: the number of stretches whose bias was taken off inside
+ * that time, times @spread, plus the timer's resolution (see the manual,
+ * "How exact is each time"). Set it after the bias: setting another bias
+ * forgets it. A profiler has none until it is set, and its statistics then
+ * have no bounds.
+ *
+ * Since: 0.2
+ */
+void
+detprof_profiler_set_bias_spread (DetprofProfiler *self,
+                                  double           spread)
+{
+  DetprofProfilerPrivate *priv;
+
+  g_return_if_fail (DETPROF_IS_PROFILER (self));
+  g_return_if_fail (!isnan (spread) && spread < G_MAXDOUBLE);
+
+  priv = _detprof_profiler_get_private (self);
+  priv->bias_spread = spread >= 0.0 ? spread : -1.0;
+}
+
+/**
+ * detprof_profiler_get_bias_spread:
+ * @self: a #DetprofProfiler
+ *
+ * Gets the bias spread set with detprof_profiler_set_bias_spread().
+ *
+ * Returns: the bias spread in seconds, or -1 if none was set (or the bias
+ *   changed since)
+ *
+ * Since: 0.2
+ */
+double
+detprof_profiler_get_bias_spread (DetprofProfiler *self)
+{
+  DetprofProfilerPrivate *priv;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), -1.0);
+
+  priv = _detprof_profiler_get_private (self);
+  return priv->bias_spread;
 }

@@ -44,6 +44,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "detprof-calibration-cache-private.h"
@@ -155,8 +156,7 @@ detprof_profiler_calibrate (DetprofProfiler  *self,
   g_autoptr(DetprofProfiler) probe = NULL;
   double elapsed_noprofile, elapsed_profile, start, reported_time = 0.0, total_calls = 0.0;
   double timeunit;
-  gint64 nc, cc;
-  double tt;
+  DetprofTotals totals;
 
   g_return_val_if_fail (DETPROF_IS_PROFILER (self), FALSE);
   g_return_val_if_fail (m > 0 && m < G_MAXINT, FALSE);
@@ -182,12 +182,12 @@ detprof_profiler_calibrate (DetprofProfiler  *self,
     print_verbose ("elapsed time with profiling =", elapsed_profile * timeunit);
 
   /* What the profiler charged to the two workload functions. */
-  _detprof_profiler_function_totals (probe, instrumented_twin->classic_f, &nc, &cc, &tt);
-  total_calls += (double) cc;
-  reported_time += tt;
-  _detprof_profiler_function_totals (probe, instrumented_twin->classic_f1, &nc, &cc, &tt);
-  total_calls += (double) cc;
-  reported_time += tt;
+  _detprof_profiler_function_totals (probe, instrumented_twin->classic_f, &totals);
+  total_calls += (double) totals.cc;
+  reported_time += totals.tt;
+  _detprof_profiler_function_totals (probe, instrumented_twin->classic_f1, &totals);
+  total_calls += (double) totals.cc;
+  reported_time += totals.tt;
   if (verbose)
     {
       print_verbose ("'CPU seconds' profiler reported =", reported_time * timeunit);
@@ -223,11 +223,10 @@ static double
 internal_time (DetprofProfiler *probe,
                gconstpointer    fn)
 {
-  gint64 nc, cc;
-  double tt;
+  DetprofTotals totals;
 
-  _detprof_profiler_function_totals (probe, fn, &nc, &cc, &tt);
-  return tt;
+  _detprof_profiler_function_totals (probe, fn, &totals);
+  return totals.tt;
 }
 
 static gboolean
@@ -394,6 +393,317 @@ detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
   return TRUE;
 }
 
+/* ---- The bias spread: how far one bias is from every stretch ----
+ *
+ * The pairs are measured on empty bodies. A real stretch runs other code
+ * around the hooks: a function that keeps its arguments in saved
+ * registers, a caller that uses the value returned, work still in flight
+ * when the timer is read (an unfenced rdtsc does not wait for it). Each
+ * moves the hidden cost by a few nanoseconds, and no correction made from
+ * the measured stretches can tell which stretch had which shape. So the
+ * profiler measures how far it strays, on several shapes, each against
+ * its plain twin and with the bias being checked taken off: the largest
+ * error per stretch seen, in a caller's time or a callee's, over the
+ * shapes and their repeats (but the worst repeat of each), is the bias
+ * spread. Every time's error bound is its number of stretches times that
+ * (detprof-bounds.c), so the shapes are chosen to span what programs do
+ * around calls: leaves that do nothing, a little and a lot; a tiny leaf
+ * whose value the caller uses; work in the caller between calls;
+ * recursion. Each runs twice: built as the pairs' twin is, and built with
+ * frame pointers (-fno-omit-frame-pointer, the default of some
+ * distributions, which a program's instrumented build often adds), whose
+ * extra pushes the plain twin does not have.
+ */
+
+typedef enum
+{
+  SHAPE_CHAIN,    /* chain_driver: a leaf of k dependent multiplies */
+  SHAPE_SUM,      /* sum_driver: a tiny leaf whose value is summed */
+  SHAPE_BETWEEN,  /* between_driver: k multiplies in the caller, then an empty leaf */
+  SHAPE_REC,      /* rec_driver: fib-like recursion of depth k */
+} ShapeKind;
+
+static const struct
+{
+  ShapeKind   kind;
+  long        k;
+  const char *what;
+} spread_shapes[] = {
+  { SHAPE_CHAIN, 0, "an empty leaf with arguments" },
+  { SHAPE_CHAIN, 4, "a leaf of 4 dependent multiplies" },
+  { SHAPE_CHAIN, 32, "a leaf of 32 dependent multiplies" },
+  { SHAPE_CHAIN, 128, "a leaf of 128 dependent multiplies" },
+  { SHAPE_SUM, 0, "a tiny leaf whose value the caller sums" },
+  { SHAPE_BETWEEN, 4, "4 multiplies in the caller between calls" },
+  { SHAPE_BETWEEN, 32, "32 multiplies in the caller between calls" },
+  { SHAPE_REC, 8, "recursion (fib of 8)" },
+};
+
+G_STATIC_ASSERT (2 * G_N_ELEMENTS (spread_shapes) <= DETPROF_SPREAD_MAX_SHAPES);
+
+typedef void (*ShapeRun) (long n,
+                          long k);
+
+typedef struct
+{
+  ShapeRun      driver;
+  ShapeRun      base;     /* the driver's loop without its call: the caller's own time */
+  gconstpointer callee;
+} ShapeFunctions;
+
+static void
+shape_functions (const DetprofWorkload *twin,
+                 ShapeKind              kind,
+                 ShapeFunctions        *out)
+{
+  switch (kind)
+    {
+    case SHAPE_CHAIN:
+      *out = (ShapeFunctions) { twin->chain_driver, twin->loop_base, twin->chain };
+      break;
+    case SHAPE_SUM:
+      *out = (ShapeFunctions) { twin->sum_driver, twin->sum_base, twin->value };
+      break;
+    case SHAPE_BETWEEN:
+      *out = (ShapeFunctions) { twin->between_driver, twin->between_base, (gconstpointer) twin->empty };
+      break;
+    case SHAPE_REC:
+      *out = (ShapeFunctions) { twin->rec_driver, twin->loop_base, twin->rec };
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* A probe that takes off the same bias as @self. */
+static DetprofProfiler *
+new_probe_like (DetprofProfiler *self)
+{
+  DetprofProfiler *probe = new_probe (self);
+  double pairs[4];
+
+  if (detprof_profiler_get_bias_pairs (self, pairs))
+    detprof_profiler_set_bias_pairs (probe, pairs);
+  else
+    detprof_profiler_set_bias (probe, detprof_profiler_get_bias (self));
+  return probe;
+}
+
+typedef struct
+{
+  double        plain_driver;  /* timer units */
+  double        plain_base;
+  DetprofTotals caller;        /* the instrumented driver's */
+  DetprofTotals callee;
+} ShapeMeasurement;
+
+static gboolean
+measure_shape_once (DetprofProfiler        *self,
+                    const DetprofWorkload  *twin,
+                    guint                   shape,
+                    long                    n,
+                    ShapeMeasurement       *out,
+                    GError                **error)
+{
+  g_autoptr(DetprofProfiler) probe = new_probe_like (self);
+  ShapeFunctions plain, instrumented;
+  long k = spread_shapes[shape].k;
+  double start;
+
+  shape_functions (plain_twin, spread_shapes[shape].kind, &plain);
+  shape_functions (twin, spread_shapes[shape].kind, &instrumented);
+
+  start = read_units (probe);
+  plain.driver (n, k);
+  out->plain_driver = read_units (probe) - start;
+  start = read_units (probe);
+  plain.base (n, k);
+  out->plain_base = read_units (probe) - start;
+
+  if (!detprof_profiler_enable (probe, error))
+    {
+      g_prefix_error (error, "cannot calibrate: ");
+      return FALSE;
+    }
+  instrumented.driver (n, k);
+  detprof_profiler_disable (probe);
+  _detprof_profiler_function_totals (probe, instrumented.driver, &out->caller);
+  _detprof_profiler_function_totals (probe, instrumented.callee, &out->callee);
+  return TRUE;
+}
+
+/* Driver calls per measurement: enough for some milliseconds, or a
+ * thousand ticks of a coarse timer, but never more than LONGEST_SPREAD_RUN
+ * (the ticks of the coarsest clocks then dominate their bounds anyway). */
+#define LONGEST_SPREAD_RUN 0.02
+
+static long
+choose_shape_n (DetprofProfiler       *self,
+                const DetprofWorkload *twin,
+                guint                  shape)
+{
+  DetprofTimer *timer = detprof_profiler_get_timer (self);
+  double resolution = timer->resolution > 0.0 ? timer->resolution : 1e-9;
+  double wanted = CLAMP (1000.0 * resolution, 2e-3, LONGEST_SPREAD_RUN);
+  ShapeMeasurement trial;
+  const long n = 64;
+  gint64 start;
+  double seconds_per_call;
+
+  start = g_get_monotonic_time ();
+  if (!measure_shape_once (self, twin, shape, n, &trial, NULL))
+    return n;
+  seconds_per_call = MAX ((double) (g_get_monotonic_time () - start) * 1e-6 / n, 1e-9);
+  return CLAMP ((long) (wanted / seconds_per_call), 16, 1L << 20);
+}
+
+/* Seconds per stretch by which @tt (timer units) exceeds @truth. */
+static double
+error_per_stretch (double  tt,
+                   double  truth,
+                   gint64  stretches,
+                   double  timeunit)
+{
+  return stretches > 0 ? (tt - truth) * timeunit / (double) stretches : 0.0;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The median of @values (sorts them). */
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof *values, compare_doubles);
+  return (n % 2 == 1) ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+/* The second largest of |@values| (the largest, for fewer than three). */
+static double
+all_but_largest_magnitude (const double *values,
+                           guint         n)
+{
+  g_autofree double *magnitudes = g_new (double, n);
+  guint i;
+
+  for (i = 0; i < n; i++)
+    magnitudes[i] = fabs (values[i]);
+  qsort (magnitudes, n, sizeof *magnitudes, compare_doubles);
+  return magnitudes[n >= 3 ? n - 2 : n - 1];
+}
+
+gboolean
+_detprof_calibration_measure_spread (DetprofProfiler      *self,
+                                     guint                 repeats,
+                                     DetprofSpreadReport  *report,
+                                     GError              **error)
+{
+  g_autofree double *callers = NULL;
+  g_autofree double *callees = NULL;
+  double timeunit;
+  guint i, r;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), FALSE);
+  g_return_val_if_fail (repeats >= 1, FALSE);
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  timeunit = detprof_profiler_get_timer (self)->timeunit;
+  memset (report, 0, sizeof *report);
+  callers = g_new (double, repeats);
+  callees = g_new (double, repeats);
+
+  for (i = 0; i < 2 * G_N_ELEMENTS (spread_shapes); i++)
+    {
+      /* Each shape as built plainly with the hooks, then with frame pointers too. */
+      guint shape = i % G_N_ELEMENTS (spread_shapes);
+      gboolean framed = i >= G_N_ELEMENTS (spread_shapes);
+      const DetprofWorkload *twin = framed ? &_detprof_workload_framed : instrumented_twin;
+      DetprofSpreadShape *out = &report->shapes[i];
+      double lowest = G_MAXDOUBLE, highest = -G_MAXDOUBLE;
+      long n = choose_shape_n (self, twin, shape);
+
+      /* Each repeat compares a profiled run with plain runs made just
+       * before it. A profile is made in one ordinary run, not in the
+       * luckiest of several, and the hidden cost of the same code moves
+       * from one run to the next (the bias itself is the least the
+       * stretches cost, so an ordinary run is a little dearer than it; a
+       * busy sibling core makes every event dearer for a while). So what
+       * a shape adds to the spread is the largest error of its repeats
+       * but the largest, which one interruption cannot set. */
+      for (r = 0; r < repeats; r++)
+        {
+          ShapeMeasurement m;
+
+          if (!measure_shape_once (self, twin, shape, n, &m, error))
+            return FALSE;
+          callers[r] = error_per_stretch (m.caller.tt, m.plain_base, m.caller.n_tt, timeunit);
+          callees[r] = error_per_stretch (m.callee.tt, m.plain_driver - m.plain_base, m.callee.n_tt, timeunit);
+          lowest = MIN (lowest, MIN (callers[r], callees[r]));
+          highest = MAX (highest, MAX (callers[r], callees[r]));
+        }
+
+      out->what = spread_shapes[shape].what;
+      out->framed = framed;
+      out->reach = MAX (all_but_largest_magnitude (callers, repeats), all_but_largest_magnitude (callees, repeats));
+      out->caller = median (callers, repeats);
+      out->callee = median (callees, repeats);
+      out->jitter = highest - lowest;
+      report->spread = MAX (report->spread, out->reach);
+    }
+  report->n_shapes = 2 * G_N_ELEMENTS (spread_shapes);
+  return TRUE;
+}
+
+/**
+ * detprof_profiler_calibrate_spread:
+ * @self: a #DetprofProfiler, with the bias to check set
+ * @repeats: how many measurements of each shape to make (at least 1;
+ *   5 or more, so that the worst of them can be left out)
+ * @spread: (out): the bias spread, in seconds per stretch
+ * @error: return location for a #GError
+ *
+ * Measures how far the hidden cost of one stretch between two events
+ * strays from the bias @self takes off for it, across several shapes of
+ * code around the hooks (leaves that do nothing, a little or a lot, a
+ * leaf whose value its caller uses, work in the caller between calls,
+ * recursion), each against its uninstrumented twin, @repeats times: the
+ * largest error per stretch, in a caller's time or a callee's, over the
+ * shapes and their repeats, leaving out the worst repeat of each shape
+ * (which one interruption could set). Give it to
+ * detprof_profiler_set_bias_spread(), after the bias, and the statistics
+ * bound every time. The profiler measured has @self's class, timer and
+ * bias; @self is not changed.
+ *
+ * Returns: %TRUE, or %FALSE with @error set if another profiler is enabled
+ *
+ * Since: 0.2
+ */
+gboolean
+detprof_profiler_calibrate_spread (DetprofProfiler  *self,
+                                   guint             repeats,
+                                   double           *spread,
+                                   GError          **error)
+{
+  DetprofSpreadReport report;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), FALSE);
+  g_return_val_if_fail (repeats >= 1, FALSE);
+  g_return_val_if_fail (spread != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!_detprof_calibration_measure_spread (self, repeats, &report, error))
+    return FALSE;
+  *spread = report.spread;
+  return TRUE;
+}
+
 /* ---- Calibrations that agree, and -b auto ---- */
 
 /* What repeated calibrations are compared on: the cost of a leaf call, a
@@ -427,6 +737,7 @@ _detprof_calibration_measure (DetprofTimer             *timer,
   g_autoptr(DetprofProfiler) profiler = NULL;
   DetprofCalibrationStep step = { 0, };
   DetprofCalibration calibration;
+  DetprofSpreadReport bias_spread;
   double lowest[4] = { 0.0, };
   double smallest = 0.0, largest = 0.0;
   guint64 first_n = 0;
@@ -477,9 +788,19 @@ _detprof_calibration_measure (DetprofTimer             *timer,
         break;
     }
 
+  /* How far the constants that are kept stray from each shape of code. */
+  detprof_profiler_set_bias_pairs (profiler, lowest);
+  if (!_detprof_calibration_measure_spread (profiler, repeats, &bias_spread, error))
+    return FALSE;
+  step.bias_spread = &bias_spread;
+  step.again = FALSE;
+  if (watch != NULL)
+    watch (&step, user_data);
+
   _detprof_calibration_entry_init (entry, detprof_timer_get_name (timer), "pairs");
   memcpy (entry->constants, lowest, sizeof lowest);
   entry->spread = step.spread;
+  entry->bias_spread = bias_spread.spread;
   entry->repeats = calibrations;
   entry->n = first_n;
   return TRUE;

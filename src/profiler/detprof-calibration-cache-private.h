@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "detprof-profiler.h"
 #include "detprof-timer.h"
 
 G_BEGIN_DECLS
@@ -57,6 +58,8 @@ typedef struct
   guint      n_constants;      /* 1 for "constant", 4 for "pairs" */
   double     constants[4];     /* seconds per event; for "pairs" indexed by DetprofCalibrationPair */
   double     spread;           /* max/min of the repeated calibrations: 1 is perfectly consistent */
+  double     bias_spread;      /* seconds: how far one stretch's hidden cost strays from the bias,
+                                * across shapes of code (_detprof_calibration_measure_spread ()) */
   guint      repeats;          /* how many calibrations the spread is over */
   guint64    n;                /* events per calibration */
   GDateTime *date;             /* owned: when it was measured; stored in UTC, to the second */
@@ -180,6 +183,8 @@ typedef struct
   guint64  n;         /* not over: its calls per measurement */
   double   spread;    /* over: the attempt's largest over smallest cost of a leaf call */
   gboolean again;     /* over: whether it is measured again */
+  const struct _DetprofSpreadReport *bias_spread;  /* once, at the end: how the bias fits each
+                                                    * shape of code; NULL before */
 } DetprofCalibrationStep;
 
 typedef void (*DetprofCalibrationWatch) (const DetprofCalibrationStep *step,
@@ -188,8 +193,9 @@ typedef void (*DetprofCalibrationWatch) (const DetprofCalibrationStep *step,
 /* Measures the "pairs" model for @timer on this host (detprof-calibrate.c):
  * @calibrations calibrations, each the minimum over @repeats measurements
  * of @n calls (0: chosen from the timer's resolution), and fills @entry to
- * be stored with the lowest value of each constant and the spread of the
- * calibrations. While the spread is above DETPROF_CALIBRATION_MAX_SPREAD
+ * be stored with the lowest value of each constant, the spread of the
+ * calibrations, and the bias spread of those constants (measured once,
+ * at the end, with @repeats measurements of each shape). While the spread is above DETPROF_CALIBRATION_MAX_SPREAD
  * it measures again, DETPROF_CALIBRATION_MAX_ATTEMPTS times at most (once
  * only for a timer whose tick alone keeps calibrations apart), and the
  * last attempt is the one returned: the caller checks its spread with
@@ -204,6 +210,38 @@ gboolean _detprof_calibration_measure (DetprofTimer             *timer,
                                        gpointer                  user_data,
                                        DetprofCalibrationEntry  *entry,
                                        GError                  **error);
+
+/* The bias spread, shape by shape (detprof-calibrate.c): how far the
+ * hidden cost of a stretch strays from the bias taken off for it, in the
+ * caller's time and in the callee's, for each shape of code around the
+ * hooks that calibration runs. */
+#define DETPROF_SPREAD_MAX_SHAPES 16
+
+typedef struct
+{
+  const char *what;      /* the shape, for people: "a leaf of 32 dependent multiplies" */
+  gboolean    framed;    /* built with frame pointers */
+  double      caller;    /* seconds per stretch, signed: the error of the caller's internal time,
+                          * median of the repeats */
+  double      callee;    /* the same for the callee's */
+  double      reach;     /* seconds per stretch: the largest error of either, over the repeats but
+                          * the worst: what this shape adds to the spread */
+  double      jitter;    /* seconds per stretch: how far apart the repeats came out */
+} DetprofSpreadShape;
+
+typedef struct _DetprofSpreadReport
+{
+  guint              n_shapes;
+  DetprofSpreadShape shapes[DETPROF_SPREAD_MAX_SHAPES];
+  double             spread;  /* seconds: the largest reach of any shape */
+} DetprofSpreadReport;
+
+/* Measures the bias spread of @profiler's class, timer and bias, and says
+ * how each shape came out (detprof-calibrate -v prints it). */
+gboolean _detprof_calibration_measure_spread (DetprofProfiler      *profiler,
+                                              guint                 repeats,
+                                              DetprofSpreadReport  *report,
+                                              GError              **error);
 
 /* `-b auto`: this host's stored entry for @timer, or, when there is none
  * to trust, a calibration made now (with a one-line notice on stderr) and

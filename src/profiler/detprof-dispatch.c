@@ -163,6 +163,8 @@ detprof_profiler_real_dispatch_call (DetprofProfiler    *self,
   frame->pt = delta;
   frame->it = 0.0;
   frame->et = 0.0;
+  frame->n_it = 0;
+  frame->n_et = 0;
   publish_frame (thread, frame);
 
   totals_enter (&callee->totals);
@@ -192,6 +194,7 @@ detprof_profiler_real_dispatch_return (DetprofProfiler    *self,
            * spent all the same: it stays with the frame on top. */
           thread->unmatched_returns++;
           thread->top->it += delta;
+          thread->top->n_it++;
           return TRUE;
         }
     }

@@ -21,6 +21,8 @@ typedef struct
   gboolean      has_pairs;    /* a bias per pair of event kinds was set */
   double        pairs[4];     /* seconds: call->call, call->return, return->call, return->return */
   double        bias_units[2][2];  /* [previous kind][kind], in the timer's unit: what each event takes off */
+  double        bias_spread;  /* seconds: how far one stretch's hidden cost was measured to stray from
+                               * the bias taken off for it; < 0 when not measured (then no bounds) */
   guint64       serial;       /* unique among all profilers of the process */
   GPtrArray    *threads;      /* owned DetprofThreadState, in order of first event; threads lock */
   DetprofThreadState *ended;  /* in threads: the tables of the threads that ended, added up */
@@ -86,12 +88,11 @@ gboolean            _detprof_profiler_thread_ended (DetprofProfiler    *self,
                                                     DetprofThreadState *state);
 
 /* The totals of the function @fn, summed over @self's threads (zeros if
- * it never ran): calibration reads its workload's numbers this way. */
+ * it never ran): calibration reads its workload's numbers this way, and
+ * tests the counts of stretches. */
 void                _detprof_profiler_function_totals (DetprofProfiler *self,
                                                        gconstpointer    fn,
-                                                       gint64          *nc,
-                                                       gint64          *cc,
-                                                       double          *tt);
+                                                       DetprofTotals   *out);
 
 /* A thread of @self's other than @skip that is inside an event, or NULL. */
 DetprofThreadState *_detprof_profiler_get_busy_thread (DetprofProfiler    *self,

@@ -4,8 +4,9 @@
  * (profile.py's simulate_cmd_complete), adds up the threads' tables,
  * names each function (a name given by detprof_profiler_name_function (),
  * else the debug information, through detprof-symbols.c) and each call
- * site, converts the timer's units to seconds, and records the run's
- * facts: what a reader needs to know to trust the numbers.
+ * site, converts the timer's units to seconds, bounds each time's error
+ * from the stretches counted in it (detprof-bounds.c), and records the
+ * run's facts: what a reader needs to know to trust the numbers.
  */
 #include "config.h"
 
@@ -161,6 +162,9 @@ detprof_profiler_lookup_function (DetprofProfiler *self,
 typedef struct
 {
   DetprofProfiler   *profiler;
+  double             timeunit;     /* seconds per unit of the timer */
+  double             spread;       /* the bias spread, seconds per stretch; < 0: no bounds */
+  double             resolution;   /* the timer's, in seconds */
   DetprofSymbolizer *symbolizer;   /* made on the first address no name covers */
   gboolean           symbolizer_failed;
   GHashTable        *indices;      /* DetprofFunction -> its row in the stats + 1, of every thread */
@@ -180,10 +184,16 @@ ensure_symbolizer (StatsBuilder *builder)
   return builder->symbolizer;
 }
 
+static double
+bound (StatsBuilder *builder,
+       gint64        stretches)
+{
+  return _detprof_bound (stretches, builder->spread, builder->resolution);
+}
+
 static guint
 function_index (StatsBuilder    *builder,
-                DetprofFunction *function,
-                double           timeunit)
+                DetprofFunction *function)
 {
   DetprofProfilerPrivate *priv = _detprof_profiler_get_private (builder->profiler);
   DetprofSymbol symbol = { NULL, 0, NULL };
@@ -193,19 +203,21 @@ function_index (StatsBuilder    *builder,
     ensure_symbolizer (builder);
   describe_function (builder->profiler, builder->symbolizer, function->fn, &symbol);
 
-  index = _detprof_stats_add_function (builder->stats, symbol.file, symbol.line, symbol.name,
-                                       function->totals.cc, function->totals.nc,
-                                       function->totals.tt * timeunit,
-                                       function->totals.ct * timeunit);
+  index = _detprof_stats_add_bounded_function (builder->stats, symbol.file, symbol.line, symbol.name,
+                                               function->totals.cc, function->totals.nc,
+                                               function->totals.tt * builder->timeunit,
+                                               function->totals.ct * builder->timeunit,
+                                               bound (builder, function->totals.n_tt),
+                                               bound (builder, function->totals.n_ct));
   _detprof_symbol_clear (&symbol);
   return index;
 }
 
 static void
 add_thread_to_stats (StatsBuilder       *builder,
-                     DetprofThreadState *thread,
-                     double              timeunit)
+                     DetprofThreadState *thread)
 {
+  double timeunit = builder->timeunit;
   GHashTable *indices = builder->indices;
   guint i;
 
@@ -218,7 +230,7 @@ add_thread_to_stats (StatsBuilder       *builder,
       if (function->totals.nc == 0)
         continue;
       g_hash_table_insert (indices, function,
-                           GUINT_TO_POINTER (function_index (builder, function, timeunit) + 1));
+                           GUINT_TO_POINTER (function_index (builder, function) + 1));
     }
 
   for (i = 0; i < thread->arc_list.len; i++)
@@ -231,9 +243,10 @@ add_thread_to_stats (StatsBuilder       *builder,
        * functions with no callers, as cProfile does. */
       if (callee == 0 || caller == 0 || arc->totals.nc == 0)
         continue;
-      _detprof_stats_add_caller (builder->stats, callee - 1, caller - 1,
-                                 arc->totals.nc, arc->totals.cc,
-                                 arc->totals.tt * timeunit, arc->totals.ct * timeunit);
+      _detprof_stats_add_bounded_caller (builder->stats, callee - 1, caller - 1,
+                                         arc->totals.nc, arc->totals.cc,
+                                         arc->totals.tt * timeunit, arc->totals.ct * timeunit,
+                                         bound (builder, arc->totals.n_tt), bound (builder, arc->totals.n_ct));
     }
 
   /* The same arcs, by the line that made each call. */
@@ -250,10 +263,12 @@ add_thread_to_stats (StatsBuilder       *builder,
       symbolizer = ensure_symbolizer (builder);
       if (symbolizer != NULL)
         _detprof_symbolizer_lookup_call_site (symbolizer, (guintptr) site->call_site, &where);
-      _detprof_stats_add_call_site (builder->stats, caller - 1, callee - 1,
-                                    where.file != NULL ? where.file : "??", where.line,
-                                    site->totals.nc, site->totals.cc,
-                                    site->totals.tt * timeunit, site->totals.ct * timeunit);
+      _detprof_stats_add_bounded_call_site (builder->stats, caller - 1, callee - 1,
+                                            where.file != NULL ? where.file : "??", where.line,
+                                            site->totals.nc, site->totals.cc,
+                                            site->totals.tt * timeunit, site->totals.ct * timeunit,
+                                            bound (builder, site->totals.n_tt),
+                                            bound (builder, site->totals.n_ct));
       _detprof_symbol_clear (&where);
     }
 }
@@ -338,6 +353,19 @@ record_run_facts (DetprofProfiler *self,
     }
   else
     detprof_stats_set_info (stats, "bias-model", "constant");
+  if (priv->bias_spread >= 0.0)
+    {
+      char spread[G_ASCII_DTOSTR_BUF_SIZE];
+
+      detprof_stats_set_info (stats, "bias-spread", g_ascii_dtostr (spread, sizeof spread, priv->bias_spread));
+    }
+  if (priv->timer->resolution > 0.0)
+    {
+      char resolution[G_ASCII_DTOSTR_BUF_SIZE];
+
+      detprof_stats_set_info (stats, "timer-resolution",
+                              g_ascii_dtostr (resolution, sizeof resolution, priv->timer->resolution));
+    }
   detprof_stats_set_info (stats, "threads", threads);
   detprof_stats_set_info (stats, "date", date);
   detprof_stats_set_info (stats, "unmatched-returns", unmatched);
@@ -384,6 +412,9 @@ detprof_profiler_create_stats (DetprofProfiler  *self,
   detprof_profiler_simulate_cmd_complete (self);
 
   builder.profiler = self;
+  builder.timeunit = priv->timer->timeunit;
+  builder.spread = priv->bias_spread;
+  builder.resolution = priv->timer->resolution;
   builder.stats = detprof_stats_new ();
   builder.indices = g_hash_table_new (g_direct_hash, g_direct_equal);
   builder.call_lines = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, free_symbol);
@@ -391,7 +422,7 @@ detprof_profiler_create_stats (DetprofProfiler  *self,
   _detprof_profiler_lock_threads ();
   _detprof_paths_read_cpu_times (priv->threads);
   for (i = 0; i < priv->threads->len; i++)
-    add_thread_to_stats (&builder, g_ptr_array_index (priv->threads, i), priv->timer->timeunit);
+    add_thread_to_stats (&builder, g_ptr_array_index (priv->threads, i));
   _detprof_paths_add_to_stats (priv->threads, builder.stats, priv->timer->timeunit,
                                priv->max_path_nodes, &namer);
   _detprof_profiler_unlock_threads ();
@@ -473,6 +504,7 @@ detprof_profiler_print_stats (DetprofProfiler  *self,
     return FALSE;
   detprof_stats_print_stats (stats, out, NULL, 0);
   _detprof_report_append_negative_warning (stats, out);
+  _detprof_report_append_unresolved (stats, out);
   _detprof_report_append_notes (stats, out);
   fwrite (out->str, 1, out->len, stdout);
   fflush (stdout);

@@ -12,6 +12,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -182,15 +184,12 @@ _detprof_profiler_thread_ended (DetprofProfiler    *self,
 void
 _detprof_profiler_function_totals (DetprofProfiler *self,
                                    gconstpointer    fn,
-                                   gint64          *nc,
-                                   gint64          *cc,
-                                   double          *tt)
+                                   DetprofTotals   *out)
 {
   DetprofProfilerPrivate *priv = _detprof_profiler_get_private (self);
   guint i;
 
-  *nc = *cc = 0;
-  *tt = 0.0;
+  memset (out, 0, sizeof *out);
   g_mutex_lock (&threads_lock);
   for (i = 0; i < priv->threads->len; i++)
     {
@@ -199,9 +198,13 @@ _detprof_profiler_function_totals (DetprofProfiler *self,
 
       if (function == NULL)
         continue;
-      *nc += function->totals.nc;
-      *cc += function->totals.cc;
-      *tt += function->totals.tt;
+      out->nc += function->totals.nc;
+      out->cc += function->totals.cc;
+      out->active += function->totals.active;
+      out->tt += function->totals.tt;
+      out->ct += function->totals.ct;
+      out->n_tt += function->totals.n_tt;
+      out->n_ct += function->totals.n_ct;
     }
   g_mutex_unlock (&threads_lock);
 }

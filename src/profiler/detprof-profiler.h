@@ -205,6 +205,9 @@ gboolean         detprof_profiler_get_bias_pairs (DetprofProfiler *self,
                                                   double           pairs[4]);
 void             detprof_profiler_class_set_default_bias (DetprofProfilerClass *klass,
                                                           double                bias);
+void             detprof_profiler_set_bias_spread (DetprofProfiler *self,
+                                                   double           spread);
+double           detprof_profiler_get_bias_spread (DetprofProfiler *self);
 
 gboolean         detprof_profiler_enable (DetprofProfiler  *self,
                                           GError          **error);
@@ -263,6 +266,10 @@ gboolean         detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
                                                   guint                repeats,
                                                   DetprofCalibration  *out,
                                                   GError             **error);
+gboolean         detprof_profiler_calibrate_spread (DetprofProfiler  *self,
+                                                   guint             repeats,
+                                                   double           *spread,
+                                                   GError          **error);
 
 gint64           detprof_profiler_get_unmatched_returns (DetprofProfiler *self);
 gint64           detprof_profiler_get_abandoned_frames (DetprofProfiler *self);

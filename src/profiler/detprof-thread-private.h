@@ -39,6 +39,10 @@
 
 G_BEGIN_DECLS
 
+/* Each time is a sum of stretches between two events, and every stretch
+ * had the bias taken off once: n_tt and n_ct count them, since the error a
+ * time can carry grows with them (an error bound is the count times how
+ * much one stretch's hidden cost is measured to vary: detprof-bounds.c). */
 typedef struct
 {
   gint64 nc;       /* completed activations */
@@ -46,6 +50,8 @@ typedef struct
   gint64 active;   /* activations on the stack now (profile.py's ns, plus one) */
   double tt;       /* internal time, summed over every activation */
   double ct;       /* cumulative time, summed over outermost activations only */
+  gint64 n_tt;     /* stretches in tt: one per activation, plus one per call it made */
+  gint64 n_ct;     /* stretches in ct: every stretch of the outermost activations' subtrees */
 } DetprofTotals;
 
 /* A list of records, whose growth fails instead of aborting. */
@@ -156,6 +162,8 @@ typedef struct
   double           pt;         /* the parent's time just before this call; theirs, paid on pop */
   double           it;         /* internal time of this activation so far */
   double           et;         /* total time of the callees that have returned */
+  gint64           n_it;       /* stretches in it so far (the last one comes with the return) */
+  gint64           n_et;       /* stretches in et */
 } DetprofFrame;
 
 struct _DetprofThreadState
@@ -348,12 +356,14 @@ totals_enter (DetprofTotals *totals)
  * outermost activation adds its total, so recursion is not counted twice. */
 static inline void
 totals_leave_outermost (DetprofTotals *totals,
-                        double         total)
+                        double         total,
+                        gint64         n_total)
 {
   if (--totals->active == 0)
     {
       totals->cc++;
       totals->ct += total;
+      totals->n_ct += n_total;
     }
 }
 
@@ -361,11 +371,14 @@ totals_leave_outermost (DetprofTotals *totals,
 static inline void
 totals_leave (DetprofTotals *totals,
               double         internal,
-              double         total)
+              gint64         n_internal,
+              double         total,
+              gint64         n_total)
 {
   totals->nc++;
   totals->tt += internal;
-  totals_leave_outermost (totals, total);
+  totals->n_tt += n_internal;
+  totals_leave_outermost (totals, total, n_total);
 }
 
 /* ---- the frame stack ---- */
@@ -392,8 +405,12 @@ publish_frame (DetprofThreadState *thread,
 }
 
 /* profile.py's return handler, for the frame on top, which receives @delta
- * as the last stretch of its internal time. */
-static inline void
+ * as the last stretch of its internal time. The stretches are counted as
+ * the times are summed, each count next to its time. Four records take
+ * the activation (function, call site, arc, path), which is more than
+ * GCC's inlining limit allows a helper; every return runs it, so it is
+ * inlined all the same. */
+G_ALWAYS_INLINE static inline void
 pop_frame (DetprofThreadState *thread,
            double              delta)
 {
@@ -401,16 +418,20 @@ pop_frame (DetprofThreadState *thread,
   DetprofFrame *parent = frame - 1;
   double internal = frame->it + delta;
   double total = internal + frame->et;
+  gint64 n_internal = frame->n_it + 1;
+  gint64 n_total = n_internal + frame->n_et;
 
   /* The parent's stretch before this call was kept in our frame; pay it now. */
   parent->it += frame->pt;
+  parent->n_it++;
   parent->et += total;
+  parent->n_et += n_total;
   thread->top--;
 
-  totals_leave (&frame->function->totals, internal, total);
-  totals_leave (&frame->site->totals, internal, total);
-  totals_leave_outermost (&frame->site->arc->totals, total);
-  totals_leave (&frame->node->totals, internal, total);
+  totals_leave (&frame->function->totals, internal, n_internal, total, n_total);
+  totals_leave (&frame->site->totals, internal, n_internal, total, n_total);
+  totals_leave_outermost (&frame->site->arc->totals, total, n_total);
+  totals_leave (&frame->node->totals, internal, n_internal, total, n_total);
 }
 
 G_END_DECLS

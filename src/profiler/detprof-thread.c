@@ -365,7 +365,7 @@ _detprof_thread_state_retire_closed_modules (DetprofThreadState        *self,
   _detprof_paths_rekey (self);
 }
 
-/* An arc's calls and internal time are those of its call sites added up:
+/* An arc's calls and internal time (and its stretches) are those of its call sites added up:
  * the dispatcher keeps them per call site only, one pair of additions per
  * return fewer. */
 void
@@ -379,6 +379,7 @@ _detprof_thread_state_sum_arcs (DetprofThreadState *self)
 
       arc->totals.nc = 0;
       arc->totals.tt = 0.0;
+      arc->totals.n_tt = 0;
     }
   for (i = 0; i < self->site_list.len; i++)
     {
@@ -386,6 +387,7 @@ _detprof_thread_state_sum_arcs (DetprofThreadState *self)
 
       site->arc->totals.nc += site->totals.nc;
       site->arc->totals.tt += site->totals.tt;
+      site->arc->totals.n_tt += site->totals.n_tt;
     }
 }
 
@@ -398,6 +400,8 @@ totals_add (DetprofTotals       *into,
   into->active += from->active;
   into->tt += from->tt;
   into->ct += from->ct;
+  into->n_tt += from->n_tt;
+  into->n_ct += from->n_ct;
 }
 
 /* @from's record of @function, in @into's tables. */
@@ -462,6 +466,7 @@ absorb_records (DetprofThreadState *into,
         return FALSE;
       same->totals.cc += arc->totals.cc;
       same->totals.ct += arc->totals.ct;
+      same->totals.n_ct += arc->totals.n_ct;
       same->totals.active += arc->totals.active;
     }
   return TRUE;

@@ -20,6 +20,7 @@
  *   DETPROF_OUTPUT      where to write; "%p" becomes the process id
  *   DETPROF_TIMER       a built-in timer name
  *   DETPROF_BIAS        seconds per event, or "pairs:CC,CR,RC,RR"
+ *   DETPROF_BIAS_SPREAD seconds per stretch, when the bias was measured
  *   DETPROF_STATUS_DIR  the runner's private directory for the notes
  *   DETPROF_MAX_PATH_NODES  the bound on each thread's calling-context tree, if not the default
  */
@@ -251,6 +252,7 @@ agent_start (void)
   const char *status_dir = g_getenv ("DETPROF_STATUS_DIR");
   const char *timer_name = g_getenv ("DETPROF_TIMER");
   const char *bias_text = g_getenv ("DETPROF_BIAS");
+  const char *spread_text = g_getenv ("DETPROF_BIAS_SPREAD");
   const char *max_path_nodes = g_getenv ("DETPROF_MAX_PATH_NODES");
   guint64 max_nodes = 0;
   g_autoptr(DetprofTimer) timer = NULL;
@@ -285,6 +287,18 @@ agent_start (void)
     g_object_set (agent_profiler, "max-path-nodes", (guint) max_nodes, NULL);
   if (has_pairs)
     detprof_profiler_set_bias_pairs (agent_profiler, pairs);
+  /* The bias spread, when the bias was measured: after the bias, which
+   * would forget it. Without it the profile has no error bounds. */
+  if (spread_text != NULL)
+    {
+      char *end = NULL;
+      double spread = g_ascii_strtod (spread_text, &end);
+
+      if (end != spread_text && *end == '\0' && isfinite (spread) && spread >= 0.0)
+        detprof_profiler_set_bias_spread (agent_profiler, spread);
+      else
+        report ("bias spread “%s” is not a number of seconds; the profile has no error bounds", spread_text);
+    }
   if (atexit (agent_exit) != 0 || !detprof_profiler_enable (agent_profiler, &error))
     {
       report ("cannot start profiling: %s", error != NULL ? error->message : g_strerror (errno));

@@ -325,9 +325,11 @@ print_header (FILE                          *report,
       g_autofree char *date = g_date_time_format (calibration->date, "%Y-%m-%d");
 
       fprintf (report, "bias auto, calibrated %s: call->call %.2f ns, call->return %.2f ns, "
-               "return->call %.2f ns, return->return %.2f ns (spread %.1f %%)\n", date,
+               "return->call %.2f ns, return->return %.2f ns (spread %.1f %%; %.2f ns per "
+               "stretch across shapes of code)\n", date,
                calibration->constants[0] * 1e9, calibration->constants[1] * 1e9,
-               calibration->constants[2] * 1e9, calibration->constants[3] * 1e9, (calibration->spread - 1.0) * 100.0);
+               calibration->constants[2] * 1e9, calibration->constants[3] * 1e9,
+               (calibration->spread - 1.0) * 100.0, calibration->bias_spread * 1e9);
     }
   else if (bias == 0.0)
     fprintf (report, "bias 0 (no correction)\n");
@@ -400,6 +402,7 @@ print_reports (FILE       *report,
       detprof_stats_sort (stats, keys, NULL);
       detprof_stats_print_stats (stats, out, NULL, 0);
       _detprof_report_append_negative_warning (stats, out);
+      _detprof_report_append_unresolved (stats, out);
       _detprof_report_append_notes (stats, out);
       fwrite (out->str, 1, out->len, report);
     }
@@ -686,6 +689,7 @@ main (int    argc,
   g_autofree char *run_dir = NULL;
   g_autofree char *dumps = NULL;
   g_autofree char *bias_text = NULL;
+  g_autofree char *spread_text = NULL;
   g_autofree char *hz = NULL;
   g_auto(DetprofCalibrationEntry) calibration = { 0 };
   FILE *report = stderr;
@@ -813,6 +817,8 @@ main (int    argc,
       bias_text = g_strdup_printf ("pairs:%.17g,%.17g,%.17g,%.17g",
                                    calibration.constants[0], calibration.constants[1],
                                    calibration.constants[2], calibration.constants[3]);
+      /* How far that bias was measured to stray: every time's error bound. */
+      spread_text = g_strdup_printf ("%.17g", calibration.bias_spread);
     }
   else
     bias_text = g_strdup_printf ("%.17g", bias);
@@ -835,8 +841,14 @@ main (int    argc,
   g_setenv ("DETPROF_STATUS_DIR", run_dir, TRUE);
   g_setenv ("DETPROF_TIMER", detprof_timer_get_name (timer), TRUE);
   g_setenv ("DETPROF_BIAS", bias_text, TRUE);
+  if (spread_text != NULL)
+    g_setenv ("DETPROF_BIAS_SPREAD", spread_text, TRUE);
+  else
+    g_unsetenv ("DETPROF_BIAS_SPREAD");
   if (opt_max_path_nodes != NULL)
     g_setenv ("DETPROF_MAX_PATH_NODES", opt_max_path_nodes, TRUE);
+  else
+    g_unsetenv ("DETPROF_MAX_PATH_NODES");
   if (_detprof_timer_reads_tsc (timer))
     {
       hz = g_strdup_printf ("%.17g", 1.0 / detprof_timer_get_timeunit (timer));

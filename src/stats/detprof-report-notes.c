@@ -1,12 +1,15 @@
 /* detprof-report-notes.c: what detprof says after pstats' report.
  *
- * Python has nothing to say after its tables; detprof has three things,
+ * Python has nothing to say after its tables; detprof has four things,
  * each drawn from the run's facts that a detprof dump carries (Python's
  * dumps have none, and get none of these lines):
  *
  * - the timer and the bias the times were measured and corrected with;
  * - the functions whose times came out negative, where the bias took off
  *   more than the overhead really was;
+ * - the functions whose times it cannot resolve: their error bound (how
+ *   far the profiler's own cost may have moved them, detprof-bounds.c) is
+ *   more than a stated share of the time;
  * - how exactly the call tree was rebuilt. It is rebuilt from enter and
  *   exit events, and the dump counts the events that did not fit it (a
  *   missed return, a return with no call, an event dropped while the
@@ -14,6 +17,8 @@
  *   Every report and export ends with those counts.
  */
 #include "config.h"
+
+#include <math.h>
 
 #include "detprof-report-paths-private.h"
 #include "detprof-report-private.h"
@@ -25,7 +30,7 @@ void
 _detprof_report_append_info (DetprofStats *stats,
                               GString      *out)
 {
-  const char *timer, *bias, *pairs;
+  const char *timer, *bias, *pairs, *spread;
 
   g_return_if_fail (DETPROF_IS_STATS (stats));
   g_return_if_fail (out != NULL);
@@ -62,6 +67,18 @@ _detprof_report_append_info (DetprofStats *stats,
                                   g_ascii_formatd (buffer, sizeof buffer, "%.6g", value));
         }
     }
+  /* How far that bias was measured to stray: what every bound is made of. */
+  spread = detprof_stats_get_info (stats, "bias-spread");
+  if (spread != NULL)
+    {
+      char *end = NULL;
+      double value = g_ascii_strtod (spread, &end);
+      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (end != spread && *end == '\0')
+        g_string_append_printf (out, "; bias spread %s ns per stretch",
+                                g_ascii_formatd (buffer, sizeof buffer, "%.3g", value * 1e9));
+    }
   g_string_append_c (out, '\n');
 }
 
@@ -96,6 +113,133 @@ _detprof_report_append_negative_warning (DetprofStats *stats,
                           "to be trusted (try a smaller -b, or -b 0 to see the uncorrected times)\n\n",
                           negative, negative == 1 ? "" : "s", names->str,
                           negative == 1 ? "it" : "they", negative == 1 ? "its times are" : "their times are");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Times the profiler cannot resolve                                       */
+
+/* At most this many functions are listed; a line says how many more. */
+#define MAX_LISTED_UNRESOLVED 20
+
+typedef struct
+{
+  guint  row;
+  double share;  /* the larger of the two times' bound / |time|; infinite for a zero time */
+} Unresolved;
+
+static double
+bound_share (double time,
+             double bound)
+{
+  if (isnan (bound) || bound <= DETPROF_RESOLVED_SHARE * fabs (time))
+    return 0.0;
+  return time != 0.0 ? bound / fabs (time) : (double) INFINITY;
+}
+
+static int
+compare_unresolved (gconstpointer a,
+                    gconstpointer b)
+{
+  const Unresolved *x = a, *y = b;
+
+  if (x->share != y->share)
+    return x->share > y->share ? -1 : 1;
+  return (x->row > y->row) - (x->row < y->row);
+}
+
+/* "2.870 ms ± 3.955 ms", both in the unit that suits the larger. */
+static void
+append_time_and_bound (GString *out,
+                       double   time,
+                       double   bound)
+{
+  static const struct
+  {
+    double      scale;
+    const char *unit;
+  } units[] = { { 1.0, "s" }, { 1e-3, "ms" }, { 1e-6, "us" }, { 1e-9, "ns" } };
+  double larger = MAX (fabs (time), bound);
+  char buffer[2][G_ASCII_DTOSTR_BUF_SIZE];
+  gsize i;
+
+  for (i = 0; i + 1 < G_N_ELEMENTS (units) && larger < units[i].scale; i++)
+    ;
+  g_string_append_printf (out, "%s ± %s %s",
+                          g_ascii_formatd (buffer[0], sizeof buffer[0], "%.3f", time / units[i].scale),
+                          g_ascii_formatd (buffer[1], sizeof buffer[1], "%.3f", bound / units[i].scale),
+                          units[i].unit);
+}
+
+/* @text and spaces up to @width code points, then one more ("±" is two
+ * bytes, and printf would pad by bytes). */
+static void
+append_padded (GString    *out,
+               const char *text,
+               glong       width)
+{
+  glong n;
+
+  g_string_append (out, text);
+  for (n = g_utf8_strlen (text, -1); n < width; n++)
+    g_string_append_c (out, ' ');
+  g_string_append_c (out, ' ');
+}
+
+void
+_detprof_report_append_unresolved (DetprofStats *stats,
+                                   GString      *out)
+{
+  g_autoptr(GArray) unresolved = g_array_new (FALSE, FALSE, sizeof (Unresolved));
+  guint n = detprof_stats_get_n_functions (stats);
+  guint i;
+
+  g_return_if_fail (DETPROF_IS_STATS (stats));
+  g_return_if_fail (out != NULL);
+
+  for (i = 0; i < n; i++)
+    {
+      const DetprofFunctionStats *function = detprof_stats_get_function (stats, i);
+      double tt_bound, ct_bound;
+      Unresolved item = { i, 0.0 };
+
+      if (!detprof_stats_get_bounds (stats, i, &tt_bound, &ct_bound))
+        continue;
+      item.share = MAX (bound_share (function->tt.value, tt_bound), bound_share (function->ct.value, ct_bound));
+      if (item.share > 0.0)
+        g_array_append_val (unresolved, item);
+    }
+  if (unresolved->len == 0)
+    return;
+  g_array_sort (unresolved, compare_unresolved);
+
+  g_string_append_printf (out, "detprof: %u function%s not resolved: %s error bound is more than %g %% of %s time"
+                          " (most affected first)\n",
+                          unresolved->len, unresolved->len == 1 ? " is" : "s are",
+                          unresolved->len == 1 ? "its" : "their", DETPROF_RESOLVED_SHARE * 100,
+                          unresolved->len == 1 ? "its" : "their");
+  g_string_append (out, "detprof:   tottime                  cumtime                  function\n");
+  for (i = 0; i < MIN (unresolved->len, MAX_LISTED_UNRESOLVED); i++)
+    {
+      guint row = g_array_index (unresolved, Unresolved, i).row;
+      const DetprofFunctionStats *function = detprof_stats_get_function (stats, row);
+      g_autofree char *label = detprof_stats_function_label (stats, row);
+      g_autoptr(GString) tt = g_string_new (NULL);
+      g_autoptr(GString) ct = g_string_new (NULL);
+      double tt_bound, ct_bound;
+
+      detprof_stats_get_bounds (stats, row, &tt_bound, &ct_bound);
+      append_time_and_bound (tt, function->tt.value, tt_bound);
+      append_time_and_bound (ct, function->ct.value, ct_bound);
+      g_string_append (out, "detprof:   ");
+      append_padded (out, tt->str, 24);
+      append_padded (out, ct->str, 24);
+      g_string_append_printf (out, "%s\n", label);
+    }
+  if (unresolved->len > MAX_LISTED_UNRESOLVED)
+    g_string_append_printf (out, "detprof:   and %u more (detprof-stats --bounds shows every bound)\n",
+                            unresolved->len - MAX_LISTED_UNRESOLVED);
+  g_string_append (out, "detprof: a bound is the most that the profiler's own cost, as calibration measured it to vary,"
+                   " can have added to a time or taken from it: the true time lies within time ± bound\n\n");
 }
 
 void

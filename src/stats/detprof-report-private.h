@@ -60,6 +60,38 @@ void        _detprof_stats_apply_restriction (DetprofStats             *self,
                                               GArray                   *rows,
                                               GString                  *messages);
 
+/* The three pstats reports, as detprof_stats_print_stats (),
+ * detprof_stats_print_callers () and detprof_stats_print_callees () print
+ * them, but with @bounds each time is followed by a column with its error
+ * bound ("±0.004", or "n/a"): `detprof-stats --bounds`. The restrictions
+ * must be valid. */
+void        _detprof_report_print_stats (DetprofStats             *self,
+                                         GString                  *out,
+                                         const DetprofRestriction *restrictions,
+                                         guint                     n_restrictions,
+                                         gboolean                  bounds);
+void        _detprof_report_print_callers (DetprofStats             *self,
+                                           GString                  *out,
+                                           const DetprofRestriction *restrictions,
+                                           guint                     n_restrictions,
+                                           gboolean                  bounds);
+void        _detprof_report_print_callees (DetprofStats             *self,
+                                           GString                  *out,
+                                           const DetprofRestriction *restrictions,
+                                           guint                     n_restrictions,
+                                           gboolean                  bounds);
+
+/* `detprof-stats --format csv`: the header line
+ * "file,line,function,ncalls,primitive_calls,tottime,tottime_bound,cumtime,cumtime_bound",
+ * then one row per function, in the report's order (sorted, then
+ * restricted), RFC 4180 quoting. Times and bounds in seconds, as Python's
+ * repr () writes a float (an int time as an int); an unknown bound is an
+ * empty field. */
+void        _detprof_report_print_csv (DetprofStats             *self,
+                                       GString                  *out,
+                                       const DetprofRestriction *restrictions,
+                                       guint                     n_restrictions);
+
 /* From detprof-report-notes.c. */
 
 /* Appends what a detprof dump's run facts say about how exactly the call
@@ -82,7 +114,8 @@ gboolean    _detprof_report_append_reconstruction_notes (DetprofStats *stats,
                                                          const char   *prefix);
 
 /* Appends "detprof: timer T, bias B s per event\n" when the statistics
- * carry detprof's run facts; nothing for Python's dumps. */
+ * carry detprof's run facts, with "; bias spread S ns per stretch" before
+ * the newline when they have one; nothing for Python's dumps. */
 void        _detprof_report_append_info (DetprofStats *stats,
                                              GString      *out);
 
@@ -92,6 +125,19 @@ void        _detprof_report_append_info (DetprofStats *stats,
  * Nothing when every time is >= 0. */
 void        _detprof_report_append_negative_warning (DetprofStats *stats,
                                                          GString      *out);
+
+/* A time whose error bound is more than this share of it is not resolved. */
+#define DETPROF_RESOLVED_SHARE 0.05
+
+/* Appends the section that lists the functions whose times are not
+ * resolved: a time's error bound (detprof_stats_get_bounds ()) is more
+ * than DETPROF_RESOLVED_SHARE of it. One line says what that means, a
+ * title line, then one line per function, most affected first, with
+ * "time ± bound" for tottime and cumtime in a unit that suits them, and
+ * a blank line. Nothing for statistics without bounds, or when every
+ * time is resolved. */
+void        _detprof_report_append_unresolved (DetprofStats *stats,
+                                               GString      *out);
 
 /* Appends the lines that say how exactly the call tree was rebuilt
  * (_detprof_report_append_reconstruction_notes (), each line starting
@@ -105,11 +151,13 @@ void        _detprof_report_append_notes (DetprofStats *stats,
 
 /* The call-site report (`lines`, `detprof-stats --by-line`): for each
  * selected function, each line that called it (@callers) or each line of
- * it that called another function (!@callers). */
+ * it that called another function (!@callers). With @bounds, each time is
+ * followed by its error bound (`--bounds`). */
 void        _detprof_report_print_call_sites (DetprofStats             *stats,
                                                   GString                  *out,
                                                   gboolean                  callers,
                                                   const DetprofRestriction *restrictions,
-                                                  guint                     n_restrictions);
+                                                  guint                     n_restrictions,
+                                                  gboolean                  bounds);
 
 G_END_DECLS

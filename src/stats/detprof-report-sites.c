@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "detprof-report-private.h"
@@ -16,6 +17,7 @@ typedef struct
 {
   const DetprofCallSiteStats *site;
   guint                       other;  /* the caller, or the callee */
+  guint                       index;  /* the site's, for its bounds */
 } SiteLink;
 
 /* By the other function's key, as pstats orders arcs, then by line. */
@@ -70,23 +72,55 @@ append_padded (GString    *out,
     g_string_append (out, text);
 }
 
+/* "  ±0.004" in 8 columns, as the times beside it; "     n/a" for none. */
 static void
-print_site (GString                    *out,
-            const DetprofCallSiteStats *site,
-            const char                 *other)
+append_bound8 (GString *out,
+               double   bound)
 {
+  char buffer[400];
+  g_autofree char *text = NULL;
+
+  if (isnan (bound))
+    {
+      g_string_append (out, "     n/a");
+      return;
+    }
+  text = g_strconcat ("±", g_ascii_formatd (buffer, sizeof buffer, "%.3f", bound), NULL);
+  append_padded (out, text, 8, TRUE);
+}
+
+static void
+print_site (DetprofStats   *stats,
+            GString        *out,
+            const SiteLink *link,
+            const char     *other,
+            gboolean        bounds)
+{
+  const DetprofCallSiteStats *site = link->site;
   g_autofree char *count = NULL;
+  double tt_bound, ct_bound;
 
   if (site->nc == site->cc)
     count = g_strdup_printf ("%" G_GINT64_FORMAT, site->nc);
   else
     count = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, site->nc, site->cc);
 
+  detprof_stats_get_call_site_bounds (stats, link->index, &tt_bound, &ct_bound);
   append_padded (out, count, 10, TRUE);
   g_string_append_c (out, ' ');
   append_f8 (out, site->tt);
   g_string_append_c (out, ' ');
+  if (bounds)
+    {
+      append_bound8 (out, tt_bound);
+      g_string_append_c (out, ' ');
+    }
   append_f8 (out, site->ct);
+  if (bounds)
+    {
+      g_string_append_c (out, ' ');
+      append_bound8 (out, ct_bound);
+    }
   g_string_append_printf (out, "  %s:%" G_GINT64_FORMAT "  %s\n",
                           site->file, site->line, other);
 }
@@ -96,7 +130,8 @@ _detprof_report_print_call_sites (DetprofStats             *stats,
                                    GString                  *out,
                                    gboolean                  callers,
                                    const DetprofRestriction *restrictions,
-                                   guint                     n_restrictions)
+                                   guint                     n_restrictions,
+                                   gboolean                  bounds)
 {
   g_autoptr(GString) messages = g_string_new (NULL);
   g_autoptr(GArray) rows = NULL;
@@ -137,13 +172,14 @@ _detprof_report_print_call_sites (DetprofStats             *stats,
     {
       const DetprofCallSiteStats *site = detprof_stats_get_call_site (stats, i);
       guint owner = callers ? site->callee : site->caller;
-      SiteLink link = { site, callers ? site->caller : site->callee };
+      SiteLink link = { site, callers ? site->caller : site->callee, i };
 
       if (owner < n_functions && link.other < _detprof_stats_get_n_keys (stats))
         g_array_append_val (g_ptr_array_index (links, owner), link);
     }
 
-  g_string_append_printf (out, "    ncalls  tottime  cumtime  call site  %s\n",
+  g_string_append_printf (out, "    ncalls  tottime %scumtime %s call site  %s\n",
+                          bounds ? "   bound  " : " ", bounds ? "   bound " : "",
                           callers ? "caller" : "callee");
   for (i = 0; i < rows->len; i++)
     {
@@ -159,7 +195,7 @@ _detprof_report_print_call_sites (DetprofStats             *stats,
           const SiteLink *link = &g_array_index (sites, SiteLink, j);
           g_autofree char *other = detprof_stats_function_label (stats, link->other);
 
-          print_site (out, link->site, other);
+          print_site (stats, out, link, other, bounds);
         }
       if (sites->len == 0)
         g_string_append (out, "          (none)\n");

@@ -82,6 +82,24 @@ append_3f (GString *out,
   g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, "%.3f", value));
 }
 
+/* A bound in a column of 8, "  ±0.004", as the times beside it are
+ * printed; "     n/a" when there is none. */
+static void
+append_bound8 (GString *out,
+               double   bound)
+{
+  char buffer[400];
+  g_autofree char *text = NULL;
+
+  if (isnan (bound))
+    {
+      g_string_append (out, "     n/a");
+      return;
+    }
+  text = g_strconcat ("±", g_ascii_formatd (buffer, sizeof buffer, "%.3f", bound), NULL);
+  append_rjust (out, text, 8);
+}
+
 /* "nc", or "nc/cc" when they differ (recursion). */
 static char *
 count_text (gint64 nc,
@@ -493,20 +511,28 @@ print_header (DetprofStats *self,
 
 /* "%9s %8.3f %8s %8.3f %8s %s\n": the per-call columns are blank when
  * there is nothing to divide by. tottime is per call, cumtime per
- * primitive call. */
+ * primitive call. With @bounds, each time is followed by its bound. */
 static void
 print_row (DetprofStats *self,
            GString      *out,
-           guint         row)
+           guint         row,
+           gboolean      bounds)
 {
   const DetprofFunctionStats *function = detprof_stats_get_function (self, row);
   g_autofree char *count = count_text (function->nc, function->cc);
   g_autofree char *label = detprof_stats_function_label (self, row);
+  double tt_bound, ct_bound;
 
+  detprof_stats_get_bounds (self, row, &tt_bound, &ct_bound);
   append_rjust (out, count, 9);
   g_string_append_c (out, ' ');
   append_f8 (out, function->tt.value);
   g_string_append_c (out, ' ');
+  if (bounds)
+    {
+      append_bound8 (out, tt_bound);
+      g_string_append_c (out, ' ');
+    }
   if (function->nc == 0)
     append_spaces (out, 8);
   else
@@ -514,6 +540,11 @@ print_row (DetprofStats *self,
   g_string_append_c (out, ' ');
   append_f8 (out, function->ct.value);
   g_string_append_c (out, ' ');
+  if (bounds)
+    {
+      append_bound8 (out, ct_bound);
+      g_string_append_c (out, ' ');
+    }
   if (function->cc == 0)
     append_spaces (out, 8);
   else
@@ -543,14 +574,24 @@ detprof_stats_print_stats (DetprofStats             *self,
                            const DetprofRestriction *restrictions,
                            guint                     n_restrictions)
 {
-  g_autoptr(GArray) rows = NULL;
-  guint width = 0;
-  guint i;
-
   g_return_if_fail (DETPROF_IS_STATS (self));
   g_return_if_fail (out != NULL);
   g_return_if_fail (restrictions != NULL || n_restrictions == 0);
   g_return_if_fail (restrictions_are_valid (restrictions, n_restrictions));
+
+  _detprof_report_print_stats (self, out, restrictions, n_restrictions, FALSE);
+}
+
+void
+_detprof_report_print_stats (DetprofStats             *self,
+                             GString                  *out,
+                             const DetprofRestriction *restrictions,
+                             guint                     n_restrictions,
+                             gboolean                  bounds)
+{
+  g_autoptr(GArray) rows = NULL;
+  guint width = 0;
+  guint i;
 
   print_header (self, out);
 
@@ -558,9 +599,12 @@ detprof_stats_print_stats (DetprofStats             *self,
   if (rows->len == 0)
     return;
 
-  g_string_append (out, "   ncalls  tottime  percall  cumtime  percall filename:lineno(function)\n");
+  if (bounds)
+    g_string_append (out, "   ncalls  tottime    bound  percall  cumtime    bound  percall filename:lineno(function)\n");
+  else
+    g_string_append (out, "   ncalls  tottime  percall  cumtime  percall filename:lineno(function)\n");
   for (i = 0; i < rows->len; i++)
-    print_row (self, out, g_array_index (rows, guint, i));
+    print_row (self, out, g_array_index (rows, guint, i), bounds);
   g_string_append (out, "\n\n");
 }
 
@@ -569,8 +613,10 @@ detprof_stats_print_stats (DetprofStats             *self,
 
 typedef struct
 {
-  guint                   other;  /* the caller, or the callee */
+  guint                   other;   /* the caller, or the callee */
   const DetprofCallerArc *arc;
+  guint                   caller;  /* the arc's two ends, for its bounds */
+  guint                   callee;
 } Link;
 
 /* Arcs are listed by key tuple: file, then line, then name; not by label. */
@@ -615,7 +661,8 @@ static void
 print_call_heading (DetprofStats *self,
                     GString      *out,
                     guint         width,
-                    const char   *title)
+                    const char   *title,
+                    gboolean      bounds)
 {
   append_ljust (out, "Function ", width);
   g_string_append_printf (out, "%s\n", title);
@@ -623,20 +670,26 @@ print_call_heading (DetprofStats *self,
   if (has_tuple_arcs (self))
     {
       append_spaces (out, width);
-      g_string_append (out, "    ncalls  tottime  cumtime\n");
+      if (bounds)
+        g_string_append (out, "    ncalls  tottime    bound  cumtime    bound\n");
+      else
+        g_string_append (out, "    ncalls  tottime  cumtime\n");
     }
 }
 
 /* A tuple arc prints its own counts and times; a count arc prints the
  * count and the cumulative time of the other function as a whole (0 for
  * a caller that has no row, where Python raises KeyError). The first arc
- * continues the function's line; later ones are indented under it. */
+ * continues the function's line; later ones are indented under it. With
+ * @bounds, each time is followed by its bound (the arc's; for a count
+ * arc, that of the other function's cumulative time). */
 static void
 print_link (DetprofStats *self,
             GString      *out,
             guint         width,
             const Link   *link,
-            gboolean      first)
+            gboolean      first,
+            gboolean      bounds)
 {
   g_autofree char *name = detprof_stats_function_label (self, link->other);
   const DetprofCallerArc *arc = link->arc;
@@ -644,14 +697,26 @@ print_link (DetprofStats *self,
   if (arc->style == DETPROF_CALLER_TUPLE)
     {
       g_autofree char *count = count_text (arc->nc, arc->cc);
+      double tt_bound, ct_bound;
 
+      detprof_stats_get_caller_bounds (self, link->callee, link->caller, &tt_bound, &ct_bound);
       if (!first)
         append_spaces (out, width + 1);
       append_rjust (out, count, first ? 7 : 9);
       g_string_append_c (out, ' ');
       append_f8 (out, arc->tt.value);
       g_string_append_c (out, ' ');
+      if (bounds)
+        {
+          append_bound8 (out, tt_bound);
+          g_string_append_c (out, ' ');
+        }
       append_f8 (out, arc->ct.value);
+      if (bounds)
+        {
+          g_string_append_c (out, ' ');
+          append_bound8 (out, ct_bound);
+        }
       g_string_append_printf (out, "  %s\n", name);
       return;
     }
@@ -660,6 +725,15 @@ print_link (DetprofStats *self,
     append_spaces (out, width + 3);
   g_string_append_printf (out, "%s(%" G_GINT64_FORMAT ") ", name, arc->nc);
   append_f8 (out, detprof_stats_get_function (self, link->other)->ct.value);
+  if (bounds)
+    {
+      double ct_bound = NAN;
+
+      if (link->other < detprof_stats_get_n_functions (self))
+        detprof_stats_get_bounds (self, link->other, NULL, &ct_bound);
+      g_string_append_c (out, ' ');
+      append_bound8 (out, ct_bound);
+    }
   g_string_append_c (out, '\n');
 }
 
@@ -669,7 +743,8 @@ print_call_line (DetprofStats *self,
                  guint         width,
                  guint         row,
                  const char   *arrow,
-                 GArray       *links)
+                 GArray       *links,
+                 gboolean      bounds)
 {
   g_autofree char *label = detprof_stats_function_label (self, row);
   guint i;
@@ -685,7 +760,7 @@ print_call_line (DetprofStats *self,
 
   g_array_sort_with_data (links, compare_links, self);
   for (i = 0; i < links->len; i++)
-    print_link (self, out, width, &g_array_index (links, Link, i), i == 0);
+    print_link (self, out, width, &g_array_index (links, Link, i), i == 0, bounds);
 }
 
 static GArray *
@@ -704,7 +779,7 @@ callers_of (DetprofStats *self,
 
   for (i = 0; i < function->n_callers; i++)
     {
-      Link link = { function->callers[i].caller, &function->callers[i] };
+      Link link = { function->callers[i].caller, &function->callers[i], function->callers[i].caller, row };
 
       g_array_append_val (links, link);
     }
@@ -731,7 +806,7 @@ compute_callees (DetprofStats *self)
 
       for (j = 0; j < function->n_callers; j++)
         {
-          Link link = { i, &function->callers[j] };
+          Link link = { i, &function->callers[j], function->callers[j].caller, i };
 
           g_array_append_val (g_ptr_array_index (callees, function->callers[j].caller), link);
         }
@@ -762,26 +837,36 @@ detprof_stats_print_callers (DetprofStats             *self,
                              const DetprofRestriction *restrictions,
                              guint                     n_restrictions)
 {
-  g_autoptr(GArray) rows = NULL;
-  guint width = 0;
-  guint i;
-
   g_return_if_fail (DETPROF_IS_STATS (self));
   g_return_if_fail (out != NULL);
   g_return_if_fail (restrictions != NULL || n_restrictions == 0);
   g_return_if_fail (restrictions_are_valid (restrictions, n_restrictions));
 
+  _detprof_report_print_callers (self, out, restrictions, n_restrictions, FALSE);
+}
+
+void
+_detprof_report_print_callers (DetprofStats             *self,
+                               GString                  *out,
+                               const DetprofRestriction *restrictions,
+                               guint                     n_restrictions,
+                               gboolean                  bounds)
+{
+  g_autoptr(GArray) rows = NULL;
+  guint width = 0;
+  guint i;
+
   rows = select_rows (self, restrictions, n_restrictions, out, &width);
   if (rows->len == 0)
     return;
 
-  print_call_heading (self, out, width, "was called by...");
+  print_call_heading (self, out, width, "was called by...", bounds);
   for (i = 0; i < rows->len; i++)
     {
       guint row = g_array_index (rows, guint, i);
       g_autoptr(GArray) links = callers_of (self, row);
 
-      print_call_line (self, out, width, row, "<-", links);
+      print_call_line (self, out, width, row, "<-", links, bounds);
     }
   g_string_append (out, "\n\n");
 }
@@ -806,27 +891,119 @@ detprof_stats_print_callees (DetprofStats             *self,
                              const DetprofRestriction *restrictions,
                              guint                     n_restrictions)
 {
-  g_autoptr(GArray) rows = NULL;
-  g_autoptr(GPtrArray) callees = NULL;
-  guint width = 0;
-  guint i;
-
   g_return_if_fail (DETPROF_IS_STATS (self));
   g_return_if_fail (out != NULL);
   g_return_if_fail (restrictions != NULL || n_restrictions == 0);
   g_return_if_fail (restrictions_are_valid (restrictions, n_restrictions));
+
+  _detprof_report_print_callees (self, out, restrictions, n_restrictions, FALSE);
+}
+
+void
+_detprof_report_print_callees (DetprofStats             *self,
+                               GString                  *out,
+                               const DetprofRestriction *restrictions,
+                               guint                     n_restrictions,
+                               gboolean                  bounds)
+{
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GPtrArray) callees = NULL;
+  guint width = 0;
+  guint i;
 
   rows = select_rows (self, restrictions, n_restrictions, out, &width);
   if (rows->len == 0)
     return;
 
   callees = compute_callees (self);
-  print_call_heading (self, out, width, "called...");
+  print_call_heading (self, out, width, "called...", bounds);
   for (i = 0; i < rows->len; i++)
     {
       guint row = g_array_index (rows, guint, i);
 
-      print_call_line (self, out, width, row, "->", g_ptr_array_index (callees, row));
+      print_call_line (self, out, width, row, "->", g_ptr_array_index (callees, row), bounds);
     }
   g_string_append (out, "\n\n");
+}
+
+/* ---------------------------------------------------------------------- */
+/* CSV, for tools                                                          */
+
+/* A field as RFC 4180 writes it: quoted, with its quotes doubled, when it
+ * holds a comma, a quote or a line break. */
+static void
+append_csv_text (GString    *out,
+                 const char *text)
+{
+  const char *p;
+
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, text);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* A time as Python's repr () writes it, which reads back as the same
+ * double; an int time as an int; nothing for an unknown bound. */
+static void
+append_csv_number (GString *out,
+                   double   value,
+                   gboolean is_int)
+{
+  if (isnan (value))
+    return;
+  if (is_int && fabs (value) < 9007199254740992.0)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) value);
+  else
+    _detprof_format_float_repr (out, value);
+}
+
+void
+_detprof_report_print_csv (DetprofStats             *self,
+                           GString                  *out,
+                           const DetprofRestriction *restrictions,
+                           guint                     n_restrictions)
+{
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GString) messages = g_string_new (NULL);
+  gboolean sorted;
+  guint i;
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (out != NULL);
+
+  rows = _detprof_stats_get_print_list (self, &sorted);
+  for (i = 0; i < n_restrictions; i++)
+    _detprof_stats_apply_restriction (self, &restrictions[i], rows, messages);
+
+  g_string_append (out, "file,line,function,ncalls,primitive_calls,tottime,tottime_bound,cumtime,cumtime_bound\n");
+  for (i = 0; i < rows->len; i++)
+    {
+      guint row = g_array_index (rows, guint, i);
+      const DetprofFunctionStats *function = detprof_stats_get_function (self, row);
+      double tt_bound, ct_bound;
+
+      detprof_stats_get_bounds (self, row, &tt_bound, &ct_bound);
+      append_csv_text (out, function->file);
+      g_string_append_printf (out, ",%" G_GINT64_FORMAT ",", function->line);
+      append_csv_text (out, function->name);
+      g_string_append_printf (out, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",", function->nc, function->cc);
+      append_csv_number (out, function->tt.value, function->tt.is_int);
+      g_string_append_c (out, ',');
+      append_csv_number (out, tt_bound, FALSE);
+      g_string_append_c (out, ',');
+      append_csv_number (out, function->ct.value, function->ct.is_int);
+      g_string_append_c (out, ',');
+      append_csv_number (out, ct_bound, FALSE);
+      g_string_append_c (out, '\n');
+    }
 }

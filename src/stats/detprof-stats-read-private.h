@@ -83,4 +83,39 @@ void     _detprof_stats_take_call_site (DetprofStats *self,
                                         double        tt,
                                         double        ct);
 
+/* What a dump reader found under "bounds" in detprof's extra object: the
+ * bounds of the row keyed (file, line, name), or of the arc from the
+ * caller keyed (caller_*) to it. They replace what the row or arc had; a
+ * key that has no row, or an arc the row does not have, is ignored. */
+void     _detprof_stats_take_bounds (DetprofStats *self,
+                                     const char   *file,
+                                     gint64        line,
+                                     const char   *name,
+                                     double        tt_bound,
+                                     double        ct_bound);
+void     _detprof_stats_take_caller_bounds (DetprofStats *self,
+                                            const char   *callee_file,
+                                            gint64        callee_line,
+                                            const char   *callee_name,
+                                            const char   *caller_file,
+                                            gint64        caller_line,
+                                            const char   *caller_name,
+                                            double        tt_bound,
+                                            double        ct_bound);
+
+/* What a dump reader found under "call_site_bounds": the bounds of the
+ * call site (caller, callee, file, line), which replace its own; a site
+ * the table does not have is ignored. */
+void     _detprof_stats_take_call_site_bounds (DetprofStats *self,
+                                               const char   *caller_file,
+                                               gint64        caller_line,
+                                               const char   *caller_name,
+                                               const char   *callee_file,
+                                               gint64        callee_line,
+                                               const char   *callee_name,
+                                               const char   *file,
+                                               gint64        line,
+                                               double        tt_bound,
+                                               double        ct_bound);
+
 G_END_DECLS

@@ -161,6 +161,8 @@ typedef struct
   guint         entry;        /* for messages, from 1: the row being read, or 0 */
   guint         caller;       /* the caller being read in it, or 0 */
   guint         call_site;    /* the call site being read, or 0 */
+  guint         bounds;       /* the row's bounds being read, or 0 */
+  guint         site_bounds;  /* the call site's bounds being read, or 0 */
   guint         path_item;    /* the path thread or node being read (+ 1), or 0 */
   const char   *path_kind;    /* which: "path thread", "path node" */
 
@@ -273,6 +275,10 @@ mismatch (Reader       *r,
 
   if (r->call_site > 0)
     g_string_append_printf (message, "call site %u: ", r->call_site - 1);
+  if (r->bounds > 0)
+    g_string_append_printf (message, "bounds %u: ", r->bounds - 1);
+  if (r->site_bounds > 0)
+    g_string_append_printf (message, "call site bounds %u: ", r->site_bounds - 1);
   if (r->path_item > 0)
     g_string_append_printf (message, "%s %u: ", r->path_kind, r->path_item - 1);
   if (r->entry > 0)
@@ -2071,12 +2077,16 @@ typedef enum
   FIELD_VERSION,
   FIELD_INFO,
   FIELD_CALL_SITES,
+  FIELD_BOUNDS,
+  FIELD_CALL_SITE_BOUNDS,
   FIELD_PATH_THREADS,
   FIELD_PATHS,
   N_FIELDS,
 } ExtraField;
 
-static const char *const field_names[N_FIELDS] = { "detprof", "info", "call_sites", "path_threads", "paths" };
+static const char *const field_names[N_FIELDS] = {
+  "detprof", "info", "call_sites", "bounds", "call_site_bounds", "path_threads", "paths"
+};
 
 static char *
 text_dup (const Text *text)
@@ -2216,50 +2226,191 @@ read_call_sites (Reader *r)
   return TRUE;
 }
 
-/* ---- the calling-context trees (detprof-stats-paths.c) ---- */
+/* ---- error bounds (detprof 0.2) ---- */
 
-/* One of the tuples of @n items the paths are made of: moves to its first
- * item. A reference to one is followed, and *@back is then where to come
- * back to (end_reread ()) once the items are read. */
+/* A tuple of @n items, read by @read_items, or a reference to one. */
 static gboolean
-enter_tuple (Reader     *r,
-             const char *expected,
-             gsize       n,
-             gboolean   *reread,
-             Bookmark   *back)
+read_tuple_of (Reader      *r,
+               gsize        n,
+               const char  *expected,
+               gboolean   (*read_items) (Reader  *r,
+                                         gpointer data),
+               gpointer     data)
 {
+  Bookmark back;
   gsize start, count;
   guint8 code;
   guint slot;
+  gboolean ok;
 
-  *reread = FALSE;
   if (!begin_object (r, &start, &code))
     return FALSE;
-  if ((code & ~FLAG_REF) == TYPE_REF)
+
+  switch (code & ~FLAG_REF)
     {
+    case TYPE_REF:
       slot = read_ref (r, start);
       if (slot == NO_SLOT)
         return FALSE;
       if (!is_tuple_slot (r, slot, n))
         return mismatch_slot (r, expected, slot);
-      *back = begin_reread (r, slot);
-      *reread = TRUE;
-      if (!begin_object (r, &start, &code))
-        return FALSE;
-    }
-  switch (code & ~FLAG_REF)
-    {
+      back = begin_reread (r, slot);
+      ok = read_tuple_of (r, n, expected, read_items, data);
+      end_reread (r, back);
+      return ok;
     case TYPE_SMALL_TUPLE:
     case TYPE_TUPLE:
       if (!read_count (r, code, start, "tuple", &count))
         return FALSE;
       if (count != n)
         return mismatch_type (r, expected, DETPROF_MARSHAL_TUPLE, count);
-      return TRUE;
+      break;
     default:
       return mismatch_at (r, expected, code, start);
     }
+
+  r->depth++;
+  ok = read_items (r, data);
+  r->depth--;
+  return ok;
 }
+
+/* Where the bounds of a row are being read: its key, for its arcs. */
+typedef struct
+{
+  char   *file;  /* owned */
+  gint64  line;
+  char   *name;  /* owned */
+} RowKey;
+
+/* An arc's bounds: (caller key, tt_bound, ct_bound). */
+static gboolean
+read_arc_bounds_items (Reader  *r,
+                       gpointer data)
+{
+  const RowKey *row = data;
+  g_autofree char *caller_file = NULL;
+  g_autofree char *caller_name = NULL;
+  FunctionKey caller;
+  Number tt, ct;
+
+  if (!read_key (r, &caller, NULL)
+      || !read_number (r, "a number as internal time bound", TRUE, &tt)
+      || !read_number (r, "a number as cumulative time bound", TRUE, &ct))
+    return FALSE;
+  caller_file = text_dup (&caller.file);
+  caller_name = text_dup (&caller.name);
+  _detprof_stats_take_caller_bounds (r->table, row->file, row->line, row->name,
+                                     caller_file, caller.line, caller_name,
+                                     number_time (&tt).value, number_time (&ct).value);
+  return TRUE;
+}
+
+/* A row's bounds: (key, tt_bound, ct_bound, ( (caller key, tt_bound,
+ * ct_bound), ... )). */
+static gboolean
+read_row_bounds_items (Reader  *r,
+                       gpointer data)
+{
+  RowKey row = { NULL, 0, NULL };
+  FunctionKey key;
+  Number tt, ct;
+  Object arcs;
+  gboolean ok = FALSE;
+  gsize i;
+
+  if (!read_key (r, &key, NULL)
+      || !read_number (r, "a number as internal time bound", TRUE, &tt)
+      || !read_number (r, "a number as cumulative time bound", TRUE, &ct))
+    return FALSE;
+  row.file = text_dup (&key.file);
+  row.line = key.line;
+  row.name = text_dup (&key.name);
+  _detprof_stats_take_bounds (r->table, row.file, row.line, row.name,
+                              number_time (&tt).value, number_time (&ct).value);
+
+  if (!read_any (r, &arcs))
+    goto out;
+  if (arcs.type != DETPROF_MARSHAL_TUPLE && arcs.type != DETPROF_MARSHAL_LIST)
+    {
+      mismatch (r, "a tuple of caller bounds", &arcs);
+      goto out;
+    }
+  enter_container (r, &arcs);
+  for (i = 0; i < arcs.n; i++)
+    if (!read_tuple_of (r, 3, "a 3-tuple as a caller's bounds", read_arc_bounds_items, &row))
+      goto out;
+  ok = TRUE;
+
+out:
+  g_free (row.file);
+  g_free (row.name);
+  return ok;
+}
+
+/* A call site's bounds: (caller key, callee key, file, line, tt_bound,
+ * ct_bound). */
+static gboolean
+read_site_bounds_items (Reader  *r,
+                        gpointer data)
+{
+  g_autofree char *caller_file = NULL;
+  g_autofree char *caller_name = NULL;
+  g_autofree char *callee_file = NULL;
+  g_autofree char *callee_name = NULL;
+  g_autofree char *file = NULL;
+  FunctionKey caller, callee;
+  Number line, tt, ct;
+  Text file_text;
+
+  if (!read_key (r, &caller, NULL)
+      || !read_key (r, &callee, NULL)
+      || !read_text (r, "a str as call site file", FALSE, &file_text)
+      || !read_number (r, "an int as call site line", FALSE, &line)
+      || !read_number (r, "a number as internal time bound", TRUE, &tt)
+      || !read_number (r, "a number as cumulative time bound", TRUE, &ct))
+    return FALSE;
+  caller_file = text_dup (&caller.file);
+  caller_name = text_dup (&caller.name);
+  callee_file = text_dup (&callee.file);
+  callee_name = text_dup (&callee.name);
+  file = text_dup (&file_text);
+  _detprof_stats_take_call_site_bounds (r->table, caller_file, caller.line, caller_name,
+                                        callee_file, callee.line, callee_name, file, line.i,
+                                        number_time (&tt).value, number_time (&ct).value);
+  return TRUE;
+}
+
+/* "bounds" or "call_site_bounds": a tuple of the tuples above. What is
+ * read replaces the bounds of rows, arcs and call sites read before
+ * (rows read from a dump have none until then). */
+static gboolean
+read_bounds (Reader   *r,
+             gboolean  call_sites)
+{
+  guint *counter = call_sites ? &r->site_bounds : &r->bounds;
+  Object all;
+  gsize i;
+
+  if (!read_any (r, &all))
+    return FALSE;
+  if (all.type != DETPROF_MARSHAL_TUPLE && all.type != DETPROF_MARSHAL_LIST)
+    return mismatch (r, call_sites ? "a tuple of call site bounds" : "a tuple of bounds", &all);
+
+  enter_container (r, &all);
+  for (i = 0; i < all.n; i++)
+    {
+      *counter = (guint) i + 1;
+      if (call_sites ? !read_tuple_of (r, 6, "a 6-tuple as a call site's bounds", read_site_bounds_items, NULL)
+                     : !read_tuple_of (r, 4, "a 4-tuple as a function's bounds", read_row_bounds_items, NULL))
+        return FALSE;
+      g_string_chunk_clear (r->scratch);
+    }
+  *counter = 0;
+  return TRUE;
+}
+
+/* ---- the calling-context trees (detprof-stats-paths.c) ---- */
 
 /* A number of the paths that is in range, or the dump is not one of ours. */
 static gboolean
@@ -2277,65 +2428,51 @@ check_index (Reader     *r,
   return FALSE;
 }
 
-/* (id, n_threads, cpu_time, unplaced_calls) */
+/* A path thread: (id, n_threads, cpu_time, unplaced_calls). */
 static gboolean
-read_path_thread (Reader *r)
+read_path_thread_items (Reader  *r,
+                        gpointer data)
 {
   Number id, n_threads, cpu_time, unplaced;
-  gboolean reread, ok;
-  Bookmark back;
 
-  if (!enter_tuple (r, "a 4-tuple as path thread", 4, &reread, &back))
+  if (!read_number (r, "an int as thread id", FALSE, &id)
+      || !read_number (r, "an int as thread count", FALSE, &n_threads)
+      || !read_number (r, "a number as CPU time", TRUE, &cpu_time)
+      || !read_number (r, "an int as unplaced call count", FALSE, &unplaced)
+      || !check_index (r, "thread count", n_threads.i, 0, G_MAXUINT))
     return FALSE;
-  r->depth++;
-  ok = read_number (r, "an int as thread id", FALSE, &id)
-       && read_number (r, "an int as thread count", FALSE, &n_threads)
-       && read_number (r, "a number as CPU time", TRUE, &cpu_time)
-       && read_number (r, "an int as unplaced call count", FALSE, &unplaced)
-       && check_index (r, "thread count", n_threads.i, 0, G_MAXUINT);
-  r->depth--;
-  if (reread)
-    end_reread (r, back);
-  if (ok)
-    _detprof_stats_add_path_thread (r->table, id.i, (guint) n_threads.i, number_time (&cpu_time).value,
-                                    unplaced.i);
-  return ok;
+  _detprof_stats_add_path_thread (r->table, id.i, (guint) n_threads.i, number_time (&cpu_time).value,
+                                  unplaced.i);
+  return TRUE;
 }
 
-/* (parent, thread, function, file, line, nc, cc, tt, ct): the parent
- * comes before the node, or is -1. @same holds the table's index of each
- * node before it: a node equal to an earlier one adds to it, as in any
- * addition of paths, so the two numberings may part. */
+/* A path node: (parent, thread, function, file, line, nc, cc, tt, ct); the
+ * parent comes before the node, or is -1. @data, a GArray, holds the
+ * table's index of each node before it: a node equal to an earlier one
+ * adds to it, as in any addition of paths, so the two numberings may
+ * part. */
 static gboolean
-read_path_node (Reader *r,
-                GArray *same)
+read_path_node_items (Reader  *r,
+                      gpointer data)
 {
+  GArray *same = data;
   g_autofree char *file = NULL;
   Number parent, thread, function, line, nc, cc, tt, ct;
   Text file_text;
-  gboolean reread, ok;
-  Bookmark back;
   guint index;
 
-  if (!enter_tuple (r, "a 9-tuple as path node", 9, &reread, &back))
-    return FALSE;
-  r->depth++;
-  ok = read_number (r, "an int as parent node", FALSE, &parent)
-       && read_number (r, "an int as thread", FALSE, &thread)
-       && read_number (r, "an int as function", FALSE, &function)
-       && read_text (r, "a str as call file", FALSE, &file_text)
-       && read_number (r, "an int as call line", FALSE, &line)
-       && read_number (r, "an int as call count", FALSE, &nc)
-       && read_number (r, "an int as primitive call count", FALSE, &cc)
-       && read_number (r, "a number as internal time", TRUE, &tt)
-       && read_number (r, "a number as cumulative time", TRUE, &ct)
-       && check_index (r, "parent", parent.i, -1, same->len)
-       && check_index (r, "thread", thread.i, 0, detprof_stats_get_n_path_threads (r->table))
-       && check_index (r, "function", function.i, 0, detprof_stats_get_n_functions (r->table));
-  r->depth--;
-  if (reread)
-    end_reread (r, back);
-  if (!ok)
+  if (!read_number (r, "an int as parent node", FALSE, &parent)
+      || !read_number (r, "an int as thread", FALSE, &thread)
+      || !read_number (r, "an int as function", FALSE, &function)
+      || !read_text (r, "a str as call file", FALSE, &file_text)
+      || !read_number (r, "an int as call line", FALSE, &line)
+      || !read_number (r, "an int as call count", FALSE, &nc)
+      || !read_number (r, "an int as primitive call count", FALSE, &cc)
+      || !read_number (r, "a number as internal time", TRUE, &tt)
+      || !read_number (r, "a number as cumulative time", TRUE, &ct)
+      || !check_index (r, "parent", parent.i, -1, same->len)
+      || !check_index (r, "thread", thread.i, 0, detprof_stats_get_n_path_threads (r->table))
+      || !check_index (r, "function", function.i, 0, detprof_stats_get_n_functions (r->table)))
     return FALSE;
 
   file = text_dup (&file_text);
@@ -2347,11 +2484,10 @@ read_path_node (Reader *r,
   return TRUE;
 }
 
-/* A tuple of path threads, or of path nodes. */
+/* "path_threads" or "paths": a tuple of the tuples above. */
 static gboolean
-read_paths (Reader     *r,
-            const char *kind,
-            gboolean    nodes)
+read_paths (Reader   *r,
+            gboolean  nodes)
 {
   g_autoptr(GArray) same = g_array_new (FALSE, FALSE, sizeof (guint));
   Object items;
@@ -2363,11 +2499,12 @@ read_paths (Reader     *r,
     return mismatch (r, nodes ? "a tuple of path nodes" : "a tuple of path threads", &items);
 
   enter_container (r, &items);
-  r->path_kind = kind;
+  r->path_kind = nodes ? "path node" : "path thread";
   for (i = 0; i < items.n; i++)
     {
       r->path_item = (guint) MIN (i + 1, G_MAXUINT);
-      if (!(nodes ? read_path_node (r, same) : read_path_thread (r)))
+      if (nodes ? !read_tuple_of (r, 9, "a 9-tuple as path node", read_path_node_items, same)
+                : !read_tuple_of (r, 4, "a 4-tuple as path thread", read_path_thread_items, NULL))
         return FALSE;
       g_string_chunk_clear (r->scratch);
     }
@@ -2380,8 +2517,13 @@ read_paths (Reader     *r,
  *   { "detprof": 1,
  *     "info": { name: value, ... },
  *     "call_sites": ( (caller key, callee key, file, line, nc, cc, tt, ct), ... ),
+ *     "bounds": ( (key, tt_bound, ct_bound, ( (caller key, tt_bound, ct_bound), ... )), ... ),
+ *     "call_site_bounds": ( (caller key, callee key, file, line, tt_bound, ct_bound), ... ),
  *     "path_threads": ( (id, n_threads, cpu_time, unplaced_calls), ... ),
  *     "paths": ( (parent, thread, function, file, line, nc, cc, tt, ct), ... ) }
+ *
+ * (bounds since detprof 0.2, and only when the times have bounds; the
+ * paths when the profile has any)
  *
  * It is small, and what it means depends on a version that may come
  * anywhere in it. So its bytes are checked first, whole, and then we go
@@ -2445,13 +2587,27 @@ read_extra (Reader *r)
       if (!read_call_sites (r))
         return FALSE;
     }
+  /* After the rows and the call sites, whose bounds they set. */
+  if (found[FIELD_BOUNDS])
+    {
+      r->pos = field_starts[FIELD_BOUNDS];
+      if (!read_bounds (r, FALSE))
+        return FALSE;
+    }
+  if (found[FIELD_CALL_SITE_BOUNDS])
+    {
+      r->pos = field_starts[FIELD_CALL_SITE_BOUNDS];
+      if (!read_bounds (r, TRUE))
+        return FALSE;
+    }
+  /* The threads before the nodes, which name them. */
   if (found[FIELD_PATH_THREADS] && found[FIELD_PATHS])
     {
       r->pos = field_starts[FIELD_PATH_THREADS];
-      if (!read_paths (r, "path thread", FALSE))
+      if (!read_paths (r, FALSE))
         return FALSE;
       r->pos = field_starts[FIELD_PATHS];
-      if (!read_paths (r, "path node", TRUE))
+      if (!read_paths (r, TRUE))
         return FALSE;
     }
   return TRUE;

@@ -5,8 +5,7 @@
  * insertion order. So the table is an array of rows in that order, plus a
  * hash from key to index. Every operation here (load, add, strip_dirs,
  * sort) transcribes the pstats method of the same name, ordering rules
- * included, because the order is part of the output. The report layouts
- * are in detprof-report.c.
+ * included, because the order is part of the output.
  *
  * A caller arc names its caller by index. A dump may name a caller that has
  * no row of its own (pstats accepts it); such a key still gets an index,
@@ -14,12 +13,17 @@
  * such a key later gets a row, it is swapped into place and the arcs are
  * renumbered.
  *
- * A dump is read straight into the table by detprof-stats-read.c.
+ * The table's types are in detprof-stats-table-private.h, for the other
+ * files that work on it: a dump is read straight into the table by
+ * detprof-stats-read.c and written straight from it by
+ * detprof-stats-write.c; detprof-stats-sort.c sorts it; the report
+ * layouts are in detprof-report.c.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -33,80 +37,8 @@
 #include "detprof-stats-paths-private.h"
 #include "detprof-stats-private.h"
 #include "detprof-stats-read-private.h"
+#include "detprof-stats-table-private.h"
 
-typedef struct
-{
-  char   *file;  /* an entry's: in DetprofStats.strings; a call site's: owned */
-  gint64  line;
-  char   *name;  /* as @file */
-} Key;
-
-/* The arcs from a function's callers, in dict order. The reader
- * puts the arcs of all the rows it reads in one block, which the table
- * owns (a big dump has a million arcs: one array for each row would cost
- * as many allocations and frees, and GArray would round each up to a power
- * of two). Such a list borrows its items, and copies them out the first
- * time it grows. Other lists own their items and grow by doubling. */
-typedef struct
-{
-  DetprofCallerArc *items;  /* owned, unless @size is 0 */
-  guint             len;
-  guint             size;   /* room for this many; 0 when borrowed */
-} ArcList;
-
-typedef struct
-{
-  Key                  key;        /* first: an Entry is its own key in the index */
-  gint64               cc;
-  gint64               nc;
-  DetprofTime          tt;
-  DetprofTime          ct;
-  ArcList              callers;    /* in dict order */
-  gboolean             top_level;  /* has the caller ("jprofile", 0, "profiler") */
-  guint                index;      /* its place in DetprofStats.entries */
-  guint                label_width;  /* key_label_width (), measured once */
-  DetprofFunctionStats view;       /* what detprof_stats_get_function () hands out */
-} Entry;
-
-struct _DetprofStats
-{
-  GObject     parent_instance;
-
-  GPtrArray  *entries;       /* of Entry: the rows in dict order, then caller-only keys; owned */
-  guint       n_functions;   /* how many of @entries are rows */
-  GHashTable *index;         /* Key -> its Entry; both borrowed from @entries */
-  GStringChunk *strings;     /* the file and name of every entry's key; owned */
-  DetprofCallerArc *arc_block;  /* what the reader read, which lists borrow; owned */
-  GPtrArray  *files;         /* of char *: "<ctime>    <path>" of each loaded file; owned */
-  GArray     *order;         /* of guint: the rows in sorted order, NULL when unsorted; owned */
-  char       *sort_type;     /* the "Ordered by" text of the last sort, NULL before any; owned */
-  gint64      total_calls;
-  gint64      prim_calls;
-  double      total_tt;
-  guint       max_name_len;  /* the longest label, in code points */
-
-  GPtrArray  *call_sites;    /* of CallSite, in order of first call; owned */
-  GHashTable *call_site_index; /* CallSite -> itself, to merge equal sites; keys borrowed */
-  GPtrArray  *info_keys;     /* of char *: the run facts' names, in order; owned */
-  GHashTable *info;          /* name -> value of each run fact; owned */
-
-  DetprofStatsPaths *paths;  /* the calling-context trees (detprof-stats-paths.c); owned */
-};
-
-/* A call site: an arc resolved to the line that made the call. It keeps
- * its own keys, since table indices change as rows are added. */
-typedef struct
-{
-  Entry               *caller;  /* borrowed from DetprofStats.entries */
-  Entry               *callee;
-  const char          *file;    /* the file of the call, stored after the struct */
-  gint64               line;
-  gint64               nc;
-  gint64               cc;
-  double               tt;
-  double               ct;
-  DetprofCallSiteStats view;    /* what detprof_stats_get_call_site () hands out */
-} CallSite;
 
 /**
  * SECTION:detprof-stats
@@ -155,33 +87,10 @@ add_counts (gint64 a,
 /* ---------------------------------------------------------------------- */
 /* Keys and entries                                                        */
 
-/* A hash of text, eight bytes at a time. File names are long and alike
- * (a big table names one file a hundred thousand times), and g_str_hash ()'s
- * loop over single bytes took a tenth of the time to build and write one. */
-static inline guint
-text_hash (const char *text)
+guint
+_detprof_stats_text_hash_func (gconstpointer data)
 {
-  const guint64 k = G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-  gsize len = strlen (text);
-  guint64 h = len * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
-  guint64 word;
-
-  for (; len >= 8; text += 8, len -= 8)
-    {
-      memcpy (&word, text, 8);
-      h = (h ^ word) * k;
-      h ^= h >> 29;
-    }
-  word = 0;
-  memcpy (&word, text, len);
-  h = (h ^ word) * k;
-  return (guint) (h ^ (h >> 32));
-}
-
-static guint
-text_hash_func (gconstpointer data)
-{
-  return text_hash (data);
+  return _detprof_text_hash (data);
 }
 
 static guint
@@ -189,7 +98,7 @@ key_hash (gconstpointer data)
 {
   const Key *key = data;
 
-  return text_hash (key->file) * 31u + text_hash (key->name) * 17u + (guint) key->line;
+  return _detprof_text_hash (key->file) * 31u + _detprof_text_hash (key->name) * 17u + (guint) key->line;
 }
 
 static gboolean
@@ -206,8 +115,8 @@ key_equal (gconstpointer a,
 
 /* pstats' func_std_string: "{…}" for cProfile's built-ins, else
  * "file:line(name)". */
-static char *
-key_label (const Key *key)
+char *
+_detprof_stats_key_label (const Key *key)
 {
   gsize len;
 
@@ -221,8 +130,8 @@ key_label (const Key *key)
   return g_strdup (key->name);
 }
 
-static gboolean
-is_ascii (const char *text)
+gboolean
+_detprof_text_is_ascii (const char *text)
 {
   for (; *text != '\0'; text++)
     if ((guchar) *text >= 0x80)
@@ -242,7 +151,7 @@ decimal_width (gint64 value)
   return width;
 }
 
-/* The length of key_label (), in code points. A big table has a hundred
+/* The length of _detprof_stats_key_label (), in code points. A big table has a hundred
  * thousand labels to measure: an ASCII key, which is the usual one, is
  * measured without making its label. */
 static guint
@@ -250,9 +159,9 @@ key_label_width (const Key *key)
 {
   g_autofree char *label = NULL;
 
-  if (!is_ascii (key->file) || !is_ascii (key->name))
+  if (!_detprof_text_is_ascii (key->file) || !_detprof_text_is_ascii (key->name))
     {
-      label = key_label (key);
+      label = _detprof_stats_key_label (key);
       return (guint) g_utf8_strlen (label, -1);
     }
 
@@ -310,6 +219,10 @@ entry_new (char   *file,
   entry->key.name = name;
   entry->tt = int_zero;
   entry->ct = int_zero;
+  /* Nothing added yet, so nothing to be wrong by: each addition adds its
+   * bounds, NaN (unknown) for numbers that came without them. */
+  entry->tt_bound = 0.0;
+  entry->ct_bound = 0.0;
   entry->label_width = key_label_width (&entry->key);
 
   return entry;
@@ -322,13 +235,6 @@ entry_free (gpointer data)
 
   arc_list_clear (&entry->callers);
   g_free (entry);
-}
-
-static inline Entry *
-get_entry (DetprofStats *self,
-           guint         index)
-{
-  return g_ptr_array_index (self->entries, index);
 }
 
 static gboolean
@@ -385,7 +291,7 @@ renumber_arcs (DetprofStats *self,
 
   for (i = 0; i < self->entries->len; i++)
     {
-      ArcList *callers = &get_entry (self, i)->callers;
+      ArcList *callers = &_detprof_stats_entry (self, i)->callers;
 
       for (j = 0; j < callers->len; j++)
         {
@@ -406,8 +312,8 @@ swap_keys (DetprofStats *self,
            guint         a,
            guint         b)
 {
-  Entry *entry_a = get_entry (self, a);
-  Entry *entry_b = get_entry (self, b);
+  Entry *entry_a = _detprof_stats_entry (self, a);
+  Entry *entry_b = _detprof_stats_entry (self, b);
 
   self->entries->pdata[a] = entry_b;
   self->entries->pdata[b] = entry_a;
@@ -435,8 +341,8 @@ ensure_row (DetprofStats *self,
   return self->n_functions++;
 }
 
-static void
-forget_sort (DetprofStats *self)
+void
+_detprof_stats_forget_sort (DetprofStats *self)
 {
   g_clear_pointer (&self->order, g_array_unref);
 }
@@ -459,7 +365,7 @@ call_site_hash (gconstpointer data)
   const CallSite *site = data;
 
   return g_direct_hash (site->caller) * 31 + g_direct_hash (site->callee) * 7
-         + text_hash (site->file) + (guint) site->line;
+         + _detprof_text_hash (site->file) + (guint) site->line;
 }
 
 static gboolean
@@ -477,17 +383,19 @@ call_site_equal (gconstpointer a,
  * threads, or two processes' dumps added together). A site is one block:
  * its file name follows it. */
 static void
-add_call_site_between (DetprofStats *self,
-                       Entry        *caller,
-                       Entry        *callee,
-                       const char   *file,
-                       gint64        line,
-                       gint64        nc,
-                       gint64        cc,
-                       double        tt,
-                       double        ct)
+add_bounded_call_site_between (DetprofStats *self,
+                               Entry        *caller,
+                               Entry        *callee,
+                               const char   *file,
+                               gint64        line,
+                               gint64        nc,
+                               gint64        cc,
+                               double        tt,
+                               double        ct,
+                               double        tt_bound,
+                               double        ct_bound)
 {
-  CallSite probe = { caller, callee, file, line, 0, 0, 0.0, 0.0, { 0 } };
+  CallSite probe = { caller, callee, file, line, 0, 0, 0.0, 0.0, 0.0, 0.0, { 0 } };
   CallSite *site = g_hash_table_lookup (self->call_site_index, &probe);
 
   if (site == NULL)
@@ -507,6 +415,24 @@ add_call_site_between (DetprofStats *self,
   site->cc = add_counts (site->cc, cc);
   site->tt += tt;
   site->ct += ct;
+  site->tt_bound += tt_bound;
+  site->ct_bound += ct_bound;
+}
+
+/* The same, for numbers without bounds (a dump's, until its extra object
+ * gives them): the site then has none. */
+static void
+add_call_site_between (DetprofStats *self,
+                       Entry        *caller,
+                       Entry        *callee,
+                       const char   *file,
+                       gint64        line,
+                       gint64        nc,
+                       gint64        cc,
+                       double        tt,
+                       double        ct)
+{
+  add_bounded_call_site_between (self, caller, callee, file, line, nc, cc, tt, ct, NAN, NAN);
 }
 
 /* The same, between two keys, which are given entries if they have none. */
@@ -521,8 +447,8 @@ add_call_site (DetprofStats *self,
                double        tt,
                double        ct)
 {
-  Entry *from = get_entry (self, ensure_key (self, caller->file, caller->line, caller->name));
-  Entry *to = get_entry (self, ensure_key (self, callee->file, callee->line, callee->name));
+  Entry *from = _detprof_stats_entry (self, ensure_key (self, caller->file, caller->line, caller->name));
+  Entry *to = _detprof_stats_entry (self, ensure_key (self, callee->file, callee->line, callee->name));
 
   add_call_site_between (self, from, to, file, line, nc, cc, tt, ct);
 }
@@ -549,8 +475,12 @@ copy_call_sites (DetprofStats *self,
           caller.file = (char *) base_name (caller.file);
           callee.file = (char *) base_name (callee.file);
         }
-      add_call_site (self, &caller, &callee, strip ? base_name (site->file) : site->file,
-                     site->line, site->nc, site->cc, site->tt, site->ct);
+      add_bounded_call_site_between (self,
+                                     _detprof_stats_entry (self, ensure_key (self, caller.file, caller.line, caller.name)),
+                                     _detprof_stats_entry (self, ensure_key (self, callee.file, callee.line, callee.name)),
+                                     strip ? base_name (site->file) : site->file,
+                                     site->line, site->nc, site->cc, site->tt, site->ct,
+                                     site->tt_bound, site->ct_bound);
     }
 }
 
@@ -658,17 +588,106 @@ set_arc (ArcList                *callers,
     arc_list_append (callers, arc);
 }
 
+/* Bounds add as the times do: each bound is a worst case for its own
+ * part. An unknown one (NaN) makes the sum unknown. */
 static void
 add_numbers (Entry       *entry,
              gint64       cc,
              gint64       nc,
              DetprofTime  tt,
-             DetprofTime  ct)
+             DetprofTime  ct,
+             double       tt_bound,
+             double       ct_bound)
 {
   entry->cc = add_counts (entry->cc, cc);
   entry->nc = add_counts (entry->nc, nc);
   entry->tt = time_add (entry->tt, tt);
   entry->ct = time_add (entry->ct, ct);
+  entry->tt_bound += tt_bound;
+  entry->ct_bound += ct_bound;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The bounds of caller arcs                                               */
+
+static guint
+arc_bounds_hash (gconstpointer data)
+{
+  const ArcBounds *bounds = data;
+
+  return g_direct_hash (bounds->caller) * 31 + g_direct_hash (bounds->callee);
+}
+
+static gboolean
+arc_bounds_equal (gconstpointer a,
+                  gconstpointer b)
+{
+  const ArcBounds *x = a, *y = b;
+
+  return x->caller == y->caller && x->callee == y->callee;
+}
+
+static GHashTable *
+arc_bounds_new (void)
+{
+  return g_hash_table_new_full (arc_bounds_hash, arc_bounds_equal, g_free, NULL);
+}
+
+/* The bounds of the arc @caller -> @callee: NaN when it has none. */
+void
+_detprof_stats_get_arc_bounds (DetprofStats *self,
+                const Entry  *caller,
+                const Entry  *callee,
+                double       *tt_bound,
+                double       *ct_bound)
+{
+  ArcBounds probe = { caller, callee, 0.0, 0.0 };
+  const ArcBounds *found = g_hash_table_lookup (self->arc_bounds, &probe);
+
+  *tt_bound = found != NULL ? found->tt_bound : (double) NAN;
+  *ct_bound = found != NULL ? found->ct_bound : (double) NAN;
+}
+
+static void
+set_arc_bounds (DetprofStats *self,
+                const Entry  *caller,
+                const Entry  *callee,
+                double        tt_bound,
+                double        ct_bound)
+{
+  ArcBounds *bounds;
+
+  if (isnan (tt_bound) && isnan (ct_bound))
+    {
+      ArcBounds probe = { caller, callee, 0.0, 0.0 };
+
+      g_hash_table_remove (self->arc_bounds, &probe);
+      return;
+    }
+  bounds = g_new (ArcBounds, 1);
+  bounds->caller = caller;
+  bounds->callee = callee;
+  bounds->tt_bound = tt_bound;
+  bounds->ct_bound = ct_bound;
+  g_hash_table_replace (self->arc_bounds, bounds, bounds);
+}
+
+/* An arc's numbers were merged into @callee's callers (merge_arc ()):
+ * its bounds are added to those of the arc that was there (@existed), or
+ * become the new arc's. */
+static void
+merge_arc_bounds (DetprofStats *self,
+                  const Entry  *caller,
+                  const Entry  *callee,
+                  gboolean      existed,
+                  double        tt_bound,
+                  double        ct_bound)
+{
+  double tt = 0.0, ct = 0.0;
+
+  if (existed)
+    _detprof_stats_get_arc_bounds (self, caller, callee, &tt, &ct);
+  set_arc_bounds (self, caller, callee, tt + tt_bound, ct + ct_bound);
 }
 
 static guint
@@ -678,7 +697,7 @@ compute_max_name_len (DetprofStats *self)
   guint i;
 
   for (i = 0; i < self->n_functions; i++)
-    width = MAX (width, get_entry (self, i)->label_width);
+    width = MAX (width, _detprof_stats_entry (self, i)->label_width);
 
   return width;
 }
@@ -699,7 +718,7 @@ compute_top_level_stats (DetprofStats *self)
 
   for (i = 0; i < self->n_functions; i++)
     {
-      Entry *entry = get_entry (self, i);
+      Entry *entry = _detprof_stats_entry (self, i);
 
       self->total_calls = add_counts (self->total_calls, entry->nc);
       self->prim_calls = add_counts (self->prim_calls, entry->cc);
@@ -745,11 +764,14 @@ _detprof_stats_take_numbers (DetprofStats     *self,
   g_return_if_fail (index < self->entries->len);
   g_return_if_fail (callers != NULL || n_callers == 0);
 
-  entry = get_entry (self, index);
+  entry = _detprof_stats_entry (self, index);
   entry->cc = cc;
   entry->nc = nc;
   entry->tt = tt;
   entry->ct = ct;
+  /* Unknown, unless detprof's extra object gives them. */
+  entry->tt_bound = NAN;
+  entry->ct_bound = NAN;
   arc_list_clear (&entry->callers);
   entry->callers.items = callers;
   entry->callers.len = n_callers;
@@ -796,7 +818,7 @@ _detprof_stats_place_rows (DetprofStats *self,
   placed = g_new (gpointer, MAX (n, 1));
   for (i = 0; i < n; i++)
     {
-      Entry *entry = get_entry (self, i);
+      Entry *entry = _detprof_stats_entry (self, i);
 
       entry->index = new_index[i];
       placed[entry->index] = entry;
@@ -812,12 +834,13 @@ _detprof_stats_clear_table (DetprofStats *self)
 {
   g_return_if_fail (DETPROF_IS_STATS (self));
 
+  g_hash_table_remove_all (self->arc_bounds);
   g_hash_table_remove_all (self->index);
   g_ptr_array_set_size (self->entries, 0);
   g_string_chunk_clear (self->strings);
   g_clear_pointer (&self->arc_block, g_free);
   self->n_functions = 0;
-  forget_sort (self);
+  _detprof_stats_forget_sort (self);
 }
 
 /* @name, if not NULL, starts every error message. */
@@ -922,618 +945,6 @@ load_file (DetprofStats  *self,
 }
 
 /* ---------------------------------------------------------------------- */
-/* From the table to the bytes of a dump                                   */
-/*
- * The dump is written straight from the table, in the encoding Python's
- * marshal has written since Python 3.4 (version 4): short ASCII strings,
- * small tuples, and references. A key, and a file name, is written in full
- * the first time; after that it is a 5-byte reference to it, as Python
- * writes an object it meets a second time. That keeps a dump small: a
- * program of 100,000 functions in one file names the file 500,000 times.
- *
- * A reference counts the flagged objects in the order their type bytes are
- * written (a tuple's number is taken before its items are written), which
- * is the order in which a reader meets them.
- */
-
-typedef struct
-{
-  guint8     *data;       /* the dump so far; owned */
-  gsize       len;
-  gsize       size;
-  GHashTable *files;      /* text -> its reference number + 1; borrowed keys */
-  const char *last_file;  /* the file written last, and its reference number + 1 */
-  guint       last_file_ref;
-  guint      *key_refs;   /* entry index -> its reference number + 1; owned */
-  guint       n_refs;
-} DumpWriter;
-
-/* Room for @n more bytes, where the next ones go. */
-static inline guint8 *
-reserve (DumpWriter *w,
-         gsize       n)
-{
-  if (G_UNLIKELY (w->len + n > w->size))
-    {
-      w->size = MAX (w->size * 2, w->len + n);
-      w->data = g_realloc (w->data, w->size);
-    }
-  return w->data + w->len;
-}
-
-static inline void
-put_bytes (DumpWriter   *w,
-           const guint8 *bytes,
-           gsize         n)
-{
-  memcpy (reserve (w, n), bytes, n);
-  w->len += n;
-}
-
-static inline void
-put_byte (DumpWriter *w,
-          guint8      byte)
-{
-  *reserve (w, 1) = byte;
-  w->len++;
-}
-
-static inline void
-put_u32 (DumpWriter *w,
-         guint32     u)
-{
-  guint8 *p = reserve (w, 4);
-
-  p[0] = u & 0xff;
-  p[1] = (u >> 8) & 0xff;
-  p[2] = (u >> 16) & 0xff;
-  p[3] = u >> 24;
-  w->len += 4;
-}
-
-/* A flagged object's type byte: the object gets the next reference number. */
-static inline void
-put_flagged (DumpWriter *w,
-             guint8      type)
-{
-  put_byte (w, type | FLAG_REF);
-  w->n_refs++;
-}
-
-static void
-put_ref (DumpWriter *w,
-         guint       ref)
-{
-  put_byte (w, TYPE_REF);
-  put_u32 (w, ref);
-}
-
-static void
-put_int (DumpWriter *w,
-         gint64      i)
-{
-  guint64 magnitude = i < 0 ? 0 - (guint64) i : (guint64) i;
-  guint8 digits[2 * 5];
-  int n = 0;
-
-  if (i >= G_MININT32 && i <= G_MAXINT32)
-    {
-      put_byte (w, TYPE_INT);
-      put_u32 (w, (guint32) (gint32) i);
-      return;
-    }
-
-  /* Larger: 'l' with base-2^15 digits, least significant first. */
-  while (magnitude != 0)
-    {
-      digits[2 * n] = magnitude & 0xff;
-      digits[2 * n + 1] = (magnitude >> 8) & 0x7f;
-      magnitude >>= 15;
-      n++;
-    }
-  put_byte (w, TYPE_LONG);
-  put_u32 (w, (guint32) (gint32) (i < 0 ? -n : n));
-  put_bytes (w, digits, (gsize) (2 * n));
-}
-
-static void
-put_float (DumpWriter *w,
-           double      f)
-{
-  guint64 bits;
-  guint8 bytes[8];
-  int i;
-
-  memcpy (&bits, &f, sizeof bits);
-  for (i = 0; i < 8; i++)
-    bytes[i] = (bits >> (8 * i)) & 0xff;
-  put_byte (w, TYPE_BINARY_FLOAT);
-  put_bytes (w, bytes, 8);
-}
-
-static void
-put_time (DumpWriter  *w,
-          DetprofTime  time)
-{
-  if (time.is_int)
-    put_int (w, (gint64) time.value);
-  else
-    put_float (w, time.value);
-}
-
-/* Python writes ASCII text shorter than 256 bytes as 'z', other text as
- * 'u' (UTF-8); @flagged strings can be referred to later. */
-static void
-put_text_typed (DumpWriter *w,
-                const char *text,
-                gboolean    flagged)
-{
-  gsize len = strlen (text);
-  guint8 type;
-
-  /* Python cannot write more than 2^31 - 1 of anything either. */
-  g_return_if_fail (len <= G_MAXINT32);
-
-  type = len < 256 && is_ascii (text) ? TYPE_SHORT_ASCII : TYPE_UNICODE;
-  if (flagged)
-    put_flagged (w, type);
-  else
-    put_byte (w, type);
-  if (type == TYPE_SHORT_ASCII)
-    put_byte (w, (guint8) len);
-  else
-    put_u32 (w, (guint32) len);
-  put_bytes (w, (const guint8 *) text, len);
-}
-
-static void
-put_text (DumpWriter *w,
-          const char *text)
-{
-  put_text_typed (w, text, FALSE);
-}
-
-/* File names repeat: each is written once, then referred to. Functions
- * of one file are usually next to each other, so the last one is tried
- * before the table. */
-static void
-put_file (DumpWriter *w,
-          const char *file)
-{
-  guint ref;
-
-  if (w->last_file != NULL && strcmp (file, w->last_file) == 0)
-    ref = w->last_file_ref;
-  else
-    ref = GPOINTER_TO_UINT (g_hash_table_lookup (w->files, file));
-
-  if (ref == 0)
-    {
-      ref = w->n_refs + 1;
-      g_hash_table_insert (w->files, (gpointer) file, GUINT_TO_POINTER (ref));
-      put_text_typed (w, file, TRUE);
-    }
-  else
-    put_ref (w, ref - 1);
-  w->last_file = file;
-  w->last_file_ref = ref;
-}
-
-static void
-put_tuple_header (DumpWriter *w,
-                  guint       n)
-{
-  if (n < 256)
-    {
-      put_byte (w, TYPE_SMALL_TUPLE);
-      put_byte (w, (guint8) n);
-    }
-  else
-    {
-      put_byte (w, TYPE_TUPLE);
-      put_u32 (w, n);
-    }
-}
-
-/* (file, line, name) of entry @index: in full once, then by reference. */
-static void
-put_entry_key (DumpWriter   *w,
-               DetprofStats *self,
-               guint         index)
-{
-  const Key *key = &get_entry (self, index)->key;
-
-  if (w->key_refs[index] != 0)
-    {
-      put_ref (w, w->key_refs[index] - 1);
-      return;
-    }
-  w->key_refs[index] = w->n_refs + 1;
-  put_flagged (w, TYPE_SMALL_TUPLE);
-  put_byte (w, 3);
-  put_file (w, key->file);
-  put_int (w, key->line);
-  put_text (w, key->name);
-}
-
-static void
-put_arc (DumpWriter             *w,
-         const DetprofCallerArc *arc)
-{
-  if (arc->style == DETPROF_CALLER_COUNT)
-    {
-      put_int (w, arc->nc);
-      return;
-    }
-
-  /* Total calls first here: the opposite order to the 5-tuple. */
-  put_tuple_header (w, 4);
-  put_int (w, arc->nc);
-  put_int (w, arc->cc);
-  put_time (w, arc->tt);
-  put_time (w, arc->ct);
-}
-
-/* The stats dict: { key: (cc, nc, tt, ct, { caller key: arc, ... }), ... } */
-static void
-put_table (DumpWriter   *w,
-           DetprofStats *self)
-{
-  guint i, j;
-
-  put_byte (w, TYPE_DICT);
-  for (i = 0; i < self->n_functions; i++)
-    {
-      const Entry *entry = get_entry (self, i);
-
-      put_entry_key (w, self, i);
-      put_tuple_header (w, 5);
-      put_int (w, entry->cc);
-      put_int (w, entry->nc);
-      put_time (w, entry->tt);
-      put_time (w, entry->ct);
-      put_byte (w, TYPE_DICT);
-      for (j = 0; j < entry->callers.len; j++)
-        {
-          const DetprofCallerArc *arc = &entry->callers.items[j];
-
-          put_entry_key (w, self, arc->caller);
-          put_arc (w, arc);
-        }
-      put_byte (w, TYPE_NULL);
-    }
-  put_byte (w, TYPE_NULL);
-}
-
-/* The calling-context trees, when there are any (detprof-stats-paths.c):
- *
- *   "path_threads": ( (id, n_threads, cpu_time, unplaced_calls), ... ),
- *   "paths": ( (parent, thread, function, file, line, nc, cc, tt, ct), ... )
- *
- * A node's parent is the index of a node before it, or -1; its function
- * is a row of the dict, by its place there; its thread, an index of
- * path_threads. */
-static void
-put_paths (DumpWriter   *w,
-           DetprofStats *self)
-{
-  guint n_threads = detprof_stats_get_n_path_threads (self);
-  guint n_nodes = detprof_stats_get_n_path_nodes (self);
-  guint i;
-
-  if (n_nodes == 0)
-    return;
-
-  put_text (w, "path_threads");
-  put_tuple_header (w, n_threads);
-  for (i = 0; i < n_threads; i++)
-    {
-      const DetprofPathThread *thread = detprof_stats_get_path_thread (self, i);
-
-      put_tuple_header (w, 4);
-      put_int (w, thread->id);
-      put_int (w, thread->n_threads);
-      put_float (w, thread->cpu_time);
-      put_int (w, thread->unplaced_calls);
-    }
-
-  put_text (w, "paths");
-  put_tuple_header (w, n_nodes);
-  for (i = 0; i < n_nodes; i++)
-    {
-      const DetprofPathNode *node = detprof_stats_get_path_node (self, i);
-
-      put_tuple_header (w, 9);
-      put_int (w, node->parent == G_MAXUINT ? -1 : (gint64) node->parent);
-      put_int (w, node->thread);
-      put_int (w, node->function);
-      put_file (w, node->file);
-      put_int (w, node->line);
-      put_int (w, node->nc);
-      put_int (w, node->cc);
-      put_float (w, node->tt);
-      put_float (w, node->ct);
-    }
-}
-
-/* detprof's extra object, written after the dict:
- *
- *   { "detprof": 1,
- *     "info": { name: value, ... },                       the run's facts
- *     "call_sites": ( (caller key, callee key, file, line, nc, cc, tt, ct), ... ),
- *     "path_threads": ..., "paths": ... }                  put_paths ()
- */
-static void
-put_extra (DumpWriter   *w,
-           DetprofStats *self)
-{
-  guint i;
-
-  put_byte (w, TYPE_DICT);
-  put_text (w, "detprof");
-  put_int (w, 1);
-
-  put_text (w, "info");
-  put_byte (w, TYPE_DICT);
-  for (i = 0; i + 1 < self->info_keys->len; i++)
-    {
-      const char *key = g_ptr_array_index (self->info_keys, i);
-
-      put_text (w, key);
-      put_text (w, g_hash_table_lookup (self->info, key));
-    }
-  put_byte (w, TYPE_NULL);
-
-  put_text (w, "call_sites");
-  put_tuple_header (w, self->call_sites->len);
-  for (i = 0; i < self->call_sites->len; i++)
-    {
-      const CallSite *site = g_ptr_array_index (self->call_sites, i);
-
-      put_tuple_header (w, 8);
-      put_entry_key (w, self, site->caller->index);
-      put_entry_key (w, self, site->callee->index);
-      put_file (w, site->file);
-      put_int (w, site->line);
-      put_int (w, site->nc);
-      put_int (w, site->cc);
-      put_float (w, site->tt);
-      put_float (w, site->ct);
-    }
-
-  put_paths (w, self);
-  put_byte (w, TYPE_NULL);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Sorting                                                                 */
-
-typedef enum
-{
-  FIELD_CC,
-  FIELD_NC,
-  FIELD_TT,
-  FIELD_CT,
-  FIELD_FILE,
-  FIELD_LINE,
-  FIELD_NAME,
-  FIELD_STDNAME,
-} SortField;
-
-typedef struct
-{
-  SortField field;
-  int       direction;  /* 1: smaller first; -1: larger first */
-} SortColumn;
-
-typedef struct
-{
-  const char *key;
-  const char *description;  /* the "Ordered by" text */
-  guint       n_columns;
-  SortColumn  columns[3];
-} SortKeyDef;
-
-/* pstats' sort_arg_dict_default, in its order: the abbreviation rule
- * depends on it. */
-static const SortKeyDef sort_keys[] = {
-  { "calls", "call count", 1, { { FIELD_NC, -1 } } },
-  { "ncalls", "call count", 1, { { FIELD_NC, -1 } } },
-  { "cumtime", "cumulative time", 1, { { FIELD_CT, -1 } } },
-  { "cumulative", "cumulative time", 1, { { FIELD_CT, -1 } } },
-  { "filename", "file name", 1, { { FIELD_FILE, 1 } } },
-  { "line", "line number", 1, { { FIELD_LINE, 1 } } },
-  { "module", "file name", 1, { { FIELD_FILE, 1 } } },
-  { "name", "function name", 1, { { FIELD_NAME, 1 } } },
-  { "nfl", "name/file/line", 3, { { FIELD_NAME, 1 }, { FIELD_FILE, 1 }, { FIELD_LINE, 1 } } },
-  { "pcalls", "primitive call count", 1, { { FIELD_CC, -1 } } },
-  { "stdname", "standard name", 1, { { FIELD_STDNAME, 1 } } },
-  { "time", "internal time", 1, { { FIELD_TT, -1 } } },
-  { "tottime", "internal time", 1, { { FIELD_TT, -1 } } },
-};
-
-/* pstats' get_sort_arg_defs: every prefix of every key maps to it, walking
- * each key from the full word down, except that a prefix met a second time
- * is dropped, and that walk stops there. So "cu" is kept: the walk down
- * "cumulative" stopped at "cum", already seen in "cumtime". */
-static GHashTable *
-build_abbreviations (void)
-{
-  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) shared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GHashTableIter iter;
-  gpointer prefix;
-  gsize i, len;
-
-  for (i = 0; i < G_N_ELEMENTS (sort_keys); i++)
-    for (len = strlen (sort_keys[i].key); len > 0; len--)
-      {
-        char *fragment = g_strndup (sort_keys[i].key, len);
-
-        if (g_hash_table_contains (table, fragment))
-          {
-            g_hash_table_add (shared, fragment);
-            break;
-          }
-        g_hash_table_insert (table, fragment, (gpointer) &sort_keys[i]);
-      }
-
-  g_hash_table_iter_init (&iter, shared);
-  while (g_hash_table_iter_next (&iter, &prefix, NULL))
-    g_hash_table_remove (table, prefix);
-
-  return g_steal_pointer (&table);
-}
-
-static void
-set_sort_key_error (const char  *word,
-                    GError     **error)
-{
-  g_autoptr(GString) valid = g_string_new (NULL);
-  guint n_matches = 0;
-  gsize i;
-
-  for (i = 0; i < G_N_ELEMENTS (sort_keys); i++)
-    {
-      g_string_append_printf (valid, "%s%s", i > 0 ? ", " : "", sort_keys[i].key);
-      if (g_str_has_prefix (sort_keys[i].key, word))
-        n_matches++;
-    }
-
-  g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_INVALID_ARGUMENT,
-               "%s sort key “%s”; valid sort keys (unique prefixes are accepted): %s",
-               n_matches > 1 && word[0] != '\0' ? "Ambiguous" : "Unknown", word, valid->str);
-}
-
-/* A row as the sort sees it. The numbers are copied from the entry, so
- * that comparing two records reads only the records, which lie together,
- * and not the entries, which a big table spreads over the heap. */
-typedef struct
-{
-  gint64       cc;
-  gint64       nc;
-  double       tt;
-  double       ct;
-  gint64       line;
-  const Entry *entry;  /* for the file and the name */
-  char        *label;  /* owned; NULL unless the sort compares labels */
-  guint        index;
-} SortRecord;
-
-static int
-compare_int64 (gint64 a,
-               gint64 b)
-{
-  return (a > b) - (a < b);
-}
-
-/* Python's < and > on floats: a NaN is neither, so it ties. */
-static int
-compare_double (double a,
-                double b)
-{
-  return (a > b) - (a < b);
-}
-
-static int
-compare_strings (const char *a,
-                 const char *b)
-{
-  int result = strcmp (a, b);
-
-  return (result > 0) - (result < 0);
-}
-
-static int
-compare_field (const SortRecord *a,
-               const SortRecord *b,
-               SortField         field)
-{
-  switch (field)
-    {
-    case FIELD_CC:
-      return compare_int64 (a->cc, b->cc);
-    case FIELD_NC:
-      return compare_int64 (a->nc, b->nc);
-    case FIELD_TT:
-      return compare_double (a->tt, b->tt);
-    case FIELD_CT:
-      return compare_double (a->ct, b->ct);
-    case FIELD_FILE:
-      return compare_strings (a->entry->key.file, b->entry->key.file);
-    case FIELD_LINE:
-      return compare_int64 (a->line, b->line);
-    case FIELD_NAME:
-      return compare_strings (a->entry->key.name, b->entry->key.name);
-    case FIELD_STDNAME:
-      return compare_strings (a->label, b->label);
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* pstats' TupleComp.compare: the first field that differs decides. */
-static int
-compare_records (gconstpointer a,
-                 gconstpointer b,
-                 gpointer      user_data)
-{
-  GArray *columns = user_data;
-  guint i;
-
-  for (i = 0; i < columns->len; i++)
-    {
-      const SortColumn *column = &g_array_index (columns, SortColumn, i);
-      int result = compare_field (a, b, column->field);
-
-      if (result != 0)
-        return result * column->direction;
-    }
-
-  return 0;
-}
-
-/* Python's list.sort is stable, and so is g_qsort_with_data (a merge sort):
- * ties keep dict order. */
-static void
-sort_rows (DetprofStats *self,
-           GArray       *columns)
-{
-  g_autofree SortRecord *records = g_new0 (SortRecord, MAX (self->n_functions, 1));
-  gboolean by_label = FALSE;
-  guint i;
-
-  /* Labels are made only for a sort that compares them. */
-  for (i = 0; i < columns->len; i++)
-    by_label |= g_array_index (columns, SortColumn, i).field == FIELD_STDNAME;
-
-  for (i = 0; i < self->n_functions; i++)
-    {
-      const Entry *entry = get_entry (self, i);
-
-      records[i].cc = entry->cc;
-      records[i].nc = entry->nc;
-      records[i].tt = entry->tt.value;
-      records[i].ct = entry->ct.value;
-      records[i].line = entry->key.line;
-      records[i].entry = entry;
-      records[i].label = by_label ? key_label (&entry->key) : NULL;
-      records[i].index = i;
-    }
-
-  g_qsort_with_data (records, (int) self->n_functions, sizeof (SortRecord),
-                     compare_records, columns);
-
-  forget_sort (self);
-  self->order = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->n_functions);
-  for (i = 0; i < self->n_functions; i++)
-    {
-      g_array_append_val (self->order, records[i].index);
-      g_free (records[i].label);
-    }
-}
-
-/* ---------------------------------------------------------------------- */
 /* strip_dirs                                                              */
 
 
@@ -1544,23 +955,34 @@ strip_row (DetprofStats *stripped,
            guint         index,
            gboolean     *filled)
 {
-  const Entry *source = get_entry (self, index);
+  const Entry *source = _detprof_stats_entry (self, index);
   ArcList callers = { NULL, 0, 0 };
+  g_autoptr(GArray) bounds = g_array_new (FALSE, FALSE, sizeof (TimeBounds));
   Entry *target;
   guint row, i;
 
   row = ensure_row (stripped, base_name (source->key.file), source->key.line, source->key.name);
-  target = get_entry (stripped, row);
+  target = _detprof_stats_entry (stripped, row);
 
   /* pstats builds the stripped callers dict by assignment, so two callers
-   * that collide within it overwrite each other instead of adding up. */
+   * that collide within it overwrite each other instead of adding up;
+   * their bounds go with their numbers. */
   for (i = 0; i < source->callers.len; i++)
     {
       DetprofCallerArc arc = source->callers.items[i];
-      const Key *caller = &get_entry (self, arc.caller)->key;
+      const Entry *caller_entry = _detprof_stats_entry (self, arc.caller);
+      const Key *caller = &caller_entry->key;
+      TimeBounds arc_bounds;
+      int position;
 
+      _detprof_stats_get_arc_bounds (self, caller_entry, source, &arc_bounds.tt, &arc_bounds.ct);
       arc.caller = ensure_key (stripped, base_name (caller->file), caller->line, caller->name);
+      position = find_arc (&callers, arc.caller);
       set_arc (&callers, &arc);
+      if (position >= 0)
+        g_array_index (bounds, TimeBounds, position) = arc_bounds;
+      else
+        g_array_append_val (bounds, arc_bounds);
     }
 
   target->top_level = target->top_level || source->top_level;
@@ -1574,14 +996,25 @@ strip_row (DetprofStats *stripped,
       target->nc = source->nc;
       target->tt = source->tt;
       target->ct = source->ct;
+      target->tt_bound = source->tt_bound;
+      target->ct_bound = source->ct_bound;
       arc_list_clear (&target->callers);
       target->callers = callers;
+      for (i = 0; i < callers.len; i++)
+        set_arc_bounds (stripped, _detprof_stats_entry (stripped, callers.items[i].caller), target,
+                        g_array_index (bounds, TimeBounds, i).tt, g_array_index (bounds, TimeBounds, i).ct);
       return;
     }
 
-  add_numbers (target, source->cc, source->nc, source->tt, source->ct);
+  add_numbers (target, source->cc, source->nc, source->tt, source->ct, source->tt_bound, source->ct_bound);
   for (i = 0; i < callers.len; i++)
-    merge_arc (&target->callers, &callers.items[i]);
+    {
+      gboolean existed = find_arc (&target->callers, callers.items[i].caller) >= 0;
+
+      merge_arc (&target->callers, &callers.items[i]);
+      merge_arc_bounds (stripped, _detprof_stats_entry (stripped, callers.items[i].caller), target, existed,
+                        g_array_index (bounds, TimeBounds, i).tt, g_array_index (bounds, TimeBounds, i).ct);
+    }
   arc_list_clear (&callers);
 }
 
@@ -1595,24 +1028,31 @@ add_row (DetprofStats *self,
          DetprofStats *other,
          guint         index)
 {
-  const Entry *source = get_entry (other, index);
+  const Entry *source = _detprof_stats_entry (other, index);
   guint n_arcs = source->callers.len;
   g_autofree DetprofCallerArc *arcs = g_memdup2 (source->callers.items, n_arcs * sizeof *arcs);
+  g_autofree double *bounds = g_new (double, 2 * MAX (n_arcs, 1));
   Entry copy = *source;
   Entry *target;
   guint i;
 
-  target = get_entry (self, ensure_row (self, copy.key.file, copy.key.line, copy.key.name));
-  add_numbers (target, copy.cc, copy.nc, copy.tt, copy.ct);
+  for (i = 0; i < n_arcs; i++)
+    _detprof_stats_get_arc_bounds (other, _detprof_stats_entry (other, arcs[i].caller), source, &bounds[2 * i], &bounds[2 * i + 1]);
+
+  target = _detprof_stats_entry (self, ensure_row (self, copy.key.file, copy.key.line, copy.key.name));
+  add_numbers (target, copy.cc, copy.nc, copy.tt, copy.ct, copy.tt_bound, copy.ct_bound);
   target->top_level = target->top_level || copy.top_level;
 
   for (i = 0; i < n_arcs; i++)
     {
       DetprofCallerArc arc = arcs[i];
-      const Key *caller = &get_entry (other, arc.caller)->key;
+      const Key *caller = &_detprof_stats_entry (other, arc.caller)->key;
+      gboolean existed;
 
       arc.caller = ensure_key (self, caller->file, caller->line, caller->name);
+      existed = find_arc (&target->callers, arc.caller) >= 0;
       merge_arc (&target->callers, &arc);
+      merge_arc_bounds (self, _detprof_stats_entry (self, arc.caller), target, existed, bounds[2 * i], bounds[2 * i + 1]);
     }
 }
 
@@ -1635,6 +1075,7 @@ detprof_stats_finalize (GObject *object)
   g_clear_pointer (&self->call_sites, g_ptr_array_unref);
   g_clear_pointer (&self->info_keys, g_ptr_array_unref);
   g_clear_pointer (&self->info, g_hash_table_unref);
+  g_clear_pointer (&self->arc_bounds, g_hash_table_unref);
   g_clear_pointer (&self->paths, _detprof_stats_paths_free);
 
   G_OBJECT_CLASS (detprof_stats_parent_class)->finalize (object);
@@ -1660,6 +1101,7 @@ detprof_stats_init (DetprofStats *self)
   self->info_keys = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->info_keys, NULL);
   self->info = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->arc_bounds = arc_bounds_new ();
   self->paths = _detprof_stats_paths_new ();
 }
 
@@ -1826,7 +1268,7 @@ detprof_stats_add (DetprofStats *self,
   self->prim_calls = add_counts (self->prim_calls, other->prim_calls);
   self->total_tt += other->total_tt;
   self->max_name_len = MAX (self->max_name_len, other->max_name_len);
-  forget_sort (self);
+  _detprof_stats_forget_sort (self);
 
   /* Rows first, then the callers, which a dump numbers so too: a key
    * first met as a caller and only later as a row would otherwise be
@@ -1835,7 +1277,7 @@ detprof_stats_add (DetprofStats *self,
   rows = g_new (guint, MAX (n_rows, 1));
   for (i = 0; i < n_rows; i++)
     {
-      Key key = get_entry (other, i)->key;
+      Key key = _detprof_stats_entry (other, i)->key;
       g_autofree char *file = g_strdup (key.file);
       g_autofree char *name = g_strdup (key.name);
 
@@ -1861,151 +1303,6 @@ detprof_stats_add (DetprofStats *self,
           set_info (self, key, sum);
         }
     }
-}
-
-/**
- * detprof_stats_to_bytes:
- * @self: a #DetprofStats
- *
- * Encodes the table as a stats dump: the dict in Python's marshal format,
- * in table order, in the encoding Python 3.4 and later write and load
- * (each key and file name written once, then referred to), followed by
- * detprof's own object when there are call sites or run facts. Integer
- * times stay integers. The sort order is not part of a dump.
- *
- * Returns: (transfer full): the dump
- *
- * Since: 0.1
- */
-GBytes *
-detprof_stats_to_bytes (DetprofStats *self)
-{
-  DumpWriter w = { NULL };
-
-  g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
-
-  w.files = g_hash_table_new (text_hash_func, g_str_equal);
-  w.key_refs = g_new0 (guint, self->entries->len);
-  reserve (&w, 64 + 128 * ((gsize) self->n_functions + self->call_sites->len));
-
-  put_table (&w, self);
-
-  /* Python's marshal.load reads one object and stops: what follows is ours.
-   * It is a second object, with references of its own. */
-  if (self->call_sites->len > 0 || self->info_keys->len > 1 || detprof_stats_get_n_path_nodes (self) > 0)
-    {
-      g_hash_table_remove_all (w.files);
-      memset (w.key_refs, 0, self->entries->len * sizeof *w.key_refs);
-      w.last_file = NULL;
-      w.n_refs = 0;
-      put_extra (&w, self);
-    }
-
-  g_hash_table_unref (w.files);
-  g_free (w.key_refs);
-  return g_bytes_new_take (g_realloc (w.data, MAX (w.len, 1)), w.len);
-}
-
-/* Writes @data to a character device or a pipe that is already there, as
- * the shell's ">" would. A pipe that no process reads is refused rather
- * than waited on: the profile is written at exit, and must not hang it. */
-static gboolean
-write_in_place (const char  *path,
-                gboolean     is_pipe,
-                const char  *data,
-                gsize        len,
-                GError     **error)
-{
-  g_autofree char *display = g_filename_display_name (path);
-  int fd = g_open (path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
-  int saved = fd < 0 ? errno : 0;
-  gsize done = 0;
-
-  if (fd >= 0)
-    {
-      /* Non-blocking only to open: a reader is there, now wait for it. */
-      fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
-      while (done < len && saved == 0)
-        {
-          gssize n = write (fd, data + done, len - done);
-
-          if (n > 0)
-            done += (gsize) n;
-          else if (n == 0)
-            saved = EIO;
-          else if (errno != EINTR)
-            saved = errno;
-        }
-      if (close (fd) != 0 && saved == 0 && errno != EINTR)
-        saved = errno;
-    }
-  if (saved == 0)
-    return TRUE;
-
-  g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO, "Cannot write statistics to %s: %s", display,
-               is_pipe && saved == ENXIO ? "no process has it open for reading" : g_strerror (saved));
-  return FALSE;
-}
-
-/**
- * detprof_stats_dump:
- * @self: a #DetprofStats
- * @path: (type filename): where to write the dump
- * @error: return location for a #GError, or %NULL
- *
- * Writes detprof_stats_to_bytes() to @path, atomically: a reader sees the
- * old file or the new one, never a part. A character device or a pipe
- * (`/dev/null`, `/dev/stdout`, a FIFO) is written in place instead, since
- * renaming a file over it would replace the node itself; a pipe must
- * have a reader. Other files that are not regular files (directories,
- * sockets, block devices) are refused.
- *
- * Returns: %TRUE on success, %FALSE if @error is set (%DETPROF_ERROR_IO)
- *
- * Since: 0.1
- */
-gboolean
-detprof_stats_dump (DetprofStats  *self,
-                    const char    *path,
-                    GError       **error)
-{
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *data;
-  GStatBuf st;
-  gsize len;
-
-  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  bytes = detprof_stats_to_bytes (self);
-  data = g_bytes_get_data (bytes, &len);
-
-  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
-    {
-      g_autofree char *display = g_filename_display_name (path);
-
-      if (S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode))
-        return write_in_place (path, S_ISFIFO (st.st_mode), data, len, error);
-      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
-                   "Cannot write statistics to %s: it is not a regular file, a character device or a pipe",
-                   display);
-      return FALSE;
-    }
-
-  /* g_file_set_contents () writes a temporary file in the same directory
-   * and renames it over @path. */
-  if (!g_file_set_contents (path, data, (gssize) len, &local_error))
-    {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
-                   "Cannot write statistics to %s: %s", display, local_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
 }
 
 /**
@@ -2035,7 +1332,7 @@ detprof_stats_strip_dirs (DetprofStats *self)
   rows = g_new (guint, MAX (self->n_functions, 1));
   for (i = 0; i < self->n_functions; i++)
     {
-      const Key *key = &get_entry (self, i)->key;
+      const Key *key = &_detprof_stats_entry (self, i)->key;
 
       rows[i] = ensure_row (stripped, base_name (key->file), key->line, key->name);
     }
@@ -2053,6 +1350,8 @@ detprof_stats_strip_dirs (DetprofStats *self)
   g_clear_pointer (&self->arc_block, g_free);
   g_clear_pointer (&self->call_site_index, g_hash_table_unref);
   g_clear_pointer (&self->call_sites, g_ptr_array_unref);
+  g_clear_pointer (&self->arc_bounds, g_hash_table_unref);
+  self->arc_bounds = g_steal_pointer (&stripped->arc_bounds);
   self->index = g_steal_pointer (&stripped->index);
   self->entries = g_steal_pointer (&stripped->entries);
   self->strings = g_steal_pointer (&stripped->strings);
@@ -2062,159 +1361,7 @@ detprof_stats_strip_dirs (DetprofStats *self)
   self->paths = g_steal_pointer (&stripped->paths);
   self->n_functions = stripped->n_functions;
   self->max_name_len = compute_max_name_len (self);
-  forget_sort (self);
-}
-
-/**
- * detprof_stats_sort:
- * @self: a #DetprofStats
- * @keys: (array zero-terminated=1) (nullable): the sort keys, most
- *   significant first, or %NULL
- * @error: return location for a #GError, or %NULL
- *
- * Sorts the table for the reports, as `Stats.sort_stats(*keys)` does. The
- * keys are calls, ncalls, cumtime, cumulative, filename, line, module,
- * name, nfl, pcalls, stdname, time and tottime, or any unambiguous prefix
- * of them. The sort is stable: ties keep the table order. With no keys the
- * reports go back to table order ("Random listing order was used").
- *
- * An unknown or ambiguous key is %DETPROF_ERROR_INVALID_ARGUMENT, with a
- * message listing the valid keys, and leaves @self unchanged.
- *
- * Returns: %TRUE on success, %FALSE if @error is set
- *
- * Since: 0.1
- */
-gboolean
-detprof_stats_sort (DetprofStats       *self,
-                    const char * const *keys,
-                    GError            **error)
-{
-  g_autoptr(GHashTable) abbreviations = NULL;
-  g_autoptr(GArray) columns = NULL;
-  g_autoptr(GString) sort_type = NULL;
-  gsize i;
-
-  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (keys == NULL || keys[0] == NULL)
-    {
-      forget_sort (self);
-      return TRUE;
-    }
-
-  abbreviations = build_abbreviations ();
-  columns = g_array_new (FALSE, FALSE, sizeof (SortColumn));
-  sort_type = g_string_new (NULL);
-
-  for (i = 0; keys[i] != NULL; i++)
-    {
-      const SortKeyDef *def = g_hash_table_lookup (abbreviations, keys[i]);
-
-      if (def == NULL)
-        {
-          set_sort_key_error (keys[i], error);
-          return FALSE;
-        }
-
-      g_array_append_vals (columns, def->columns, def->n_columns);
-      g_string_append_printf (sort_type, "%s%s", i > 0 ? ", " : "", def->description);
-    }
-
-  sort_rows (self, columns);
-  g_free (self->sort_type);
-  self->sort_type = g_string_free (g_steal_pointer (&sort_type), FALSE);
-
-  return TRUE;
-}
-
-/**
- * detprof_stats_sort_legacy:
- * @self: a #DetprofStats
- * @key: -1 (standard name), 0 (call count), 1 (internal time) or 2
- *   (cumulative time)
- * @error: return location for a #GError, or %NULL
- *
- * Sorts by one of the numeric keys of the old profiler, as
- * `Stats.sort_stats(key)` with an int does.
- *
- * Returns: %TRUE on success, %FALSE if @error is set
- *   (%DETPROF_ERROR_INVALID_ARGUMENT for any other @key)
- *
- * Since: 0.1
- */
-gboolean
-detprof_stats_sort_legacy (DetprofStats  *self,
-                           int            key,
-                           GError       **error)
-{
-  static const char * const names[] = { "stdname", "calls", "time", "cumulative" };
-  const char *keys[2] = { NULL, NULL };
-
-  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (key < -1 || key > 2)
-    {
-      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_INVALID_ARGUMENT,
-                   "Invalid numeric sort key %d: expected -1 (standard name), "
-                   "0 (call count), 1 (internal time) or 2 (cumulative time)", key);
-      return FALSE;
-    }
-
-  keys[0] = names[key + 1];
-  return detprof_stats_sort (self, keys, error);
-}
-
-/**
- * detprof_stats_reverse_order:
- * @self: a #DetprofStats
- *
- * Reverses the sorted order, if there is one, as `Stats.reverse_order()`
- * does. The "Ordered by" text does not change.
- *
- * Since: 0.1
- */
-void
-detprof_stats_reverse_order (DetprofStats *self)
-{
-  guint i, n;
-
-  g_return_if_fail (DETPROF_IS_STATS (self));
-
-  if (self->order == NULL)
-    return;
-
-  n = self->order->len;
-  for (i = 0; i < n / 2; i++)
-    {
-      guint first = g_array_index (self->order, guint, i);
-
-      g_array_index (self->order, guint, i) = g_array_index (self->order, guint, n - 1 - i);
-      g_array_index (self->order, guint, n - 1 - i) = first;
-    }
-}
-
-/**
- * detprof_stats_get_sort_type:
- * @self: a #DetprofStats
- *
- * Gets the description of the last successful sort, as reports print it
- * after "Ordered by:", e.g. "internal time, function name". It survives
- * detprof_stats_add() and detprof_stats_strip_dirs(), which forget the
- * order itself.
- *
- * Returns: (nullable): the description, or %NULL if @self was never sorted
- *
- * Since: 0.1
- */
-const char *
-detprof_stats_get_sort_type (DetprofStats *self)
-{
-  g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
-
-  return self->sort_type;
+  _detprof_stats_forget_sort (self);
 }
 
 /**
@@ -2258,7 +1405,7 @@ detprof_stats_get_function (DetprofStats *self,
   g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
   g_return_val_if_fail (index < self->entries->len, NULL);
 
-  entry = get_entry (self, index);
+  entry = _detprof_stats_entry (self, index);
   entry->view.file = entry->key.file;
   entry->view.line = entry->key.line;
   entry->view.name = entry->key.name;
@@ -2270,6 +1417,123 @@ detprof_stats_get_function (DetprofStats *self,
   entry->view.callers = entry->callers.items;
 
   return &entry->view;
+}
+
+/**
+ * detprof_stats_get_bounds:
+ * @self: a #DetprofStats
+ * @index: a row index, below detprof_stats_get_n_functions()
+ * @tt_bound: (out) (optional): where to store the error bound of the
+ *   function's internal time, in seconds
+ * @ct_bound: (out) (optional): where to store that of its cumulative time
+ *
+ * Gets how far the function's times may be from the truth: the true
+ * internal time lies within tt ± @tt_bound, the true cumulative time
+ * within ct ± @ct_bound. detprof measures them (see the manual, "How exact
+ * is each time"): the number of stretches between events inside each
+ * time, times how far the profiler's hidden cost per stretch was measured
+ * to vary, plus the timer's resolution. Dumps of Python's profilers, and
+ * profiles made without a measured bias, have none: both are then NaN.
+ * Tables added together add their bounds; a row that has a part without
+ * bounds has none.
+ *
+ * Returns: %TRUE if the function has bounds
+ *
+ * Since: 0.2
+ */
+gboolean
+detprof_stats_get_bounds (DetprofStats *self,
+                          guint         index,
+                          double       *tt_bound,
+                          double       *ct_bound)
+{
+  const Entry *entry;
+
+  if (tt_bound != NULL)
+    *tt_bound = NAN;
+  if (ct_bound != NULL)
+    *ct_bound = NAN;
+  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
+  g_return_val_if_fail (index < self->n_functions, FALSE);
+
+  entry = _detprof_stats_entry (self, index);
+  if (tt_bound != NULL)
+    *tt_bound = entry->tt_bound;
+  if (ct_bound != NULL)
+    *ct_bound = entry->ct_bound;
+  return !isnan (entry->tt_bound) && !isnan (entry->ct_bound);
+}
+
+/**
+ * detprof_stats_get_caller_bounds:
+ * @self: a #DetprofStats
+ * @callee: a row index, below detprof_stats_get_n_functions()
+ * @caller: the @caller of one of @callee's #DetprofCallerArc
+ * @tt_bound: (out) (optional): where to store the error bound of the
+ *   arc's internal time, in seconds
+ * @ct_bound: (out) (optional): where to store that of its cumulative time
+ *
+ * Gets the error bounds of the times of the arc @caller -> @callee, as
+ * detprof_stats_get_bounds() does for a function's.
+ *
+ * Returns: %TRUE if the arc has bounds; %FALSE (and NaN) if it has none,
+ *   or there is no such arc
+ *
+ * Since: 0.2
+ */
+gboolean
+detprof_stats_get_caller_bounds (DetprofStats *self,
+                                 guint         callee,
+                                 guint         caller,
+                                 double       *tt_bound,
+                                 double       *ct_bound)
+{
+  double tt, ct;
+
+  if (tt_bound != NULL)
+    *tt_bound = NAN;
+  if (ct_bound != NULL)
+    *ct_bound = NAN;
+  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
+  g_return_val_if_fail (callee < self->n_functions, FALSE);
+  g_return_val_if_fail (caller < self->entries->len, FALSE);
+
+  _detprof_stats_get_arc_bounds (self, _detprof_stats_entry (self, caller), _detprof_stats_entry (self, callee), &tt, &ct);
+  if (tt_bound != NULL)
+    *tt_bound = tt;
+  if (ct_bound != NULL)
+    *ct_bound = ct;
+  return !isnan (tt) && !isnan (ct);
+}
+
+static gboolean
+has_bounds (DetprofStats *self)
+{
+  guint i;
+
+  for (i = 0; i < self->n_functions; i++)
+    if (_detprof_stats_entry_has_bounds (_detprof_stats_entry (self, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * detprof_stats_has_bounds:
+ * @self: a #DetprofStats
+ *
+ * Tells whether any function of the table has error bounds
+ * (detprof_stats_get_bounds()).
+ *
+ * Returns: %TRUE if some function has bounds
+ *
+ * Since: 0.2
+ */
+gboolean
+detprof_stats_has_bounds (DetprofStats *self)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
+
+  return has_bounds (self);
 }
 
 /**
@@ -2326,7 +1590,7 @@ detprof_stats_lookup_name (DetprofStats *self,
   g_return_val_if_fail (name != NULL, NULL);
 
   for (i = 0; i < self->n_functions; i++)
-    if (strcmp (get_entry (self, i)->key.name, name) == 0)
+    if (strcmp (_detprof_stats_entry (self, i)->key.name, name) == 0)
       return detprof_stats_get_function (self, i);
 
   return NULL;
@@ -2410,7 +1674,7 @@ detprof_stats_function_label (DetprofStats *self,
   g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
   g_return_val_if_fail (index < self->entries->len, NULL);
 
-  return key_label (&get_entry (self, index)->key);
+  return _detprof_stats_key_label (&_detprof_stats_entry (self, index)->key);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2426,6 +1690,21 @@ _detprof_stats_add_function (DetprofStats *self,
                              double        tt,
                              double        ct)
 {
+  return _detprof_stats_add_bounded_function (self, file, line, name, cc, nc, tt, ct, NAN, NAN);
+}
+
+guint
+_detprof_stats_add_bounded_function (DetprofStats *self,
+                                     const char   *file,
+                                     gint64        line,
+                                     const char   *name,
+                                     gint64        cc,
+                                     gint64        nc,
+                                     double        tt,
+                                     double        ct,
+                                     double        tt_bound,
+                                     double        ct_bound)
+{
   guint index;
 
   g_return_val_if_fail (DETPROF_IS_STATS (self), 0);
@@ -2433,8 +1712,8 @@ _detprof_stats_add_function (DetprofStats *self,
   g_return_val_if_fail (name != NULL, 0);
 
   index = ensure_row (self, file, line, name);
-  add_numbers (get_entry (self, index), cc, nc, float_time (tt), float_time (ct));
-  forget_sort (self);
+  add_numbers (_detprof_stats_entry (self, index), cc, nc, float_time (tt), float_time (ct), tt_bound, ct_bound);
+  _detprof_stats_forget_sort (self);
 
   return index;
 }
@@ -2448,7 +1727,23 @@ _detprof_stats_add_caller (DetprofStats *self,
                            double        tt,
                            double        ct)
 {
+  _detprof_stats_add_bounded_caller (self, callee, caller, nc, cc, tt, ct, NAN, NAN);
+}
+
+void
+_detprof_stats_add_bounded_caller (DetprofStats *self,
+                                   guint         callee,
+                                   guint         caller,
+                                   gint64        nc,
+                                   gint64        cc,
+                                   double        tt,
+                                   double        ct,
+                                   double        tt_bound,
+                                   double        ct_bound)
+{
   DetprofCallerArc arc = { 0, };
+  Entry *to;
+  gboolean existed;
 
   g_return_if_fail (DETPROF_IS_STATS (self));
   g_return_if_fail (callee < self->n_functions);
@@ -2460,7 +1755,55 @@ _detprof_stats_add_caller (DetprofStats *self,
   arc.cc = cc;
   arc.tt = float_time (tt);
   arc.ct = float_time (ct);
-  merge_arc (&get_entry (self, callee)->callers, &arc);
+  to = _detprof_stats_entry (self, callee);
+  existed = find_arc (&to->callers, caller) >= 0;
+  merge_arc (&to->callers, &arc);
+  merge_arc_bounds (self, _detprof_stats_entry (self, caller), to, existed, tt_bound, ct_bound);
+}
+
+void
+_detprof_stats_take_bounds (DetprofStats *self,
+                            const char   *file,
+                            gint64        line,
+                            const char   *name,
+                            double        tt_bound,
+                            double        ct_bound)
+{
+  guint index;
+  Entry *entry;
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (file != NULL && name != NULL);
+
+  if (!lookup_key (self, file, line, name, &index) || index >= self->n_functions)
+    return;
+  entry = _detprof_stats_entry (self, index);
+  entry->tt_bound = tt_bound;
+  entry->ct_bound = ct_bound;
+}
+
+void
+_detprof_stats_take_caller_bounds (DetprofStats *self,
+                                   const char   *callee_file,
+                                   gint64        callee_line,
+                                   const char   *callee_name,
+                                   const char   *caller_file,
+                                   gint64        caller_line,
+                                   const char   *caller_name,
+                                   double        tt_bound,
+                                   double        ct_bound)
+{
+  guint callee, caller;
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (callee_file != NULL && callee_name != NULL);
+  g_return_if_fail (caller_file != NULL && caller_name != NULL);
+
+  if (!lookup_key (self, callee_file, callee_line, callee_name, &callee) || callee >= self->n_functions
+      || !lookup_key (self, caller_file, caller_line, caller_name, &caller)
+      || find_arc (&_detprof_stats_entry (self, callee)->callers, caller) < 0)
+    return;
+  set_arc_bounds (self, _detprof_stats_entry (self, caller), _detprof_stats_entry (self, callee), tt_bound, ct_bound);
 }
 
 void
@@ -2508,7 +1851,7 @@ gboolean
 _detprof_stats_is_top_level (DetprofStats *self,
                              guint         index)
 {
-  return get_entry (self, index)->top_level;
+  return _detprof_stats_entry (self, index)->top_level;
 }
 
 guint
@@ -2521,31 +1864,6 @@ DetprofStatsPaths *
 _detprof_stats_get_paths (DetprofStats *self)
 {
   return self->paths;
-}
-
-static int
-compare_string_pointers (gconstpointer a,
-                         gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-char **
-_detprof_stats_list_sort_abbreviations (void)
-{
-  g_autoptr(GHashTable) abbreviations = build_abbreviations ();
-  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, abbreviations);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (keys, g_strdup (key));
-
-  g_ptr_array_sort (keys, compare_string_pointers);
-  g_ptr_array_add (keys, NULL);
-
-  return (char **) g_ptr_array_free (g_steal_pointer (&keys), FALSE);
 }
 
 /**
@@ -2601,6 +1919,44 @@ detprof_stats_get_call_site (DetprofStats *self,
   site->view.tt = site->tt;
   site->view.ct = site->ct;
   return &site->view;
+}
+
+/**
+ * detprof_stats_get_call_site_bounds:
+ * @self: a #DetprofStats
+ * @index: less than detprof_stats_get_n_call_sites()
+ * @tt_bound: (out) (optional): where to store the error bound of the
+ *   call site's internal time, in seconds
+ * @ct_bound: (out) (optional): where to store that of its cumulative time
+ *
+ * Gets the error bounds of a call site's times, as
+ * detprof_stats_get_bounds() does for a function's.
+ *
+ * Returns: %TRUE if the call site has bounds
+ *
+ * Since: 0.2
+ */
+gboolean
+detprof_stats_get_call_site_bounds (DetprofStats *self,
+                                    guint         index,
+                                    double       *tt_bound,
+                                    double       *ct_bound)
+{
+  const CallSite *site;
+
+  if (tt_bound != NULL)
+    *tt_bound = NAN;
+  if (ct_bound != NULL)
+    *ct_bound = NAN;
+  g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
+  g_return_val_if_fail (index < self->call_sites->len, FALSE);
+
+  site = g_ptr_array_index (self->call_sites, index);
+  if (tt_bound != NULL)
+    *tt_bound = site->tt_bound;
+  if (ct_bound != NULL)
+    *ct_bound = site->ct_bound;
+  return !isnan (site->tt_bound) && !isnan (site->ct_bound);
 }
 
 /**
@@ -2681,8 +2037,62 @@ _detprof_stats_add_call_site (DetprofStats *self,
   g_return_if_fail (DETPROF_IS_STATS (self));
   g_return_if_fail (caller < self->entries->len && callee < self->entries->len);
 
-  add_call_site_between (self, get_entry (self, caller), get_entry (self, callee),
+  add_call_site_between (self, _detprof_stats_entry (self, caller), _detprof_stats_entry (self, callee),
                          file, line, nc, cc, tt, ct);
+}
+
+void
+_detprof_stats_add_bounded_call_site (DetprofStats *self,
+                                      guint         caller,
+                                      guint         callee,
+                                      const char   *file,
+                                      gint64        line,
+                                      gint64        nc,
+                                      gint64        cc,
+                                      double        tt,
+                                      double        ct,
+                                      double        tt_bound,
+                                      double        ct_bound)
+{
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (caller < self->entries->len && callee < self->entries->len);
+
+  add_bounded_call_site_between (self, _detprof_stats_entry (self, caller), _detprof_stats_entry (self, callee),
+                                 file, line, nc, cc, tt, ct, tt_bound, ct_bound);
+}
+
+void
+_detprof_stats_take_call_site_bounds (DetprofStats *self,
+                                      const char   *caller_file,
+                                      gint64        caller_line,
+                                      const char   *caller_name,
+                                      const char   *callee_file,
+                                      gint64        callee_line,
+                                      const char   *callee_name,
+                                      const char   *file,
+                                      gint64        line,
+                                      double        tt_bound,
+                                      double        ct_bound)
+{
+  guint caller, callee;
+  CallSite probe = { NULL, NULL, file, line, 0, 0, 0.0, 0.0, 0.0, 0.0, { 0 } };
+  CallSite *site;
+
+  g_return_if_fail (DETPROF_IS_STATS (self));
+  g_return_if_fail (caller_file != NULL && caller_name != NULL);
+  g_return_if_fail (callee_file != NULL && callee_name != NULL);
+  g_return_if_fail (file != NULL);
+
+  if (!lookup_key (self, caller_file, caller_line, caller_name, &caller)
+      || !lookup_key (self, callee_file, callee_line, callee_name, &callee))
+    return;
+  probe.caller = _detprof_stats_entry (self, caller);
+  probe.callee = _detprof_stats_entry (self, callee);
+  site = g_hash_table_lookup (self->call_site_index, &probe);
+  if (site == NULL)
+    return;
+  site->tt_bound = tt_bound;
+  site->ct_bound = ct_bound;
 }
 
 void

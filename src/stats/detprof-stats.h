@@ -239,6 +239,16 @@ const DetprofFunctionStats *detprof_stats_lookup (DetprofStats *self,
                                                   const char   *name);
 const DetprofFunctionStats *detprof_stats_lookup_name (DetprofStats *self,
                                                        const char   *name);
+gboolean      detprof_stats_get_bounds (DetprofStats *self,
+                                        guint         index,
+                                        double       *tt_bound,
+                                        double       *ct_bound);
+gboolean      detprof_stats_get_caller_bounds (DetprofStats *self,
+                                               guint         callee,
+                                               guint         caller,
+                                               double       *tt_bound,
+                                               double       *ct_bound);
+gboolean      detprof_stats_has_bounds (DetprofStats *self);
 gint64        detprof_stats_get_total_calls (DetprofStats *self);
 gint64        detprof_stats_get_primitive_calls (DetprofStats *self);
 double        detprof_stats_get_total_time (DetprofStats *self);
@@ -249,6 +259,10 @@ char         *detprof_stats_function_label (DetprofStats *self,
 guint                       detprof_stats_get_n_call_sites (DetprofStats *self);
 const DetprofCallSiteStats *detprof_stats_get_call_site (DetprofStats *self,
                                                          guint         index);
+gboolean                    detprof_stats_get_call_site_bounds (DetprofStats *self,
+                                                                guint         index,
+                                                                double       *tt_bound,
+                                                                double       *ct_bound);
 const char                 *detprof_stats_get_info (DetprofStats *self,
                                                     const char   *key);
 void                        detprof_stats_set_info (DetprofStats *self,

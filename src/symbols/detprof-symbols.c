@@ -77,6 +77,15 @@ struct _DetprofSymbolizer
                               * string) → Dwarf_Die (owned) that declares it */
   GHashTable *signatures;    /* owned, NULL until needed: demangled name with
                               * parameters (owned) → Dwarf_Die (declarations') */
+
+  /* The unit of the last declaration read, and what every declaration in
+   * it needs: functions are named unit by unit, so this spares reading
+   * the unit's DIE again for each. */
+  Dwarf_CU   *unit;
+  const char *unit_comp_dir;
+  Dwarf_Files *unit_files;   /* NULL if the unit has no line table */
+  size_t      unit_n_files;
+  Dwarf_Half  unit_version;
 };
 
 /* An answer, kept for the next time its address is asked for. A profile
@@ -1359,19 +1368,30 @@ source_path (DetprofSymbolizer *self,
   return g_strdup (path);
 }
 
-/* The compilation directory of the unit that holds @attr, which is not
- * always the unit of the DIE we started from (LTO, dwz). */
-static const char *
-attribute_comp_dir (Dwarf_Attribute *attr)
+/* Reads what declarations in @attr's unit need, unless it is the unit of
+ * the last one. The unit is not always the unit of the DIE we started
+ * from (LTO, dwz). */
+static void
+enter_unit (DetprofSymbolizer *self,
+            Dwarf_Attribute   *attr)
 {
   Dwarf_Attribute comp_dir;
   Dwarf_Die cu_die;
 
-  if (dwarf_cu_die (attr->cu, &cu_die,
-                    NULL, NULL, NULL, NULL, NULL, NULL) == NULL)
-    return NULL;
+  if (attr->cu == self->unit)
+    return;
 
-  return dwarf_formstring (dwarf_attr (&cu_die, DW_AT_comp_dir, &comp_dir));
+  self->unit = attr->cu;
+  self->unit_comp_dir = NULL;
+  self->unit_files = NULL;
+  self->unit_n_files = 0;
+  self->unit_version = 0;
+  if (dwarf_cu_die (attr->cu, &cu_die, &self->unit_version,
+                    NULL, NULL, NULL, NULL, NULL) == NULL)
+    return;
+  self->unit_comp_dir = dwarf_formstring (dwarf_attr (&cu_die, DW_AT_comp_dir, &comp_dir));
+  if (dwarf_getsrcfiles (&cu_die, &self->unit_files, &self->unit_n_files) != 0)
+    self->unit_files = NULL;
 }
 
 /* The file that the DW_AT_decl_file @attr names, as its unit's line table
@@ -1379,27 +1399,21 @@ attribute_comp_dir (Dwarf_Attribute *attr)
  * (0.188) refuses file 0, which DWARF 5 made the unit's primary source
  * file, and with which clang declares every function of that file. */
 static const char *
-attribute_decl_file (Dwarf_Attribute *attr)
+attribute_decl_file (DetprofSymbolizer *self,
+                     Dwarf_Attribute   *attr)
 {
   Dwarf_Word index;
-  Dwarf_Die cu_die;
-  Dwarf_Half version = 0;
-  Dwarf_Files *files;
-  size_t n_files;
 
-  if (dwarf_formudata (attr, &index) != 0
-      || dwarf_cu_die (attr->cu, &cu_die, &version,
-                       NULL, NULL, NULL, NULL, NULL) == NULL)
+  if (dwarf_formudata (attr, &index) != 0)
     return NULL;
+  enter_unit (self, attr);
 
   /* Before DWARF 5, files count from 1, and 0 means none. */
-  if (index == 0 && version < 5)
+  if ((index == 0 && self->unit_version < 5)
+      || self->unit_files == NULL || index >= self->unit_n_files)
     return NULL;
 
-  if (dwarf_getsrcfiles (&cu_die, &files, &n_files) != 0 || index >= n_files)
-    return NULL;
-
-  return dwarf_filesrc (files, index, NULL, NULL);
+  return dwarf_filesrc (self->unit_files, index, NULL, NULL);
 }
 
 /* The file and line where @subprogram, or its abstract origin, is declared. */
@@ -1412,8 +1426,11 @@ declaration_position (DetprofSymbolizer *self,
   int line = 0;
 
   if (dwarf_attr_integrate (subprogram, DW_AT_decl_file, &attr) != NULL)
-    out->file = source_path (self, attribute_decl_file (&attr),
-                             attribute_comp_dir (&attr));
+    {
+      const char *file = attribute_decl_file (self, &attr);
+
+      out->file = source_path (self, file, self->unit_comp_dir);
+    }
 
   if (dwarf_decl_line (subprogram, &line) == 0)
     out->line = line;
