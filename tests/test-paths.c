@@ -445,13 +445,46 @@ test_dump_keeps_paths (Fixture       *fixture,
   remove_tree (dir);
 }
 
+/* With a measured bias spread, each node has the bounds of its own
+ * stretches, as a row has (tests/test-bounds.c): here half a tick per
+ * stretch, and a timer of no resolution, so n stretches make n / 2. A
+ * node's tottime has a stretch per activation and one per call it made;
+ * its cumtime, every stretch below it. Dumps keep them. */
+static void
+test_nodes_have_bounds (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  static const double expected[][2] = { { 1.5, 4.5 }, { 1.5, 2.5 }, { 1.0, 1.0 }, { 0.5, 0.5 } };
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autoptr(DetprofStats) back = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  detprof_profiler_set_bias_spread (fixture->profiler, 0.5);
+  run_nesting (fixture);
+  stats = make_stats (fixture);
+  bytes = detprof_stats_to_bytes (stats);
+  back = detprof_stats_new_from_bytes (bytes, NULL, &error);
+  g_assert_no_error (error);
+
+  assert_paths (back, NESTING_PATHS);
+  assert_paths_add_up (stats);
+  assert_paths_add_up (back);
+  for (i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_assert_cmpfloat (detprof_stats_get_path_node (back, i)->tt_bound, ==, expected[i][0]);
+      g_assert_cmpfloat (detprof_stats_get_path_node (back, i)->ct_bound, ==, expected[i][1]);
+    }
+}
+
 /* A dump whose paths are not ours (a parent after its child) is refused,
  * with what is wrong and where: never a tree with a loop. */
 static void
 test_corrupt_paths_are_refused (Fixture       *fixture,
                                 gconstpointer  user_data)
 {
-  static const guint8 first_node[] = { ')', 9, 'i', 0xff, 0xff, 0xff, 0xff };
+  static const guint8 first_node[] = { ')', 11, 'i', 0xff, 0xff, 0xff, 0xff };
   g_autoptr(DetprofStats) stats = NULL;
   g_autoptr(DetprofStats) back = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -825,9 +858,9 @@ test_notes (void)
   work_row = _detprof_stats_add_function (stats, "t.c", 9, "work", 2, 2, 3.0, 3.0);
   _detprof_stats_finish (stats);
   thread = _detprof_stats_add_path_thread (stats, 4242, 1, 0.5, 0);
-  _detprof_stats_add_path_node (stats, thread, G_MAXUINT, main_row, "??", 0, 1, 1, 2.0, 4.0);
+  _detprof_stats_add_path_node (stats, thread, G_MAXUINT, main_row, "??", 0, 1, 1, 2.0, 4.0, NAN, NAN);
   thread = _detprof_stats_add_path_thread (stats, 4243, 1, 1.5, 3);
-  _detprof_stats_add_path_node (stats, thread, G_MAXUINT, work_row, "??", 0, 2, 2, 3.0, 3.0);
+  _detprof_stats_add_path_node (stats, thread, G_MAXUINT, work_row, "??", 0, 2, 2, 3.0, 3.0, NAN, NAN);
   detprof_stats_set_info (stats, "path-max-nodes", "1000");
   detprof_stats_set_info (stats, "path-unplaced-calls", "3");
 
@@ -929,6 +962,8 @@ main (int    argc,
               test_bound_counts_unplaced_calls, teardown);
   g_test_add ("/paths/dump/round-trip-and-python-loads-it", Fixture, unbounded, setup,
               test_dump_keeps_paths, teardown);
+  g_test_add ("/paths/dump/nodes-have-the-bounds-of-their-stretches", Fixture, unbounded, setup,
+              test_nodes_have_bounds, teardown);
   g_test_add ("/paths/dump/corrupt-paths-are-refused", Fixture, unbounded, setup,
               test_corrupt_paths_are_refused, teardown);
   g_test_add ("/paths/stats/add-merges-equal-paths", Fixture, unbounded, setup,

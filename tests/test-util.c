@@ -126,6 +126,26 @@ assert_same_stats (DetprofStats *expected,
 
 /* ---- reading paths ---- */
 
+/* The bounds of a row's nodes add up to its own (both NaN when the
+ * profile has none), if the timer's resolution, which adds as a square
+ * root, is 0, as the fake clocks' is. */
+static void
+assert_bounds_add_up (DetprofStats *stats,
+                      guint         row,
+                      double        tt_bound,
+                      double        ct_bound)
+{
+  double tt, ct;
+
+  if (!detprof_stats_get_bounds (stats, row, &tt, &ct))
+    {
+      g_assert_true (isnan (tt_bound) && isnan (ct_bound));
+      return;
+    }
+  g_assert_cmpfloat (tt_bound, ==, tt);
+  g_assert_cmpfloat (ct_bound, ==, ct);
+}
+
 void
 assert_paths_add_up (DetprofStats *stats)
 {
@@ -134,6 +154,8 @@ assert_paths_add_up (DetprofStats *stats)
   g_autofree gint64 *cc = g_new0 (gint64, MAX (n_rows, 1));
   g_autofree double *tt = g_new0 (double, MAX (n_rows, 1));
   g_autofree double *ct = g_new0 (double, MAX (n_rows, 1));
+  g_autofree double *tt_bound = g_new0 (double, MAX (n_rows, 1));
+  g_autofree double *ct_bound = g_new0 (double, MAX (n_rows, 1));
   guint i;
 
   for (i = 0; i < detprof_stats_get_n_path_nodes (stats); i++)
@@ -146,6 +168,8 @@ assert_paths_add_up (DetprofStats *stats)
       cc[node->function] += node->cc;
       tt[node->function] += node->tt;
       ct[node->function] += node->ct;
+      tt_bound[node->function] += node->tt_bound;
+      ct_bound[node->function] += node->ct_bound;
     }
   for (i = 0; i < n_rows; i++)
     {
@@ -157,6 +181,7 @@ assert_paths_add_up (DetprofStats *stats)
       g_assert_cmpint (cc[i], ==, f->cc);
       g_assert_cmpfloat (tt[i], ==, f->tt.value);
       g_assert_cmpfloat (ct[i], ==, f->ct.value);
+      assert_bounds_add_up (stats, i, tt_bound[i], ct_bound[i]);
     }
 }
 

@@ -42,7 +42,7 @@ void                        assert_same_stats (DetprofStats *expected,
 
 /* Every function's row is the sum of its path nodes' numbers, to the bit
  * (the fake clocks make every time exact): calls, primitive calls,
- * internal and cumulative time. */
+ * internal and cumulative time, and their bounds. */
 void                        assert_paths_add_up (DetprofStats *stats);
 /* The path nodes, one line each in their order: "thread path nc/cc tt ct",
  * the path as names joined by '>', the times with %g. */

@@ -344,6 +344,8 @@ add_totals (DetprofTotals       *into,
   into->cc += from->cc;
   into->tt += from->tt;
   into->ct += from->ct;
+  into->n_tt += from->n_tt;
+  into->n_ct += from->n_ct;
 }
 
 static gint64
@@ -517,7 +519,9 @@ add_tree_to_stats (DetprofStats            *stats,
       namer->call_line (namer->data, node->site, &file, &line);
       placed[i] = _detprof_stats_add_path_node (stats, thread, parent, row, file, line,
                                                 node->totals.nc, node->totals.cc,
-                                                node->totals.tt * timeunit, node->totals.ct * timeunit);
+                                                node->totals.tt * timeunit, node->totals.ct * timeunit,
+                                                namer->bound (namer->data, node->totals.n_tt),
+                                                namer->bound (namer->data, node->totals.n_ct));
     }
 }
 

@@ -291,6 +291,13 @@ free_symbol (gpointer data)
   g_free (data);
 }
 
+static double
+path_bound (gpointer data,
+            gint64   stretches)
+{
+  return bound (data, stretches);
+}
+
 /* Each call site is named once, however many paths go through it. A
  * thread's first calls are made from outside the profile (libc's start
  * of main or of a thread), as the call sites above leave them out: they
@@ -402,7 +409,7 @@ detprof_profiler_create_stats (DetprofProfiler  *self,
 {
   DetprofProfilerPrivate *priv;
   StatsBuilder builder = { 0 };
-  DetprofPathsNamer namer = { path_function_row, path_call_line, &builder };
+  DetprofPathsNamer namer = { path_function_row, path_call_line, path_bound, &builder };
   guint i;
 
   g_return_val_if_fail (DETPROF_IS_PROFILER (self), NULL);

@@ -26,6 +26,10 @@ G_BEGIN_DECLS
  *   itself, excluding its callees
  * @ct: the cumulative time of the primitive ones, in seconds (pstats'
  *   cumtime, counted once across recursion)
+ * @tt_bound: how far @tt may be from the truth, in seconds (the true time
+ *   lies within @tt ± @tt_bound), measured as a function's bounds are
+ *   (detprof_stats_get_bounds()); NaN when the profile has no bounds
+ * @ct_bound: the same for @ct
  *
  * One node of a thread's calling-context tree: one function reached by one
  * path (parent node, call site). A recursive call is placed at the node of
@@ -33,7 +37,8 @@ G_BEGIN_DECLS
  * tree: a function appears at most once on any path. So for each function,
  * the sums of @nc, @cc, @tt and @ct over its nodes, and over threads, are
  * its row's numbers; and the sum of @tt over every node is the table's
- * total time.
+ * total time. Nodes that add up (detprof_stats_add(),
+ * detprof_stats_strip_dirs()) add their bounds, as rows do.
  *
  * Since: 0.1
  */
@@ -48,6 +53,8 @@ typedef struct
   gint64      cc;
   double      tt;
   double      ct;
+  double      tt_bound;
+  double      ct_bound;
 } DetprofPathNode;
 
 /**

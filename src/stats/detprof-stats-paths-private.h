@@ -35,7 +35,7 @@ guint              _detprof_stats_add_path_thread (DetprofStats *self,
 
 /* Adds the numbers of a node, whose @parent (G_MAXUINT for a root) comes
  * before it, to the node of the same key, or a new one at the end;
- * returns its index. @function is a row. */
+ * returns its index. @function is a row. The bounds are NaN if unknown. */
 guint              _detprof_stats_add_path_node (DetprofStats *self,
                                                  guint         thread,
                                                  guint         parent,
@@ -45,6 +45,8 @@ guint              _detprof_stats_add_path_node (DetprofStats *self,
                                                  gint64        nc,
                                                  gint64        cc,
                                                  double        tt,
-                                                 double        ct);
+                                                 double        ct,
+                                                 double        tt_bound,
+                                                 double        ct_bound);
 
 G_END_DECLS

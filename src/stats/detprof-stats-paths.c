@@ -152,6 +152,8 @@ add_node (DetprofStatsPaths     *paths,
       node->cc += key->cc;
       node->tt += key->tt;
       node->ct += key->ct;
+      node->tt_bound += key->tt_bound;
+      node->ct_bound += key->ct_bound;
       return index;
     }
 
@@ -200,10 +202,12 @@ _detprof_stats_add_path_node (DetprofStats *self,
                               gint64        nc,
                               gint64        cc,
                               double        tt,
-                              double        ct)
+                              double        ct,
+                              double        tt_bound,
+                              double        ct_bound)
 {
   DetprofStatsPaths *paths;
-  DetprofPathNode key = { parent, function, thread, NULL, line, nc, cc, tt, ct };
+  DetprofPathNode key = { parent, function, thread, NULL, line, nc, cc, tt, ct, tt_bound, ct_bound };
 
   g_return_val_if_fail (DETPROF_IS_STATS (self), 0);
   g_return_val_if_fail (file != NULL, 0);

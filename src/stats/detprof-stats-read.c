@@ -2446,8 +2446,8 @@ read_path_thread_items (Reader  *r,
   return TRUE;
 }
 
-/* A path node: (parent, thread, function, file, line, nc, cc, tt, ct); the
- * parent comes before the node, or is -1. @data, a GArray, holds the
+/* A path node: (parent, thread, function, file, line, nc, cc, tt, ct,
+ * tt_bound, ct_bound); the parent comes before the node, or is -1. @data, a GArray, holds the
  * table's index of each node before it: a node equal to an earlier one
  * adds to it, as in any addition of paths, so the two numberings may
  * part. */
@@ -2457,7 +2457,7 @@ read_path_node_items (Reader  *r,
 {
   GArray *same = data;
   g_autofree char *file = NULL;
-  Number parent, thread, function, line, nc, cc, tt, ct;
+  Number parent, thread, function, line, nc, cc, tt, ct, tt_bound, ct_bound;
   Text file_text;
   guint index;
 
@@ -2470,6 +2470,8 @@ read_path_node_items (Reader  *r,
       || !read_number (r, "an int as primitive call count", FALSE, &cc)
       || !read_number (r, "a number as internal time", TRUE, &tt)
       || !read_number (r, "a number as cumulative time", TRUE, &ct)
+      || !read_number (r, "a number as internal time bound", TRUE, &tt_bound)
+      || !read_number (r, "a number as cumulative time bound", TRUE, &ct_bound)
       || !check_index (r, "parent", parent.i, -1, same->len)
       || !check_index (r, "thread", thread.i, 0, detprof_stats_get_n_path_threads (r->table))
       || !check_index (r, "function", function.i, 0, detprof_stats_get_n_functions (r->table)))
@@ -2479,7 +2481,8 @@ read_path_node_items (Reader  *r,
   index = _detprof_stats_add_path_node (r->table, (guint) thread.i,
                                         parent.i < 0 ? G_MAXUINT : g_array_index (same, guint, parent.i),
                                         (guint) function.i, file, line.i, nc.i, cc.i,
-                                        number_time (&tt).value, number_time (&ct).value);
+                                        number_time (&tt).value, number_time (&ct).value,
+                                        number_time (&tt_bound).value, number_time (&ct_bound).value);
   g_array_append_val (same, index);
   return TRUE;
 }
@@ -2503,7 +2506,7 @@ read_paths (Reader   *r,
   for (i = 0; i < items.n; i++)
     {
       r->path_item = (guint) MIN (i + 1, G_MAXUINT);
-      if (nodes ? !read_tuple_of (r, 9, "a 9-tuple as path node", read_path_node_items, same)
+      if (nodes ? !read_tuple_of (r, 11, "an 11-tuple as path node", read_path_node_items, same)
                 : !read_tuple_of (r, 4, "a 4-tuple as path thread", read_path_thread_items, NULL))
         return FALSE;
       g_string_chunk_clear (r->scratch);
@@ -2520,7 +2523,7 @@ read_paths (Reader   *r,
  *     "bounds": ( (key, tt_bound, ct_bound, ( (caller key, tt_bound, ct_bound), ... )), ... ),
  *     "call_site_bounds": ( (caller key, callee key, file, line, tt_bound, ct_bound), ... ),
  *     "path_threads": ( (id, n_threads, cpu_time, unplaced_calls), ... ),
- *     "paths": ( (parent, thread, function, file, line, nc, cc, tt, ct), ... ) }
+ *     "paths": ( (parent, thread, function, file, line, nc, cc, tt, ct, tt_bound, ct_bound), ... ) }
  *
  * (bounds since detprof 0.2, and only when the times have bounds; the
  * paths when the profile has any)

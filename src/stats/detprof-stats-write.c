@@ -344,11 +344,11 @@ put_call_site_bounds (DumpWriter   *w,
 /* The calling-context trees, when there are any (detprof-stats-paths.c):
  *
  *   "path_threads": ( (id, n_threads, cpu_time, unplaced_calls), ... ),
- *   "paths": ( (parent, thread, function, file, line, nc, cc, tt, ct), ... )
+ *   "paths": ( (parent, thread, function, file, line, nc, cc, tt, ct, tt_bound, ct_bound), ... )
  *
  * A node's parent is the index of a node before it, or -1; its function
  * is a row of the dict, by its place there; its thread, an index of
- * path_threads. */
+ * path_threads. A bound is NaN when the profile has none. */
 static void
 put_paths (DumpWriter   *w,
            DetprofStats *self)
@@ -376,7 +376,7 @@ put_paths (DumpWriter   *w,
     {
       const DetprofPathNode *node = detprof_stats_get_path_node (self, i);
 
-      put_tuple_header (w, 9);
+      put_tuple_header (w, 11);
       put_int (w, node->parent == G_MAXUINT ? -1 : (gint64) node->parent);
       put_int (w, node->thread);
       put_int (w, node->function);
@@ -386,6 +386,8 @@ put_paths (DumpWriter   *w,
       put_int (w, node->cc);
       put_float (w, node->tt);
       put_float (w, node->ct);
+      put_float (w, node->tt_bound);
+      put_float (w, node->ct_bound);
     }
 }
 
