@@ -582,8 +582,8 @@ print_threads (DetprofStats *stats,
         return status;
       if (options.reverse)
         detprof_stats_reverse_order (thread);
-      detprof_stats_print_stats (thread, out, (const DetprofRestriction *) restrictions->data,
-                                 restrictions->len);
+      _detprof_report_print_stats (thread, out, (const DetprofRestriction *) restrictions->data,
+                                   restrictions->len, options.bounds);
     }
   _detprof_report_append_negative_warning (stats, out);
   _detprof_report_append_notes (stats, out);

@@ -431,7 +431,7 @@ detprof_stats_print_paths (DetprofStats  *stats,
  * Makes the table of one thread, from its tree: each function that ran on
  * it, in @self's order, with the sums of its nodes' numbers there. The
  * sums over threads are @self's rows (less the calls that found a tree
- * full). The table has no callers (a recursive call is placed at its
+ * full), and so are their bounds, if @self has any. The table has no callers (a recursive call is placed at its
  * outermost activation's node, not under its caller), no files and no
  * run facts.
  *
@@ -463,6 +463,8 @@ detprof_stats_new_for_path_thread (DetprofStats *self,
       sums[node->function].cc += node->cc;
       sums[node->function].tt += node->tt;
       sums[node->function].ct += node->ct;
+      sums[node->function].tt_bound += node->tt_bound;
+      sums[node->function].ct_bound += node->ct_bound;
     }
 
   table = detprof_stats_new ();
@@ -472,8 +474,9 @@ detprof_stats_new_for_path_thread (DetprofStats *self,
 
       if (sums[i].thread == 0)
         continue;
-      _detprof_stats_add_function (table, function->file, function->line, function->name,
-                                   sums[i].cc, sums[i].nc, sums[i].tt, sums[i].ct);
+      _detprof_stats_add_bounded_function (table, function->file, function->line, function->name,
+                                           sums[i].cc, sums[i].nc, sums[i].tt, sums[i].ct,
+                                           sums[i].tt_bound, sums[i].ct_bound);
     }
   _detprof_stats_finish (table);
   return g_steal_pointer (&table);
