@@ -35,6 +35,7 @@ if ! "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=u
      "$srcdir/fuzz-marshal.c" "$srcdir/../src/base/detprof-marshal.c" "$srcdir/../src/base/detprof-error.c" \
      "$srcdir/../src/stats/detprof-stats.c" "$srcdir/../src/stats/detprof-stats-read.c" "$srcdir/../src/stats/detprof-report.c" \
      "$srcdir/../src/stats/detprof-stats-write.c" "$srcdir/../src/stats/detprof-stats-sort.c" \
+     "$srcdir/../src/stats/detprof-stats-paths.c" \
      $libs -lm -o "$work/fuzz-marshal" > "$work/build.log" 2>&1; then
   if grep -q -e 'fuzzer' -e 'libclang_rt' "$work/build.log"; then
     echo "ok 1 - fuzz the marshal reader # SKIP clang cannot link libFuzzer here"
