@@ -741,6 +741,45 @@ test_folded_by_thread (Fixture       *fixture,
   assert_folded_matches_tree (stats, one, DETPROF_PATH_WEIGHT_TIME);
 }
 
+/* The two pictures draw the same paths: a frame per thread, the chains
+ * of functions above it, each as long as its cumulative time (ticks are
+ * seconds here). speedscope's events say it exactly. */
+static void
+test_pictures (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  static const char *const speedscope[] = { "--format", "speedscope", NULL };
+  static const char *const flamegraph[] = { "--format", "flamegraph", NULL };
+  g_autoptr(DetprofStats) stats = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *svg = NULL;
+
+  run_nesting (fixture);
+  stats = make_stats (fixture);
+  json = run_stats (fixture, stats, speedscope, 0, NULL);
+  svg = run_stats (fixture, stats, flamegraph, 0, NULL);
+
+  g_assert_nonnull (strstr (json, "\"frames\":[\n"
+                            "{\"name\":\"main\",\"file\":\"t.c\",\"line\":1},\n"
+                            "{\"name\":\"a\",\"file\":\"t.c\",\"line\":2},\n"
+                            "{\"name\":\"b\",\"file\":\"t.c\",\"line\":3}\n"
+                            "]}"));
+  g_assert_nonnull (strstr (json, "\"name\":\"thread 0 N)\",\"unit\":\"seconds\",\"startValue\":0.0,"
+                            "\"endValue\":511.0,\"events\":[\n"
+                            "{\"type\":\"O\",\"frame\":0,\"at\":0.0},\n"
+                            "{\"type\":\"O\",\"frame\":1,\"at\":0.0},\n"
+                            "{\"type\":\"O\",\"frame\":2,\"at\":0.0},\n"
+                            "{\"type\":\"C\",\"frame\":2,\"at\":20.0},\n"
+                            "{\"type\":\"C\",\"frame\":1,\"at\":62.0},\n"
+                            "{\"type\":\"O\",\"frame\":2,\"at\":62.0},\n"
+                            "{\"type\":\"C\",\"frame\":2,\"at\":190.0},\n"
+                            "{\"type\":\"C\",\"frame\":0,\"at\":511.0}\n"
+                            "]}"));
+  g_assert_true (g_str_has_prefix (svg, "<?xml"));
+  g_assert_nonnull (strstr (svg, "thread 0 N)"));
+  g_assert_nonnull (strstr (svg, ">main<"));
+}
+
 /* --paths: every path to the functions that match, with the calls and
  * times along it, the larger cumulative time first. */
 static void
@@ -974,6 +1013,8 @@ main (int    argc,
               test_folded_export, teardown);
   g_test_add ("/paths/report/folded-stacks-by-thread-start-with-it", Fixture, unbounded, setup,
               test_folded_by_thread, teardown);
+  g_test_add ("/paths/report/flame-graph-and-speedscope-draw-the-paths", Fixture, unbounded, setup,
+              test_pictures, teardown);
   g_test_add ("/paths/report/paths-to-matching-functions", Fixture, unbounded, setup,
               test_paths_report, teardown);
   g_test_add ("/paths/report/one-table-per-thread", Fixture, unbounded, setup,

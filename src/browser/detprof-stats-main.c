@@ -42,6 +42,8 @@ typedef enum
   FORMAT_PSTATS,
   FORMAT_CSV,
   FORMAT_FOLDED,
+  FORMAT_FLAMEGRAPH,
+  FORMAT_SPEEDSCOPE,
 } OutputFormat;
 
 typedef struct
@@ -152,10 +154,15 @@ parse_format (const char  *option_name,
     options.format = FORMAT_CSV;
   else if (g_str_equal (value, "folded"))
     options.format = FORMAT_FOLDED;
+  else if (g_str_equal (value, "flamegraph"))
+    options.format = FORMAT_FLAMEGRAPH;
+  else if (g_str_equal (value, "speedscope"))
+    options.format = FORMAT_SPEEDSCOPE;
   else
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "Unknown format '%s': expected text, callgrind, dot, pstats, csv or folded", value);
+                   "Unknown format '%s': expected text, callgrind, dot, pstats, csv, folded, "
+                   "flamegraph or speedscope", value);
       return FALSE;
     }
 
@@ -327,8 +334,8 @@ static const GOptionEntry entries[] = {
     "Print each time's error bound beside it (the true time lies within time ± bound)", NULL },
   { "format", 'f', 0, G_OPTION_ARG_CALLBACK, parse_format,
     "Output FORMAT: text (default), callgrind, dot, pstats (a merged dump), csv (one row per "
-    "function, with the bounds), or folded (folded stacks, for flamegraph.pl, inferno or speedscope)",
-    "FORMAT" },
+    "function, with the bounds), folded (folded stacks, for flamegraph.pl, inferno or speedscope), "
+    "flamegraph (an interactive SVG) or speedscope (speedscope's JSON file)", "FORMAT" },
   { "weight", 0, 0, G_OPTION_ARG_CALLBACK, parse_weight,
     "With --format=folded: weigh each path by its self time in microseconds (time, the default) "
     "or by its calls (calls)", "WEIGHT" },
@@ -375,6 +382,7 @@ static const char description[] =
   "  detprof-stats -s tottime --bounds myprog.prof\n"
   "  detprof-stats --format csv --output myprog.csv myprog.prof\n"
   "  detprof-stats --format folded myprog.prof | flamegraph.pl > flame.svg\n"
+  "  detprof-stats --format flamegraph --output flame.svg myprog.prof\n"
   "  detprof-stats --paths 'parse' myprog.prof\n"
   "  detprof-stats --threads -s time myprog.prof\n"
   "\n"
@@ -607,6 +615,25 @@ export_folded (DetprofStats *stats,
   return 0;
 }
 
+/* --format flamegraph or speedscope, named after the program the dump
+ * says it profiled, or else after the file. */
+static int
+draw (DetprofStats *stats,
+      const char   *file,
+      GString      *out)
+{
+  g_autoptr(GError) error = NULL;
+  const char *program = detprof_stats_get_info (stats, "program");
+  g_autofree char *title = program != NULL ? g_strdup (program) : g_filename_display_basename (file);
+  gboolean drawn;
+
+  if (options.format == FORMAT_FLAMEGRAPH)
+    drawn = detprof_stats_export_flamegraph (stats, out, title, &error);
+  else
+    drawn = detprof_stats_export_speedscope (stats, out, title, &error);
+  return drawn ? 0 : fail (EXIT_FAILED, "%s", error->message);
+}
+
 static int
 write_output (GBytes *bytes)
 {
@@ -685,6 +712,12 @@ run_one_shot (GPtrArray *files,
       break;
     case FORMAT_FOLDED:
       status = export_folded (stats, out);
+      if (status != 0)
+        return status;
+      break;
+    case FORMAT_FLAMEGRAPH:
+    case FORMAT_SPEEDSCOPE:
+      status = draw (stats, g_ptr_array_index (files, 0), out);
       if (status != 0)
         return status;
       break;

@@ -113,6 +113,14 @@ gboolean      detprof_stats_export_folded (DetprofStats       *stats,
                                            DetprofPathWeight   weight,
                                            gboolean            by_thread,
                                            GError            **error);
+gboolean      detprof_stats_export_flamegraph (DetprofStats  *stats,
+                                               GString       *out,
+                                               const char    *title,
+                                               GError       **error);
+gboolean      detprof_stats_export_speedscope (DetprofStats  *stats,
+                                               GString       *out,
+                                               const char    *name,
+                                               GError       **error);
 gboolean      detprof_stats_print_paths   (DetprofStats       *stats,
                                            GString            *out,
                                            const char         *pattern,

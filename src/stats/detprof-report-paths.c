@@ -3,6 +3,8 @@
  * - Folded stacks ("main;parse;lex 1234"), the input of flamegraph.pl,
  *   inferno and speedscope: one line per path, weighed by the internal
  *   time of its last function (whole microseconds) or by its calls.
+ * - detprof's own pictures, the SVG flame graph and speedscope's file:
+ *   the paths handed to their writers (detprof-flame*.c).
  * - The paths to the functions a regular expression matches, with their
  *   calls and times (detprof-stats --paths).
  * - One thread's table, derived from its tree (detprof-stats --threads).
@@ -22,6 +24,7 @@
 #include <string.h>
 
 #include "detprof-error.h"
+#include "detprof-flame-private.h"
 #include "detprof-report-paths-private.h"
 #include "detprof-stats-private.h"
 
@@ -70,6 +73,8 @@ typedef struct
   gint64 cc;
   double tt;
   double ct;
+  double tt_bound;  /* NaN when unknown */
+  double ct_bound;
 } Merged;
 
 typedef struct
@@ -96,7 +101,7 @@ chain_of (Chains *chains,
 {
   guint64 key = ((guint64) parent << 32) | function;
   gpointer found = g_hash_table_lookup (chains->index, &key);
-  Merged merged = { parent, function, 0, 0, 0.0, 0.0 };
+  Merged merged = { parent, function, 0, 0, 0.0, 0.0, 0.0, 0.0 };
   guint64 *stored;
 
   if (found != NULL)
@@ -136,6 +141,8 @@ chains_init (Chains       *chains,
       merged->cc += node->cc;
       merged->tt += node->tt;
       merged->ct += node->ct;
+      merged->tt_bound += node->tt_bound;
+      merged->ct_bound += node->ct_bound;
     }
 }
 
@@ -290,6 +297,127 @@ _detprof_report_count_negative_paths (DetprofStats *stats)
   for (i = 0; i < detprof_stats_get_n_path_nodes (stats); i++)
     n += detprof_stats_get_path_node (stats, i)->tt < 0.0;
   return n;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The pictures                                                            */
+
+typedef void (*FlameWriter) (const DetprofFlameNode *nodes,
+                             guint                   n_nodes,
+                             const char             *title,
+                             GString                *out);
+
+/* Hands the paths to a picture's writer: a frame per thread (its title),
+ * and above it each chain of functions, named by the function's name and
+ * the place it is defined. */
+static gboolean
+draw_paths (DetprofStats  *stats,
+            FlameWriter    write,
+            const char    *title,
+            GString       *out,
+            GError       **error)
+{
+  g_auto(Chains) chains = { NULL, NULL, NULL };
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autofree DetprofFlameNode *nodes = NULL;
+  guint n_rows, i;
+
+  if (!require_paths (stats, error))
+    return FALSE;
+
+  n_rows = detprof_stats_get_n_functions (stats);
+  chains_init (&chains, stats, TRUE);
+  nodes = g_new0 (DetprofFlameNode, MAX (chains.merged->len, 1));
+  for (i = 0; i < chains.merged->len; i++)
+    {
+      const Merged *merged = &g_array_index (chains.merged, Merged, i);
+      DetprofFlameNode *node = &nodes[i];
+
+      node->parent = merged->parent;
+      if (merged->function >= n_rows)
+        {
+          GString *name = g_string_new (NULL);
+
+          /* A thread: its time is its first calls'. */
+          append_thread_title (stats, name, G_MAXUINT - 1 - merged->function);
+          g_ptr_array_add (titles, g_string_free (name, FALSE));
+          node->name = g_ptr_array_index (titles, titles->len - 1);
+          node->file = "";
+          continue;
+        }
+      node->name = detprof_stats_get_function (stats, merged->function)->name;
+      node->file = detprof_stats_get_function (stats, merged->function)->file;
+      node->line = detprof_stats_get_function (stats, merged->function)->line;
+      node->calls = merged->nc;
+      node->self_time = merged->tt;
+      node->total_time = merged->ct;
+      node->self_bound = isnan (merged->tt_bound) ? 0.0 : merged->tt_bound;
+      node->total_bound = isnan (merged->ct_bound) ? 0.0 : merged->ct_bound;
+    }
+  write (nodes, chains.merged->len, title, out);
+  return TRUE;
+}
+
+/**
+ * detprof_stats_export_flamegraph:
+ * @stats: a #DetprofStats with paths
+ * @out: where to append the picture
+ * @title: (nullable): what heads the picture
+ * @error: return location for a #GError, or %NULL
+ *
+ * Appends a self-contained interactive SVG flame graph of the paths: a
+ * frame per thread, side by side, and above each the paths of its calls,
+ * each frame as wide as the path's cumulative time, with its calls, its
+ * times and their bounds on hover; a click zooms, a search box finds
+ * functions. Paths that differ only by the lines of their calls are one
+ * frame. The manual says how to read it.
+ *
+ * Returns: %TRUE, or %FALSE with %DETPROF_ERROR_INVALID_ARGUMENT if
+ *   @stats has no paths
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_stats_export_flamegraph (DetprofStats  *stats,
+                                 GString       *out,
+                                 const char    *title,
+                                 GError       **error)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (stats), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return draw_paths (stats, _detprof_flame_write_svg, title, out, error);
+}
+
+/**
+ * detprof_stats_export_speedscope:
+ * @stats: a #DetprofStats with paths
+ * @out: where to append the file
+ * @name: (nullable): what the file is called in speedscope
+ * @error: return location for a #GError, or %NULL
+ *
+ * Appends the paths in speedscope's file format
+ * (https://www.speedscope.app/file-format-schema.json): one evented
+ * profile per thread, in seconds, whose events give each path its
+ * cumulative time, and one frame per function.
+ *
+ * Returns: %TRUE, or %FALSE with %DETPROF_ERROR_INVALID_ARGUMENT if
+ *   @stats has no paths
+ *
+ * Since: 0.1
+ */
+gboolean
+detprof_stats_export_speedscope (DetprofStats  *stats,
+                                 GString       *out,
+                                 const char    *name,
+                                 GError       **error)
+{
+  g_return_val_if_fail (DETPROF_IS_STATS (stats), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return draw_paths (stats, _detprof_flame_write_speedscope, name, out, error);
 }
 
 /* ---------------------------------------------------------------------- */
