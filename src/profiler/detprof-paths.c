@@ -462,9 +462,13 @@ _detprof_paths_read_cpu_times (GPtrArray *states)
   for (i = 0; i < states->len; i++)
     {
       DetprofThreadState *state = g_ptr_array_index (states, i);
+      double used;
 
-      if (!state->finished)
-        state->paths.cpu_time = thread_cpu_time (state->tid) - state->paths.cpu_start;
+      if (state->finished)
+        continue;
+      /* A fork restarts the child's clock: a time that went back is unknown. */
+      used = thread_cpu_time (state->tid) - state->paths.cpu_start;
+      state->paths.cpu_time = used >= 0.0 ? used : (double) NAN;
     }
 }
 
