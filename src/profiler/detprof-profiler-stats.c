@@ -213,6 +213,11 @@ function_index (StatsBuilder    *builder,
   return index;
 }
 
+static void path_call_line (gpointer          data,
+                            DetprofCallSite  *site,
+                            const char      **file,
+                            gint64           *line);
+
 static void
 add_thread_to_stats (StatsBuilder       *builder,
                      DetprofThreadState *thread)
@@ -255,21 +260,17 @@ add_thread_to_stats (StatsBuilder       *builder,
       DetprofCallSite *site = thread->site_list.items[i];
       guint callee = GPOINTER_TO_UINT (g_hash_table_lookup (indices, site->callee));
       guint caller = GPOINTER_TO_UINT (g_hash_table_lookup (indices, site->caller));
-      DetprofSymbol where = { NULL, 0, NULL };
-      DetprofSymbolizer *symbolizer;
+      const char *file;
+      gint64 line;
 
       if (callee == 0 || caller == 0 || site->totals.nc == 0 || site->call_site == NULL)
         continue;
-      symbolizer = ensure_symbolizer (builder);
-      if (symbolizer != NULL)
-        _detprof_symbolizer_lookup_call_site (symbolizer, (guintptr) site->call_site, &where);
-      _detprof_stats_add_bounded_call_site (builder->stats, caller - 1, callee - 1,
-                                            where.file != NULL ? where.file : "??", where.line,
+      path_call_line (builder, site, &file, &line);
+      _detprof_stats_add_bounded_call_site (builder->stats, caller - 1, callee - 1, file, line,
                                             site->totals.nc, site->totals.cc,
                                             site->totals.tt * timeunit, site->totals.ct * timeunit,
                                             bound (builder, site->totals.n_tt),
                                             bound (builder, site->totals.n_ct));
-      _detprof_symbol_clear (&where);
     }
 }
 
@@ -298,7 +299,8 @@ path_bound (gpointer data,
   return bound (data, stretches);
 }
 
-/* Each call site is named once, however many paths go through it. A
+/* Each call site is named once, for the call sites' table and however
+ * many paths go through it. A
  * thread's first calls are made from outside the profile (libc's start
  * of main or of a thread), as the call sites above leave them out: they
  * stay unnamed, which spares reading libc's debugging information. */
