@@ -1,9 +1,10 @@
 /* detprof-marshal-private.h: the subset of Python's marshal format that
  * stats dumps use: its type codes, which every reader and writer of the
- * format shares, and the tree of values that the writer writes.
- *
- * The writer emits the reference-free version-2 subset, which every
- * Python 3 loads. The reader of dumps is detprof-stats-read.c, which
+ * format shares; the encoder, with which the stats writer
+ * (detprof-stats-write.c) streams a table; and a tree of values, which
+ * the tests write to craft dumps, in the reference-free version-2
+ * encoding that every Python 3 loads. The reader of dumps is
+ * detprof-stats-read.c, which
  * accepts every form Python 3.8-3.13 writes in a stats dump (references,
  * interned and short strings, small and large tuples, big integers, code
  * objects) and describes what it finds with DetprofMarshalType.

@@ -1,10 +1,12 @@
 /* detprof-marshal.c: writing the marshal format of stats dumps.
  *
  * A stats dump is one object in Python's marshal format: a type byte, then
- * a payload whose shape the type decides. The writer walks a tree of
- * reference-counted DetprofMarshalValues out in the version-2 encoding,
- * which has no references and which every Python 3 reads. (Dumps are read
- * straight into the table by detprof-stats-read.c.)
+ * a payload whose shape the type decides. Here are the encoder (a buffer
+ * that grows, and the bytes of an int, a long, a float), with which
+ * detprof-stats-write.c streams a table, and a tree of reference-counted
+ * DetprofMarshalValues, which the tests build and write out in the
+ * version-2 encoding (no references, read by every Python 3) to craft
+ * dumps. Dumps are read straight into the table by detprof-stats-read.c.
  */
 #include "config.h"
 
