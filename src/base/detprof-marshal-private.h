@@ -4,10 +4,10 @@
  * (detprof-stats-write.c) streams a table; and a tree of values, which
  * the tests write to craft dumps, in the reference-free version-2
  * encoding that every Python 3 loads. The reader of dumps is
- * detprof-stats-read.c, which
- * accepts every form Python 3.8-3.13 writes in a stats dump (references,
- * interned and short strings, small and large tuples, big integers, code
- * objects) and describes what it finds with DetprofMarshalType.
+ * detprof-stats-read.c, which accepts every form Python 3.8-3.13 writes
+ * in a stats dump (references, interned and short strings, small and
+ * large tuples, big integers, code objects) and describes what it finds
+ * with DetprofMarshalType.
  */
 #pragma once
 
