@@ -486,7 +486,7 @@ claim_paths_folded ()
       "$fn" "$most"
     exit 1
   fi
-  printf 'The folded stacks have one line per path, %s in all, and %s () is on %s of them, once on each, though it went %s deep: a recursive call is placed at the node of the outermost activation, so the flame graph draws %s () as one box on each path, not a tower of %s.\n' \
+  printf 'The folded stacks have one line per path, %s lines in all, and %s () is on %s of them, once on each, though it went %s deep: a recursive call is placed at the node of the outermost activation, so the flame graph draws %s () as one box on each path, not a tower of %s.\n' \
     "$lines" "$fn" "$on" "$depth" "$fn" "$depth"
   exit 0
 )
