@@ -447,7 +447,7 @@ claim_paths_cumtime ()
     exit 1
   fi
   if ! is 's > factor * b' s="$sum" b="$truth" factor="$CLOSE"; then
-    printf '%s ()'"'"'s cumtime, %s, is close to the %s its %s top-level calls took without a profiler (%s), but so would be the sum over its %s activations (%s, %s): %s deep, this run cannot tell the two apart.\n' \
+    printf '%s ()'"'"'s cumtime, %s, is close to the %s its %s top-level calls took without a profiler (%s), but so would be the sum over its %s activations (%s, %s): only %s deep, this run cannot tell the two apart.\n' \
       "$fn" "$(t "$cumtime")" "$(t "$truth")" "$cc" "$(x "$cumtime" "$truth")" "$nc" "$(t "$sum")" \
       "$(x "$sum" "$truth")" "$depth"
     exit 1
