@@ -412,3 +412,81 @@ claim_spread ()
     "$few" "$(t "$spread_few")" "$percent_few" "$many" "$percent_many" "$SETTLED"
   exit 0
 )
+
+# ---- demo 7: cumulative time through paths ----
+
+# activations_sum NCALLS TOTTIME CUMTIME: what a recursive function's
+# cumtime would be if it added every activation's cumulative time, from
+# its pstats numbers, when every level of the recursion does the same work
+# (demo 7's descend ()): NCALLS "nc/cc" is cc top-level calls nc / cc = D
+# deep; the activation j levels down lacks the j levels above it, each of
+# TOTTIME / nc, so the sum is D * CUMTIME - (D - 1) / 2 * TOTTIME.
+activations_sum ()
+(
+  nc=${1%/*} cc=${1#*/} tottime=$2 cumtime=$3
+
+  calc %.1f 'cc > 0 ? (nc / cc) * ct - (nc / cc - 1) / 2 * tt : ct' nc="$nc" cc="$cc" tt="$tottime" ct="$cumtime"
+)
+
+# claim_paths_cumtime FUNCTION TRUTH NCALLS TOTTIME CUMTIME SPREAD: the
+# recursive FUNCTION's cumtime (CUMTIME, corrected; NCALLS as pstats
+# prints it, "nc/cc") counts its outermost activations only: it is close
+# to the TRUTH of its cc top-level calls, timed without a profiler, and the
+# sum over every activation (activations_sum) would not be.
+claim_paths_cumtime ()
+(
+  fn=$1 truth=$2 ncalls=$3 tottime=$4 cumtime=$5 spread=$6
+  nc=${ncalls%/*} cc=${ncalls#*/}
+
+  depth=$(calc %.0f 'cc > 0 ? nc / cc : 1' nc="$nc" cc="$cc")
+  sum=$(activations_sum "$ncalls" "$tottime" "$cumtime")
+  if ! is 'a <= factor * b && b <= factor * a' a="$cumtime" b="$truth" factor="$CLOSE"; then
+    printf '%s ()'"'"'s cumtime, %s, should count its %s outermost activations only, and so come close to the %s its top-level calls took without a profiler, but it is %s that: not close (within a factor of %s either way). Likely reason: %s.\n' \
+      "$fn" "$(t "$cumtime")" "$cc" "$(t "$truth")" "$(x "$cumtime" "$truth")" "$CLOSE" \
+      "$(why "$spread" "the profiled runs did not take the truth's time")"
+    exit 1
+  fi
+  if ! is 's > factor * b' s="$sum" b="$truth" factor="$CLOSE"; then
+    printf '%s ()'"'"'s cumtime, %s, is close to the %s its %s top-level calls took without a profiler (%s), but so would be the sum over its %s activations (%s, %s): only %s deep, this run cannot tell the two apart.\n' \
+      "$fn" "$(t "$cumtime")" "$(t "$truth")" "$cc" "$(x "$cumtime" "$truth")" "$nc" "$(t "$sum")" \
+      "$(x "$sum" "$truth")" "$depth"
+    exit 1
+  fi
+  printf '%s () was entered %s times, %s of them from outside (%s: %s deep). Its cumtime, %s, counts those %s outermost activations only: %s the %s its top-level calls took without a profiler (close: within a factor of %s either way). Added over all %s activations, each level doing the same work, it would be %s, %s the truth, about (%s + 1) / 2 times: each level counted again inside every activation above it.\n' \
+    "$fn" "$nc" "$cc" "$ncalls" "$depth" "$(t "$cumtime")" "$cc" "$(x "$cumtime" "$truth")" "$(t "$truth")" \
+    "$CLOSE" "$nc" "$(t "$sum")" "$(x "$sum" "$truth")" "$depth"
+  exit 0
+)
+
+# claim_paths_folded FUNCTION DEPTH FOLDED: the folded stacks FOLDED
+# (detprof-stats --format folded) have one line per path, and the
+# recursive FUNCTION, DEPTH deep, appears at most once on any of them:
+# recursion folds into the outermost activation's node.
+claim_paths_folded ()
+(
+  fn=$1 depth=$2 folded=$3
+
+  # Per line: how many of its frames are FUNCTION ("name", or
+  # "name [file:line]" when two functions share the name).
+  counts=$(printf '%s\n' "$folded" | awk -v fn="$fn" 'NF {
+    path = $0; sub(/ [0-9]+$/, "", path)
+    n = split(path, frames, ";"); k = 0
+    for (i = 1; i <= n; i++) if (frames[i] == fn || index(frames[i], fn " [") == 1) k++
+    print k }')
+  lines=$(printf '%s\n' "$counts" | awk 'NF { n++ } END { print n + 0 }')
+  on=$(printf '%s\n' "$counts" | awk '$1 > 0 { n++ } END { print n + 0 }')
+  most=$(printf '%s\n' "$counts" | awk '$1 > m { m = $1 } END { print m + 0 }')
+  if [ "$on" -eq 0 ]; then
+    printf 'No line of the folded stacks names %s (): its self time rounded to 0 us on every path, so this run cannot show how its recursion folds.\n' \
+      "$fn"
+    exit 1
+  fi
+  if [ "$most" -gt 1 ]; then
+    printf 'A line of the folded stacks names %s () %s times: its recursion did not fold into the outermost activation'"'"'s node. That is a bug in detprof; please report it.\n' \
+      "$fn" "$most"
+    exit 1
+  fi
+  printf 'The folded stacks have one line per path, %s lines in all, and %s () is on %s of them, once on each, though it went %s deep: a recursive call is placed at the node of the outermost activation, so the flame graph draws %s () as one box on each path, not a tower of %s.\n' \
+    "$lines" "$fn" "$on" "$depth" "$fn" "$depth"
+  exit 0
+)

@@ -1,9 +1,11 @@
 #!/bin/sh
 # demo.sh BUILDDIR: the classroom demonstrations of profiler error.
 #
-# Six demos. Each profiles a small instrumented workload (examples/demos)
-# uncorrected (-b 0) and corrected (-b auto), next to the truth measured
-# without a profiler (demos-plain --truth), and says why they differ.
+# Seven demos. The first six each profile a small instrumented workload
+# (examples/demos) uncorrected (-b 0) and corrected (-b auto), next to the
+# truth measured without a profiler (demos-plain --truth), and say why
+# they differ; the seventh reads a recursive function's cumulative time,
+# in pstats' table and through its paths (folded stacks, a flame graph).
 # doc/teaching-demos.md says how to use them in class; tests/test-demos.c
 # checks each claim exactly, on a virtual clock.
 #
@@ -23,6 +25,7 @@ demos="$top/examples/demos/demos"
 plain="$top/examples/demos/demos-plain"
 numbers="$top/examples/demos/demo-numbers"
 spread="$top/examples/demos/calibration-spread"
+stats="$top/src/detprof-stats"
 : "${GNUPLOT=$(sed -n 's/^GNUPLOT = //p' "$top/Makefile" 2>/dev/null)}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/detprof-demo.XXXXXX")
@@ -117,8 +120,8 @@ compare ()
 }
 
 cat <<TEXT
-Six ways a deterministic profiler's numbers differ from the truth.
-Each demo compares the profile of a small program (examples/demos) with
+Six ways a deterministic profiler's numbers differ from the truth, and
+one way to read them through recursion. Each demo compares the profile of a small program (examples/demos) with
 the same functions timed without a profiler. Real timings: run it again,
 or read the exact versions in tests/test-demos.c. Each demo checks what
 it says against the numbers it has just measured, and says so plainly
@@ -366,6 +369,57 @@ EOF
 else
   printf '\n(No plot: configure did not find gnuplot.)\n'
 fi
+
+# ---------------------------------------------------------------------------
+say "7. Cumulative time through paths: recursion counted once"
+
+"$plain" --truth paths >"$work/truth7"
+profile paths-auto "-b auto" paths
+paths_prof="$work/paths-auto.prof"
+
+cat <<TEXT
+descend (depth) does the same work at each level and calls itself one
+level down, $(get "$work/truth7" descend 2) times from paths_run (), ten levels deep; the last level
+calls leaf (), which paths_run () also calls once itself (paths.c).
+pstats' table of one run (detprof -b auto):
+
+TEXT
+"$stats" -S -s cumulative "$paths_prof" 2>/dev/null | sed -n '/^ *ncalls/,/^$/p' | sed '/^$/d'
+printf '\n'
+ncalls7=$(get "$work/paths-auto" descend 2)
+claim claim_paths_cumtime descend "$(get "$work/truth7" descend 3)" "$ncalls7" \
+  "$(get "$work/paths-auto" descend 3)" "$(get "$work/paths-auto" descend 4)" \
+  "$(largest "$(spread "$work/truth7" descend 3)" "$(spread "$work/paths-auto" descend 4)")"
+cat <<'TEXT'
+(The numbers are the best of three runs. Sum over the activations: the
+one j levels down lacks the j levels above it, so it is
+D x cumtime - (D - 1) / 2 x tottime, D = ncalls / primitive calls.)
+
+The paths split the same numbers by the way each call came
+(detprof-stats --paths '\((descend|leaf)\)'):
+
+TEXT
+"$stats" --paths '\((descend|leaf)\)' "$paths_prof" 2>/dev/null | sed -n '/^ *ncalls/,/^$/p' | sed '/^$/d'
+cat <<'TEXT'
+
+and the folded stacks, one line per path with its self time in
+microseconds, are what a flame graph is drawn from
+(detprof-stats --format folded):
+
+TEXT
+"$stats" --format folded "$paths_prof" 2>/dev/null >"$work/paths.folded"
+sed 's/^/  /' "$work/paths.folded"
+printf '\n'
+depth7=$(awk -v n="$ncalls7" 'BEGIN { split(n, c, "/"); print (c[2] > 0 ? c[1] / c[2] : 1) }')
+claim claim_paths_folded descend "$depth7" "$(cat "$work/paths.folded")"
+"$stats" --format flamegraph --output "$work/paths.svg" "$paths_prof" 2>/dev/null
+cp "$work/paths.svg" "$top/examples/demos/paths.svg"
+printf '\nFlame graph: %s\n' "$top/examples/demos/paths.svg"
+cat <<'TEXT'
+(open it in a browser: point at a box for its numbers, click to zoom).
+Question: where in the flame graph did the ten levels of descend () go,
+and what does --callers descend say about them?
+TEXT
 
 say "Done. Sources: examples/demos/; exact versions: tests/test-demos.c"
 measure_load

@@ -176,6 +176,13 @@ run_waiting (gpointer user_data)
   return NULL;
 }
 
+static gpointer
+run_paths (gpointer user_data)
+{
+  paths_run (((const Workload *) user_data)->n);
+  return NULL;
+}
+
 /* Profiles @run with a new profiler on @read, with @bias per event. */
 static void
 profile (Fixture                 *fixture,
@@ -520,6 +527,108 @@ test_calibration_spread_shrinks (Fixture       *fixture,
     }
 }
 
+/* ---- demo 7: cumulative time through paths ---- */
+
+static const Workload recursion = { 5, 0 };
+
+/* Corrected by the exact cost of an event: descend () is entered
+ * n * PATHS_DEPTH times, n of them from paths_run () (pstats' "50/5"), its
+ * internal time is all its levels' work, and its cumtime is the time of
+ * its n top-level calls, leaf () included: the outermost activations
+ * only. Added over every activation, it would count each level again
+ * inside every activation above it: the sum that activations_sum
+ * (demo-claims.sh) computes from the three pstats numbers, and which
+ * "/demos/claims/paths/activations-sum" pins for these numbers. */
+static void
+test_paths_cumtime_counts_outermost (Fixture       *fixture,
+                                     gconstpointer  user_data)
+{
+  const DetprofFunctionStats *descend_row;
+  double top_level = PATHS_DEPTH * LEVEL_UNITS + LEAF_UNITS;  /* one call of descend (PATHS_DEPTH) */
+  double sum = 0.0, depth = PATHS_DEPTH;
+  int j;
+
+  profile (fixture, read_wall, COST, run_paths, &recursion);
+
+  descend_row = find_function (fixture->stats, "descend");
+  g_assert_cmpint (descend_row->nc, ==, recursion.n * PATHS_DEPTH);
+  g_assert_cmpint (descend_row->cc, ==, recursion.n);
+  g_assert_cmpfloat (tottime (fixture, "descend"), ==, recursion.n * PATHS_DEPTH * LEVEL_UNITS);
+  g_assert_cmpfloat (cumtime (fixture, "descend"), ==, recursion.n * top_level);
+  g_assert_cmpint (find_function (fixture->stats, "leaf")->nc, ==, recursion.n + 1);
+  g_assert_cmpfloat (tottime (fixture, "leaf"), ==, (recursion.n + 1) * LEAF_UNITS);
+  g_assert_cmpfloat (tottime (fixture, "paths_run"), ==, 0.0);
+  g_assert_cmpfloat (cumtime (fixture, "paths_run"), ==, recursion.n * top_level + LEAF_UNITS);
+
+  /* The activation j levels down (j = 0 the outermost) holds the levels
+   * from j down, and the leaf. */
+  for (j = 0; j < PATHS_DEPTH; j++)
+    sum += recursion.n * ((PATHS_DEPTH - j) * LEVEL_UNITS + LEAF_UNITS);
+  g_assert_cmpfloat (sum, ==, 60000000.0);
+  g_assert_cmpfloat (sum, ==, depth * cumtime (fixture, "descend")
+                              - (depth - 1) / 2 * tottime (fixture, "descend"));
+  g_assert_cmpfloat (sum, >, (depth + 1) / 2 * cumtime (fixture, "descend"));
+}
+
+/* Uncorrected, each of descend ()'s activations has two stretches (before
+ * its call and after its return), each hiding COST; a top-level call holds
+ * 2 * PATHS_DEPTH + 1 events' costs, leaf ()'s stretch included. */
+static void
+test_paths_uncorrected (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  profile (fixture, read_wall, 0.0, run_paths, &recursion);
+
+  g_assert_cmpfloat (tottime (fixture, "descend"), ==,
+                     recursion.n * PATHS_DEPTH * (LEVEL_UNITS + 2 * COST));
+  g_assert_cmpfloat (cumtime (fixture, "descend"), ==,
+                     recursion.n * (PATHS_DEPTH * LEVEL_UNITS + LEAF_UNITS + (2 * PATHS_DEPTH + 1) * COST));
+  g_assert_cmpfloat (tottime (fixture, "leaf"), ==, (recursion.n + 1) * (LEAF_UNITS + COST));
+}
+
+/* The paths: descend () has one node, however deep it went, with its
+ * whole row; leaf () has two, one per path. The folded stacks have one
+ * line per path, with descend () once on each. */
+static void
+test_paths_recursion_folds (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  const DetprofFunctionStats *row;
+  const DetprofPathNode *node;
+  g_autoptr(GString) folded = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  guint i, descend_nodes = 0, leaf_nodes = 0;
+
+  profile (fixture, read_wall, COST, run_paths, &recursion);
+
+  for (i = 0; i < detprof_stats_get_n_path_nodes (fixture->stats); i++)
+    {
+      node = detprof_stats_get_path_node (fixture->stats, i);
+      row = detprof_stats_get_function (fixture->stats, node->function);
+      if (strcmp (row->name, "descend") == 0)
+        {
+          descend_nodes++;
+          g_assert_cmpint (node->nc, ==, recursion.n * PATHS_DEPTH);
+          g_assert_cmpint (node->cc, ==, recursion.n);
+          g_assert_cmpfloat (node->tt, ==, recursion.n * PATHS_DEPTH * LEVEL_UNITS);
+          g_assert_cmpfloat (node->ct, ==, recursion.n * (PATHS_DEPTH * LEVEL_UNITS + LEAF_UNITS));
+        }
+      else if (strcmp (row->name, "leaf") == 0)
+        leaf_nodes++;
+    }
+  g_assert_cmpuint (descend_nodes, ==, 1);
+  g_assert_cmpuint (leaf_nodes, ==, 2);
+
+  g_assert_true (detprof_stats_export_folded (fixture->stats, folded, DETPROF_PATH_WEIGHT_CALLS, FALSE,
+                                              &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (folded->str, ==,
+                   "paths_run 1\n"
+                   "paths_run;descend 50\n"
+                   "paths_run;descend;leaf 5\n"
+                   "paths_run;leaf 1\n");
+}
+
 /* ---- the claims of make demo, against numbers they are given ---- */
 
 #define CLAIM_MAX_ARGS 12
@@ -773,6 +882,68 @@ static const ClaimCase claim_cases[] = {
     "With 10 calls the estimates already agree within 3 % of their median, and with 100000 within "
     "1.6 %: this machine timed even the short workload steadily, so this run did not show the "
     "spread at few calls.\n" },
+  /* Demo 7: the sum over activations, from the pstats numbers of
+   * test_paths_cumtime_counts_outermost (50/5, tottime 10 ms, cumtime 10.5 ms): 60 ms, as that
+   * test sums it activation by activation. */
+  { "/demos/claims/paths/activations-sum", "0.20",
+    { "activations_sum", "50/5", "10000000", "10500000" }, TRUE,
+    "60000000.0" },
+  /* descend ()'s cumtime within a factor of 1.5 of its top-level calls' truth, and the sum over
+   * activations x5.74 it. */
+  { "/demos/claims/paths-cumtime/shown", "0.20",
+    { "claim_paths_cumtime", "descend", "11641198", "50/5", "11158867.6", "11708538.4", "2" }, TRUE,
+    "descend () was entered 50 times, 5 of them from outside (50/5: 10 deep). Its cumtime, 11.71 "
+    "ms, counts those 5 outermost activations only: x1.01 the 11.64 ms its top-level calls took "
+    "without a profiler (close: within a factor of 1.5 either way). Added over all 50 activations, "
+    "each level doing the same work, it would be 66.87 ms, x5.74 the truth, about (10 + 1) / 2 "
+    "times: each level counted again inside every activation above it.\n" },
+  /* Twice the truth is not close: on a busy machine, the load says why. */
+  { "/demos/claims/paths-cumtime/not-close-busy", "3.90",
+    { "claim_paths_cumtime", "descend", "11641198", "50/5", "22317735.2", "23417076.8", "2" }, FALSE,
+    "descend ()'s cumtime, 23.42 ms, should count its 5 outermost activations only, and so come "
+    "close to the 11.64 ms its top-level calls took without a profiler, but it is x2.01 that: not "
+    "close (within a factor of 1.5 either way). Likely reason: this machine was busy (load 3.90 on "
+    "2 processors).\n" },
+  /* Half the truth is not close either, and a quiet machine has no busy reason. */
+  { "/demos/claims/paths-cumtime/not-close-quiet", "0.20",
+    { "claim_paths_cumtime", "descend", "11641198", "50/5", "5579433.8", "5854269.2", "2" }, FALSE,
+    "descend ()'s cumtime, 5.85 ms, should count its 5 outermost activations only, and so come "
+    "close to the 11.64 ms its top-level calls took without a profiler, but it is x0.50 that: not "
+    "close (within a factor of 1.5 either way). Likely reason: the profiled runs did not take the "
+    "truth's time.\n" },
+  /* No recursion (ncalls without "/"): the sum is the cumtime, and nothing tells them apart. */
+  { "/demos/claims/paths-cumtime/not-deep-enough", "0.20",
+    { "claim_paths_cumtime", "descend", "11641198", "5", "11158867.6", "11708538.4", "2" }, FALSE,
+    "descend ()'s cumtime, 11.71 ms, is close to the 11.64 ms its 5 top-level calls took without a "
+    "profiler (x1.01), but so would be the sum over its 5 activations (11.71 ms, x1.01): only 1 "
+    "deep, this run cannot tell the two apart.\n" },
+  /* The folded stacks of a run: descend () once on each of its two paths. */
+  { "/demos/claims/paths-folded/shown", "0.20",
+    { "claim_paths_folded", "descend", "10", 
+      "paths_run 1\npaths_run;descend 11025\npaths_run;descend;leaf 574\npaths_run;leaf 109" }, TRUE,
+    "The folded stacks have one line per path, 4 lines in all, and descend () is on 2 of them, once "
+    "on each, though it went 10 deep: a recursive call is placed at the node of the outermost "
+    "activation, so the flame graph draws descend () as one box on each path, not a tower of 10.\n" },
+  /* A function named with its file and line, when two share its name, is still found. */
+  { "/demos/claims/paths-folded/shared-name", "0.20",
+    { "claim_paths_folded", "descend", "10", 
+      "paths_run;descend [paths.c:28] 11025\n"
+      "paths_run;descend [paths.c:28];leaf 574\npaths_run;leaf 109" }, TRUE,
+    "The folded stacks have one line per path, 3 lines in all, and descend () is on 2 of them, once "
+    "on each, though it went 10 deep: a recursive call is placed at the node of the outermost "
+    "activation, so the flame graph draws descend () as one box on each path, not a tower of 10.\n" },
+  /* A path with descend () twice would be recursion not folded: a bug, and said to be one. */
+  { "/demos/claims/paths-folded/not-folded", "0.20",
+    { "claim_paths_folded", "descend", "10", 
+      "paths_run 1\npaths_run;descend 2205\npaths_run;descend;descend 2205\n"
+      "paths_run;descend;descend;leaf 574" }, FALSE,
+    "A line of the folded stacks names descend () 2 times: its recursion did not fold into the "
+    "outermost activation's node. That is a bug in detprof; please report it.\n" },
+  /* No line names descend (): nothing to show. */
+  { "/demos/claims/paths-folded/rounded-away", "0.20",
+    { "claim_paths_folded", "descend", "10", "paths_run 11700" }, FALSE,
+    "No line of the folded stacks names descend (): its self time rounded to 0 us on every path, so "
+    "this run cannot show how its recursion folds.\n" },
   /* The measures behind the words, as make demo prints them first. */
   { "/demos/claims/tolerances", "0.20", { "tolerances" }, TRUE,
     "What the demos mean by their words: \"close\" to the truth, and two times \"about the same\", "
@@ -834,7 +1005,8 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
   g_test_summary ("On a virtual clock, each classroom demo's claim about profiler error (overhead, "
-                  "resolution, bias, uninstrumented code, waiting, calibration spread) holds exactly.");
+                  "resolution, bias, uninstrumented code, waiting, calibration spread, cumtime through "
+                  "recursion and its paths) holds exactly.");
 
   g_test_add ("/demos/overhead/uncorrected-ranks-tiny-first", Fixture, NULL, setup,
               test_overhead_uncorrected_ranks_tiny_first, teardown);
@@ -858,6 +1030,12 @@ main (int    argc,
               test_waiting_counts_on_the_wall_clock, teardown);
   g_test_add ("/demos/calibration/spread-shrinks", Fixture, NULL, setup,
               test_calibration_spread_shrinks, teardown);
+  g_test_add ("/demos/paths/cumtime-counts-outermost", Fixture, NULL, setup,
+              test_paths_cumtime_counts_outermost, teardown);
+  g_test_add ("/demos/paths/uncorrected", Fixture, NULL, setup,
+              test_paths_uncorrected, teardown);
+  g_test_add ("/demos/paths/recursion-folds", Fixture, NULL, setup,
+              test_paths_recursion_folds, teardown);
   for (i = 0; i < G_N_ELEMENTS (claim_cases); i++)
     g_test_add_data_func (claim_cases[i].path, &claim_cases[i], test_claim);
 

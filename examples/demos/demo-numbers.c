@@ -4,7 +4,8 @@
  *
  * Prints "timer NAME", "bias SECONDS" (the bias the profile was corrected
  * with: the mean of the four when there is one per pair of event kinds),
- * then one line per function: "name ncalls tottime_ns cumtime_ns". The
+ * then one line per function: "name ncalls tottime_ns cumtime_ns", where
+ * ncalls is "nc/cc", as pstats prints it, for a recursive function. The
  * report rounds to the millisecond; the demos compare microseconds.
  */
 #include "config.h"
@@ -43,8 +44,10 @@ main (int    argc,
   for (i = 0; i < detprof_stats_get_n_functions (stats); i++)
     {
       function = detprof_stats_get_function (stats, i);
-      printf ("%s %" G_GINT64_FORMAT " %.1f %.1f\n", function->name, function->nc,
-              function->tt.value * 1e9, function->ct.value * 1e9);
+      printf ("%s %" G_GINT64_FORMAT, function->name, function->nc);
+      if (function->cc != function->nc)
+        printf ("/%" G_GINT64_FORMAT, function->cc);
+      printf (" %.1f %.1f\n", function->tt.value * 1e9, function->ct.value * 1e9);
     }
   return 0;
 }

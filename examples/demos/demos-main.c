@@ -4,6 +4,7 @@
  *   demos resolution [N]              demo 2 (default: 1000)
  *   demos library [N]                 demo 4 (default: 100000)
  *   demos waiting [N]                 demo 5 (default: 5)
+ *   demos paths [N]                   demo 7 (default: 5)
  *   demos --truth DEMO [N...]         times the functions of DEMO without a
  *                                     profiler, called as the workload calls them
  *
@@ -47,7 +48,8 @@ usage (void)
            "usage: demos [--truth] overhead [N_TINY [N_BIG]]\n"
            "       demos [--truth] resolution [N]\n"
            "       demos [--truth] library [N]\n"
-           "       demos [--truth] waiting [N]\n");
+           "       demos [--truth] waiting [N]\n"
+           "       demos [--truth] paths [N]\n");
   exit (2);
 }
 
@@ -159,6 +161,13 @@ with_library_once (void)
   library_sum = with_library (library_n);
 }
 
+/* Demo 7: one top-level call of descend (), with all its recursion. */
+static void
+descend_once (void)
+{
+  descend (PATHS_DEPTH);
+}
+
 static void
 tell_truth (const char *demo,
             int         argc,
@@ -185,6 +194,11 @@ tell_truth (const char *demo,
       print_truth ("compute", compute, count_arg (argc, argv, 0, 5));
       print_truth ("wait_for_disk", wait_for_disk, count_arg (argc, argv, 0, 5));
     }
+  else if (strcmp (demo, "paths") == 0)
+    {
+      print_truth ("descend", descend_once, count_arg (argc, argv, 0, 5));
+      print_truth ("leaf", leaf, 1);
+    }
   else
     usage ();
 }
@@ -202,6 +216,8 @@ run (const char *demo,
     return library_run (count_arg (argc, argv, 0, 100000)) == 0 ? 0 : 1;
   else if (strcmp (demo, "waiting") == 0)
     waiting_run (count_arg (argc, argv, 0, 5));
+  else if (strcmp (demo, "paths") == 0)
+    paths_run (count_arg (argc, argv, 0, 5));
   else
     usage ();
   return 0;

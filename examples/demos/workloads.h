@@ -36,3 +36,12 @@ long library_run (long n);
 void compute (void);
 void wait_for_disk (void);
 void waiting_run (long n);
+
+/* Demo 7, paths.c: a recursive function, PATHS_DEPTH deep, with the same
+ * work at each level, and a leaf reached by two paths. */
+#define PATHS_DEPTH 10
+#define LEVEL_UNITS 200000
+#define LEAF_UNITS 100000
+void leaf (void);
+void descend (long depth);
+void paths_run (long n);
