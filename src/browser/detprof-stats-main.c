@@ -217,16 +217,25 @@ parse_weight (const char  *option_name,
   return TRUE;
 }
 
+/* An option that takes a string: the last one given counts, and asks
+ * for a one-shot report. */
+static gboolean
+keep_string (char       **slot,
+             const char  *value)
+{
+  g_free (*slot);
+  *slot = g_strdup (value);
+  options.one_shot = TRUE;
+  return TRUE;
+}
+
 static gboolean
 set_paths (const char  *option_name,
            const char  *value,
            gpointer     data,
            GError     **error)
 {
-  g_free (options.paths);
-  options.paths = g_strdup (value);
-  options.one_shot = TRUE;
-  return TRUE;
+  return keep_string (&options.paths, value);
 }
 
 static gboolean
@@ -264,10 +273,7 @@ set_output (const char  *option_name,
             gpointer     data,
             GError     **error)
 {
-  g_free (options.output);
-  options.output = g_strdup (value);
-  options.one_shot = TRUE;
-  return TRUE;
+  return keep_string (&options.output, value);
 }
 
 /* Short letters this program gave up so that a letter means one thing in

@@ -2034,11 +2034,7 @@ _detprof_stats_add_call_site (DetprofStats *self,
                               double        tt,
                               double        ct)
 {
-  g_return_if_fail (DETPROF_IS_STATS (self));
-  g_return_if_fail (caller < self->entries->len && callee < self->entries->len);
-
-  add_call_site_between (self, _detprof_stats_entry (self, caller), _detprof_stats_entry (self, callee),
-                         file, line, nc, cc, tt, ct);
+  _detprof_stats_add_bounded_call_site (self, caller, callee, file, line, nc, cc, tt, ct, NAN, NAN);
 }
 
 void
