@@ -26,6 +26,9 @@ typedef struct
   char *name;
 } NamedFunction;
 
+/* Room for "0x" and the hexadecimal digits of an address. */
+#define ADDRESS_NAME_SIZE (3 + 2 * sizeof (gpointer))
+
 static void
 named_function_free (gpointer data)
 {
@@ -80,29 +83,33 @@ detprof_profiler_name_function (DetprofProfiler *self,
 }
 
 /* What the statistics call @fn: the name it was given, else what
- * @symbolizer (NULL: none could be made) finds, else its bare address. */
+ * @symbolizer (NULL: none could be made) finds, else its bare address,
+ * written in @address_name. The strings are borrowed from the names
+ * given, @symbolizer or @address_name. */
 static void
 describe_function (DetprofProfiler   *self,
                    DetprofSymbolizer *symbolizer,
                    gconstpointer      fn,
-                   DetprofSymbol     *out)
+                   char               address_name[ADDRESS_NAME_SIZE],
+                   DetprofSymbolView *out)
 {
   DetprofProfilerPrivate *priv = _detprof_profiler_get_private (self);
   NamedFunction *named = g_hash_table_lookup (priv->names, fn);
 
   if (named != NULL)
     {
-      out->file = g_strdup (named->file);
+      out->file = named->file;
       out->line = named->line;
-      out->name = g_strdup (named->name);
+      out->name = named->name;
     }
   else if (symbolizer != NULL)
-    _detprof_symbolizer_lookup_function (symbolizer, (guintptr) fn, out);
+    _detprof_symbolizer_find_function (symbolizer, (guintptr) fn, out);
   else
     {
-      out->file = g_strdup ("??");
+      g_snprintf (address_name, ADDRESS_NAME_SIZE, "0x%" G_GINTPTR_MODIFIER "x", (guintptr) fn);
+      out->file = "??";
       out->line = 0;
-      out->name = g_strdup_printf ("0x%" G_GINTPTR_MODIFIER "x", (guintptr) fn);
+      out->name = address_name;
     }
 }
 
@@ -134,7 +141,8 @@ detprof_profiler_lookup_function (DetprofProfiler *self,
                                   char           **name)
 {
   DetprofProfilerPrivate *priv;
-  DetprofSymbol symbol = { NULL, 0, NULL };
+  DetprofSymbolView symbol = { NULL, 0, NULL };
+  char address_name[ADDRESS_NAME_SIZE];
 
   g_return_if_fail (DETPROF_IS_PROFILER (self));
   priv = _detprof_profiler_get_private (self);
@@ -147,16 +155,14 @@ detprof_profiler_lookup_function (DetprofProfiler *self,
       g_clear_pointer (&priv->symbolizer, _detprof_symbolizer_free);
       priv->symbolizer = _detprof_symbolizer_new_for_self (NULL);
     }
-  describe_function (self, priv->symbolizer, fn, &symbol);
-  g_mutex_unlock (&priv->lookup_lock);
-
+  describe_function (self, priv->symbolizer, fn, address_name, &symbol);
   if (file != NULL)
-    *file = g_steal_pointer (&symbol.file);
+    *file = g_strdup (symbol.file);
   if (line != NULL)
     *line = symbol.line;
   if (name != NULL)
-    *name = g_steal_pointer (&symbol.name);
-  _detprof_symbol_clear (&symbol);
+    *name = g_strdup (symbol.name);
+  g_mutex_unlock (&priv->lookup_lock);
 }
 
 typedef struct
@@ -167,8 +173,6 @@ typedef struct
   double             resolution;   /* the timer's, in seconds */
   DetprofSymbolizer *symbolizer;   /* made on the first address no name covers */
   gboolean           symbolizer_failed;
-  GHashTable        *indices;      /* DetprofFunction -> its row in the stats + 1, of every thread */
-  GHashTable        *call_lines;   /* DetprofCallSite -> its DetprofSymbol, for the paths; owned */
   DetprofStats      *stats;
 } StatsBuilder;
 
@@ -196,21 +200,19 @@ function_index (StatsBuilder    *builder,
                 DetprofFunction *function)
 {
   DetprofProfilerPrivate *priv = _detprof_profiler_get_private (builder->profiler);
-  DetprofSymbol symbol = { NULL, 0, NULL };
-  guint index;
+  DetprofSymbolView symbol = { NULL, 0, NULL };
+  char address_name[ADDRESS_NAME_SIZE];
 
   if (!g_hash_table_contains (priv->names, function->fn))
     ensure_symbolizer (builder);
-  describe_function (builder->profiler, builder->symbolizer, function->fn, &symbol);
+  describe_function (builder->profiler, builder->symbolizer, function->fn, address_name, &symbol);
 
-  index = _detprof_stats_add_bounded_function (builder->stats, symbol.file, symbol.line, symbol.name,
+  return _detprof_stats_add_bounded_function (builder->stats, symbol.file, symbol.line, symbol.name,
                                                function->totals.cc, function->totals.nc,
                                                function->totals.tt * builder->timeunit,
                                                function->totals.ct * builder->timeunit,
                                                bound (builder, function->totals.n_tt),
                                                bound (builder, function->totals.n_ct));
-  _detprof_symbol_clear (&symbol);
-  return index;
 }
 
 static void path_call_line (gpointer          data,
@@ -223,7 +225,6 @@ add_thread_to_stats (StatsBuilder       *builder,
                      DetprofThreadState *thread)
 {
   double timeunit = builder->timeunit;
-  GHashTable *indices = builder->indices;
   guint i;
 
   _detprof_thread_state_sum_arcs (thread);
@@ -232,17 +233,14 @@ add_thread_to_stats (StatsBuilder       *builder,
     {
       DetprofFunction *function = thread->function_list.items[i];
 
-      if (function->totals.nc == 0)
-        continue;
-      g_hash_table_insert (indices, function,
-                           GUINT_TO_POINTER (function_index (builder, function) + 1));
+      function->row = (function->totals.nc == 0) ? 0 : function_index (builder, function) + 1;
     }
 
   for (i = 0; i < thread->arc_list.len; i++)
     {
       DetprofArc *arc = thread->arc_list.items[i];
-      guint callee = GPOINTER_TO_UINT (g_hash_table_lookup (indices, arc->callee));
-      guint caller = GPOINTER_TO_UINT (g_hash_table_lookup (indices, arc->caller));
+      guint callee = arc->callee->row;
+      guint caller = arc->caller->row;
 
       /* Arcs from the root are the thread's first calls: pstats shows such
        * functions with no callers, as cProfile does. */
@@ -258,8 +256,8 @@ add_thread_to_stats (StatsBuilder       *builder,
   for (i = 0; i < thread->site_list.len; i++)
     {
       DetprofCallSite *site = thread->site_list.items[i];
-      guint callee = GPOINTER_TO_UINT (g_hash_table_lookup (indices, site->callee));
-      guint caller = GPOINTER_TO_UINT (g_hash_table_lookup (indices, site->caller));
+      guint callee = site->callee->row;
+      guint caller = site->caller->row;
       const char *file;
       gint64 line;
 
@@ -280,16 +278,7 @@ static guint
 path_function_row (gpointer         data,
                    DetprofFunction *function)
 {
-  StatsBuilder *builder = data;
-
-  return GPOINTER_TO_UINT (g_hash_table_lookup (builder->indices, function)) - 1;
-}
-
-static void
-free_symbol (gpointer data)
-{
-  _detprof_symbol_clear (data);
-  g_free (data);
+  return function->row - 1;
 }
 
 static double
@@ -299,11 +288,12 @@ path_bound (gpointer data,
   return bound (data, stretches);
 }
 
-/* Each call site is named once, for the call sites' table and however
- * many paths go through it. A
- * thread's first calls are made from outside the profile (libc's start
+/* The line that made a call, for the call sites' table and however many
+ * paths go through it (the symbolizer names each return address once).
+ * A thread's first calls are made from outside the profile (libc's start
  * of main or of a thread), as the call sites above leave them out: they
- * stay unnamed, which spares reading libc's debugging information. */
+ * stay unnamed, which spares reading libc's debugging information. The
+ * file is borrowed from the symbolizer. */
 static void
 path_call_line (gpointer          data,
                 DetprofCallSite  *site,
@@ -311,19 +301,14 @@ path_call_line (gpointer          data,
                 gint64           *line)
 {
   StatsBuilder *builder = data;
-  DetprofSymbol *where = g_hash_table_lookup (builder->call_lines, site);
+  DetprofSymbolView where = { "??", 0, NULL };
   DetprofSymbolizer *symbolizer;
 
-  if (where == NULL)
-    {
-      where = g_new0 (DetprofSymbol, 1);
-      if (site->call_site != NULL && g_hash_table_contains (builder->indices, site->caller)
-          && (symbolizer = ensure_symbolizer (builder)) != NULL)
-        _detprof_symbolizer_lookup_call_site (symbolizer, (guintptr) site->call_site, where);
-      g_hash_table_insert (builder->call_lines, site, where);
-    }
-  *file = where->file != NULL ? where->file : "??";
-  *line = where->line;
+  if (site->call_site != NULL && site->caller->row > 0
+      && (symbolizer = ensure_symbolizer (builder)) != NULL)
+    _detprof_symbolizer_find_call_site (symbolizer, (guintptr) site->call_site, &where);
+  *file = where.file;
+  *line = where.line;
 }
 
 /* What a reader of the profile needs to know to trust its numbers. */
@@ -425,8 +410,6 @@ detprof_profiler_create_stats (DetprofProfiler  *self,
   builder.spread = priv->bias_spread;
   builder.resolution = priv->timer->resolution;
   builder.stats = detprof_stats_new ();
-  builder.indices = g_hash_table_new (g_direct_hash, g_direct_equal);
-  builder.call_lines = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, free_symbol);
 
   _detprof_profiler_lock_threads ();
   _detprof_paths_read_cpu_times (priv->threads);
@@ -436,8 +419,6 @@ detprof_profiler_create_stats (DetprofProfiler  *self,
                                priv->max_path_nodes, &namer);
   _detprof_profiler_unlock_threads ();
 
-  g_clear_pointer (&builder.indices, g_hash_table_unref);
-  g_clear_pointer (&builder.call_lines, g_hash_table_unref);
   g_clear_pointer (&builder.symbolizer, _detprof_symbolizer_free);
   record_run_facts (self, builder.stats);
   _detprof_stats_finish (builder.stats);

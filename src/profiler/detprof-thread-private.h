@@ -72,6 +72,8 @@ struct _DetprofFunction
   gconstpointer fn;            /* the function's entry address */
   DetprofTotals totals;
   DetprofNode  *outer_node;    /* the node of its outermost activation, while totals.active > 0 */
+  guint         row;           /* while statistics are made (the threads locked): its row
+                                * in them plus one, 0 for none (detprof-profiler-stats.c) */
 };
 
 struct _DetprofArc

@@ -21,6 +21,17 @@ typedef struct
 
 void                _detprof_symbol_clear (DetprofSymbol *symbol);
 
+/* The same answer, borrowed: its strings belong to the symbolizer and
+ * stay valid until it is freed. What a profile of many functions uses,
+ * since copying and freeing every answer costs about as much as finding
+ * it. */
+typedef struct
+{
+  const char *file;
+  int         line;
+  const char *name;
+} DetprofSymbolView;
+
 /* The C++ name that the Itanium-mangled @mangled ("_Z...") stands for,
  * from the C++ runtime's demangler: with its parameter list if
  * @with_parameters, else as _detprof_symbol_strip_parameters () leaves it.
@@ -60,6 +71,11 @@ void                _detprof_symbolizer_lookup_function (DetprofSymbolizer *self
                                                          guintptr           address,
                                                          DetprofSymbol     *out);
 
+/* The same as _detprof_symbolizer_lookup_function (), borrowed. */
+void                _detprof_symbolizer_find_function (DetprofSymbolizer *self,
+                                                       guintptr           address,
+                                                       DetprofSymbolView *out);
+
 /* Whether @address lies in a module this symbolizer knows: one mapped
  * after it was made does not. */
 gboolean            _detprof_symbolizer_knows_address (DetprofSymbolizer *self,
@@ -72,6 +88,11 @@ gboolean            _detprof_symbolizer_knows_address (DetprofSymbolizer *self,
 void                _detprof_symbolizer_lookup_call_site (DetprofSymbolizer *self,
                                                           guintptr           address,
                                                           DetprofSymbol     *out);
+
+/* The same as _detprof_symbolizer_lookup_call_site (), borrowed. */
+void                _detprof_symbolizer_find_call_site (DetprofSymbolizer *self,
+                                                        guintptr           address,
+                                                        DetprofSymbolView *out);
 
 /* Where the DWARF of some module of the process declares the C++ function
  * whose linkage name is @mangled, or another name of the same function

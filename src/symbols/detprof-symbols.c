@@ -1935,12 +1935,37 @@ _detprof_symbolizer_knows_address (DetprofSymbolizer *self,
 }
 
 static void
+view_symbol (const KeptSymbol  *symbol,
+             DetprofSymbolView *out)
+{
+  out->file = symbol->file;
+  out->line = symbol->line;
+  out->name = symbol->name;
+}
+
+static void
 copy_symbol (const KeptSymbol *symbol,
              DetprofSymbol    *out)
 {
   out->file = g_strdup (symbol->file);
   out->line = symbol->line;
   out->name = g_strdup (symbol->name);
+}
+
+/* The call site at @address, resolved once and kept. Valid until the next
+ * answer is kept. */
+static const KeptSymbol *
+call_site_symbol (DetprofSymbolizer *self,
+                  guintptr           address)
+{
+  const KeptSymbol *symbol = kept_symbol (self, self->call_sites, address);
+  DetprofSymbol found = { NULL, 0, NULL };
+
+  if (symbol != NULL)
+    return symbol;
+
+  resolve_call_site (self, address, &found);
+  return keep_symbol (self, self->call_sites, address, &found);
 }
 
 /* Each address is resolved once: a profile asks for the same function as
@@ -1957,23 +1982,34 @@ _detprof_symbolizer_lookup_function (DetprofSymbolizer *self,
 }
 
 void
+_detprof_symbolizer_find_function (DetprofSymbolizer *self,
+                                   guintptr           address,
+                                   DetprofSymbolView *out)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out != NULL);
+
+  view_symbol (function_symbol (self, address), out);
+}
+
+void
 _detprof_symbolizer_lookup_call_site (DetprofSymbolizer *self,
                                       guintptr           address,
                                       DetprofSymbol     *out)
 {
-  const KeptSymbol *symbol;
-
   g_return_if_fail (self != NULL);
   g_return_if_fail (out != NULL);
 
-  symbol = kept_symbol (self, self->call_sites, address);
-  if (symbol == NULL)
-    {
-      DetprofSymbol found = { NULL, 0, NULL };
+  copy_symbol (call_site_symbol (self, address), out);
+}
 
-      resolve_call_site (self, address, &found);
-      symbol = keep_symbol (self, self->call_sites, address, &found);
-    }
+void
+_detprof_symbolizer_find_call_site (DetprofSymbolizer *self,
+                                    guintptr           address,
+                                    DetprofSymbolView *out)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out != NULL);
 
-  copy_symbol (symbol, out);
+  view_symbol (call_site_symbol (self, address), out);
 }
