@@ -19,6 +19,10 @@
  *                      same loop without the call is taken off, and the
  *                      median of several repeats is kept. Truth self time of
  *                      the function in the workload = per call x calls.
+ *                      A workload made of phases (four-phases) also prints
+ *                      "phase NAME cumulative_ns" per phase: the time of
+ *                      one call of the phase function NAME, its callees'
+ *                      included, timed as a whole (median of the repeats).
  *
  * The helpers here are never instrumented: they must not show in a profile.
  */
@@ -149,6 +153,14 @@ print_truth (const char *name,
              long        calls)
 {
   printf ("%s %.4f %ld\n", name, ns_per_call, calls);
+}
+
+/* A phase's truth: the cumulative time of one call of its function. */
+NOT_PROFILED static inline void
+print_phase_truth (const char *name,
+                   double      cumulative_ns)
+{
+  printf ("phase %s %.1f\n", name, cumulative_ns);
 }
 
 NOT_PROFILED static inline int

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """run-accuracy.py BUILDDIR: how close detprof's numbers are to the truth.
 
-For each workload in bench/accuracy (coarse, medium, fill-sort, fib) and
+For each workload in bench/accuracy (coarse, medium, fill-sort, fib,
+four-phases) and
 each built-in timer, this runs, several times each and in the same session:
 
   truth           the plain build: "--truth" times every workload function
@@ -21,7 +22,10 @@ functions, driver included) with the uninstrumented run time, and each
 function's self time with its truth, and prints the signed errors in percent
 (positive: the profile says the function takes longer than it does). Each
 figure is the median over the runs. The fill-sort workload also reports
-fill's share of fill + sort, and fib the top-level cumulative time of fib.
+fill's share of fill + sort, fib the top-level cumulative time of fib, and
+four-phases, per phase, the cumulative time of the phase function under
+"-b auto" against the phase's truth (the phase timed as a whole), with the
+bound the profile reports and whether the truth lies within it.
 """
 
 import argparse
@@ -48,6 +52,13 @@ WORKLOADS = [
      "share": (["fill", "next_random"], ["sort"])},
     {"name": "fib", "title": "fib(30), 2.7 million calls of a few ns",
      "toplevel": "fib"},
+    {"name": "four-phases",
+     "title": "a fill of 2 ns calls, a heapsort, a 400-step function,"
+     " qsort calling back a comparator",
+     # Phase functions: each one's cumulative time is checked against the
+     # phase's truth, the phase function timed as a whole ("phase" lines
+     # of --truth).
+     "phases": ["phase_fill", "phase_heapsort", "phase_steps", "phase_qsort"]},
 ]
 
 RUN_TIMEOUT = 300  # seconds; --run-timeout
@@ -125,16 +136,22 @@ BUSY_CPU_SHARE = 0.95
 
 
 def measure_truth(prog, env):
-    """{name: (self_ns_per_call, calls)} from PROG --truth."""
+    """({name: (self_ns_per_call, calls)}, {phase: cumulative_ns}) from
+    PROG --truth: "name per_call calls" lines, and "phase NAME ns" lines
+    for the workloads made of phases."""
     rc, out, err = run([prog, "--truth"], env=env)
     if rc != 0:
         raise Unavailable("%s --truth failed: %s" % (prog, first_line(err)),
                           transient=True)
-    truth = {}
+    truth, phases = {}, {}
     for line in out.splitlines():
-        name, per_call, calls = line.split()
+        parts = line.split()
+        if parts[0] == "phase":
+            phases[parts[1]] = float(parts[2])
+            continue
+        name, per_call, calls = parts
         truth[name] = (float(per_call), int(calls))
-    return truth
+    return truth, phases
 
 
 def measure_elapsed(prog, env):
@@ -327,6 +344,13 @@ def run_metrics(workload, truth, result):
             m[("bound", n)] = bounds[n][0]
     if "toplevel" in workload and workload["toplevel"] in bounds:
         m[("topbound",)] = bounds[workload["toplevel"]][1]
+    # Phases: the cumulative time of each phase function and its bound,
+    # where the profiler gives them (detprof; the peers' "cum" is empty).
+    for p in workload.get("phases", ()):
+        if p in result["cum"]:
+            m[("phase", p)] = result["cum"][p]
+        if p in bounds:
+            m[("phasebound", p)] = bounds[p][1]
     if result.get("elapsed"):
         m[("elapsed",)] = result["elapsed"]
         if result.get("cpu") is not None:
@@ -334,9 +358,11 @@ def run_metrics(workload, truth, result):
     return m
 
 
-def truth_metrics(workload, truth, plain_elapsed):
+def truth_metrics(workload, truth, plain_elapsed, phases=None):
     selfs = {n: per * 1e-9 * calls for n, (per, calls) in truth.items()}
     m = {("total",): plain_elapsed}
+    for p, ns in (phases or {}).items():
+        m[("phase", p)] = ns * 1e-9
     for n in truth:
         m[("self", n)] = selfs[n]
     if "share" in workload:
@@ -382,7 +408,9 @@ def fmt_time(s):
         return "%.3f s" % s
     if abs(s) >= 1e-3:
         return "%.2f ms" % (s * 1e3)
-    return "%.1f us" % (s * 1e6)
+    if abs(s) >= 1e-6 or s == 0:
+        return "%.1f us" % (s * 1e6)
+    return "%.0f ns" % (s * 1e9)  # a bound of a call-free function, say
 
 
 # ---------------------------------------------------------------------------
@@ -406,6 +434,7 @@ class Config:
         self.detail = None
         self.spent = 0.0
         self.coverage = None    # see coverage ()
+        self.phase_coverage = None  # see phase_coverage ()
 
 
 def bench_workload(workload, args, paths, env, tmp, warm):
@@ -432,12 +461,14 @@ def bench_workload(workload, args, paths, env, tmp, warm):
             configs.append(Config("gprof", "gprof", "", "",
                                   lambda: profile_gprof(gprof_prog, tmp, env)))
 
-    truth_runs, plain_runs, instr_runs = [], [], []
+    truth_runs, phase_runs, plain_runs, instr_runs = [], [], [], []
     # Rounds: every configuration once per round, so that a machine that
     # gets busier half-way through hurts all of them alike.
     for rnd in range(args.runs):
         log("[%s] round %d/%d" % (name, rnd + 1, args.runs))
-        truth_runs.append(retrying(lambda: measure_truth(plain, env)))
+        functions, phases = retrying(lambda: measure_truth(plain, env))
+        truth_runs.append(functions)
+        phase_runs.append(phases)
         plain_runs.append(retrying(lambda: measure_elapsed(plain, env)))
         instr_runs.append(retrying(lambda: measure_elapsed(instr, env)))
         for c in configs:
@@ -462,12 +493,15 @@ def bench_workload(workload, args, paths, env, tmp, warm):
     truth = {}
     for n, (_per, calls) in truth_runs[0].items():
         truth[n] = (statistics.median(t[n][0] for t in truth_runs), calls)
+    # A phase's truth: the median of its cumulative time over the rounds.
+    phase_truth = {p: statistics.median(t[p] for t in phase_runs)
+                   for p in workload.get("phases", ())}
     plain_cpu_share = statistics.median(c / w for w, c in plain_runs)
     plain_runs = [w for w, _c in plain_runs]
     instr_runs = [w for w, _c in instr_runs]
     plain_elapsed = statistics.median(plain_runs)
     instr_elapsed = statistics.median(instr_runs)
-    tm = truth_metrics(workload, truth, plain_elapsed)
+    tm = truth_metrics(workload, truth, plain_elapsed, phase_truth)
     # How well the truth itself is known. A profile times one run, and the
     # same code runs a little faster or slower from one run to the next:
     # a bound on the profiler's error cannot cover that. How far apart two
@@ -478,10 +512,17 @@ def bench_workload(workload, args, paths, env, tmp, warm):
     truth_noise = {n: max(max(t[n][0] for t in truth_runs) - min(t[n][0] for t in truth_runs),
                           plain_range * truth[n][0]) * 1e-9 * calls
                    for n, (_per, calls) in truth.items()}
+    # The same for the phases, whose truths are times of a whole phase.
+    phase_noise = {p: max(max(t[p] for t in phase_runs) - min(t[p] for t in phase_runs),
+                          plain_range * ns) * 1e-9
+                   for p, ns in phase_truth.items()}
     for c in configs:
         c.coverage = coverage(c.runs, tm, truth_noise, truth)
+        c.phase_coverage = phase_coverage(c.runs, tm, phase_noise, phase_truth)
     return {"workload": workload, "truth": truth, "truth_metrics": tm,
             "truth_noise": truth_noise,
+            "phase_truth": phase_truth, "phase_noise": phase_noise,
+            "phase_runs": {p: [t[p] for t in phase_runs] for p in phase_truth},
             "plain_elapsed": plain_elapsed, "instr_elapsed": instr_elapsed,
             "plain_cpu_share": plain_cpu_share,
             "truth_runs": {n: [t[n][0] for t in truth_runs] for n in truth},
@@ -521,6 +562,23 @@ def coverage(runs, tm, truth_noise, truth):
     return {"pairs": pairs, "strict": strict, "noisy": noisy, "outside": outside,
             "width": statistics.median(widths),
             "function_width": {n: statistics.median(w) for n, w in per_function.items()}}
+
+
+def phase_coverage(runs, tm, phase_noise, phase_truth):
+    """Per phase, whether the runs hold the phase's truth within the bound
+    of the phase function's cumulative time: None when the runs have no
+    such bounds, else {phase: {"runs", "strict", "noisy"}}, counted as in
+    coverage ()."""
+    out = {}
+    for p in phase_truth:
+        t = tm[("phase", p)]
+        rows = [(abs(r[("phase", p)] - t), r[("phasebound", p)]) for r in runs
+                if ("phase", p) in r and ("phasebound", p) in r]
+        if rows:
+            out[p] = {"runs": len(rows),
+                      "strict": sum(err <= b for err, b in rows),
+                      "noisy": sum(err <= b + phase_noise[p] for err, b in rows)}
+    return out or None
 
 
 def fmt_coverage(cov, key="strict"):
@@ -620,8 +678,60 @@ def print_workload(res):
         if c.unavailable:
             notes.append("   %s: stopped after %d runs: %s"
                          % (c.label, len(c.runs), c.unavailable))
+    print_phases(res)
     for n in notes:
         print(n)
+
+
+def print_phases(res):
+    """For a workload made of phases, per "-b auto" configuration, one line
+    per phase: the phase's truth (the phase function timed as a whole,
+    cumulative), the profile's cumulative time of the phase function, the
+    error, the bound the profile reports, whether the truth lies within it
+    (by the medians; then run by run, strictly and with the truth's own
+    noise), and for comparison the error of the same timer's "-b 0"."""
+    phases = res["workload"].get("phases")
+    if not phases:
+        return
+    tm = res["truth_metrics"]
+    auto = [c for c in res["configs"] if c.bias == "auto" and c.runs]
+    print()
+    print("   phases: the cumulative time of each phase function against the"
+          " phase timed as a whole (its truth)")
+    if not auto:
+        print("   no -b auto runs: no corrected values, no bounds")
+        return
+    for c in auto:
+        uncorrected = next((u for u in res["configs"]
+                            if u.timer == c.timer and u.bias == "0" and u.runs), None)
+        med = medians(c.runs)
+        med0 = medians(uncorrected.runs) if uncorrected else {}
+        pcov = c.phase_coverage or {}
+        print("   %-22s %10s %10s %9s %22s  %-28s %10s"
+              % (c.label, "truth", "corrected", "error", "bound",
+                 "truth within the bound", "-b 0 error"))
+        for p in phases:
+            t = tm[("phase", p)]
+            if ("phase", p) not in med:
+                print("     %-20s %10s  not in the profile" % (p, fmt_time(t)))
+                continue
+            v = med[("phase", p)]
+            if ("phasebound", p) in med:
+                b = med[("phasebound", p)]
+                bound = "±%s (±%.1f %%)" % (fmt_time(b), 100.0 * b / t)
+                within = "%s, %d/%d runs (%d/%d +noise)" % (
+                    "yes" if abs(v - t) <= b else "no",
+                    pcov[p]["strict"], pcov[p]["runs"],
+                    pcov[p]["noisy"], pcov[p]["runs"])
+            else:
+                bound, within = "no bound", ""
+            err0 = (fmt_err(error_pct(med0[("phase", p)], t))
+                    if ("phase", p) in med0 else "-")
+            print("     %-20s %10s %10s %9s %22s  %-28s %10s"
+                  % (p, fmt_time(t), fmt_time(v), fmt_err(error_pct(v, t)),
+                     bound, within, err0))
+    print("   (+noise: within the bound widened by the truth's own run-to-run"
+          " noise, as for the functions)")
 
 
 def write_csv(path, results, args):
@@ -636,6 +746,10 @@ def write_csv(path, results, args):
                 out.writerow([w, "truth", "", "", "self_ns_per_call", n, per, per,
                               0, res["rounds"], spread(res["truth_runs"][n]), 0,
                               "calls=%d" % calls])
+            for p, ns in res.get("phase_truth", {}).items():
+                out.writerow([w, "truth", "", "", "phase_cum_s", p, ns * 1e-9, ns * 1e-9,
+                              0, res["rounds"], spread(res["phase_runs"][p]), 0,
+                              "noise_s=%g" % res["phase_noise"][p]])
             out.writerow([w, "uninstrumented", "", "", "elapsed_s", "",
                           res["plain_elapsed"], res["plain_elapsed"], 0,
                           res["rounds"], spread(res["plain_runs"]), 0,
@@ -658,11 +772,19 @@ def write_csv(path, results, args):
                                           ("median_bound_pct", cov["width"])):
                         out.writerow([w, c.source, c.timer, c.bias, metric, "", "", value, "",
                                       cov["pairs"], "", c.negative_runs, ""])
+                for p, pc in (c.phase_coverage or {}).items():
+                    for metric, value in (("phase_within_bound_runs", pc["strict"]),
+                                          ("phase_within_bound_with_truth_noise_runs",
+                                           pc["noisy"])):
+                        out.writerow([w, c.source, c.timer, c.bias, metric, p, "", value, "",
+                                      pc["runs"], "", c.negative_runs, ""])
                 for k, v in sorted(med.items()):
                     metric = {"total": "total_s", "self": "self_s",
                               "share": "share_pct", "toplevel": "toplevel_cum_s",
                               "elapsed": "elapsed_s", "cpu_share": "cpu_share",
-                              "bound": "self_bound_s", "topbound": "toplevel_cum_bound_s"}[k[0]]
+                              "bound": "self_bound_s", "topbound": "toplevel_cum_bound_s",
+                              "phase": "phase_cum_s",
+                              "phasebound": "phase_cum_bound_s"}[k[0]]
                     fn = k[1] if len(k) > 1 else ""
                     t = tm.get(k)
                     if k == ("share",):
@@ -683,9 +805,9 @@ def print_summary(results, args):
     print()
     print("== summary: median error of the profile's total against the"
           " uninstrumented run; fill's share (truth in the header); fib's"
-          " top-level cumulative time")
+          " top-level cumulative time; four-phases' worst phase (cumulative)")
     heads = []
-    for name in ("coarse", "medium", "fill-sort", "fib"):
+    for name in ("coarse", "medium", "fill-sort", "fib", "four-phases"):
         if name not in by:
             continue
         if name == "fill-sort":
@@ -697,6 +819,8 @@ def print_summary(results, args):
             heads.append((name, ("total",), name + " total"))
         if name in ("coarse", "medium"):
             heads.append((name, "worst", name + " worst fn"))
+        if name == "four-phases":
+            heads.append((name, "worstphase", "worst phase"))
     widths = [max(len(h[2]), 10) for h in heads]
     print("   %-22s" % "" + "".join("  %*s" % (wd, h[2]) for h, wd in zip(heads, widths)))
     labels = []
@@ -713,9 +837,10 @@ def print_summary(results, args):
                 text = "n/a" if c is None or c.bias != "auto" else "not avail."
             else:
                 med = medians(c.runs)
-                if key == "worst":
-                    errs = [error_pct(med[k], tm[k]) for k in med if k[0] == "self"]
-                    text = fmt_err(max(errs, key=abs))
+                if key in ("worst", "worstphase"):
+                    kind = "self" if key == "worst" else "phase"
+                    errs = [error_pct(med[k], tm[k]) for k in med if k[0] == kind]
+                    text = fmt_err(max(errs, key=abs)) if errs else "n/a"
                 else:
                     text = cell(key, med[key], tm[key])
             cells.append("  %*s" % (wd, text))
