@@ -136,8 +136,7 @@ index_reserve (DetprofPaths *paths)
 {
   gsize capacity = (paths->index_mask + 1) * 2;
   DetprofNode **old = paths->index;
-  gsize old_mask = paths->index_mask;
-  gsize i;
+  guint i;
 
   if (((gsize) paths->n_nodes + 1) * 2 <= paths->index_mask + 1)
     return TRUE;
@@ -148,9 +147,9 @@ index_reserve (DetprofPaths *paths)
       return FALSE;
     }
   paths->index_mask = capacity - 1;
-  for (i = 0; i <= old_mask; i++)
-    if (old[i] != NULL)
-      index_put (paths, old[i]);
+  /* In order of making, which is their order in memory. */
+  for (i = 1; i < paths->n_nodes; i++)
+    index_put (paths, node_at (paths, i));
   g_free (old);
   return TRUE;
 }

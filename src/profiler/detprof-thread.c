@@ -20,9 +20,21 @@
 
 /* ---- lists and indexes that fail instead of aborting ---- */
 
+/* The blocks start small, for the many threads that call a few
+ * functions, and double up to a size that a big program's records fill
+ * in a few hundred blocks. */
+#define FIRST_BLOCK_SIZE 2048
+#define LAST_BLOCK_SIZE (1024 * 1024)
+
+struct _DetprofRecordBlock
+{
+  DetprofRecordBlock *older;
+  gsize               size;   /* of the room after this header */
+};
+
+/* Room for the pointers of one more record; FALSE if memory does not allow. */
 static gboolean
-records_add (DetprofRecords *records,
-             gpointer        item)
+records_reserve (DetprofRecords *records)
 {
   if (records->len == records->size)
     {
@@ -34,20 +46,52 @@ records_add (DetprofRecords *records,
       records->items = items;
       records->size = size;
     }
-  records->items[records->len++] = item;
   return TRUE;
+}
+
+/* A new record of @size bytes, zeroed, at the end of @records; NULL when
+ * memory runs out. */
+static gpointer
+records_new (DetprofRecords *records,
+             gsize           size)
+{
+  gpointer record;
+
+  size = (size + 15) & ~(gsize) 15;
+  if (!records_reserve (records))
+    return NULL;
+  if (records->room < size)
+    {
+      gsize room = records->block != NULL ? MIN (records->block->size * 2, LAST_BLOCK_SIZE) : FIRST_BLOCK_SIZE;
+      DetprofRecordBlock *block = g_try_malloc0 (sizeof (DetprofRecordBlock) + MAX (room, size));
+
+      if (block == NULL)
+        return NULL;
+      block->older = records->block;
+      block->size = MAX (room, size);
+      records->block = block;
+      records->room = block->size;
+    }
+  record = (guint8 *) (records->block + 1) + (records->block->size - records->room);
+  records->room -= size;
+  records->items[records->len++] = record;
+  return record;
 }
 
 static void
 records_clear (DetprofRecords *records)
 {
-  guint i;
+  while (records->block != NULL)
+    {
+      DetprofRecordBlock *older = records->block->older;
 
-  for (i = 0; i < records->len; i++)
-    g_free (records->items[i]);
+      g_free (records->block);
+      records->block = older;
+    }
   g_free (records->items);
   records->items = NULL;
   records->len = records->size = 0;
+  records->room = 0;
 }
 
 static inline gsize
@@ -97,31 +141,32 @@ index_put (gpointer     *slots,
 /* Makes room in an index of @n records for one more, doubling it when it
  * would be more than half full, so that probes stay short; FALSE if
  * memory does not allow. */
+/* Makes room in an index for one more of @records, doubling it when it
+ * would be more than half full. The records are put back in their order
+ * of making, which is their order in memory: going through the old
+ * slots would visit them at random, a cache miss each. */
 static gboolean
-index_reserve (gpointer **slots,
-               gsize     *mask,
-               gsize      n,
-               gsize    (*hash_of) (gconstpointer record))
+index_reserve (gpointer            **slots,
+               gsize                *mask,
+               const DetprofRecords *records,
+               gsize               (*hash_of) (gconstpointer record))
 {
   gsize capacity = (*mask + 1) * 2;
   gpointer *grown;
-  gsize i;
+  guint i;
 
-  if ((n + 1) * 2 <= *mask + 1)
+  if (((gsize) records->len + 1) * 2 <= *mask + 1)
     return TRUE;
   grown = g_try_new0 (gpointer, capacity);
   if (grown == NULL)
     return FALSE;
-  for (i = 0; i <= *mask; i++)
-    if ((*slots)[i] != NULL)
-      index_put (grown, capacity - 1, hash_of ((*slots)[i]), (*slots)[i]);
+  for (i = 0; i < records->len; i++)
+    index_put (grown, capacity - 1, hash_of (records->items[i]), records->items[i]);
   g_free (*slots);
   *slots = grown;
   *mask = capacity - 1;
   return TRUE;
 }
-
-/* ---- a thread's state ---- */
 
 DetprofThreadState *
 _detprof_thread_state_new (DetprofProfiler *profiler,
@@ -212,14 +257,9 @@ lookup_function (DetprofThreadState *self,
   if (function != NULL)
     return function;
   if (!index_reserve ((gpointer **) &self->function_index, &self->function_mask,
-                      self->function_list.len, function_hash)
-      || (function = g_try_new0 (DetprofFunction, 1)) == NULL)
+                      &self->function_list, function_hash)
+      || (function = records_new (&self->function_list, sizeof *function)) == NULL)
     return NULL;
-  if (!records_add (&self->function_list, function))
-    {
-      g_free (function);
-      return NULL;
-    }
   function->fn = fn;
   index_put ((gpointer *) self->function_index, self->function_mask, function_hash (function), function);
   return function;
@@ -239,14 +279,9 @@ lookup_arc (DetprofThreadState *self,
         return arc;
       i = (i + 1) & self->arc_mask;
     }
-  if (!index_reserve ((gpointer **) &self->arc_index, &self->arc_mask, self->arc_list.len, arc_hash)
-      || (arc = g_try_new0 (DetprofArc, 1)) == NULL)
+  if (!index_reserve ((gpointer **) &self->arc_index, &self->arc_mask, &self->arc_list, arc_hash)
+      || (arc = records_new (&self->arc_list, sizeof *arc)) == NULL)
     return NULL;
-  if (!records_add (&self->arc_list, arc))
-    {
-      g_free (arc);
-      return NULL;
-    }
   arc->caller = caller;
   arc->callee = callee;
   index_put ((gpointer *) self->arc_index, self->arc_mask, arc_hash (arc), arc);
@@ -265,11 +300,9 @@ _detprof_thread_state_add_site (DetprofThreadState *self,
 
   if ((callee = lookup_function (self, fn)) == NULL
       || (arc = lookup_arc (self, caller, callee)) == NULL
-      || !index_reserve ((gpointer **) &self->sites, &self->sites_mask, self->site_list.len, site_record_hash)
-      || (site = g_try_new0 (DetprofCallSite, 1)) == NULL
-      || !records_add (&self->site_list, site))
+      || !index_reserve ((gpointer **) &self->sites, &self->sites_mask, &self->site_list, site_record_hash)
+      || (site = records_new (&self->site_list, sizeof *site)) == NULL)
     {
-      g_free (site);
       self->out_of_memory = TRUE;
       return NULL;
     }
