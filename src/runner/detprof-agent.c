@@ -42,6 +42,9 @@
 static DetprofProfiler *agent_profiler;   /* owned; never freed: threads may outlive exit() */
 static char            *agent_output;     /* owned: DETPROF_OUTPUT as it was at load; never freed */
 static char            *agent_status_dir; /* owned: DETPROF_STATUS_DIR, or NULL; never freed */
+static DetprofStats    *agent_stats;      /* owned: the statistics written at exit; never freed,
+                                           * since the process ends: freeing a big profile's
+                                           * hundreds of thousands of blocks only delays it */
 
 /* Tells the runner how this process fares, by an empty file
  * "<pid>.<what>" in its status directory: "started" when the agent starts
@@ -193,7 +196,8 @@ write_profile (void)
 
   record_program (stats);
   path = expand_output_path (agent_output);
-  if (detprof_stats_dump (stats, path, &error))
+  agent_stats = g_steal_pointer (&stats);
+  if (detprof_stats_dump (agent_stats, path, &error))
     {
       note_status ("written");
       return;
