@@ -16,8 +16,9 @@
  * copied in: the code still belongs to the function around them.) An
  * out-of-line copy of an inline function has no name of its own: its
  * DW_AT_abstract_origin points at the DIE that has the name and the
- * declaration's file and line, and dwarf_attr_integrate () follows that
- * link (and DW_AT_specification) for us.
+ * declaration's file and line: we follow that link (and
+ * DW_AT_specification) as dwarf_attr_integrate () would, reading each DIE
+ * of the chain once (function_attributes ()).
  *
  * Everything that is looked up once per function is found so, in a table
  * made once per unit or module, never by a walk: a C++ program has a
@@ -1219,15 +1220,101 @@ find_subprogram (DetprofSymbolizer *self,
   return found;
 }
 
-/* A string attribute of @die, or of the declaration or abstract instance
- * it points to. */
-static const char *
-integrated_string (Dwarf_Die *die,
-                   int        name)
-{
-  Dwarf_Attribute attr;
+/* ---- what naming a function reads of its DIE ----
+ *
+ * Each attribute as dwarf_attr_integrate () finds it: on the DIE, else on
+ * the DIE it is an instance of (DW_AT_abstract_origin) or that it
+ * completes (DW_AT_specification), and so on along that chain. Asking
+ * libdw for each in turn walks the DIE's attributes once per question:
+ * nine walks for a C function, three of them for the linkage names it
+ * does not have. One pass over each DIE of the chain finds them all. */
 
-  return dwarf_formstring (dwarf_attr_integrate (die, name, &attr));
+enum
+{
+  ATTRIBUTE_NAME,
+  ATTRIBUTE_LINKAGE_NAME,
+  ATTRIBUTE_MIPS_LINKAGE_NAME,
+  ATTRIBUTE_DECL_FILE,
+  ATTRIBUTE_DECL_LINE,
+  N_ATTRIBUTES
+};
+
+/* How many links dwarf_attr_integrate () follows at most. */
+#define MAX_INTEGRATE_CHAIN 16
+
+typedef struct
+{
+  Dwarf_Attribute attribute[N_ATTRIBUTES];
+  gboolean        found[N_ATTRIBUTES];
+  guint           n_found;
+  Dwarf_Attribute link;       /* of the DIE being read: where the chain goes next */
+  int             link_kind;  /* DW_AT_abstract_origin, DW_AT_specification, or 0 */
+} FunctionAttributes;
+
+static int
+gather_attribute (Dwarf_Attribute *attribute,
+                  void            *data)
+{
+  FunctionAttributes *attributes = data;
+  int which;
+
+  switch (dwarf_whatattr (attribute))
+    {
+    case DW_AT_name: which = ATTRIBUTE_NAME; break;
+    case DW_AT_linkage_name: which = ATTRIBUTE_LINKAGE_NAME; break;
+    case DW_AT_MIPS_linkage_name: which = ATTRIBUTE_MIPS_LINKAGE_NAME; break;
+    case DW_AT_decl_file: which = ATTRIBUTE_DECL_FILE; break;
+    case DW_AT_decl_line: which = ATTRIBUTE_DECL_LINE; break;
+
+    /* An abstract origin is followed before a specification. */
+    case DW_AT_abstract_origin:
+      attributes->link = *attribute;
+      attributes->link_kind = DW_AT_abstract_origin;
+      return DWARF_CB_OK;
+    case DW_AT_specification:
+      if (attributes->link_kind != DW_AT_abstract_origin)
+        {
+          attributes->link = *attribute;
+          attributes->link_kind = DW_AT_specification;
+        }
+      return DWARF_CB_OK;
+
+    default:
+      return DWARF_CB_OK;
+    }
+
+  if (!attributes->found[which])
+    {
+      attributes->attribute[which] = *attribute;
+      attributes->found[which] = TRUE;
+      attributes->n_found++;
+    }
+  return DWARF_CB_OK;
+}
+
+static void
+function_attributes (Dwarf_Die          *die,
+                     FunctionAttributes *out)
+{
+  Dwarf_Die linked;
+  int chain;
+
+  memset (out, 0, sizeof *out);
+  for (chain = 0; die != NULL && chain <= MAX_INTEGRATE_CHAIN; chain++)
+    {
+      out->link_kind = 0;
+      if (dwarf_getattrs (die, gather_attribute, out, 0) != 1
+          || out->n_found == N_ATTRIBUTES || out->link_kind == 0)
+        break;
+      die = dwarf_formref_die (&out->link, &linked);
+    }
+}
+
+static const char *
+attribute_string (FunctionAttributes *attributes,
+                  int                 which)
+{
+  return attributes->found[which] ? dwarf_formstring (&attributes->attribute[which]) : NULL;
 }
 
 /* The symbol a C++ function's code is known by, from the debug
@@ -1235,11 +1322,11 @@ integrated_string (Dwarf_Die *die,
  * compilers wrote before DWARF 4 named it. NULL for C and for
  * extern "C" functions, whose symbol is their name. */
 static const char *
-linkage_name (Dwarf_Die *die)
+linkage_name (FunctionAttributes *attributes)
 {
-  const char *name = integrated_string (die, DW_AT_linkage_name);
+  const char *name = attribute_string (attributes, ATTRIBUTE_LINKAGE_NAME);
 
-  return name != NULL ? name : integrated_string (die, DW_AT_MIPS_linkage_name);
+  return name != NULL ? name : attribute_string (attributes, ATTRIBUTE_MIPS_LINKAGE_NAME);
 }
 
 /* Whether @elf_name is @name with a suffix that GCC gives the clones it
@@ -1277,8 +1364,8 @@ choose_source_name (const char *elf_name,
   return elf_name;
 }
 
-/* The symbol or DWARF name to show, once demangled, for the function that
- * @subprogram describes and that starts at @entry: its linkage name if it
+/* The symbol or DWARF name to show, once demangled, for the function
+ * whose DIE's @attributes are given and that starts at @entry: its linkage name if it
  * is a C++ one, else its DWARF name. GCC's clones (foo.constprop.0, foo.isra.0, foo.part.0)
  * carry their source function's names, but they are distinct pieces of
  * code with their own entry points and their own profile entries: we keep
@@ -1288,13 +1375,13 @@ choose_source_name (const char *elf_name,
  * bodies): the symbol then says more than the DWARF name
  * ("operator()"). */
 static const char *
-function_source_name (DetprofSymbolizer *self,
-                      Dwfl_Module       *module,
-                      Dwarf_Addr         entry,
-                      Dwarf_Die         *subprogram)
+function_source_name (DetprofSymbolizer  *self,
+                      Dwfl_Module        *module,
+                      Dwarf_Addr          entry,
+                      FunctionAttributes *attributes)
 {
-  const char *linkage = linkage_name (subprogram);
-  const char *dwarf_name = integrated_string (subprogram, DW_AT_name);
+  const char *linkage = linkage_name (attributes);
+  const char *dwarf_name = attribute_string (attributes, ATTRIBUTE_NAME);
   const char *name = choose_source_name (NULL, linkage, dwarf_name);
   const ElfSymbol *at_entry = NULL;
   const char *elf_name;
@@ -1416,24 +1503,26 @@ attribute_decl_file (DetprofSymbolizer *self,
   return dwarf_filesrc (self->unit_files, index, NULL, NULL);
 }
 
-/* The file and line where @subprogram, or its abstract origin, is declared. */
+/* The file and line where a function, or its abstract origin, is
+ * declared, from its DIE's @attributes. */
 static void
-declaration_position (DetprofSymbolizer *self,
-                      Dwarf_Die         *subprogram,
-                      DetprofSymbol     *out)
+declaration_position (DetprofSymbolizer  *self,
+                      FunctionAttributes *attributes,
+                      DetprofSymbol      *out)
 {
-  Dwarf_Attribute attr;
-  int line = 0;
+  Dwarf_Word line;
 
-  if (dwarf_attr_integrate (subprogram, DW_AT_decl_file, &attr) != NULL)
+  if (attributes->found[ATTRIBUTE_DECL_FILE])
     {
-      const char *file = attribute_decl_file (self, &attr);
+      const char *file = attribute_decl_file (self, &attributes->attribute[ATTRIBUTE_DECL_FILE]);
 
       out->file = source_path (self, file, self->unit_comp_dir);
     }
 
-  if (dwarf_decl_line (subprogram, &line) == 0)
-    out->line = line;
+  if (attributes->found[ATTRIBUTE_DECL_LINE]
+      && dwarf_formudata (&attributes->attribute[ATTRIBUTE_DECL_LINE], &line) == 0
+      && line <= G_MAXINT)
+    out->line = (int) line;
 }
 
 /* The source file and line of the instruction at @pc (bias included),
@@ -1480,20 +1569,20 @@ source_line (DetprofSymbolizer *self,
   return FALSE;
 }
 
-/* Where the function that @subprogram describes, starting at @entry, is
- * declared. A function that the compiler made up has no declaration
+/* Where the function whose DIE's @attributes are given, starting at
+ * @entry, is declared. A function that the compiler made up has no declaration
  * (GCC's lambda bodies, whose DW_TAG_subprogram is artificial): the line
  * of its first instruction says where it is. */
 static void
-function_position (DetprofSymbolizer *self,
-                   Dwfl_Module       *module,
-                   Dwarf_Die         *cu_die,
-                   Dwarf_Addr         bias,
-                   Dwarf_Addr         entry,
-                   Dwarf_Die         *subprogram,
-                   DetprofSymbol     *out)
+function_position (DetprofSymbolizer  *self,
+                   Dwfl_Module        *module,
+                   Dwarf_Die          *cu_die,
+                   Dwarf_Addr          bias,
+                   Dwarf_Addr          entry,
+                   FunctionAttributes *attributes,
+                   DetprofSymbol      *out)
 {
-  declaration_position (self, subprogram, out);
+  declaration_position (self, attributes, out);
   if (out->file != NULL && out->line > 0)
     return;
 
@@ -1688,6 +1777,7 @@ _detprof_symbolizer_lookup_declaration (DetprofSymbolizer *self,
                                         DetprofSymbol     *out)
 {
   DetprofSymbol found = { NULL, 0, NULL };
+  FunctionAttributes attributes;
   Dwarf_Die *die;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -1698,7 +1788,8 @@ _detprof_symbolizer_lookup_declaration (DetprofSymbolizer *self,
   if (die == NULL)
     return FALSE;
 
-  declaration_position (self, die, &found);
+  function_attributes (die, &attributes);
+  declaration_position (self, &attributes, &found);
   if (found.file == NULL || found.line <= 0)
     {
       _detprof_symbol_clear (&found);
@@ -1760,10 +1851,13 @@ resolve_function (DetprofSymbolizer *self,
   cu_die = module_addrdie (self, module, address, &bias);
   if (cu_die != NULL && find_subprogram (self, cu_die, address - bias, &subprogram))
     {
-      source = function_source_name (self, module, address, &subprogram);
+      FunctionAttributes attributes;
+
+      function_attributes (&subprogram, &attributes);
+      source = function_source_name (self, module, address, &attributes);
       if (source != NULL)
         {
-          function_position (self, module, cu_die, bias, address, &subprogram, out);
+          function_position (self, module, cu_die, bias, address, &attributes, out);
           if (out->file == NULL)
             out->file = g_strdup (module_path (module));
           out->name = display_name (source, out->line == 0);
