@@ -177,10 +177,11 @@ static void
 arc_list_append (ArcList                *list,
                  const DetprofCallerArc *arc)
 {
-  /* Full, or borrowed. */
+  /* Full, or borrowed. Most functions have one caller: the list starts
+   * with room for one, and doubles. */
   if (list->len >= list->size)
     {
-      guint size = MAX (4, 2 * list->len);
+      guint size = MAX (1, 2 * list->len);
       DetprofCallerArc *items = g_new (DetprofCallerArc, size);
 
       if (list->len > 0)
