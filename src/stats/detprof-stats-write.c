@@ -40,13 +40,63 @@
 
 typedef struct
 {
-  DetprofMarshalBuffer out;  /* the dump so far */
+  DetprofMarshalBuffer out;  /* the dump so far, or what is not yet written to @fd */
+  int         fd;         /* where the dump goes as it is made; -1: kept whole in @out */
+  int         failed;     /* the errno of the first write to @fd that failed, else 0 */
   GHashTable *files;      /* text -> its reference number + 1; borrowed keys */
   const char *last_file;  /* the file written last, and its reference number + 1 */
   guint       last_file_ref;
   guint      *key_refs;   /* entry index -> its reference number + 1; owned */
   guint       n_refs;
 } DumpWriter;
+
+/* A dump written to a file goes out a chunk at a time: a profile of
+ * 100,000 functions is 20 MB, which a buffer would hold whole only to
+ * copy it out (each page of it a page fault, then a copy). */
+#define DUMP_CHUNK (1024 * 1024)
+
+/* Writes all of @data to @fd; 0, or the errno of the write that failed. */
+static int
+write_all (int           fd,
+           const guint8 *data,
+           gsize         len)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, data, len);
+
+      if (n > 0)
+        {
+          data += n;
+          len -= (gsize) n;
+        }
+      else if (n == 0)
+        return EIO;
+      else if (errno != EINTR)
+        return errno;
+    }
+  return 0;
+}
+
+/* Sends what the buffer holds to the file; after a failure, drops it. */
+static void
+flush_dump (DumpWriter *w)
+{
+  if (w->fd >= 0 && w->out.len > 0)
+    {
+      if (w->failed == 0)
+        w->failed = write_all (w->fd, w->out.data, w->out.len);
+      w->out.len = 0;
+    }
+}
+
+/* Called between the records of a table: a chunk is full, send it. */
+static inline void
+flush_if_full (DumpWriter *w)
+{
+  if (w->fd >= 0 && w->out.len >= DUMP_CHUNK)
+    flush_dump (w);
+}
 
 /* The encoding itself is the marshal format's (detprof-marshal-private.h). */
 static inline void
@@ -244,6 +294,7 @@ put_table (DumpWriter   *w,
           put_arc (w, arc);
         }
       put_byte (w, TYPE_NULL);
+      flush_if_full (w);
     }
   put_byte (w, TYPE_NULL);
 }
@@ -294,6 +345,7 @@ put_bounds (DumpWriter   *w,
           put_float (w, tt);
           put_float (w, ct);
         }
+      flush_if_full (w);
     }
 }
 
@@ -338,6 +390,7 @@ put_call_site_bounds (DumpWriter   *w,
       put_int (w, site->line);
       put_float (w, site->tt_bound);
       put_float (w, site->ct_bound);
+      flush_if_full (w);
     }
 }
 
@@ -388,6 +441,7 @@ put_paths (DumpWriter   *w,
       put_float (w, node->ct);
       put_float (w, node->tt_bound);
       put_float (w, node->ct_bound);
+      flush_if_full (w);
     }
 }
 
@@ -440,6 +494,7 @@ put_extra (DumpWriter   *w,
       put_int (w, site->cc);
       put_float (w, site->tt);
       put_float (w, site->ct);
+      flush_if_full (w);
     }
 
   if (detprof_stats_has_bounds (self))
@@ -472,66 +527,78 @@ put_extra (DumpWriter   *w,
  *
  * Since: 0.1
  */
-GBytes *
-detprof_stats_to_bytes (DetprofStats *self)
+/* Encodes the dump into @w: the dict, then detprof's object if there is
+ * anything to put in it. */
+static void
+encode_dump (DumpWriter   *w,
+             DetprofStats *self)
 {
-  DumpWriter w = { NULL };
+  w->files = g_hash_table_new (_detprof_stats_text_hash_func, g_str_equal);
+  w->key_refs = g_new0 (guint, self->entries->len);
 
-  g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
-
-  w.files = g_hash_table_new (_detprof_stats_text_hash_func, g_str_equal);
-  w.key_refs = g_new0 (guint, self->entries->len);
-  _detprof_marshal_buffer_reserve (&w.out, 64 + 128 * ((gsize) self->n_functions + self->call_sites->len));
-
-  put_table (&w, self);
+  put_table (w, self);
 
   /* Python's marshal.load reads one object and stops: what follows is ours.
    * It is a second object, with references of its own. */
   if (self->call_sites->len > 0 || self->info_keys->len > 1 || detprof_stats_has_bounds (self)
       || has_call_site_bounds (self) || detprof_stats_get_n_path_nodes (self) > 0)
     {
-      g_hash_table_remove_all (w.files);
-      memset (w.key_refs, 0, self->entries->len * sizeof *w.key_refs);
-      w.last_file = NULL;
-      w.n_refs = 0;
-      put_extra (&w, self);
+      g_hash_table_remove_all (w->files);
+      memset (w->key_refs, 0, self->entries->len * sizeof *w->key_refs);
+      w->last_file = NULL;
+      w->n_refs = 0;
+      put_extra (w, self);
     }
 
-  g_hash_table_unref (w.files);
-  g_free (w.key_refs);
+  g_clear_pointer (&w->files, g_hash_table_unref);
+  g_clear_pointer (&w->key_refs, g_free);
+}
+
+GBytes *
+detprof_stats_to_bytes (DetprofStats *self)
+{
+  DumpWriter w = { { NULL, 0, 0 }, -1 };
+
+  g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
+
+  _detprof_marshal_buffer_reserve (&w.out, 64 + 128 * ((gsize) self->n_functions + self->call_sites->len));
+  encode_dump (&w, self);
   return _detprof_marshal_buffer_steal (&w.out);
+}
+
+/* Encodes the dump straight into @fd; 0, or the errno of the write that
+ * failed. */
+static int
+write_dump (DetprofStats *self,
+            int           fd)
+{
+  DumpWriter w = { { NULL, 0, 0 }, fd };
+
+  _detprof_marshal_buffer_reserve (&w.out, DUMP_CHUNK + 4096);
+  encode_dump (&w, self);
+  flush_dump (&w);
+  g_free (w.out.data);
+  return w.failed;
 }
 
 /* Writes @data to a character device or a pipe that is already there, as
  * the shell's ">" would. A pipe that no process reads is refused rather
  * than waited on: the profile is written at exit, and must not hang it. */
 static gboolean
-write_in_place (const char  *path,
-                gboolean     is_pipe,
-                const char  *data,
-                gsize        len,
-                GError     **error)
+write_in_place (DetprofStats *self,
+                const char   *path,
+                gboolean      is_pipe,
+                GError      **error)
 {
   g_autofree char *display = g_filename_display_name (path);
   int fd = g_open (path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
   int saved = fd < 0 ? errno : 0;
-  gsize done = 0;
 
   if (fd >= 0)
     {
       /* Non-blocking only to open: a reader is there, now wait for it. */
       fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
-      while (done < len && saved == 0)
-        {
-          gssize n = write (fd, data + done, len - done);
-
-          if (n > 0)
-            done += (gsize) n;
-          else if (n == 0)
-            saved = EIO;
-          else if (errno != EINTR)
-            saved = errno;
-        }
+      saved = write_dump (self, fd);
       if (close (fd) != 0 && saved == 0 && errno != EINTR)
         saved = errno;
     }
@@ -550,7 +617,8 @@ write_in_place (const char  *path,
  * @error: return location for a #GError, or %NULL
  *
  * Writes detprof_stats_to_bytes() to @path, atomically: a reader sees the
- * old file or the new one, never a part. A character device or a pipe
+ * old file or the new one, never a part. The bytes are written as they
+ * are encoded, never held whole. A character device or a pipe
  * (`/dev/null`, `/dev/stdout`, a FIFO) is written in place instead, since
  * renaming a file over it would replace the node itself; a pipe must
  * have a reader. Other files that are not regular files (directories,
@@ -565,42 +633,55 @@ detprof_stats_dump (DetprofStats  *self,
                     const char    *path,
                     GError       **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *data;
+  g_autofree char *display = NULL;
+  g_autofree char *temporary = NULL;
+  gboolean replaces;
   GStatBuf st;
-  gsize len;
+  int saved;
+  int fd;
 
   g_return_val_if_fail (DETPROF_IS_STATS (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  bytes = detprof_stats_to_bytes (self);
-  data = g_bytes_get_data (bytes, &len);
-
-  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+  display = g_filename_display_name (path);
+  replaces = (g_stat (path, &st) == 0);
+  if (replaces && !S_ISREG (st.st_mode))
     {
-      g_autofree char *display = g_filename_display_name (path);
-
       if (S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode))
-        return write_in_place (path, S_ISFIFO (st.st_mode), data, len, error);
+        return write_in_place (self, path, S_ISFIFO (st.st_mode), error);
       g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
                    "Cannot write statistics to %s: it is not a regular file, a character device or a pipe",
                    display);
       return FALSE;
     }
 
-  /* g_file_set_contents () writes a temporary file in the same directory
-   * and renames it over @path. */
-  if (!g_file_set_contents (path, data, (gssize) len, &local_error))
+  /* As g_file_set_contents () does, but encoding as it writes: a
+   * temporary file in the same directory, renamed over @path once
+   * complete, after an fsync () if it replaces a file, so that a crash
+   * leaves the old one rather than an empty one. */
+  temporary = g_strconcat (path, ".XXXXXX", NULL);
+  fd = g_mkstemp_full (temporary, O_RDWR | O_CLOEXEC, 0666);
+  if (fd < 0)
+    saved = errno;
+  else
     {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
-                   "Cannot write statistics to %s: %s", display, local_error->message);
-      return FALSE;
+      saved = write_dump (self, fd);
+      if (saved == 0 && replaces && fsync (fd) != 0)
+        saved = errno;
+      if (close (fd) != 0 && saved == 0 && errno != EINTR)
+        saved = errno;
+      if (saved == 0 && g_rename (temporary, path) != 0)
+        saved = errno;
+      if (saved != 0)
+        g_unlink (temporary);
     }
 
+  if (saved != 0)
+    {
+      g_set_error (error, DETPROF_ERROR, DETPROF_ERROR_IO,
+                   "Cannot write statistics to %s: %s", display, g_strerror (saved));
+      return FALSE;
+    }
   return TRUE;
 }
-
