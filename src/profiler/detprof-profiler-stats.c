@@ -208,11 +208,11 @@ function_index (StatsBuilder    *builder,
   describe_function (builder->profiler, builder->symbolizer, function->fn, address_name, &symbol);
 
   return _detprof_stats_add_bounded_function (builder->stats, symbol.file, symbol.line, symbol.name,
-                                               function->totals.cc, function->totals.nc,
-                                               function->totals.tt * builder->timeunit,
-                                               function->totals.ct * builder->timeunit,
-                                               bound (builder, function->totals.n_tt),
-                                               bound (builder, function->totals.n_ct));
+                                              function->totals.cc, function->totals.nc,
+                                              function->totals.tt * builder->timeunit,
+                                              function->totals.ct * builder->timeunit,
+                                              bound (builder, function->totals.n_tt),
+                                              bound (builder, function->totals.n_ct));
 }
 
 static void path_call_line (gpointer          data,
