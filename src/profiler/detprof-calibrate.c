@@ -403,16 +403,31 @@ detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
  * the measured stretches can tell which stretch had which shape. So the
  * profiler measures how far it strays, on several shapes, each against
  * its plain twin and with the bias being checked taken off: the largest
- * error per stretch seen, in a caller's time or a callee's, over the
- * shapes and their repeats (but the worst repeat of each), is the bias
- * spread. Every time's error bound is its number of stretches times that
- * (detprof-bounds.c), so the shapes are chosen to span what programs do
- * around calls: leaves that do nothing, a little and a lot; a tiny leaf
- * whose value the caller uses; work in the caller between calls;
- * recursion. Each runs twice: built as the pairs' twin is, and built with
- * frame pointers (-fno-omit-frame-pointer, the default of some
- * distributions, which a program's instrumented build often adds), whose
- * extra pushes the plain twin does not have.
+ * error per stretch that an ordinary run of a shape shows, in a caller's
+ * time or a callee's, is the bias spread. Every time's error bound is its
+ * number of stretches times that (detprof-bounds.c), so the shapes are
+ * chosen to span what programs do around calls: leaves that do nothing, a
+ * little and a lot; a tiny leaf whose value the caller uses; work in the
+ * caller between calls; recursion. Each runs twice: built as the pairs'
+ * twin is, and built with frame pointers (-fno-omit-frame-pointer, the
+ * default of some distributions, which a program's instrumented build
+ * often adds), whose extra pushes the plain twin does not have.
+ *
+ * "An ordinary run" is the median of many. The errors of a shape's
+ * repeats are not spread evenly: most lie within a few tenths of a
+ * nanosecond of each other, and a few, made while the machine was busy
+ * (another process, a slower clock for a while), lie 5 to 25 ns above
+ * them. A statistic set by those few measures the machine, not the
+ * profiler: the bias spread was once the largest error of seven repeats
+ * but the largest, and seven consecutive calibrations stored 3.7 to 9.9
+ * ns, then 8.7 to 34 ns (tsc-fenced, on a machine shared with other
+ * benchmarks); even in a quiet stretch, seven such values came 40 % to
+ * 170 % apart. The median of 21 repeats made at well-spread moments (the
+ * repeats go round the shapes, one of each at a time) is found again
+ * within 3 % to 7 % on a quiet machine. What it leaves out, how much
+ * dearer every stretch is while the machine is busy, no calibration can
+ * promise about a later run: the bias and its spread both describe the
+ * machine as quiet as calibration found it.
  */
 
 typedef enum
@@ -546,14 +561,27 @@ choose_shape_n (DetprofProfiler       *self,
   double resolution = timer->resolution > 0.0 ? timer->resolution : 1e-9;
   double wanted = CLAMP (1000.0 * resolution, 2e-3, LONGEST_SPREAD_RUN);
   ShapeMeasurement trial;
-  const long n = 64;
+  double elapsed, seconds_per_call;
   gint64 start;
-  double seconds_per_call;
+  long n;
 
-  start = g_get_monotonic_time ();
-  if (!measure_shape_once (self, twin, shape, n, &trial, NULL))
-    return n;
-  seconds_per_call = MAX ((double) (g_get_monotonic_time () - start) * 1e-6 / n, 1e-9);
+  /* Timed with the monotonic clock, as choose_n () is. A trial of a few
+   * dozen calls mostly times making the probe and enabling it, and any
+   * page fault on the way: sized on it, n came out anywhere from a tenth
+   * of what was wanted to all of it, and one shape with a short run (a
+   * few hundred calls, where one interruption is nanoseconds per
+   * stretch) set the whole spread. So the trial is made four times
+   * longer until it lasts a tenth of the wanted time. */
+  for (n = 64; ; n *= 4)
+    {
+      start = g_get_monotonic_time ();
+      if (!measure_shape_once (self, twin, shape, n, &trial, NULL))
+        return n;
+      elapsed = (double) (g_get_monotonic_time () - start) * 1e-6;
+      if (elapsed >= wanted / 10 || n >= (1L << 20))
+        break;
+    }
+  seconds_per_call = MAX (elapsed / n, 1e-9);
   return CLAMP ((long) (wanted / seconds_per_call), 16, 1L << 20);
 }
 
@@ -585,18 +613,14 @@ median (double *values,
   return (n % 2 == 1) ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-/* The second largest of |@values| (the largest, for fewer than three). */
-static double
-all_but_largest_magnitude (const double *values,
-                           guint         n)
-{
-  g_autofree double *magnitudes = g_new (double, n);
-  guint i;
+/* The shapes that the spread is measured on: each as built plainly with
+ * the hooks, then with frame pointers too. */
+#define N_SPREAD_SHAPES (2 * G_N_ELEMENTS (spread_shapes))
 
-  for (i = 0; i < n; i++)
-    magnitudes[i] = fabs (values[i]);
-  qsort (magnitudes, n, sizeof *magnitudes, compare_doubles);
-  return magnitudes[n >= 3 ? n - 2 : n - 1];
+static const DetprofWorkload *
+shape_twin (guint i)
+{
+  return i >= G_N_ELEMENTS (spread_shapes) ? &_detprof_workload_framed : instrumented_twin;
 }
 
 gboolean
@@ -607,6 +631,7 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
 {
   g_autofree double *callers = NULL;
   g_autofree double *callees = NULL;
+  long n[N_SPREAD_SHAPES];
   double timeunit;
   guint i, r;
 
@@ -616,56 +641,65 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
 
   timeunit = detprof_profiler_get_timer (self)->timeunit;
   memset (report, 0, sizeof *report);
-  callers = g_new (double, repeats);
-  callees = g_new (double, repeats);
+  /* Shape i's repeats are callers[i * repeats ...], and callees[...]. */
+  callers = g_new (double, N_SPREAD_SHAPES * repeats);
+  callees = g_new (double, N_SPREAD_SHAPES * repeats);
 
-  for (i = 0; i < 2 * G_N_ELEMENTS (spread_shapes); i++)
+  for (i = 0; i < N_SPREAD_SHAPES; i++)
+    n[i] = choose_shape_n (self, shape_twin (i), i % G_N_ELEMENTS (spread_shapes));
+
+  /* Each repeat compares a profiled run with plain runs made just
+   * before it. A profile is made in one ordinary run, not in the
+   * luckiest of several (the bias itself is the least the stretches
+   * cost, so an ordinary run is a little dearer than it). The repeats go
+   * round the shapes, one of each at a time, rather than shape after
+   * shape: a busy while then touches a repeat or two of every shape, not
+   * every repeat of the one or two shapes that were being measured. */
+  for (r = 0; r < repeats; r++)
+    for (i = 0; i < N_SPREAD_SHAPES; i++)
+      {
+        ShapeMeasurement m;
+
+        if (!measure_shape_once (self, shape_twin (i), i % G_N_ELEMENTS (spread_shapes), n[i], &m, error))
+          return FALSE;
+        callers[i * repeats + r] = error_per_stretch (m.caller.tt, m.plain_base, m.caller.n_tt, timeunit);
+        callees[i * repeats + r] = error_per_stretch (m.callee.tt, m.plain_driver - m.plain_base,
+                                                      m.callee.n_tt, timeunit);
+      }
+
+  for (i = 0; i < N_SPREAD_SHAPES; i++)
     {
-      /* Each shape as built plainly with the hooks, then with frame pointers too. */
-      guint shape = i % G_N_ELEMENTS (spread_shapes);
-      gboolean framed = i >= G_N_ELEMENTS (spread_shapes);
-      const DetprofWorkload *twin = framed ? &_detprof_workload_framed : instrumented_twin;
       DetprofSpreadShape *out = &report->shapes[i];
+      double *shape_callers = callers + i * repeats;
+      double *shape_callees = callees + i * repeats;
       double lowest = G_MAXDOUBLE, highest = -G_MAXDOUBLE;
-      long n = choose_shape_n (self, twin, shape);
 
-      /* Each repeat compares a profiled run with plain runs made just
-       * before it. A profile is made in one ordinary run, not in the
-       * luckiest of several, and the hidden cost of the same code moves
-       * from one run to the next (the bias itself is the least the
-       * stretches cost, so an ordinary run is a little dearer than it; a
-       * busy sibling core makes every event dearer for a while). So what
-       * a shape adds to the spread is the largest error of its repeats
-       * but the largest, which one interruption cannot set. */
       for (r = 0; r < repeats; r++)
         {
-          ShapeMeasurement m;
-
-          if (!measure_shape_once (self, twin, shape, n, &m, error))
-            return FALSE;
-          callers[r] = error_per_stretch (m.caller.tt, m.plain_base, m.caller.n_tt, timeunit);
-          callees[r] = error_per_stretch (m.callee.tt, m.plain_driver - m.plain_base, m.callee.n_tt, timeunit);
-          lowest = MIN (lowest, MIN (callers[r], callees[r]));
-          highest = MAX (highest, MAX (callers[r], callees[r]));
+          lowest = MIN (lowest, MIN (shape_callers[r], shape_callees[r]));
+          highest = MAX (highest, MAX (shape_callers[r], shape_callees[r]));
         }
-
-      out->what = spread_shapes[shape].what;
-      out->framed = framed;
-      out->reach = MAX (all_but_largest_magnitude (callers, repeats), all_but_largest_magnitude (callees, repeats));
-      out->caller = median (callers, repeats);
-      out->callee = median (callees, repeats);
+      /* What a shape adds to the spread is the error of its ordinary
+       * run, the median of its repeats, in the caller's time or the
+       * callee's, whichever is the larger. */
+      out->what = spread_shapes[i % G_N_ELEMENTS (spread_shapes)].what;
+      out->framed = i >= G_N_ELEMENTS (spread_shapes);
+      out->caller = median (shape_callers, repeats);
+      out->callee = median (shape_callees, repeats);
+      out->reach = MAX (fabs (out->caller), fabs (out->callee));
       out->jitter = highest - lowest;
       report->spread = MAX (report->spread, out->reach);
     }
-  report->n_shapes = 2 * G_N_ELEMENTS (spread_shapes);
+  report->n_shapes = N_SPREAD_SHAPES;
   return TRUE;
 }
 
 /**
  * detprof_profiler_calibrate_spread:
  * @self: a #DetprofProfiler, with the bias to check set
- * @repeats: how many measurements of each shape to make (at least 1;
- *   5 or more, so that the worst of them can be left out)
+ * @repeats: how many measurements of each shape to make, whose median
+ *   counts (at least 1; detprof-calibrate makes 21, enough for the
+ *   median to be found again within a few percent)
  * @spread: (out): the bias spread, in seconds per stretch
  * @error: return location for a #GError
  *
@@ -674,9 +708,9 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
  * code around the hooks (leaves that do nothing, a little or a lot, a
  * leaf whose value its caller uses, work in the caller between calls,
  * recursion), each against its uninstrumented twin, @repeats times: the
- * largest error per stretch, in a caller's time or a callee's, over the
- * shapes and their repeats, leaving out the worst repeat of each shape
- * (which one interruption could set). Give it to
+ * largest error per stretch of an ordinary run (the median of a shape's
+ * repeats, which the few made while the machine was busy do not set), in
+ * a caller's time or a callee's, over the shapes. Give it to
  * detprof_profiler_set_bias_spread(), after the bias, and the statistics
  * bound every time. The profiler measured has @self's class, timer and
  * bias; @self is not changed.
@@ -724,6 +758,85 @@ can_agree (DetprofTimer *timer)
   return 1000.0 * detprof_timer_get_resolution (timer) <= LONGEST_MEASUREMENT;
 }
 
+/* Whether two measurements of the bias spread agree: within
+ * DETPROF_BIAS_SPREAD_AGREEMENT of the larger. Two zeros agree. */
+static gboolean
+bias_spreads_agree (double a,
+                    double b)
+{
+  return fabs (a - b) <= (DETPROF_BIAS_SPREAD_AGREEMENT - 1.0) * MAX (a, b);
+}
+
+gboolean
+_detprof_calibration_settle_bias_spread (const double *measured,
+                                         guint         n_measured,
+                                         guint         measurements,
+                                         double       *bias_spread)
+{
+  g_autofree double *sorted = NULL;
+
+  g_return_val_if_fail (measured != NULL && n_measured >= 1, FALSE);
+  g_return_val_if_fail (bias_spread != NULL, FALSE);
+
+  /* The same value found twice in a row is the machine's: keep the
+   * larger of the two, a bound errs on the wide side. */
+  if (n_measured >= 2 && bias_spreads_agree (measured[n_measured - 2], measured[n_measured - 1]))
+    {
+      *bias_spread = MAX (measured[n_measured - 2], measured[n_measured - 1]);
+      return TRUE;
+    }
+  if (n_measured < measurements)
+    return FALSE;
+  /* Never twice the same: a busy while can only inflate the measurement it
+   * falls in, and the median leaves out those it inflated, as long as it
+   * took fewer than half of them. */
+  sorted = g_memdup2 (measured, n_measured * sizeof *measured);
+  *bias_spread = median (sorted, n_measured);
+  return TRUE;
+}
+
+/* Measures the bias spread of @profiler's constants, on @rounds repeats
+ * of each shape, until _detprof_calibration_settle_bias_spread () settles
+ * it, @measurements times at most. */
+static gboolean
+measure_bias_spread (DetprofProfiler          *profiler,
+                     guint                     rounds,
+                     guint                     measurements,
+                     DetprofCalibrationWatch   watch,
+                     gpointer                  user_data,
+                     DetprofCalibrationStep   *step,
+                     double                   *bias_spread,
+                     GError                  **error)
+{
+  double measured[DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS];
+  DetprofSpreadReport report;
+  gboolean settled;
+  guint k;
+
+  g_assert (measurements >= 1 && measurements <= DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS);
+
+  step->bias_spread = &report;
+  for (k = 0; ; k++)
+    {
+      if (!_detprof_calibration_measure_spread (profiler, rounds, &report, error))
+        {
+          step->bias_spread = NULL;
+          return FALSE;
+        }
+      measured[k] = report.spread;
+      settled = _detprof_calibration_settle_bias_spread (measured, k + 1, measurements, bias_spread);
+
+      step->attempt = k + 1;
+      step->again = !settled;
+      if (watch != NULL)
+        watch (step, user_data);
+      if (settled)
+        break;
+    }
+  step->bias_spread = NULL;
+  return TRUE;
+}
+
 gboolean
 _detprof_calibration_measure (DetprofTimer             *timer,
                               guint                     calibrations,
@@ -737,11 +850,12 @@ _detprof_calibration_measure (DetprofTimer             *timer,
   g_autoptr(DetprofProfiler) profiler = NULL;
   DetprofCalibrationStep step = { 0, };
   DetprofCalibration calibration;
-  DetprofSpreadReport bias_spread;
+  double bias_spread;
   double lowest[4] = { 0.0, };
   double smallest = 0.0, largest = 0.0;
   guint64 first_n = 0;
   guint attempts;
+  gboolean ok;
   int i;
 
   g_return_val_if_fail (timer != NULL, FALSE);
@@ -790,17 +904,18 @@ _detprof_calibration_measure (DetprofTimer             *timer,
 
   /* How far the constants that are kept stray from each shape of code. */
   detprof_profiler_set_bias_pairs (profiler, lowest);
-  if (!_detprof_calibration_measure_spread (profiler, repeats, &bias_spread, error))
+  if (can_agree (timer))
+    ok = measure_bias_spread (profiler, DETPROF_BIAS_SPREAD_ROUNDS, DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS,
+                              watch, user_data, &step, &bias_spread, error);
+  else
+    ok = measure_bias_spread (profiler, repeats, 1, watch, user_data, &step, &bias_spread, error);
+  if (!ok)
     return FALSE;
-  step.bias_spread = &bias_spread;
-  step.again = FALSE;
-  if (watch != NULL)
-    watch (&step, user_data);
 
   _detprof_calibration_entry_init (entry, detprof_timer_get_name (timer), "pairs");
   memcpy (entry->constants, lowest, sizeof lowest);
   entry->spread = step.spread;
-  entry->bias_spread = bias_spread.spread;
+  entry->bias_spread = bias_spread;
   entry->repeats = calibrations;
   entry->n = first_n;
   return TRUE;

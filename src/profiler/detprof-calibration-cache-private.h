@@ -167,6 +167,26 @@ gboolean _detprof_calibration_cache_store (const char                    *cache_
  * given up on. */
 #define DETPROF_CALIBRATION_MAX_ATTEMPTS 3
 
+/* The bias spread is measured on DETPROF_BIAS_SPREAD_ROUNDS repeats of
+ * each shape (a timer that ticks too coarsely for calibrations to agree
+ * makes as many as its calibrations do, and measures it once), until two
+ * measurements in a row agree, that is, come within 10 % of each other
+ * (half the 20 % that the stored bias spreads of consecutive runs are to
+ * stay within), DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS times at most. */
+#define DETPROF_BIAS_SPREAD_ROUNDS 21
+#define DETPROF_BIAS_SPREAD_AGREEMENT 1.10
+#define DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS 4
+
+/* Whether the bias spread is settled after the first @n_measured of its
+ * @measurements measurements (at most), and which value it is then:
+ * the larger of the last two if they agree, or else, once all are made,
+ * the median of them all. Returns FALSE while it is to be measured
+ * again. */
+gboolean _detprof_calibration_settle_bias_spread (const double *measured,
+                                                  guint         n_measured,
+                                                  guint         measurements,
+                                                  double       *bias_spread);
+
 /* Why @entry's calibrations are too far apart for its bias to be stored or
  * trusted (a phrase that completes a sentence), or NULL. */
 char    *_detprof_calibration_spread_problem (const DetprofCalibrationEntry *entry);
@@ -176,15 +196,19 @@ char    *_detprof_calibration_spread_problem (const DetprofCalibrationEntry *ent
  * change the cost of a fake timer). */
 typedef struct
 {
-  guint    attempt;   /* 1, or more when measuring again, up to DETPROF_CALIBRATION_MAX_ATTEMPTS */
+  guint    attempt;   /* 1, or more when measuring again, up to DETPROF_CALIBRATION_MAX_ATTEMPTS;
+                       * with bias_spread, which measurement of the bias spread it is, up to
+                       * DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS */
   gboolean over;      /* FALSE after each calibration, TRUE once an attempt's last one is made */
   guint    index;     /* the calibration just made, from 0; once over, how many the attempt made */
   double   pairs[4];  /* not over: that calibration's constants, in seconds, by DetprofCalibrationPair */
   guint64  n;         /* not over: its calls per measurement */
   double   spread;    /* over: the attempt's largest over smallest cost of a leaf call */
-  gboolean again;     /* over: whether it is measured again */
-  const struct _DetprofSpreadReport *bias_spread;  /* once, at the end: how the bias fits each
-                                                    * shape of code; NULL before */
+  gboolean again;     /* over: whether it is measured again; with bias_spread, whether the bias
+                       * spread is */
+  const struct _DetprofSpreadReport *bias_spread;  /* after each measurement of the bias spread, at
+                                                    * the end: how the bias fits each shape of
+                                                    * code; NULL before */
 } DetprofCalibrationStep;
 
 typedef void (*DetprofCalibrationWatch) (const DetprofCalibrationStep *step,
@@ -194,14 +218,18 @@ typedef void (*DetprofCalibrationWatch) (const DetprofCalibrationStep *step,
  * @calibrations calibrations, each the minimum over @repeats measurements
  * of @n calls (0: chosen from the timer's resolution), and fills @entry to
  * be stored with the lowest value of each constant, the spread of the
- * calibrations, and the bias spread of those constants (measured once,
- * at the end, with @repeats measurements of each shape). While the spread is above DETPROF_CALIBRATION_MAX_SPREAD
- * it measures again, DETPROF_CALIBRATION_MAX_ATTEMPTS times at most (once
- * only for a timer whose tick alone keeps calibrations apart), and the
- * last attempt is the one returned: the caller checks its spread with
- * _detprof_calibration_spread_problem (). @watch, if not NULL, is called
- * after each calibration and at the end of each attempt. Fails only when
- * a calibration fails. */
+ * calibrations, and the bias spread of those constants (measured at the
+ * end, see DETPROF_BIAS_SPREAD_ROUNDS). While the spread is
+ * above DETPROF_CALIBRATION_MAX_SPREAD it measures again,
+ * DETPROF_CALIBRATION_MAX_ATTEMPTS times at most, and the last attempt is
+ * the one returned: the caller checks its spread with
+ * _detprof_calibration_spread_problem (). The bias spread is measured
+ * until two measurements in a row agree, DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS
+ * times at most, and is the larger of those two, or else the median of
+ * all. A timer whose tick alone keeps calibrations apart is measured once,
+ * and its bias spread once. @watch, if not NULL, is called after each
+ * calibration, at the end of each attempt, and after each measurement of
+ * the bias spread. Fails only when a calibration fails. */
 gboolean _detprof_calibration_measure (DetprofTimer             *timer,
                                        guint                     calibrations,
                                        guint                     repeats,
@@ -224,8 +252,8 @@ typedef struct
   double      caller;    /* seconds per stretch, signed: the error of the caller's internal time,
                           * median of the repeats */
   double      callee;    /* the same for the callee's */
-  double      reach;     /* seconds per stretch: the largest error of either, over the repeats but
-                          * the worst: what this shape adds to the spread */
+  double      reach;     /* seconds per stretch: the larger of |caller| and |callee|: what this
+                          * shape adds to the spread */
   double      jitter;    /* seconds per stretch: how far apart the repeats came out */
 } DetprofSpreadShape;
 
