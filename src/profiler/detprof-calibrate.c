@@ -758,6 +758,58 @@ can_agree (DetprofTimer *timer)
   return 1000.0 * detprof_timer_get_resolution (timer) <= LONGEST_MEASUREMENT;
 }
 
+/* What one attempt found: the lowest value of each constant over its
+ * calibrations, how far apart they came, and the calls per measurement of
+ * the first. */
+typedef struct
+{
+  double  lowest[4];
+  double  spread;
+  guint64 n;
+} Attempt;
+
+static gboolean
+measure_attempt (DetprofProfiler          *profiler,
+                 guint                     calibrations,
+                 guint                     repeats,
+                 guint64                   n,
+                 DetprofCalibrationWatch   watch,
+                 gpointer                  user_data,
+                 DetprofCalibrationStep   *step,
+                 Attempt                  *out,
+                 GError                  **error)
+{
+  DetprofCalibration calibration;
+  double smallest = 0.0, largest = 0.0;
+  int i;
+
+  for (step->index = 0; step->index < calibrations; step->index++)
+    {
+      if (!detprof_profiler_calibrate_pairs (profiler, n, repeats, &calibration, error))
+        return FALSE;
+      if (step->index == 0)
+        {
+          memcpy (out->lowest, calibration.pairs, sizeof out->lowest);
+          smallest = largest = leaf_cost (calibration.pairs);
+          out->n = calibration.n;
+        }
+      for (i = 0; i < 4; i++)
+        out->lowest[i] = MIN (out->lowest[i], calibration.pairs[i]);
+      smallest = MIN (smallest, leaf_cost (calibration.pairs));
+      largest = MAX (largest, leaf_cost (calibration.pairs));
+
+      step->over = FALSE;
+      memcpy (step->pairs, calibration.pairs, sizeof step->pairs);
+      step->n = calibration.n;
+      if (watch != NULL)
+        watch (step, user_data);
+    }
+
+  /* A calibration that saw no tick at all compares with nothing. */
+  out->spread = (smallest > 0.0) ? largest / smallest : (double) INFINITY;
+  return TRUE;
+}
+
 /* Whether two measurements of the bias spread agree: within
  * DETPROF_BIAS_SPREAD_AGREEMENT of the larger. Two zeros agree. */
 static gboolean
@@ -849,14 +901,10 @@ _detprof_calibration_measure (DetprofTimer             *timer,
 {
   g_autoptr(DetprofProfiler) profiler = NULL;
   DetprofCalibrationStep step = { 0, };
-  DetprofCalibration calibration;
+  Attempt attempt, kept = { { 0.0, }, 0.0, 0 };
   double bias_spread;
-  double lowest[4] = { 0.0, };
-  double smallest = 0.0, largest = 0.0;
-  guint64 first_n = 0;
   guint attempts;
   gboolean ok;
-  int i;
 
   g_return_val_if_fail (timer != NULL, FALSE);
   g_return_val_if_fail (calibrations >= 1, FALSE);
@@ -867,35 +915,19 @@ _detprof_calibration_measure (DetprofTimer             *timer,
   profiler = detprof_profiler_new (timer);
   attempts = can_agree (timer) ? DETPROF_CALIBRATION_MAX_ATTEMPTS : 1;
 
+  /* Each attempt starts afresh, and the one whose calibrations agree best
+   * is kept: on a machine that was busy for a while, that is the one made
+   * when it was quietest. */
   for (step.attempt = 1; ; step.attempt++)
     {
-      /* Each attempt starts afresh: one that disagreed says nothing good. */
-      for (step.index = 0; step.index < calibrations; step.index++)
-        {
-          if (!detprof_profiler_calibrate_pairs (profiler, n, repeats, &calibration, error))
-            return FALSE;
-          if (step.index == 0)
-            {
-              memcpy (lowest, calibration.pairs, sizeof lowest);
-              smallest = largest = leaf_cost (calibration.pairs);
-              first_n = calibration.n;
-            }
-          for (i = 0; i < 4; i++)
-            lowest[i] = MIN (lowest[i], calibration.pairs[i]);
-          smallest = MIN (smallest, leaf_cost (calibration.pairs));
-          largest = MAX (largest, leaf_cost (calibration.pairs));
+      if (!measure_attempt (profiler, calibrations, repeats, n, watch, user_data, &step, &attempt, error))
+        return FALSE;
+      if (step.attempt == 1 || attempt.spread < kept.spread)
+        kept = attempt;
 
-          step.over = FALSE;
-          memcpy (step.pairs, calibration.pairs, sizeof step.pairs);
-          step.n = calibration.n;
-          if (watch != NULL)
-            watch (&step, user_data);
-        }
-
-      /* A calibration that saw no tick at all compares with nothing. */
       step.over = TRUE;
-      step.spread = (smallest > 0.0) ? largest / smallest : (double) INFINITY;
-      step.again = !(step.spread <= DETPROF_CALIBRATION_MAX_SPREAD) && step.attempt < attempts;
+      step.spread = attempt.spread;
+      step.again = !(attempt.spread <= DETPROF_CALIBRATION_AGREEMENT) && step.attempt < attempts;
       if (watch != NULL)
         watch (&step, user_data);
       if (!step.again)
@@ -903,7 +935,7 @@ _detprof_calibration_measure (DetprofTimer             *timer,
     }
 
   /* How far the constants that are kept stray from each shape of code. */
-  detprof_profiler_set_bias_pairs (profiler, lowest);
+  detprof_profiler_set_bias_pairs (profiler, kept.lowest);
   if (can_agree (timer))
     ok = measure_bias_spread (profiler, DETPROF_BIAS_SPREAD_ROUNDS, DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS,
                               watch, user_data, &step, &bias_spread, error);
@@ -913,11 +945,11 @@ _detprof_calibration_measure (DetprofTimer             *timer,
     return FALSE;
 
   _detprof_calibration_entry_init (entry, detprof_timer_get_name (timer), "pairs");
-  memcpy (entry->constants, lowest, sizeof lowest);
-  entry->spread = step.spread;
+  memcpy (entry->constants, kept.lowest, sizeof kept.lowest);
+  entry->spread = kept.spread;
   entry->bias_spread = bias_spread;
   entry->repeats = calibrations;
-  entry->n = first_n;
+  entry->n = kept.n;
   return TRUE;
 }
 
