@@ -6,9 +6,8 @@
  * per-user cache that `detprof -b auto` reads. Calibrations that disagree
  * (DETPROF_CALIBRATION_AGREEMENT) are made again, a few times at most; the
  * attempt that agrees best is kept, and not stored if its calibrations
- * are still far apart (DETPROF_CALIBRATION_MAX_SPREAD). The bias spread
- * is measured until two measurements in a row agree. With -v it first
- * runs profile.py's own calibrate(n) and prints its figures, for
+ * are still far apart (DETPROF_CALIBRATION_MAX_SPREAD). With -v it
+ * first runs profile.py's own calibrate(n) and prints its figures, for
  * comparison.
  */
 #include "config.h"
@@ -86,19 +85,14 @@ show_step (const DetprofCalibrationStep *step,
       const DetprofSpreadReport *report = step->bias_spread;
       guint i;
 
-      /* The first measurement is always followed by a second, to compare. */
-      if (step->again && step->attempt > 1)
-        printf ("  bias spread: %.3f ns, more than %g %% away from the one before it; was the machine busy?\n"
-                "  Measuring it again (measurement %u of %d)\n",
-                report->spread * 1e9, (DETPROF_BIAS_SPREAD_AGREEMENT - 1.0) * 100.0, step->attempt + 1,
-                DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS);
-      /* The shapes of the last measurement only. */
-      if (!opt_verbose || step->again)
+      if (!opt_verbose)
         return;
       printf ("  how far one stretch's hidden cost strays from the bias, by the code around the hooks\n"
               "  (ns per stretch, after the bias: the caller's time and the callee's, median of the repeats;\n"
               "  the larger of the two in size, which the spread is the largest of; how far apart the\n"
-              "  repeats came; (fp): built with frame pointers):\n");
+              "  repeats came; (fp): built with frame pointers; each round less what every stretch in it\n"
+              "  cost above the bias, half the leaf call's excess, median %.3f ns):\n",
+              report->leaf_error / 2 * 1e9);
       printf ("  %-51s %8s %8s %8s %8s\n", "", "caller", "callee", "reach", "jitter");
       for (i = 0; i < report->n_shapes; i++)
         printf ("  %-46s %-4s %8.3f %8.3f %8.3f %8.3f\n", report->shapes[i].what,

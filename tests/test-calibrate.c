@@ -9,6 +9,7 @@
 
 #include "detprof.h"
 #include "detprof-profiler.h"
+#include <math.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -375,92 +376,87 @@ test_the_limit_is_a_quarter (void)
   g_assert_nonnull (strstr (problem, " 26.00 % above the smallest"));
 }
 
-/* The bias spread is settled when two measurements in a row come within
- * 10 % of each other, at the larger of them; measurements that never do
- * give the median of all DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS. */
-static void
-test_bias_spread_is_settled_when_found_twice (void)
-{
-  static const double agree[] = { 8.0, 4.0, 4.4 };
-  static const double beyond[] = { 8.0, 4.0, 4.5 };
-  static const double never[] = { 8.0, 4.0, 6.0, 3.0 };
-  static const double zeros[] = { 0.0, 0.0 };
-  double kept = -1.0;
-
-  g_assert_cmpfloat (DETPROF_BIAS_SPREAD_AGREEMENT, ==, 1.10);
-  g_assert_cmpuint (DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS, ==, 4);
-
-  /* The first measurement is never enough, unless it is the only one. */
-  g_assert_false (_detprof_calibration_settle_bias_spread (agree, 1, 4, &kept));
-  g_assert_cmpfloat (kept, ==, -1.0);
-  g_assert_true (_detprof_calibration_settle_bias_spread (agree, 1, 1, &kept));
-  g_assert_cmpfloat (kept, ==, 8.0);
-
-  g_assert_false (_detprof_calibration_settle_bias_spread (agree, 2, 4, &kept));
-  g_assert_true (_detprof_calibration_settle_bias_spread (agree, 3, 4, &kept));
-  g_assert_cmpfloat (kept, ==, 4.4);
-  g_assert_false (_detprof_calibration_settle_bias_spread (beyond, 3, 4, &kept));
-
-  g_assert_false (_detprof_calibration_settle_bias_spread (never, 3, 4, &kept));
-  g_assert_true (_detprof_calibration_settle_bias_spread (never, 4, 4, &kept));
-  g_assert_cmpfloat (kept, ==, 5.0);
-  g_assert_true (_detprof_calibration_settle_bias_spread (zeros, 2, 4, &kept));
-  g_assert_cmpfloat (kept, ==, 0.0);
-}
-
-/* What a watch that changes the cost of a reading between measurements
- * of the bias spread saw: each measurement, and whether it was made again. */
+/* A fake clock whose readings cost more in the first @busy_rounds rounds
+ * of the bias spread's measurement (all of them, for G_MAXUINT), as a
+ * machine that is busy for a while; and what the measurement reported. */
 typedef struct
 {
-  FakeClock     clock;
-  const gint64 *costs;      /* the cost of each measurement of the bias spread after the first */
-  guint         made;
-  double        measured[DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS];
-  GString      *log;        /* owned: "again again done" */
-} SpreadSteered;
+  FakeClock clock;
+  gint64    quiet_cost;
+  gint64    busy_cost;
+  guint     busy_rounds;
+  gboolean  reported;
+  double    leaf_error;
+  double    spread;
+} BusyRounds;
 
 static void
-steer_spread (const DetprofCalibrationStep *step,
-              gpointer                      user_data)
+make_round_busy (guint    round,
+                 gpointer user_data)
 {
-  SpreadSteered *steered = user_data;
+  BusyRounds *busy = user_data;
+
+  busy->clock.cost_of_reading = round < busy->busy_rounds ? busy->busy_cost : busy->quiet_cost;
+}
+
+static void
+watch_bias_spread (const DetprofCalibrationStep *step,
+                   gpointer                      user_data)
+{
+  BusyRounds *busy = user_data;
 
   if (step->bias_spread == NULL)
     return;
-  g_assert_cmpuint (step->attempt, ==, steered->made + 1);
-  steered->measured[steered->made] = step->bias_spread->spread;
-  g_string_append (steered->log, step->again ? "again " : "done");
-  steered->clock.cost_of_reading = steered->costs[steered->made++];
+  busy->reported = TRUE;
+  busy->leaf_error = step->bias_spread->leaf_error;
+  busy->spread = step->bias_spread->spread;
 }
 
-/* Measurements of the bias spread made while every event cost more than
- * the bias (a busy while) that do not agree are measured again, until two
- * in a row agree; the larger of those two is kept. */
+/* Calibrates a clock whose readings cost 4 ticks, then measures the bias
+ * spread with @busy_rounds rounds in which they cost 8. */
 static void
-test_a_disturbed_bias_spread_is_measured_again (void)
+measure_with_busy_rounds (guint       busy_rounds,
+                          BusyRounds *busy)
 {
-  static const gint64 costs[] = { 12, 8, 8, 8 };
-  SpreadSteered steered = { { 0, 4 }, costs, 0, { 0.0, }, g_string_new (NULL) };
-  g_autoptr(DetprofTimer) timer = detprof_timer_new_integer ("steered", fake_clock_read_integer,
-                                                             STEERED_TICK, &steered.clock, NULL);
+  g_autoptr(DetprofTimer) timer = NULL;
   g_auto(DetprofCalibrationEntry) entry = { 0, };
   g_autoptr(GError) error = NULL;
-  g_autofree char *log = NULL;
 
-  /* The calibrations find 4 ticks; the spread is measured at 4 (where the
-   * bias fits every stretch, but for a trace of the driver's loop, which
-   * this timer does not see), 12 and 8, 8: every stretch then hides 8 and
-   * 4 ticks more than the bias. */
-  g_assert_true (_detprof_calibration_measure (timer, 3, 1, 1000, steer_spread, &steered, &entry, &error));
+  *busy = (BusyRounds) { { 0, 4 }, 4, 8, busy_rounds, FALSE, 0.0, 0.0 };
+  timer = detprof_timer_new_integer ("steered", fake_clock_read_integer, STEERED_TICK, &busy->clock, NULL);
+  _detprof_calibration_set_round_hook (make_round_busy, busy);
+  g_assert_true (_detprof_calibration_measure (timer, 3, 1, 1000, watch_bias_spread, busy, &entry, &error));
+  _detprof_calibration_set_round_hook (NULL, NULL);
   g_assert_no_error (error);
-  log = g_string_free (steered.log, FALSE);
   assert_constants (&entry, 4);
-  g_assert_cmpstr (log, ==, "again again again done");
-  g_assert_cmpfloat (steered.measured[0], <, 0.5 * STEERED_TICK);
-  g_assert_cmpfloat (steered.measured[1], ==, 8 * STEERED_TICK);
-  g_assert_cmpfloat (steered.measured[2], ==, 4 * STEERED_TICK);
-  g_assert_cmpfloat (steered.measured[3], ==, 4 * STEERED_TICK);
-  g_assert_cmpfloat (entry.bias_spread, ==, 4 * STEERED_TICK);
+  g_assert_true (busy->reported);
+  g_assert_cmpfloat (entry.bias_spread, ==, busy->spread);
+}
+
+/* In a round in which every event hides 4 ticks more than the bias (a
+ * busy while), the leaf call measured at its start costs 8 ticks more,
+ * and 4 are taken off every stretch of the round: what is left is what
+ * the code around the hooks adds, here nothing but a trace of the
+ * driver's loop, which this timer does not see. So busy rounds, however
+ * many, leave the bias spread where quiet ones put it. */
+static void
+test_busy_rounds_are_taken_relative_to_the_leaf_call (void)
+{
+  BusyRounds busy;
+
+  g_assert_cmpuint (DETPROF_BIAS_SPREAD_ROUNDS, ==, 21);
+
+  measure_with_busy_rounds (0, &busy);
+  g_assert_cmpfloat (fabs (busy.leaf_error), <, 0.5 * STEERED_TICK);
+  g_assert_cmpfloat (busy.spread, <, 0.5 * STEERED_TICK);
+
+  measure_with_busy_rounds (5, &busy);
+  g_assert_cmpfloat (fabs (busy.leaf_error), <, 0.5 * STEERED_TICK);
+  g_assert_cmpfloat (busy.spread, <, 0.5 * STEERED_TICK);
+
+  measure_with_busy_rounds (G_MAXUINT, &busy);
+  g_assert_cmpfloat (fabs (busy.leaf_error - 8 * STEERED_TICK), <, 0.5 * STEERED_TICK);
+  g_assert_cmpfloat (busy.spread, <, 0.5 * STEERED_TICK);
 }
 
 /* A timer too coarse for a measurement to span a thousand ticks (a
@@ -783,9 +779,8 @@ main (int    argc,
   g_test_add_func ("/calibrate/agreement/the-attempt-that-agrees-best-is-kept",
                    test_the_attempt_that_agrees_best_is_kept);
   g_test_add_func ("/calibrate/agreement/the-limit-is-a-quarter", test_the_limit_is_a_quarter);
-  g_test_add_func ("/calibrate/bias-spread/is-settled-when-found-twice", test_bias_spread_is_settled_when_found_twice);
-  g_test_add_func ("/calibrate/bias-spread/a-disturbed-one-is-measured-again",
-                   test_a_disturbed_bias_spread_is_measured_again);
+  g_test_add_func ("/calibrate/bias-spread/busy-rounds-are-taken-relative-to-the-leaf-call",
+                   test_busy_rounds_are_taken_relative_to_the_leaf_call);
   g_test_add_func ("/calibrate/agreement/a-coarse-timer-is-measured-once", test_a_coarse_timer_is_measured_once);
   g_test_add_func ("/calibrate/auto/does-not-store-disagreeing-calibrations",
                    test_auto_does_not_store_disagreeing_calibrations);

@@ -413,21 +413,26 @@ detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
  * default of some distributions, which a program's instrumented build
  * often adds), whose extra pushes the plain twin does not have.
  *
- * "An ordinary run" is the median of many. The errors of a shape's
- * repeats are not spread evenly: most lie within a few tenths of a
- * nanosecond of each other, and a few, made while the machine was busy
- * (another process, a slower clock for a while), lie 5 to 25 ns above
- * them. A statistic set by those few measures the machine, not the
- * profiler: the bias spread was once the largest error of seven repeats
- * but the largest, and seven consecutive calibrations stored 3.7 to 9.9
- * ns, then 8.7 to 34 ns (tsc-fenced, on a machine shared with other
- * benchmarks); even in a quiet stretch, seven such values came 40 % to
- * 170 % apart. The median of 21 repeats made at well-spread moments (the
- * repeats go round the shapes, one of each at a time) is found again
- * within 3 % to 7 % on a quiet machine. What it leaves out, how much
- * dearer every stretch is while the machine is busy, no calibration can
- * promise about a later run: the bias and its spread both describe the
- * machine as quiet as calibration found it.
+ * "An ordinary run" is the median of many, taken relative to what the
+ * machine was doing. The errors of a shape's runs are not spread evenly:
+ * most lie within a few tenths of a nanosecond of each other, and those
+ * made while the machine was busy (another process, a slower clock for a
+ * while) lie 5 to 25 ns above them, every shape at once. A statistic set
+ * by those measures the machine, not the profiler: the bias spread was
+ * once the largest error of seven runs but the largest, made shape after
+ * shape, and seven consecutive calibrations stored 3.7 to 9.9 ns, then
+ * 8.7 to 34 ns (tsc-fenced, on a machine shared with other benchmarks);
+ * even in a quiet stretch, seven such values came 40 % to 170 % apart.
+ * So the runs go round the shapes, 21 rounds, and each round first times
+ * the calibration's own leaf call under the bias: what that costs more,
+ * or less, than the bias, every stretch of the round does too (the
+ * machine was busy, or ran slower or faster than when the bias was
+ * measured, a state that can last seconds), and one stretch's share of
+ * it is taken off each. What is left is what the code around the hooks
+ * adds; its median came within 7 % over seven runs (tsc). What it leaves
+ * out, how much dearer every stretch is while the machine is busy, no
+ * calibration can promise about a later run: the bias and its spread
+ * both describe the machine as quiet as calibration found it.
  */
 
 typedef enum
@@ -623,6 +628,41 @@ shape_twin (guint i)
   return i >= G_N_ELEMENTS (spread_shapes) ? &_detprof_workload_framed : instrumented_twin;
 }
 
+/* Tests make some rounds busy (detprof-calibration-cache-private.h). */
+static DetprofSpreadRoundHook round_hook;
+static gpointer round_hook_data;
+
+void
+_detprof_calibration_set_round_hook (DetprofSpreadRoundHook hook,
+                                     gpointer               user_data)
+{
+  round_hook = hook;
+  round_hook_data = user_data;
+}
+
+/* Seconds per call by which the calibration's own leaf call (driver1
+ * calling empty) costs more, under @self's bias, than its plain twin:
+ * about 0 on a quiet machine, since that bias was measured on it. */
+static gboolean
+leaf_call_error (DetprofProfiler  *self,
+                 long              n,
+                 double           *seconds,
+                 GError          **error)
+{
+  g_autoptr(DetprofProfiler) probe = new_probe_like (self);
+  double plain;
+
+  plain = run_plain (probe, plain_twin->driver1, n);
+  if (!run_profiled (probe, instrumented_twin->driver1, n, error))
+    return FALSE;
+  *seconds = (internal_time (probe, instrumented_twin->empty) + internal_time (probe, instrumented_twin->driver1)
+              - plain) / (double) n * detprof_profiler_get_timer (probe)->timeunit;
+  return TRUE;
+}
+
+static gboolean can_agree (DetprofTimer *timer);
+static double leaf_cost (const double pairs[4]);
+
 gboolean
 _detprof_calibration_measure_spread (DetprofProfiler      *self,
                                      guint                 repeats,
@@ -631,8 +671,10 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
 {
   g_autofree double *callers = NULL;
   g_autofree double *callees = NULL;
+  g_autofree double *leaf_errors = NULL;
   long n[N_SPREAD_SHAPES];
-  double timeunit;
+  double pairs[4], timeunit;
+  long leaf_n = 0;
   guint i, r;
 
   g_return_val_if_fail (DETPROF_IS_PROFILER (self), FALSE);
@@ -644,28 +686,52 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
   /* Shape i's repeats are callers[i * repeats ...], and callees[...]. */
   callers = g_new (double, N_SPREAD_SHAPES * repeats);
   callees = g_new (double, N_SPREAD_SHAPES * repeats);
+  leaf_errors = g_new0 (double, repeats);
 
   for (i = 0; i < N_SPREAD_SHAPES; i++)
     n[i] = choose_shape_n (self, shape_twin (i), i % G_N_ELEMENTS (spread_shapes));
+
+  /* The leaf call says what the machine is doing; a clock whose tick
+   * keeps calibrations apart cannot say it, and without a bias there is
+   * nothing to compare with: then nothing is taken off. */
+  if (!detprof_profiler_get_bias_pairs (self, pairs))
+    pairs[DETPROF_CALIBRATION_CALL_RETURN] = pairs[DETPROF_CALIBRATION_RETURN_CALL] =
+      detprof_profiler_get_bias (self);
+  if (can_agree (detprof_profiler_get_timer (self)) && leaf_cost (pairs) > 0.0)
+    leaf_n = choose_n (self, 0);
 
   /* Each repeat compares a profiled run with plain runs made just
    * before it. A profile is made in one ordinary run, not in the
    * luckiest of several (the bias itself is the least the stretches
    * cost, so an ordinary run is a little dearer than it). The repeats go
-   * round the shapes, one of each at a time, rather than shape after
-   * shape: a busy while then touches a repeat or two of every shape, not
-   * every repeat of the one or two shapes that were being measured. */
+   * round the shapes, one of each at a time, and each round starts by
+   * timing the calibration's own leaf call under the bias: what it is off
+   * by, the whole machine is off by for the round (busy, or running
+   * slower or faster than when the bias was measured), and half of it,
+   * one stretch's worth, is taken off every stretch measured in the
+   * round, leaving what the code around the hooks adds. */
   for (r = 0; r < repeats; r++)
-    for (i = 0; i < N_SPREAD_SHAPES; i++)
-      {
-        ShapeMeasurement m;
+    {
+      double shift = 0.0;
 
-        if (!measure_shape_once (self, shape_twin (i), i % G_N_ELEMENTS (spread_shapes), n[i], &m, error))
-          return FALSE;
-        callers[i * repeats + r] = error_per_stretch (m.caller.tt, m.plain_base, m.caller.n_tt, timeunit);
-        callees[i * repeats + r] = error_per_stretch (m.callee.tt, m.plain_driver - m.plain_base,
-                                                      m.callee.n_tt, timeunit);
-      }
+      if (round_hook != NULL)
+        round_hook (r, round_hook_data);
+      if (leaf_n > 0 && !leaf_call_error (self, leaf_n, &leaf_errors[r], error))
+        return FALSE;
+      shift = leaf_errors[r] / 2;
+
+      for (i = 0; i < N_SPREAD_SHAPES; i++)
+        {
+          ShapeMeasurement m;
+
+          if (!measure_shape_once (self, shape_twin (i), i % G_N_ELEMENTS (spread_shapes), n[i], &m, error))
+            return FALSE;
+          callers[i * repeats + r] = error_per_stretch (m.caller.tt, m.plain_base, m.caller.n_tt, timeunit) - shift;
+          callees[i * repeats + r] = error_per_stretch (m.callee.tt, m.plain_driver - m.plain_base,
+                                                        m.callee.n_tt, timeunit) - shift;
+        }
+    }
+  report->leaf_error = median (leaf_errors, repeats);
 
   for (i = 0; i < N_SPREAD_SHAPES; i++)
     {
@@ -697,9 +763,8 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
 /**
  * detprof_profiler_calibrate_spread:
  * @self: a #DetprofProfiler, with the bias to check set
- * @repeats: how many measurements of each shape to make, whose median
- *   counts (at least 1; detprof-calibrate makes 21, enough for the
- *   median to be found again within a few percent)
+ * @repeats: how many rounds of measurements of each shape to make, whose
+ *   median counts (at least 1; detprof-calibrate makes 21)
  * @spread: (out): the bias spread, in seconds per stretch
  * @error: return location for a #GError
  *
@@ -707,10 +772,12 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
  * strays from the bias @self takes off for it, across several shapes of
  * code around the hooks (leaves that do nothing, a little or a lot, a
  * leaf whose value its caller uses, work in the caller between calls,
- * recursion), each against its uninstrumented twin, @repeats times: the
- * largest error per stretch of an ordinary run (the median of a shape's
- * repeats, which the few made while the machine was busy do not set), in
- * a caller's time or a callee's, over the shapes. Give it to
+ * recursion), each against its uninstrumented twin, in @repeats rounds,
+ * each taken relative to what the calibration's own leaf call cost in it
+ * (one stretch's share of its excess over the bias, which the whole
+ * machine shared, is taken off every stretch): the largest error per
+ * stretch of an ordinary run (the median of a shape's measurements), in a
+ * caller's time or a callee's, over the shapes. Give it to
  * detprof_profiler_set_bias_spread(), after the bias, and the statistics
  * bound every time. The profiler measured has @self's class, timer and
  * bias; @self is not changed.
@@ -810,85 +877,6 @@ measure_attempt (DetprofProfiler          *profiler,
   return TRUE;
 }
 
-/* Whether two measurements of the bias spread agree: within
- * DETPROF_BIAS_SPREAD_AGREEMENT of the larger. Two zeros agree. */
-static gboolean
-bias_spreads_agree (double a,
-                    double b)
-{
-  return fabs (a - b) <= (DETPROF_BIAS_SPREAD_AGREEMENT - 1.0) * MAX (a, b);
-}
-
-gboolean
-_detprof_calibration_settle_bias_spread (const double *measured,
-                                         guint         n_measured,
-                                         guint         measurements,
-                                         double       *bias_spread)
-{
-  g_autofree double *sorted = NULL;
-
-  g_return_val_if_fail (measured != NULL && n_measured >= 1, FALSE);
-  g_return_val_if_fail (bias_spread != NULL, FALSE);
-
-  /* The same value found twice in a row is the machine's: keep the
-   * larger of the two, a bound errs on the wide side. */
-  if (n_measured >= 2 && bias_spreads_agree (measured[n_measured - 2], measured[n_measured - 1]))
-    {
-      *bias_spread = MAX (measured[n_measured - 2], measured[n_measured - 1]);
-      return TRUE;
-    }
-  if (n_measured < measurements)
-    return FALSE;
-  /* Never twice the same: a busy while can only inflate the measurement it
-   * falls in, and the median leaves out those it inflated, as long as it
-   * took fewer than half of them. */
-  sorted = g_memdup2 (measured, n_measured * sizeof *measured);
-  *bias_spread = median (sorted, n_measured);
-  return TRUE;
-}
-
-/* Measures the bias spread of @profiler's constants, on @rounds repeats
- * of each shape, until _detprof_calibration_settle_bias_spread () settles
- * it, @measurements times at most. */
-static gboolean
-measure_bias_spread (DetprofProfiler          *profiler,
-                     guint                     rounds,
-                     guint                     measurements,
-                     DetprofCalibrationWatch   watch,
-                     gpointer                  user_data,
-                     DetprofCalibrationStep   *step,
-                     double                   *bias_spread,
-                     GError                  **error)
-{
-  double measured[DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS];
-  DetprofSpreadReport report;
-  gboolean settled;
-  guint k;
-
-  g_assert (measurements >= 1 && measurements <= DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS);
-
-  step->bias_spread = &report;
-  for (k = 0; ; k++)
-    {
-      if (!_detprof_calibration_measure_spread (profiler, rounds, &report, error))
-        {
-          step->bias_spread = NULL;
-          return FALSE;
-        }
-      measured[k] = report.spread;
-      settled = _detprof_calibration_settle_bias_spread (measured, k + 1, measurements, bias_spread);
-
-      step->attempt = k + 1;
-      step->again = !settled;
-      if (watch != NULL)
-        watch (step, user_data);
-      if (settled)
-        break;
-    }
-  step->bias_spread = NULL;
-  return TRUE;
-}
-
 gboolean
 _detprof_calibration_measure (DetprofTimer             *timer,
                               guint                     calibrations,
@@ -902,9 +890,8 @@ _detprof_calibration_measure (DetprofTimer             *timer,
   g_autoptr(DetprofProfiler) profiler = NULL;
   DetprofCalibrationStep step = { 0, };
   Attempt attempt, kept = { { 0.0, }, 0.0, 0 };
-  double bias_spread;
+  DetprofSpreadReport bias_spread;
   guint attempts;
-  gboolean ok;
 
   g_return_val_if_fail (timer != NULL, FALSE);
   g_return_val_if_fail (calibrations >= 1, FALSE);
@@ -934,20 +921,23 @@ _detprof_calibration_measure (DetprofTimer             *timer,
         break;
     }
 
-  /* How far the constants that are kept stray from each shape of code. */
+  /* How far the constants that are kept stray from each shape of code:
+   * in 21 rounds, or, when the tick alone keeps calibrations apart, in as
+   * many as calibrations make measurements (the coarse clocks' runs last
+   * a second each, and their medians are set by the tick anyway). */
   detprof_profiler_set_bias_pairs (profiler, kept.lowest);
-  if (can_agree (timer))
-    ok = measure_bias_spread (profiler, DETPROF_BIAS_SPREAD_ROUNDS, DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS,
-                              watch, user_data, &step, &bias_spread, error);
-  else
-    ok = measure_bias_spread (profiler, repeats, 1, watch, user_data, &step, &bias_spread, error);
-  if (!ok)
+  if (!_detprof_calibration_measure_spread (profiler, can_agree (timer) ? DETPROF_BIAS_SPREAD_ROUNDS : repeats,
+                                            &bias_spread, error))
     return FALSE;
+  step.bias_spread = &bias_spread;
+  step.again = FALSE;
+  if (watch != NULL)
+    watch (&step, user_data);
 
   _detprof_calibration_entry_init (entry, detprof_timer_get_name (timer), "pairs");
   memcpy (entry->constants, kept.lowest, sizeof kept.lowest);
   entry->spread = kept.spread;
-  entry->bias_spread = bias_spread;
+  entry->bias_spread = bias_spread.spread;
   entry->repeats = calibrations;
   entry->n = kept.n;
   return TRUE;

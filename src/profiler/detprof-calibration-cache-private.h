@@ -183,25 +183,10 @@ gboolean _detprof_calibration_cache_store (const char                    *cache_
  * two seconds with the fast clocks (tsc, tsc-fenced, wall). */
 #define DETPROF_CALIBRATION_MAX_ATTEMPTS 5
 
-/* The bias spread is measured on DETPROF_BIAS_SPREAD_ROUNDS repeats of
- * each shape (a timer that ticks too coarsely for calibrations to agree
- * makes as many as its calibrations do, and measures it once), until two
- * measurements in a row agree, that is, come within 10 % of each other
- * (half the 20 % that the stored bias spreads of consecutive runs are to
- * stay within), DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS times at most. */
+/* The bias spread is measured in DETPROF_BIAS_SPREAD_ROUNDS rounds of
+ * every shape (a timer that ticks too coarsely for calibrations to agree
+ * makes as many rounds as its calibrations make measurements). */
 #define DETPROF_BIAS_SPREAD_ROUNDS 21
-#define DETPROF_BIAS_SPREAD_AGREEMENT 1.10
-#define DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS 4
-
-/* Whether the bias spread is settled after the first @n_measured of its
- * @measurements measurements (at most), and which value it is then:
- * the larger of the last two if they agree, or else, once all are made,
- * the median of them all. Returns FALSE while it is to be measured
- * again. */
-gboolean _detprof_calibration_settle_bias_spread (const double *measured,
-                                                  guint         n_measured,
-                                                  guint         measurements,
-                                                  double       *bias_spread);
 
 /* Why @entry's calibrations are too far apart for its bias to be stored or
  * trusted (a phrase that completes a sentence), or NULL. */
@@ -212,19 +197,15 @@ char    *_detprof_calibration_spread_problem (const DetprofCalibrationEntry *ent
  * change the cost of a fake timer). */
 typedef struct
 {
-  guint    attempt;   /* 1, or more when measuring again, up to DETPROF_CALIBRATION_MAX_ATTEMPTS;
-                       * with bias_spread, which measurement of the bias spread it is, up to
-                       * DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS */
+  guint    attempt;   /* 1, or more when measuring again, up to DETPROF_CALIBRATION_MAX_ATTEMPTS */
   gboolean over;      /* FALSE after each calibration, TRUE once an attempt's last one is made */
   guint    index;     /* the calibration just made, from 0; once over, how many the attempt made */
   double   pairs[4];  /* not over: that calibration's constants, in seconds, by DetprofCalibrationPair */
   guint64  n;         /* not over: its calls per measurement */
   double   spread;    /* over: the attempt's largest over smallest cost of a leaf call */
-  gboolean again;     /* over: whether it is measured again; with bias_spread, whether the bias
-                       * spread is */
-  const struct _DetprofSpreadReport *bias_spread;  /* after each measurement of the bias spread, at
-                                                    * the end: how the bias fits each shape of
-                                                    * code; NULL before */
+  gboolean again;     /* over: whether it is measured again */
+  const struct _DetprofSpreadReport *bias_spread;  /* once, at the end: how the bias fits each
+                                                    * shape of code; NULL before */
 } DetprofCalibrationStep;
 
 typedef void (*DetprofCalibrationWatch) (const DetprofCalibrationStep *step,
@@ -237,15 +218,12 @@ typedef void (*DetprofCalibrationWatch) (const DetprofCalibrationStep *step,
  * calibrations, and the bias spread of those constants (measured at the
  * end, see DETPROF_BIAS_SPREAD_ROUNDS). While the spread is
  * above DETPROF_CALIBRATION_AGREEMENT it measures again,
- * DETPROF_CALIBRATION_MAX_ATTEMPTS times at most, and returns the attempt
+ * DETPROF_CALIBRATION_MAX_ATTEMPTS times at most (once only for a timer
+ * whose tick alone keeps calibrations apart), and returns the attempt
  * whose calibrations agree best: the caller checks its spread with
- * _detprof_calibration_spread_problem (). The bias spread is measured
- * until two measurements in a row agree, DETPROF_BIAS_SPREAD_MAX_MEASUREMENTS
- * times at most, and is the larger of those two, or else the median of
- * all. A timer whose tick alone keeps calibrations apart is measured once,
- * and its bias spread once. @watch, if not NULL, is called after each
- * calibration, at the end of each attempt, and after each measurement of
- * the bias spread. Fails only when a calibration fails. */
+ * _detprof_calibration_spread_problem (). @watch, if not NULL, is called
+ * after each calibration, at the end of each attempt, and once the bias
+ * spread is measured. Fails only when a calibration fails. */
 gboolean _detprof_calibration_measure (DetprofTimer             *timer,
                                        guint                     calibrations,
                                        guint                     repeats,
@@ -277,15 +255,30 @@ typedef struct _DetprofSpreadReport
 {
   guint              n_shapes;
   DetprofSpreadShape shapes[DETPROF_SPREAD_MAX_SHAPES];
-  double             spread;  /* seconds: the largest reach of any shape */
+  double             spread;      /* seconds: the largest reach of any shape */
+  double             leaf_error;  /* seconds per call: how much more than the bias the
+                                   * calibration's own leaf call cost, median of the rounds;
+                                   * half of each round's was taken off its stretches */
 } DetprofSpreadReport;
 
 /* Measures the bias spread of @profiler's class, timer and bias, and says
- * how each shape came out (detprof-calibrate -v prints it). */
+ * how each shape came out (detprof-calibrate -v prints it): in @repeats
+ * rounds of one measurement of each shape, each round's errors less half
+ * what the calibration's own leaf call, measured at its start, cost more
+ * than the bias (nothing is taken off with a timer whose tick keeps
+ * calibrations apart, or without a bias); the median of each shape's. */
 gboolean _detprof_calibration_measure_spread (DetprofProfiler      *profiler,
                                               guint                 repeats,
                                               DetprofSpreadReport  *report,
                                               GError              **error);
+
+/* Tests only: @hook is called with the round's index, from 0, at the
+ * start of each round of _detprof_calibration_measure_spread (); NULL
+ * for none. */
+typedef void (*DetprofSpreadRoundHook) (guint    round,
+                                        gpointer user_data);
+void     _detprof_calibration_set_round_hook  (DetprofSpreadRoundHook hook,
+                                               gpointer               user_data);
 
 /* `-b auto`: this host's stored entry for @timer, or, when there is none
  * to trust, a calibration made now (with a one-line notice on stderr) and
