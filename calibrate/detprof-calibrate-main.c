@@ -4,9 +4,9 @@
  * shows each and how far apart they are, and stores the lowest value of
  * each constant (a smaller bias errs on the side of positive times) in the
  * per-user cache that `detprof -b auto` reads. Calibrations that disagree
- * (DETPROF_CALIBRATION_AGREEMENT) are made again, a few times at most; the
- * attempt that agrees best is kept, and not stored if its calibrations
- * are still far apart (DETPROF_CALIBRATION_MAX_SPREAD). With -v it
+ * (DETPROF_CALIBRATION_AGREEMENT) are made again, a few times at most,
+ * and nothing is stored if even the attempt that agrees best is far apart
+ * (DETPROF_CALIBRATION_MAX_SPREAD). With -v it
  * first runs profile.py's own calibrate(n) and prints its figures, for
  * comparison.
  */
@@ -161,9 +161,10 @@ calibrate_timer (const char  *name,
   printf ("  %12.3f %13.3f %13.3f %15.3f   lowest of each%s: the bias used\n",
           entry.constants[0] * 1e9, entry.constants[1] * 1e9,
           entry.constants[2] * 1e9, entry.constants[3] * 1e9,
-          measured_again ? " in the attempt that agreed best" : "");
+          measured_again ? " in every attempt" : "");
   spread = format_spread (entry.spread);
-  printf ("  spread: the largest cost of a leaf call is %s above the smallest\n", spread);
+  printf ("  spread: the largest cost of a leaf call is %s above the smallest%s\n", spread,
+          measured_again ? ", in the attempt that agreed best" : "");
   printf ("  bias spread: %.3f ns, the most one stretch's hidden cost strayed from the bias,\n"
           "  across shapes of code (every time's error bound is its stretches times this)\n",
           entry.bias_spread * 1e9);

@@ -281,8 +281,8 @@ test_a_disturbed_attempt_is_measured_again (void)
 }
 
 /* Calibrations that keep disagreeing are measured five times in all, no
- * more; the attempt that agrees best is returned (here all agree as badly:
- * the first), and store refuses it, saying by how much its calibrations
+ * more; their spread (the best attempt's: here all agree as badly) is
+ * returned, and store refuses it, saying by how much its calibrations
  * differ. */
 static void
 test_calibrations_that_never_agree_are_not_stored (void)
@@ -332,17 +332,18 @@ test_agreement_is_two_percent (void)
   g_assert_cmpfloat (entry.spread, ==, 1.0);
 }
 
-/* Of attempts that never agree, the one that agrees best is kept: its
- * constants and its spread, not the last attempt's. */
+/* Of attempts that never agree, the lowest value of each constant in any
+ * of them is kept, and the spread of the one that agrees best. */
 static void
-test_the_attempt_that_agrees_best_is_kept (void)
+test_the_lowest_of_every_attempt_is_kept (void)
 {
-  static const gint64 costs[] = { 200, 300, 200, 104, 100, 104, 150, 165, 150 };
+  static const gint64 costs[] = { 90, 150, 90, 104, 100, 104, 150, 165, 150 };
   g_auto(DetprofCalibrationEntry) entry = { 0, };
   g_autofree char *log = measure_steered (costs, G_N_ELEMENTS (costs), 0.0, &entry);
 
-  g_assert_cmpstr (log, ==, "200 300 200 again | 104 100 104 again | 150 165 150 again | 200 300 200 again | 104 100 104 done");
-  assert_constants (&entry, 100);
+  g_assert_cmpstr (log, ==, "90 150 90 again | 104 100 104 again | 150 165 150 again | 90 150 90 again | "
+                            "104 100 104 done");
+  assert_constants (&entry, 90);
   g_assert_cmpfloat (entry.spread, ==, 1.04);
 }
 
@@ -776,8 +777,8 @@ main (int    argc,
   g_test_add_func ("/calibrate/agreement/calibrations-that-never-agree-are-not-stored",
                    test_calibrations_that_never_agree_are_not_stored);
   g_test_add_func ("/calibrate/agreement/is-two-percent", test_agreement_is_two_percent);
-  g_test_add_func ("/calibrate/agreement/the-attempt-that-agrees-best-is-kept",
-                   test_the_attempt_that_agrees_best_is_kept);
+  g_test_add_func ("/calibrate/agreement/the-lowest-of-every-attempt-is-kept",
+                   test_the_lowest_of_every_attempt_is_kept);
   g_test_add_func ("/calibrate/agreement/the-limit-is-a-quarter", test_the_limit_is_a_quarter);
   g_test_add_func ("/calibrate/bias-spread/busy-rounds-are-taken-relative-to-the-leaf-call",
                    test_busy_rounds_are_taken_relative_to_the_leaf_call);

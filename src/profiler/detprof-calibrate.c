@@ -889,9 +889,11 @@ _detprof_calibration_measure (DetprofTimer             *timer,
 {
   g_autoptr(DetprofProfiler) profiler = NULL;
   DetprofCalibrationStep step = { 0, };
-  Attempt attempt, kept = { { 0.0, }, 0.0, 0 };
+  Attempt attempt = { { 0.0, }, 0.0, 0 }, best = attempt;
   DetprofSpreadReport bias_spread;
+  double lowest[4];
   guint attempts;
+  int i;
 
   g_return_val_if_fail (timer != NULL, FALSE);
   g_return_val_if_fail (calibrations >= 1, FALSE);
@@ -902,15 +904,22 @@ _detprof_calibration_measure (DetprofTimer             *timer,
   profiler = detprof_profiler_new (timer);
   attempts = can_agree (timer) ? DETPROF_CALIBRATION_MAX_ATTEMPTS : 1;
 
-  /* Each attempt starts afresh, and the one whose calibrations agree best
-   * is kept: on a machine that was busy for a while, that is the one made
-   * when it was quietest. */
+  /* Each attempt is compared afresh, and the one whose calibrations agree
+   * best says how consistent the machine can be. The constants are the
+   * lowest of every attempt's: a busy while only ever adds to a
+   * measurement, and a machine busy for seconds can keep a whole attempt
+   * dear yet consistent, while a quiet moment in an attempt that was
+   * measured again is still a quiet moment. */
   for (step.attempt = 1; ; step.attempt++)
     {
       if (!measure_attempt (profiler, calibrations, repeats, n, watch, user_data, &step, &attempt, error))
         return FALSE;
-      if (step.attempt == 1 || attempt.spread < kept.spread)
-        kept = attempt;
+      if (step.attempt == 1)
+        memcpy (lowest, attempt.lowest, sizeof lowest);
+      for (i = 0; i < 4; i++)
+        lowest[i] = MIN (lowest[i], attempt.lowest[i]);
+      if (step.attempt == 1 || attempt.spread < best.spread)
+        best = attempt;
 
       step.over = TRUE;
       step.spread = attempt.spread;
@@ -925,7 +934,7 @@ _detprof_calibration_measure (DetprofTimer             *timer,
    * in 21 rounds, or, when the tick alone keeps calibrations apart, in as
    * many as calibrations make measurements (the coarse clocks' runs last
    * a second each, and their medians are set by the tick anyway). */
-  detprof_profiler_set_bias_pairs (profiler, kept.lowest);
+  detprof_profiler_set_bias_pairs (profiler, lowest);
   if (!_detprof_calibration_measure_spread (profiler, can_agree (timer) ? DETPROF_BIAS_SPREAD_ROUNDS : repeats,
                                             &bias_spread, error))
     return FALSE;
@@ -935,11 +944,11 @@ _detprof_calibration_measure (DetprofTimer             *timer,
     watch (&step, user_data);
 
   _detprof_calibration_entry_init (entry, detprof_timer_get_name (timer), "pairs");
-  memcpy (entry->constants, kept.lowest, sizeof kept.lowest);
-  entry->spread = kept.spread;
+  memcpy (entry->constants, lowest, sizeof lowest);
+  entry->spread = best.spread;
   entry->bias_spread = bias_spread.spread;
   entry->repeats = calibrations;
-  entry->n = kept.n;
+  entry->n = best.n;
   return TRUE;
 }
 

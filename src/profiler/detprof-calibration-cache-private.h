@@ -219,8 +219,9 @@ typedef void (*DetprofCalibrationWatch) (const DetprofCalibrationStep *step,
  * end, see DETPROF_BIAS_SPREAD_ROUNDS). While the spread is
  * above DETPROF_CALIBRATION_AGREEMENT it measures again,
  * DETPROF_CALIBRATION_MAX_ATTEMPTS times at most (once only for a timer
- * whose tick alone keeps calibrations apart), and returns the attempt
- * whose calibrations agree best: the caller checks its spread with
+ * whose tick alone keeps calibrations apart); the constants are the
+ * lowest of every attempt, the spread and n those of the attempt whose
+ * calibrations agree best: the caller checks its spread with
  * _detprof_calibration_spread_problem (). @watch, if not NULL, is called
  * after each calibration, at the end of each attempt, and once the bias
  * spread is measured. Fails only when a calibration fails. */
