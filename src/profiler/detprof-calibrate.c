@@ -889,7 +889,8 @@ _detprof_calibration_measure (DetprofTimer             *timer,
 {
   g_autoptr(DetprofProfiler) profiler = NULL;
   DetprofCalibrationStep step = { 0, };
-  Attempt attempt = { { 0.0, }, 0.0, 0 }, best = attempt;
+  Attempt attempt = { { 0.0, }, 0.0, 0 };
+  Attempt best = attempt;
   DetprofSpreadReport bias_spread;
   double lowest[4];
   guint attempts;
@@ -932,8 +933,8 @@ _detprof_calibration_measure (DetprofTimer             *timer,
 
   /* How far the constants that are kept stray from each shape of code:
    * in 21 rounds, or, when the tick alone keeps calibrations apart, in as
-   * many as calibrations make measurements (the coarse clocks' runs last
-   * a second each, and their medians are set by the tick anyway). */
+   * many as calibrations make measurements (a round of the coarse clocks
+   * lasts a second, and their medians are set by the tick anyway). */
   detprof_profiler_set_bias_pairs (profiler, lowest);
   if (!_detprof_calibration_measure_spread (profiler, can_agree (timer) ? DETPROF_BIAS_SPREAD_ROUNDS : repeats,
                                             &bias_spread, error))
