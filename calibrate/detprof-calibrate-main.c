@@ -88,11 +88,9 @@ show_step (const DetprofCalibrationStep *step,
       if (!opt_verbose)
         return;
       printf ("  how far one stretch's hidden cost strays from the bias, by the code around the hooks\n"
-              "  (ns per stretch, after the bias: the caller's time and the callee's, median of the repeats;\n"
-              "  the larger of the two in size, which the spread is the largest of; how far apart the\n"
-              "  repeats came; (fp): built with frame pointers; each round less what every stretch in it\n"
-              "  cost above the bias, half the leaf call's excess, median %.3f ns):\n",
-              report->leaf_error / 2 * 1e9);
+              "  (ns per stretch, after the bias: the caller's time and the callee's, median of the rounds;\n"
+              "  what nine rounds in ten stay within, in either, which the spread is the largest of; how\n"
+              "  far apart the rounds came; (fp): built with frame pointers):\n");
       printf ("  %-51s %8s %8s %8s %8s\n", "", "caller", "callee", "reach", "jitter");
       for (i = 0; i < report->n_shapes; i++)
         printf ("  %-46s %-4s %8.3f %8.3f %8.3f %8.3f\n", report->shapes[i].what,

@@ -247,8 +247,9 @@ typedef struct
   double      caller;    /* seconds per stretch, signed: the error of the caller's internal time,
                           * median of the repeats */
   double      callee;    /* the same for the callee's */
-  double      reach;     /* seconds per stretch: the larger of |caller| and |callee|: what this
-                          * shape adds to the spread */
+  double      reach;     /* seconds per stretch: what nine rounds in ten stay within, in
+                          * the caller's time or the callee's: what this shape adds to
+                          * the spread */
   double      jitter;    /* seconds per stretch: how far apart the repeats came out */
 } DetprofSpreadShape;
 
@@ -257,17 +258,12 @@ typedef struct _DetprofSpreadReport
   guint              n_shapes;
   DetprofSpreadShape shapes[DETPROF_SPREAD_MAX_SHAPES];
   double             spread;      /* seconds: the largest reach of any shape */
-  double             leaf_error;  /* seconds per call: how much more than the bias the
-                                   * calibration's own leaf call cost, median of the rounds;
-                                   * half of each round's was taken off its stretches */
 } DetprofSpreadReport;
 
 /* Measures the bias spread of @profiler's class, timer and bias, and says
  * how each shape came out (detprof-calibrate -v prints it): in @repeats
- * rounds of one measurement of each shape, each round's errors less half
- * what the calibration's own leaf call, measured at its start, cost more
- * than the bias (nothing is taken off with a timer whose tick keeps
- * calibrations apart, or without a bias); the median of each shape's. */
+ * rounds of one measurement of each shape, what nine rounds in ten of a
+ * shape stay within, of the shape where that is largest. */
 gboolean _detprof_calibration_measure_spread (DetprofProfiler      *profiler,
                                               guint                 repeats,
                                               DetprofSpreadReport  *report,
