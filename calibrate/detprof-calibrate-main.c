@@ -4,9 +4,11 @@
  * shows each and how far apart they are, and stores the lowest value of
  * each constant (a smaller bias errs on the side of positive times) in the
  * per-user cache that `detprof -b auto` reads. Calibrations that disagree
- * are made again, a few times at most, and are not stored if they still
- * disagree (DETPROF_CALIBRATION_MAX_SPREAD). With -v it first runs
- * profile.py's own calibrate(n) and prints its figures, for comparison.
+ * (DETPROF_CALIBRATION_AGREEMENT) are made again, a few times at most,
+ * and nothing is stored if even the attempt that agrees best is far apart
+ * (DETPROF_CALIBRATION_MAX_SPREAD). With -v it
+ * first runs profile.py's own calibrate(n) and prints its figures, for
+ * comparison.
  */
 #include "config.h"
 
@@ -26,6 +28,9 @@ static gboolean opt_verbose;
 static gboolean opt_classic;
 static gboolean opt_no_store;
 static gboolean opt_version;
+
+/* Whether the timer being calibrated was measured again. */
+static gboolean measured_again;
 
 static const GOptionEntry entries[] = {
   { "timer", 't', 0, G_OPTION_ARG_STRING_ARRAY, &opt_timers,
@@ -83,9 +88,9 @@ show_step (const DetprofCalibrationStep *step,
       if (!opt_verbose)
         return;
       printf ("  how far one stretch's hidden cost strays from the bias, by the code around the hooks\n"
-              "  (ns per stretch, after the bias: the caller's time and the callee's, median of the repeats;\n"
-              "  the largest of either but the worst repeat, which the spread is the largest of; how far\n"
-              "  apart the repeats came; (fp): built with frame pointers):\n");
+              "  (ns per stretch, after the bias: the caller's time and the callee's, median of the rounds;\n"
+              "  what nine rounds in ten stay within, in either, which the spread is the largest of; how\n"
+              "  far apart the rounds came; (fp): built with frame pointers):\n");
       printf ("  %-51s %8s %8s %8s %8s\n", "", "caller", "callee", "reach", "jitter");
       for (i = 0; i < report->n_shapes; i++)
         printf ("  %-46s %-4s %8.3f %8.3f %8.3f %8.3f\n", report->shapes[i].what,
@@ -106,10 +111,11 @@ show_step (const DetprofCalibrationStep *step,
   if (!step->again)
     return;
 
+  measured_again = TRUE;
   spread = format_spread (step->spread);
   printf ("  these disagree: the largest cost of a leaf call is %s above the smallest, more than %g %%;\n"
           "  was the machine busy? Measuring again (attempt %u of %d):\n",
-          spread, (DETPROF_CALIBRATION_MAX_SPREAD - 1.0) * 100.0, step->attempt + 1,
+          spread, (DETPROF_CALIBRATION_AGREEMENT - 1.0) * 100.0, step->attempt + 1,
           DETPROF_CALIBRATION_MAX_ATTEMPTS);
   progress (name, 0, opt_repeat);
 }
@@ -141,6 +147,7 @@ calibrate_timer (const char  *name,
 
   printf ("%s: %d calibrations (one bias per pair of consecutive events, in ns):\n", name, opt_repeat);
   printf ("  %12s %13s %13s %15s %10s\n", "call->call", "call->return", "return->call", "return->return", "calls");
+  measured_again = FALSE;
   progress (name, 0, opt_repeat);
   if (!_detprof_calibration_measure (timer, (guint) opt_repeat, 7, 0, show_step, (gpointer) name,
                                      &entry, error))
@@ -149,11 +156,13 @@ calibrate_timer (const char  *name,
       return FALSE;
     }
 
-  printf ("  %12.3f %13.3f %13.3f %15.3f   lowest of each: the bias used\n",
+  printf ("  %12.3f %13.3f %13.3f %15.3f   lowest of each%s: the bias used\n",
           entry.constants[0] * 1e9, entry.constants[1] * 1e9,
-          entry.constants[2] * 1e9, entry.constants[3] * 1e9);
+          entry.constants[2] * 1e9, entry.constants[3] * 1e9,
+          measured_again ? " in every attempt" : "");
   spread = format_spread (entry.spread);
-  printf ("  spread: the largest cost of a leaf call is %s above the smallest\n", spread);
+  printf ("  spread: the largest cost of a leaf call is %s above the smallest%s\n", spread,
+          measured_again ? ", in the attempt that agreed best" : "");
   printf ("  bias spread: %.3f ns, the most one stretch's hidden cost strayed from the bias,\n"
           "  across shapes of code (every time's error bound is its stretches times this)\n",
           entry.bias_spread * 1e9);
