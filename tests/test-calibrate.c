@@ -434,23 +434,23 @@ measure_with_busy_rounds (guint       busy_rounds,
 
 /* In a round in which every event hides 4 ticks more than the bias (a
  * busy while), every stretch costs 4 ticks more than the bias says. The
- * spread is what nine rounds in ten stay within: two busy rounds of 21
- * are left out, as a tenth of a user's runs may be; five show, and so
+ * spread is what nine rounds in ten stay within: six busy rounds of 61
+ * are left out, as a tenth of a user's runs may be; seven show, and so
  * does a machine busy throughout. */
 static void
 test_busy_rounds_count_past_a_tenth (void)
 {
   BusyRounds busy;
 
-  g_assert_cmpuint (DETPROF_BIAS_SPREAD_ROUNDS, ==, 21);
+  g_assert_cmpuint (DETPROF_BIAS_SPREAD_ROUNDS, ==, 61);
 
   measure_with_busy_rounds (0, &busy);
   g_assert_cmpfloat (busy.spread, <, 0.5 * STEERED_TICK);
 
-  measure_with_busy_rounds (2, &busy);
+  measure_with_busy_rounds (6, &busy);
   g_assert_cmpfloat (busy.spread, <, 0.5 * STEERED_TICK);
 
-  measure_with_busy_rounds (5, &busy);
+  measure_with_busy_rounds (7, &busy);
   g_assert_cmpfloat (fabs (busy.spread - 4 * STEERED_TICK), <, 0.5 * STEERED_TICK);
 
   measure_with_busy_rounds (G_MAXUINT, &busy);

@@ -425,10 +425,10 @@ detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
  * median, taken relative to what the machine was doing, agreed within
  * 7 % but described the quiet machine only: 3.5 ns, and the truth then
  * lay within the bound in 30 % of the accuracy benchmark's cases instead
- * of 63 %. So the runs go round the shapes, 21 rounds, which samples the
+ * of 63 %. So the runs go round the shapes, 61 rounds, which samples the
  * machine's states as a profile meets them, and each round's error is the
  * larger of the caller's and the callee's in size; the spread is the
- * upper tenth of those (the 19th of 21, leaving out the two largest), of
+ * upper tenth of those (the 55th of 61, leaving out the six largest), of
  * the shape where it is largest: what nine runs in ten stay within.
  */
 
@@ -895,7 +895,7 @@ _detprof_calibration_measure (DetprofTimer             *timer,
     }
 
   /* How far the constants that are kept stray from each shape of code:
-   * in 21 rounds, or, when the tick alone keeps calibrations apart, in as
+   * in 61 rounds, or, when the tick alone keeps calibrations apart, in as
    * many as calibrations make measurements (a round of the coarse clocks
    * lasts a second, and their medians are set by the tick anyway). */
   detprof_profiler_set_bias_pairs (profiler, lowest);
