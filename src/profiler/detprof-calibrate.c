@@ -917,8 +917,9 @@ _detprof_calibration_measure (DetprofTimer             *timer,
 }
 
 /* How `-b auto` calibrates: three calibrations of five measurements each,
- * a fraction of a second with the cheap clocks. Three are the fewest that
- * can show one calibration apart from the others. */
+ * then the bias spread, two or three seconds in all with the cheap clocks.
+ * Three are the fewest that can show one calibration apart from the
+ * others. */
 #define AUTO_CALIBRATIONS 3
 #define AUTO_REPEATS 5
 
