@@ -138,7 +138,7 @@ profiled_per_call (DetprofTimer *timer,
 /* ---- the second table: one factor around the hooks at a time ---- */
 
 #define FACTOR_N       100000
-#define FACTOR_REPEATS 41
+#define FACTOR_REPEATS 61
 
 #define DECLARE_TWINS(name)                          \
   long name ## _instrumented (long n, long k);       \
