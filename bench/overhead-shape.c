@@ -37,6 +37,18 @@
  * their sum, and each minus the baseline's at the same K ("d"). The rounds
  * go round all the variants, so that a slow spell of the machine, which
  * can last seconds, meets every figure alike.
+ *
+ * What it showed (issue 14, item 4; 2 vCPUs of an AMD EPYC, median of 6
+ * runs of 61 rounds): each register pushed costs the caller's stretch
+ * about 0.3 ns with tsc-fenced (not monotonic: 5 pushes cost less than 4)
+ * and nothing with tsc; an unused result lets a 32-step leaf's work
+ * overlap the next call's without the hooks, and charges its stretch 6.5
+ * to 7 ns more; work in the caller between calls hides 2.4 to 10 ns of
+ * the caller's stretch and adds 1.5 to 13 ns to the leaf's. Only the
+ * pushes can be read from the binary (the prologue, or the CFI), and a
+ * term for them (0.3 ns per register beyond the calibration leaf's one,
+ * calibrated per timer) would correct at most about 1.5 ns a call: the
+ * rest depends on the caller's code. detprof has no such term.
  */
 #include "config.h"
 
