@@ -557,7 +557,7 @@ encode_dump (DumpWriter   *w,
 GBytes *
 detprof_stats_to_bytes (DetprofStats *self)
 {
-  DumpWriter w = { { NULL, 0, 0 }, -1 };
+  DumpWriter w = { .fd = -1 };
 
   g_return_val_if_fail (DETPROF_IS_STATS (self), NULL);
 
@@ -572,7 +572,7 @@ static int
 write_dump (DetprofStats *self,
             int           fd)
 {
-  DumpWriter w = { { NULL, 0, 0 }, fd };
+  DumpWriter w = { .fd = fd };
 
   _detprof_marshal_buffer_reserve (&w.out, DUMP_CHUNK + 4096);
   encode_dump (&w, self);

@@ -89,16 +89,12 @@ struct _DetprofSymbolizer
   Dwarf_Half  unit_version;
 };
 
-/* An answer, kept for the next time its address is asked for. A profile
- * of 100,000 functions keeps 200,000 of them: their strings are kept in
- * a few large blocks, since allocating and freeing them one by one would
- * cost about as much as finding them. */
-typedef struct
-{
-  const char *file;        /* in the symbolizer's strings */
-  const char *name;        /* in the symbolizer's strings */
-  int         line;
-} KeptSymbol;
+/* An answer, kept for the next time its address is asked for, and lent
+ * as it is. A profile of 100,000 functions keeps 200,000 of them: their
+ * strings are kept in a few large blocks (the symbolizer's strings),
+ * since allocating and freeing them one by one would cost about as much
+ * as finding them. */
+typedef DetprofSymbolView KeptSymbol;
 
 /* One ELF symbol that can name code, as dwfl_module_addrinfo () sees it. */
 typedef struct
@@ -1919,20 +1915,32 @@ kept_symbol (DetprofSymbolizer *self,
   return index > 0 ? &g_array_index (self->kept, KeptSymbol, index - 1) : NULL;
 }
 
-/* The function at @address, resolved once and kept. Valid until the next
- * answer is kept. */
+/* The answer for @address in @table: found by @resolve the first time,
+ * and kept. Valid until the next answer is kept. */
 static const KeptSymbol *
-function_symbol (DetprofSymbolizer *self,
-                 guintptr           address)
+kept_or_resolved (DetprofSymbolizer *self,
+                  GHashTable        *table,
+                  guintptr           address,
+                  void             (*resolve) (DetprofSymbolizer *self,
+                                               guintptr           address,
+                                               DetprofSymbol     *out))
 {
-  const KeptSymbol *symbol = kept_symbol (self, self->functions, address);
+  const KeptSymbol *symbol = kept_symbol (self, table, address);
   DetprofSymbol found = { NULL, 0, NULL };
 
   if (symbol != NULL)
     return symbol;
 
-  resolve_function (self, address, &found);
-  return keep_symbol (self, self->functions, address, &found);
+  resolve (self, address, &found);
+  return keep_symbol (self, table, address, &found);
+}
+
+/* The function at @address, resolved once and kept. */
+static const KeptSymbol *
+function_symbol (DetprofSymbolizer *self,
+                 guintptr           address)
+{
+  return kept_or_resolved (self, self->functions, address, resolve_function);
 }
 
 /* Where the function described by @subprogram starts, relative to its
@@ -2029,15 +2037,6 @@ _detprof_symbolizer_knows_address (DetprofSymbolizer *self,
 }
 
 static void
-view_symbol (const KeptSymbol  *symbol,
-             DetprofSymbolView *out)
-{
-  out->file = symbol->file;
-  out->line = symbol->line;
-  out->name = symbol->name;
-}
-
-static void
 copy_symbol (const KeptSymbol *symbol,
              DetprofSymbol    *out)
 {
@@ -2046,20 +2045,12 @@ copy_symbol (const KeptSymbol *symbol,
   out->name = g_strdup (symbol->name);
 }
 
-/* The call site at @address, resolved once and kept. Valid until the next
- * answer is kept. */
+/* The call site at @address, resolved once and kept. */
 static const KeptSymbol *
 call_site_symbol (DetprofSymbolizer *self,
                   guintptr           address)
 {
-  const KeptSymbol *symbol = kept_symbol (self, self->call_sites, address);
-  DetprofSymbol found = { NULL, 0, NULL };
-
-  if (symbol != NULL)
-    return symbol;
-
-  resolve_call_site (self, address, &found);
-  return keep_symbol (self, self->call_sites, address, &found);
+  return kept_or_resolved (self, self->call_sites, address, resolve_call_site);
 }
 
 /* Each address is resolved once: a profile asks for the same function as
@@ -2083,7 +2074,7 @@ _detprof_symbolizer_find_function (DetprofSymbolizer *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (out != NULL);
 
-  view_symbol (function_symbol (self, address), out);
+  *out = *function_symbol (self, address);
 }
 
 void
@@ -2105,5 +2096,5 @@ _detprof_symbolizer_find_call_site (DetprofSymbolizer *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (out != NULL);
 
-  view_symbol (call_site_symbol (self, address), out);
+  *out = *call_site_symbol (self, address);
 }
