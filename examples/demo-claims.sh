@@ -13,8 +13,10 @@
 # no "local"); "exit" there leaves the function, not the script.
 #
 # The usual reason is a busy machine: DEMO_LOAD (the 1-minute load
-# average) and DEMO_CPUS (the number of processors) say how busy this one
-# is, and each claim also gets SPREAD, how far apart (in percent) the
+# average), DEMO_CPUS (the number of processors) and DEMO_SHARE (the
+# percent of a processor a program got just before the claim) say how
+# busy this one is: busy when other work could fill every processor, or
+# a program gets less than BUSY_SHARE % of one, and each claim also gets SPREAD, how far apart (in percent) the
 # repeated runs behind its numbers came out.
 
 # What the demos' words mean, in numbers.
@@ -23,6 +25,7 @@ SEVERAL=2    # "several times": at least twice
 AGREE=10     # repeated runs "agree": within 10 % of each other
 FREE=5       # "looks free": under 5 % of the truth
 SETTLED=10   # estimates have "settled": their spread is within 10 % of their median
+BUSY_SHARE=90  # a "busy" machine gives a program less than 90 % of a processor
 
 # tolerances: the words above, for the start of the demo.
 tolerances ()
@@ -78,36 +81,55 @@ names ()
 
 # ---- how busy the machine was ----
 
+# busy_now: whether the machine is busy: its load fills every processor,
+# or a program gets less than BUSY_SHARE % of one.
+busy_now ()
+{
+  is 'load >= cpus || share < busy' load="${DEMO_LOAD:-0}" cpus="${DEMO_CPUS:-1}" \
+    share="${DEMO_SHARE:-100}" busy="$BUSY_SHARE"
+}
+
+# how_busy: the figures that say so, for a sentence.
+how_busy ()
+{
+  if is 'share < busy' share="${DEMO_SHARE:-100}" busy="$BUSY_SHARE"; then
+    printf 'a program here got %s %% of a processor; load %s on %s processors' \
+      "$DEMO_SHARE" "$DEMO_LOAD" "$DEMO_CPUS"
+  else
+    printf 'load %s on %s processors' "$DEMO_LOAD" "$DEMO_CPUS"
+  fi
+}
+
 # load_note: the machine, at the start of the demo.
 load_note ()
 {
-  if is 'load > cpus' load="${DEMO_LOAD:-0}" cpus="${DEMO_CPUS:-1}"; then
-    printf 'This machine: %s processors, load %s over the last minute: busy. Its numbers will be blurred, and each demo says so when they do not show its point.\n' \
-      "$DEMO_CPUS" "$DEMO_LOAD"
+  if busy_now; then
+    printf 'This machine is busy (%s). Its numbers will be blurred, and each demo says so when they do not show its point.\n' \
+      "$(how_busy)"
   else
-    printf 'This machine: %s processors, load %s over the last minute: not busy.\n' "$DEMO_CPUS" "$DEMO_LOAD"
+    printf 'This machine: %s processors, load %s over the last minute, %s %% of a processor for a program now: not busy.\n' \
+      "$DEMO_CPUS" "$DEMO_LOAD" "${DEMO_SHARE:-100}"
   fi
 }
 
 # why SPREAD DEFAULT: the likely reason a claim did not show: a busy
-# machine, when the load (more runnable tasks than processors) or the
-# disagreement of repeated runs (more than AGREE %, in whole percent as
-# printed) says so; else DEFAULT.
+# machine, when busy_now or the disagreement of repeated runs (more than
+# AGREE %, in whole percent as printed) says so; else DEFAULT.
 why ()
 (
   spread=${1:-0} default=$2 busy_load=no busy_runs=no
 
   percent=$(calc %.0f s s="$spread")
-  if is 'load > cpus' load="${DEMO_LOAD:-0}" cpus="${DEMO_CPUS:-1}"; then
+  if busy_now; then
     busy_load=yes
   fi
   if is 'percent > agree' percent="$percent" agree="$AGREE"; then
     busy_runs=yes
   fi
   case $busy_load,$busy_runs in
-    yes,yes) printf 'this machine was busy (load %s on %s processors), and the repeated runs differed by up to %s %%' \
-               "$DEMO_LOAD" "$DEMO_CPUS" "$percent" ;;
-    yes,no) printf 'this machine was busy (load %s on %s processors)' "$DEMO_LOAD" "$DEMO_CPUS" ;;
+    yes,yes) printf 'this machine was busy (%s), and the repeated runs differed by up to %s %%' \
+               "$(how_busy)" "$percent" ;;
+    yes,no) printf 'this machine was busy (%s)' "$(how_busy)" ;;
     no,yes) printf 'this machine was busy at times: the repeated runs differed by up to %s %%' "$percent" ;;
     *) printf '%s' "$default" ;;
   esac

@@ -37,10 +37,17 @@ say () { printf '\n== %s\n\n' "$*"; }
 # wrap: the claims' one-line sentences, as wide as the rest.
 wrap () { fold -s -w 72 | sed 's/ *$//'; }
 
-# How busy the machine is, for the claims' likely reasons: the 1-minute
-# load average (read again before each claim) and the processors.
+# How busy the machine is, for the claims' likely reasons, measured again
+# before each claim: the 1-minute load average, the processors, and the
+# share of a processor a program gets right now (the average lags: two
+# programs that began spinning a few seconds ago fill both processors but
+# barely move it).
 DEMO_CPUS=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
-measure_load () { DEMO_LOAD=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null || echo 0); }
+measure_load ()
+{
+  DEMO_LOAD=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null || echo 0)
+  DEMO_SHARE=$("$top/examples/demos/cpu-share" 2>/dev/null || echo 100)
+}
 measure_load
 
 # claim CLAIM ARGS...: checks a claim of demo-claims.sh against this run's
@@ -423,5 +430,5 @@ TEXT
 
 say "Done. Sources: examples/demos/; exact versions: tests/test-demos.c"
 measure_load
-printf 'This run showed %s of its %s claims; each of the others says above why not (load now: %s on %s processors).\n' \
-  "$shown" "$((shown + missed))" "$DEMO_LOAD" "$DEMO_CPUS" | wrap
+printf 'This run showed %s of its %s claims; each of the others says above why not (now: %s).\n' \
+  "$shown" "$((shown + missed))" "$(how_busy)" | wrap

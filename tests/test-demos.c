@@ -640,6 +640,7 @@ typedef struct
   const char *argv[CLAIM_MAX_ARGS];   /* the claim of demo-claims.sh and its numbers */
   gboolean    shown;                  /* whether the numbers show the claim (it exits 0) */
   const char *sentence;               /* exactly what it prints */
+  const char *share;                  /* DEMO_SHARE: % of a processor a program got; NULL: 100 */
 } ClaimCase;
 
 /* Demo 3's report, as detprof printed it with three times the bias ... */
@@ -716,6 +717,27 @@ static const ClaimCase claim_cases[] = {
     "still measures 24.54 ms (x12.33 its truth), more than big () (6.04 ms, x1.06): the order is not "
     "right again in this run. Likely reason: this machine was busy (load 3.90 on 2 processors), and "
     "the repeated runs differed by up to 35 %.\n" },
+  /* Two programs began spinning seconds ago: the load average has not
+   * caught up, but the demo got 64 % of a processor, and says so. */
+  { "/demos/claims/overhead-corrected/not-shown-busy-now", "0.98",
+    { "claim_overhead_corrected", "1990000", "5710000", "24540000", "6040000", "30.88", "3" }, FALSE,
+    "-b auto takes off the calibrated cost of each event (30.9 ns here, on average), but tiny () "
+    "still measures 24.54 ms (x12.33 its truth), more than big () (6.04 ms, x1.06): the order is not "
+    "right again in this run. Likely reason: this machine was busy (a program here got 64 % of a "
+    "processor; load 0.98 on 2 processors).\n", "64" },
+  /* A load that fills both processors is busy. */
+  { "/demos/claims/overhead-corrected/not-shown-load-fills-processors", "2.00",
+    { "claim_overhead_corrected", "1990000", "5710000", "24540000", "6040000", "30.88", "3" }, FALSE,
+    "-b auto takes off the calibrated cost of each event (30.9 ns here, on average), but tiny () "
+    "still measures 24.54 ms (x12.33 its truth), more than big () (6.04 ms, x1.06): the order is not "
+    "right again in this run. Likely reason: this machine was busy (load 2.00 on 2 processors).\n" },
+  /* 90 % of a processor is not busy: the reason is the bias's. */
+  { "/demos/claims/overhead-corrected/not-shown-share-not-busy", "0.20",
+    { "claim_overhead_corrected", "1990000", "5710000", "8250000", "5450000", "30.88", "3" }, FALSE,
+    "-b auto takes off the calibrated cost of each event (30.9 ns here, on average), but tiny () "
+    "still measures 8.25 ms (x4.15 its truth), more than big () (5.45 ms, x0.95): the order is not "
+    "right again in this run. Likely reason: each event cost more here than the calibration measured "
+    "on empty functions.\n", "90" },
   /* On a quiet machine, the bias measured on empty functions was too small here. */
   { "/demos/claims/overhead-corrected/not-shown-quiet", "0.20",
     { "claim_overhead_corrected", "1990000", "5710000", "8250000", "5450000", "30.88", "3" }, FALSE,
@@ -978,6 +1000,7 @@ test_claim (gconstpointer user_data)
   g_ptr_array_add (argv, NULL);
   envp = g_environ_setenv (envp, "DEMO_LOAD", claim->load, TRUE);
   envp = g_environ_setenv (envp, "DEMO_CPUS", "2", TRUE);
+  envp = g_environ_setenv (envp, "DEMO_SHARE", claim->share != NULL ? claim->share : "100", TRUE);
   envp = g_environ_setenv (envp, "LC_ALL", "C", TRUE);
 
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
