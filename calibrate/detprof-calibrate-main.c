@@ -166,6 +166,9 @@ calibrate_timer (const char  *name,
   printf ("  bias spread: %.3f ns, the most one stretch's hidden cost strayed from the bias,\n"
           "  across shapes of code (every time's error bound is its stretches times this)\n",
           entry.bias_spread * 1e9);
+  printf ("  speed variation: %.1f %%, how far the same plain code's time strayed from round to\n"
+          "  round (every bound also holds this share of its time before the bias was taken off)\n",
+          entry.speed_variation * 100.0);
 
   /* Store refuses calibrations that disagree, and says why. */
   if (opt_no_store)

@@ -200,6 +200,18 @@ assert_bounds (DetprofStats *stats,
 }
 
 static void
+assert_times (DetprofStats *stats,
+              const char   *name,
+              double        tt,
+              double        ct)
+{
+  const DetprofFunctionStats *function = detprof_stats_get_function (stats, row_of (stats, name));
+
+  g_assert_cmpfloat (function->tt.value, ==, tt);
+  g_assert_cmpfloat (function->ct.value, ==, ct);
+}
+
+static void
 assert_arc_bounds (DetprofStats *stats,
                    const char   *callee,
                    const char   *caller,
@@ -236,6 +248,51 @@ test_bounds_from_spread (Fixture       *fixture,
   g_assert_cmpstr (detprof_stats_get_info (stats, "bias-spread"), ==, "0.5");
 }
 
+/* The speed variation widens each bound by its share of the time before
+ * the bias was taken off: with a bias of a quarter tick, a's one stretch
+ * took a tick (0.75 after the bias), main's two internal ones two ticks
+ * and its three cumulative ones three. It is a run fact. */
+static void
+test_bounds_from_speed_variation (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+
+  detprof_profiler_set_bias (fixture->profiler, 0.25);
+  detprof_profiler_set_bias_spread (fixture->profiler, 0.5);
+  detprof_profiler_set_speed_variation (fixture->profiler, 0.125);
+  play (fixture, "+main +a -a -main");
+  stats = create_stats (fixture);
+
+  assert_bounds (stats, "a", 0.5 + 0.125 * 1.0, 0.5 + 0.125 * 1.0);
+  assert_bounds (stats, "main", 2 * 0.5 + 0.125 * 2.0, 3 * 0.5 + 0.125 * 3.0);
+  assert_arc_bounds (stats, "a", "main", 0.5 + 0.125 * 1.0, 0.5 + 0.125 * 1.0);
+  g_assert_cmpstr (detprof_stats_get_info (stats, "speed-variation"), ==, "0.125");
+}
+
+/* A time made negative by too large a bias is widened by the share of
+ * what it took before the bias: with a bias of 1.25 ticks, a's stretch is
+ * -0.25 and took a tick; main's two are -0.5 and took two, its three
+ * cumulative ones three. The variation is the machine's, not the bias's:
+ * a new bias keeps it. */
+static void
+test_speed_variation_of_negative_times (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  g_autoptr(DetprofStats) stats = NULL;
+
+  detprof_profiler_set_speed_variation (fixture->profiler, 0.25);
+  detprof_profiler_set_bias (fixture->profiler, 1.25);
+  g_assert_cmpfloat (detprof_profiler_get_speed_variation (fixture->profiler), ==, 0.25);
+  detprof_profiler_set_bias_spread (fixture->profiler, 0.0);
+  play (fixture, "+main +a -a -main");
+  stats = create_stats (fixture);
+
+  assert_times (stats, "a", -0.25, -0.25);
+  assert_bounds (stats, "a", 0.25 * 1.0, 0.25 * 1.0);
+  assert_bounds (stats, "main", 0.25 * 2.0, 0.25 * 3.0);
+}
+
 /* The timer's steps add up like a random walk: resolution * sqrt (n). */
 static void
 test_bounds_from_resolution (Fixture       *fixture,
@@ -262,6 +319,8 @@ test_no_spread_no_bounds (Fixture       *fixture,
   double tt = 0.0, ct = 0.0;
 
   g_assert_cmpfloat (detprof_profiler_get_bias_spread (fixture->profiler), ==, -1.0);
+  g_assert_cmpfloat (detprof_profiler_get_speed_variation (fixture->profiler), ==, -1.0);
+  detprof_profiler_set_speed_variation (fixture->profiler, 0.5);
   play (fixture, "+main -main");
   stats = create_stats (fixture);
 
@@ -577,8 +636,8 @@ test_no_unresolved_section (void)
   g_assert_cmpstr (out->str, ==, "");
 }
 
-/* The first line of a report names the bias spread, which the bounds are
- * made of. */
+/* The first line of a report names the bias spread and the speed
+ * variation, which the bounds are made of. */
 static void
 test_info_line_names_the_spread (void)
 {
@@ -590,6 +649,12 @@ test_info_line_names_the_spread (void)
   detprof_stats_set_info (stats, "bias-spread", "4.25e-09");
   _detprof_report_append_info (stats, out);
   g_assert_cmpstr (out->str, ==, "detprof: timer tsc-fenced, bias 3e-08 s per event; bias spread 4.25 ns per stretch\n");
+
+  g_string_truncate (out, 0);
+  detprof_stats_set_info (stats, "speed-variation", "0.0312");
+  _detprof_report_append_info (stats, out);
+  g_assert_cmpstr (out->str, ==, "detprof: timer tsc-fenced, bias 3e-08 s per event; bias spread 4.25 ns per stretch; "
+                   "speed variation 3.12 %\n");
 }
 
 /* --bounds: a column after each time; "n/a" where there is none. */
@@ -750,6 +815,10 @@ main (int    argc,
   g_test_add ("/bounds/counts/abandoned-frames", Fixture, NULL, setup, test_counts_abandoned_frames, teardown);
   g_test_add ("/bounds/stats/from-spread", Fixture, NULL, setup, test_bounds_from_spread, teardown);
   g_test_add ("/bounds/stats/from-resolution", Fixture, NULL, setup, test_bounds_from_resolution, teardown);
+  g_test_add ("/bounds/stats/from-speed-variation", Fixture, NULL, setup, test_bounds_from_speed_variation,
+              teardown);
+  g_test_add ("/bounds/stats/speed-variation-of-negative-times", Fixture, NULL, setup,
+              test_speed_variation_of_negative_times, teardown);
   g_test_add ("/bounds/stats/none-without-spread", Fixture, NULL, setup, test_no_spread_no_bounds, teardown);
   g_test_add ("/bounds/profiler/new-bias-forgets-spread", Fixture, NULL, setup, test_new_bias_forgets_spread,
               teardown);

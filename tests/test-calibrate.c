@@ -257,6 +257,8 @@ test_agreeing_calibrations_are_measured_once (void)
    * the driver's stretches. */
   g_assert_cmpfloat (entry.bias_spread, >=, 0.0);
   g_assert_cmpfloat (entry.bias_spread, <, 0.5 * STEERED_TICK);
+  /* Each reading costs the same: the plain code ran at one speed. */
+  g_assert_cmpfloat (entry.speed_variation, ==, 0.0);
   g_assert_cmpuint (entry.repeats, ==, 3);
   g_assert_cmpuint (entry.n, ==, 1000);
   g_assert_cmpstr (entry.timer, ==, "steered");
@@ -388,6 +390,7 @@ typedef struct
   guint     busy_rounds;
   gboolean  reported;
   double    spread;
+  double    speed_variation;
 } BusyRounds;
 
 static void
@@ -409,6 +412,7 @@ watch_bias_spread (const DetprofCalibrationStep *step,
     return;
   busy->reported = TRUE;
   busy->spread = step->bias_spread->spread;
+  busy->speed_variation = step->bias_spread->speed_variation;
 }
 
 /* Calibrates a clock whose readings cost 4 ticks, then measures the bias
@@ -421,7 +425,7 @@ measure_with_busy_rounds (guint       busy_rounds,
   g_auto(DetprofCalibrationEntry) entry = { 0, };
   g_autoptr(GError) error = NULL;
 
-  *busy = (BusyRounds) { { 0, 4 }, 4, 8, busy_rounds, FALSE, 0.0 };
+  *busy = (BusyRounds) { { 0, 4 }, 4, 8, busy_rounds, FALSE, 0.0, 0.0 };
   timer = detprof_timer_new_integer ("steered", fake_clock_read_integer, STEERED_TICK, &busy->clock, NULL);
   _detprof_calibration_set_round_hook (make_round_busy, busy);
   g_assert_true (_detprof_calibration_measure (timer, 3, 1, 1000, watch_bias_spread, busy, &entry, &error));
@@ -430,6 +434,7 @@ measure_with_busy_rounds (guint       busy_rounds,
   assert_constants (&entry, 4);
   g_assert_true (busy->reported);
   g_assert_cmpfloat (entry.bias_spread, ==, busy->spread);
+  g_assert_cmpfloat (entry.speed_variation, ==, busy->speed_variation);
 }
 
 /* In a round in which every event hides 4 ticks more than the bias (a
@@ -446,15 +451,22 @@ test_busy_rounds_count_past_a_tenth (void)
 
   measure_with_busy_rounds (0, &busy);
   g_assert_cmpfloat (busy.spread, <, 0.5 * STEERED_TICK);
+  g_assert_cmpfloat (busy.speed_variation, ==, 0.0);
 
   measure_with_busy_rounds (6, &busy);
   g_assert_cmpfloat (busy.spread, <, 0.5 * STEERED_TICK);
+  g_assert_cmpfloat (busy.speed_variation, ==, 0.0);
 
+  /* A plain run's time is one reading of the clock (the code costs this
+   * clock nothing): a busy round's are twice a quiet one's. */
   measure_with_busy_rounds (7, &busy);
   g_assert_cmpfloat (fabs (busy.spread - 4 * STEERED_TICK), <, 0.5 * STEERED_TICK);
+  g_assert_cmpfloat (busy.speed_variation, ==, 1.0);
 
+  /* Busy throughout is a steady machine, if a slow one. */
   measure_with_busy_rounds (G_MAXUINT, &busy);
   g_assert_cmpfloat (fabs (busy.spread - 4 * STEERED_TICK), <, 0.5 * STEERED_TICK);
+  g_assert_cmpfloat (busy.speed_variation, ==, 0.0);
 }
 
 /* A timer too coarse for a measurement to span a thousand ticks (a

@@ -61,6 +61,7 @@ make_entry (DetprofCalibrationEntry *entry,
     entry->constants[i] = 2.5e-8 + i * 1e-9;
   entry->spread = 1.03;
   entry->bias_spread = 4.25e-9;
+  entry->speed_variation = 0.03125;
   entry->repeats = 5;
   entry->n = 100000;
   entry->date = g_date_time_new_from_iso8601 ("2024-05-01T12:00:00Z", NULL);
@@ -151,6 +152,7 @@ test_round_trip (Fixture       *fixture,
     g_assert_cmpfloat (found.constants[i], ==, stored.constants[i]);
   g_assert_cmpfloat (found.spread, ==, 1.03);
   g_assert_cmpfloat (found.bias_spread, ==, 4.25e-9);
+  g_assert_cmpfloat (found.speed_variation, ==, 0.03125);
   g_assert_cmpuint (found.repeats, ==, 5);
   g_assert_cmpuint (found.n, ==, G_GUINT64_CONSTANT (12345678901234));
   g_assert_nonnull (found.date);
@@ -371,11 +373,11 @@ static const Corruption corruptions[] = {
     DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*its fields describe “wall|constant|Other CPU 9000|tsc”*" },
   { "unparsable-version", "version", "one",
     DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*the field “version” is not valid*" },
-  { "stale-version", "version", "4",
-    DETPROF_CALIBRATION_CACHE_ERROR_STALE, "*it is in format version 4, and this detprof reads version 3" },
-  { "older-version", "version", "2",
+  { "stale-version", "version", "5",
+    DETPROF_CALIBRATION_CACHE_ERROR_STALE, "*it is in format version 5, and this detprof reads version 4" },
+  { "older-version", "version", "3",
     DETPROF_CALIBRATION_CACHE_ERROR_STALE,
-    "*it was written by an older detprof, in format version 2, and this one reads version 3" },
+    "*it was written by an older detprof, in format version 3, and this one reads version 4" },
   { "missing-bias-spread", "bias-spread", NULL,
     DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*cannot be trusted: the field “bias-spread” is missing" },
   { "negative-bias-spread", "bias-spread", "-1e-09",
@@ -383,6 +385,12 @@ static const Corruption corruptions[] = {
     "*the bias spread is -1e-09 s, not a number of seconds between 0 and 0.0001" },
   { "nan-bias-spread", "bias-spread", "nan",
     DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*the bias spread is nan s*" },
+  { "missing-speed-variation", "speed-variation", NULL,
+    DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*cannot be trusted: the field “speed-variation” is missing" },
+  { "negative-speed-variation", "speed-variation", "-0.01",
+    DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*the speed variation is -0.01, not a share between 0 and 1" },
+  { "speed-variation-over-one", "speed-variation", "1.5",
+    DETPROF_CALIBRATION_CACHE_ERROR_CORRUPT, "*the speed variation is 1.5, not a share between 0 and 1" },
   { "other-build", "detprof-build", "0123456789abcdef0123456789abcdef01234567",
     DETPROF_CALIBRATION_CACHE_ERROR_STALE,
     "*: it was measured by another build of detprof "
@@ -463,7 +471,7 @@ test_older_detprof (Fixture       *fixture,
   g_assert_error (error, DETPROF_CALIBRATION_CACHE_ERROR, DETPROF_CALIBRATION_CACHE_ERROR_STALE);
   assert_message_matches (error, "no usable calibration for timer “wall” (constant model) in *: "
                                  "it was written by an older detprof, in format version 1, "
-                                 "and this one reads version 3");
+                                 "and this one reads version 4");
   g_assert_null (found.timer);
   g_clear_error (&error);
 
@@ -596,6 +604,12 @@ spoil_bias_spread (DetprofCalibrationEntry *entry)
 }
 
 static void
+spoil_speed_variation (DetprofCalibrationEntry *entry)
+{
+  entry->speed_variation = NAN;
+}
+
+static void
 spoil_repeats (DetprofCalibrationEntry *entry)
 {
   entry->repeats = 0;
@@ -652,6 +666,7 @@ static const Nonsense nonsense[] = {
   { "disagreeing-calibrations", spoil_spread_disagreeing,
     "*: its 5 calibrations disagree: the largest cost of a leaf call is 1450.00 % above the smallest*" },
   { "infinite-bias-spread", spoil_bias_spread, "*: the bias spread is inf s, not a number of seconds*" },
+  { "nan-speed-variation", spoil_speed_variation, "*: the speed variation is nan, not a share between 0 and 1*" },
   { "zero-repeats", spoil_repeats, "*: the number of repeats is 0" },
   { "zero-events", spoil_n, "*: the number of events per calibration is 0" },
   { "future-date", spoil_date_future, "*: the date * is in the future" },

@@ -226,3 +226,54 @@ detprof_profiler_get_bias_spread (DetprofProfiler *self)
   priv = _detprof_profiler_get_private (self);
   return priv->bias_spread;
 }
+
+/**
+ * detprof_profiler_set_speed_variation:
+ * @self: a #DetprofProfiler
+ * @variation: how far the machine's speed was measured to stray from one
+ *   moment to the next, as a share of the time (0.03: 3 %), as
+ *   detprof_profiler_calibrate_spread() measures it; negative if unknown
+ *
+ * Sets the speed variation, which widens every error bound by that share
+ * of the time before the bias was taken off: the profiler's hidden cost
+ * runs at the machine's speed too, so a function of a few nanoseconds,
+ * whose events cost tens, may be off by many times its own time when the
+ * machine is a few percent slower (see the manual, "How exact is each
+ * time"). It is a fact about the machine, not the bias, and setting a
+ * bias keeps it. Without a bias spread there are no bounds to widen.
+ *
+ * Since: 0.2
+ */
+void
+detprof_profiler_set_speed_variation (DetprofProfiler *self,
+                                      double           variation)
+{
+  DetprofProfilerPrivate *priv;
+
+  g_return_if_fail (DETPROF_IS_PROFILER (self));
+  g_return_if_fail (!isnan (variation) && variation < G_MAXDOUBLE);
+
+  priv = _detprof_profiler_get_private (self);
+  priv->speed_variation = variation >= 0.0 ? variation : -1.0;
+}
+
+/**
+ * detprof_profiler_get_speed_variation:
+ * @self: a #DetprofProfiler
+ *
+ * Gets the speed variation set with detprof_profiler_set_speed_variation().
+ *
+ * Returns: the speed variation, a share of the time, or -1 if none was set
+ *
+ * Since: 0.2
+ */
+double
+detprof_profiler_get_speed_variation (DetprofProfiler *self)
+{
+  DetprofProfilerPrivate *priv;
+
+  g_return_val_if_fail (DETPROF_IS_PROFILER (self), -1.0);
+
+  priv = _detprof_profiler_get_private (self);
+  return priv->speed_variation;
+}

@@ -430,6 +430,17 @@ detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
  * larger of the caller's and the callee's in size; the spread is the
  * upper tenth of those (the 55th of 61, leaving out the six largest), of
  * the shape where it is largest: what nine runs in ten stay within.
+ *
+ * The rounds also time the same plain code each round: every shape's
+ * uninstrumented twin. How far a round's total strays from the median
+ * round's, what nine rounds in ten stay within, is the speed variation:
+ * the share by which the machine runs the same work faster or slower
+ * from one moment to the next. Every bound is widened by that share of
+ * the time before the bias was taken off (detprof-bounds.c): it moves
+ * the profiler's hidden cost as much as the program's, and no bias can
+ * take it away. On the development machine, a shared one, rounds of
+ * 4 ms gave 2.6 to 5.5 %, and identical profiled runs of fib(30)
+ * differed by as much before the bias (177 to 196 ms).
  */
 
 typedef enum
@@ -625,6 +636,26 @@ upper_tenth (double *values,
   return values[(9 * n + 9) / 10 - 1];
 }
 
+/* What nine in ten of @values stay within, relative to their median: how
+ * far the time of the same work strays from one repeat to the next
+ * (0 when there is no time to compare). @scratch holds @n values. */
+static double
+relative_reach (const double *values,
+                double       *scratch,
+                guint         n)
+{
+  double middle;
+  guint r;
+
+  memcpy (scratch, values, n * sizeof *scratch);
+  middle = median (scratch, n);
+  if (!(middle > 0.0))
+    return 0.0;
+  for (r = 0; r < n; r++)
+    scratch[r] = fabs (values[r] / middle - 1.0);
+  return upper_tenth (scratch, n);
+}
+
 /* The shapes that the spread is measured on: each as built plainly with
  * the hooks, then with frame pointers too. */
 #define N_SPREAD_SHAPES (2 * G_N_ELEMENTS (spread_shapes))
@@ -656,6 +687,7 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
   g_autofree double *callers = NULL;
   g_autofree double *callees = NULL;
   g_autofree double *sizes = NULL;
+  g_autofree double *round_plain = NULL;
   long n[N_SPREAD_SHAPES];
   double timeunit;
   guint i, r;
@@ -670,6 +702,7 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
   callers = g_new (double, N_SPREAD_SHAPES * repeats);
   callees = g_new (double, N_SPREAD_SHAPES * repeats);
   sizes = g_new (double, repeats);
+  round_plain = g_new0 (double, repeats);
 
   for (i = 0; i < N_SPREAD_SHAPES; i++)
     n[i] = choose_shape_n (self, shape_twin (i), i % G_N_ELEMENTS (spread_shapes));
@@ -691,6 +724,8 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
 
           if (!measure_shape_once (self, shape_twin (i), i % G_N_ELEMENTS (spread_shapes), n[i], &m, error))
             return FALSE;
+          /* The plain runs, every shape's, are the same work each round. */
+          round_plain[r] += m.plain_driver + m.plain_base;
           callers[i * repeats + r] = error_per_stretch (m.caller.tt, m.plain_base, m.caller.n_tt, timeunit);
           callees[i * repeats + r] = error_per_stretch (m.callee.tt, m.plain_driver - m.plain_base,
                                                         m.callee.n_tt, timeunit);
@@ -723,6 +758,7 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
       report->spread = MAX (report->spread, out->reach);
     }
   report->n_shapes = N_SPREAD_SHAPES;
+  report->speed_variation = relative_reach (round_plain, sizes, repeats);
   return TRUE;
 }
 
@@ -732,6 +768,8 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
  * @repeats: how many rounds of measurements of each shape to make (at
  *   least 1; detprof-calibrate makes 21)
  * @spread: (out): the bias spread, in seconds per stretch
+ * @speed_variation: (out) (optional): how far the machine's speed strayed
+ *   over the same rounds, a share of the time, or %NULL
  * @error: return location for a #GError
  *
  * Measures how far the hidden cost of one stretch between two events
@@ -742,7 +780,9 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
  * the error per stretch that nine rounds in ten stay within, in a
  * caller's time or a callee's, of the shape where it is largest. Give it to
  * detprof_profiler_set_bias_spread(), after the bias, and the statistics
- * bound every time. The profiler measured has @self's class, timer and
+ * bound every time. The rounds also time the same uninstrumented code
+ * each: what nine rounds in ten of it stay within, relative to the median
+ * round, is @speed_variation, for detprof_profiler_set_speed_variation(). The profiler measured has @self's class, timer and
  * bias; @self is not changed.
  *
  * Returns: %TRUE, or %FALSE with @error set if another profiler is enabled
@@ -753,6 +793,7 @@ gboolean
 detprof_profiler_calibrate_spread (DetprofProfiler  *self,
                                    guint             repeats,
                                    double           *spread,
+                                   double           *speed_variation,
                                    GError          **error)
 {
   DetprofSpreadReport report;
@@ -765,6 +806,8 @@ detprof_profiler_calibrate_spread (DetprofProfiler  *self,
   if (!_detprof_calibration_measure_spread (self, repeats, &report, error))
     return FALSE;
   *spread = report.spread;
+  if (speed_variation != NULL)
+    *speed_variation = report.speed_variation;
   return TRUE;
 }
 
@@ -911,6 +954,7 @@ _detprof_calibration_measure (DetprofTimer             *timer,
   memcpy (entry->constants, lowest, sizeof lowest);
   entry->spread = best.spread;
   entry->bias_spread = bias_spread.spread;
+  entry->speed_variation = bias_spread.speed_variation;
   entry->repeats = calibrations;
   entry->n = best.n;
   return TRUE;

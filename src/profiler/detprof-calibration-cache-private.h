@@ -60,6 +60,8 @@ typedef struct
   double     spread;           /* max/min of the repeated calibrations: 1 is perfectly consistent */
   double     bias_spread;      /* seconds: how far one stretch's hidden cost strays from the bias,
                                 * across shapes of code (_detprof_calibration_measure_spread ()) */
+  double     speed_variation;  /* a share: how far the machine's speed strayed over the same
+                                * rounds (0.03: 3 %) */
   guint      repeats;          /* how many calibrations the spread is over */
   guint64    n;                /* events per calibration */
   GDateTime *date;             /* owned: when it was measured; stored in UTC, to the second */
@@ -261,12 +263,15 @@ typedef struct _DetprofSpreadReport
   guint              n_shapes;
   DetprofSpreadShape shapes[DETPROF_SPREAD_MAX_SHAPES];
   double             spread;      /* seconds: the largest reach of any shape */
+  double             speed_variation;  /* what nine rounds in ten stay within, relative to
+                                        * the median round, in the time of the plain runs */
 } DetprofSpreadReport;
 
 /* Measures the bias spread of @profiler's class, timer and bias, and says
  * how each shape came out (detprof-calibrate -v prints it): in @repeats
  * rounds of one measurement of each shape, what nine rounds in ten of a
- * shape stay within, of the shape where that is largest. */
+ * shape stay within, of the shape where that is largest; and the speed
+ * variation, from the same rounds' plain runs. */
 gboolean _detprof_calibration_measure_spread (DetprofProfiler      *profiler,
                                               guint                 repeats,
                                               DetprofSpreadReport  *report,

@@ -4,12 +4,13 @@
  * a key file, $XDG_CACHE_HOME/detprof/calibration.ini, one group per key:
  *
  *   [wall|constant|AMD EPYC 7B13 64-Core Processor|tsc]
- *   version=3
+ *   version=4
  *   timer=wall
  *   model=constant
  *   constants=2.1e-08;
  *   spread=1.04
  *   bias-spread=4.2e-09
+ *   speed-variation=0.031
  *   repeats=5
  *   n=100000
  *   date=2025-11-21T06:17:00Z
@@ -70,8 +71,9 @@ G_DEFINE_QUARK (detprof-calibration-cache-error-quark, _detprof_calibration_cach
  * that another build measured, and tells our reader that a version 1
  * entry comes from an older detprof, which recorded no build. Version 3
  * added bias-spread, which every time's error bound is made from: an
- * older entry has none, so it is measured again (and `-b auto` says so). */
-#define FORMAT_VERSION 3
+ * older entry has none, so it is measured again (and `-b auto` says so).
+ * Version 4 added speed-variation, which widens every bound too. */
+#define FORMAT_VERSION 4
 
 /* A cache holds a few hundred bytes per timer and host; anything much
  * larger is not one, and is not worth reading. */
@@ -300,6 +302,11 @@ find_implausibility (const DetprofCalibrationEntry *entry,
     return g_strdup_printf ("the bias spread is %g s, not a number of seconds between 0 and %g",
                             entry->bias_spread, DETPROF_CALIBRATION_MAX_CONSTANT);
 
+  if (!(isfinite (entry->speed_variation) && entry->speed_variation >= 0.0
+        && entry->speed_variation <= 1.0))
+    return g_strdup_printf ("the speed variation is %g, not a share between 0 and 1",
+                            entry->speed_variation);
+
   /* NaN fails both comparisons, so test for what a ratio must be. */
   if (!(isfinite (entry->spread) && entry->spread >= 1.0))
     return g_strdup_printf ("the spread is %g, but a max/min ratio is a finite number of at least 1",
@@ -481,6 +488,8 @@ read_group (GKeyFile                *keys,
   if (problem == NULL)
     problem = read_double (keys, group, "bias-spread", &entry->bias_spread);
   if (problem == NULL)
+    problem = read_double (keys, group, "speed-variation", &entry->speed_variation);
+  if (problem == NULL)
     problem = read_count (keys, group, "repeats", G_MAXUINT, &repeats);
   if (problem == NULL)
     problem = read_count (keys, group, "n", G_MAXUINT64, &entry->n);
@@ -521,6 +530,7 @@ write_group (GKeyFile                      *keys,
   g_key_file_set_value (keys, group, "constants", constants->str);
   g_key_file_set_value (keys, group, "spread", format_double (number, entry->spread));
   g_key_file_set_value (keys, group, "bias-spread", format_double (number, entry->bias_spread));
+  g_key_file_set_value (keys, group, "speed-variation", format_double (number, entry->speed_variation));
   g_key_file_set_uint64 (keys, group, "repeats", entry->repeats);
   g_key_file_set_uint64 (keys, group, "n", entry->n);
   g_key_file_set_string (keys, group, "date", date);

@@ -48,8 +48,8 @@ void     _detprof_paths_read_cpu_times (GPtrArray *states);
 /* How detprof-profiler-stats.c names what a node refers to: the row of a
  * function in the statistics (G_MAXUINT if none), and the file and line
  * of a call site (borrowed: they must live as long as the statistics are
- * being made); and the error bound of a time of so many stretches (NaN
- * when the profile has no bounds). */
+ * being made); and the error bound of a node's internal time (@internal)
+ * or cumulative time (NaN when the profile has no bounds). */
 typedef struct
 {
   guint  (*function_row) (gpointer         data,
@@ -58,8 +58,9 @@ typedef struct
                           DetprofCallSite *site,
                           const char     **file,
                           gint64          *line);
-  double (*bound)        (gpointer         data,
-                          gint64           stretches);
+  double (*bound)        (gpointer             data,
+                          const DetprofTotals *totals,
+                          gboolean             internal);
   gpointer data;
 } DetprofPathsNamer;
 

@@ -523,8 +523,8 @@ add_tree_to_stats (DetprofStats            *stats,
       placed[i] = _detprof_stats_add_path_node (stats, thread, parent, row, file, line,
                                                 node->totals.nc, node->totals.cc,
                                                 node->totals.tt * timeunit, node->totals.ct * timeunit,
-                                                namer->bound (namer->data, node->totals.n_tt),
-                                                namer->bound (namer->data, node->totals.n_ct));
+                                                namer->bound (namer->data, &node->totals, TRUE),
+                                                namer->bound (namer->data, &node->totals, FALSE));
     }
 }
 

@@ -23,6 +23,8 @@ typedef struct
   double        bias_units[2][2];  /* [previous kind][kind], in the timer's unit: what each event takes off */
   double        bias_spread;  /* seconds: how far one stretch's hidden cost was measured to stray from
                                * the bias taken off for it; < 0 when not measured (then no bounds) */
+  double        speed_variation;  /* how far the machine's speed was measured to stray, as a share;
+                                   * < 0 when not measured */
   guint64       serial;       /* unique among all profilers of the process */
   GPtrArray    *threads;      /* owned DetprofThreadState, in order of first event; threads lock */
   DetprofThreadState *ended;  /* in threads: the tables of the threads that ended, added up */

@@ -169,8 +169,7 @@ typedef struct
 {
   DetprofProfiler   *profiler;
   double             timeunit;     /* seconds per unit of the timer */
-  double             spread;       /* the bias spread, seconds per stretch; < 0: no bounds */
-  double             resolution;   /* the timer's, in seconds */
+  DetprofBoundModel  bounds;       /* what every time's error bound is made of */
   DetprofSymbolizer *symbolizer;   /* made on the first address no name covers */
   gboolean           symbolizer_failed;
   DetprofStats      *stats;
@@ -188,11 +187,14 @@ ensure_symbolizer (StatsBuilder *builder)
   return builder->symbolizer;
 }
 
+/* The bound of @totals' internal time (@internal) or cumulative time. */
 static double
-bound (StatsBuilder *builder,
-       gint64        stretches)
+bound (StatsBuilder        *builder,
+       const DetprofTotals *totals,
+       gboolean             internal)
 {
-  return _detprof_bound (stretches, builder->spread, builder->resolution);
+  return internal ? _detprof_bound (&builder->bounds, totals->n_tt, totals->tt * builder->timeunit)
+                  : _detprof_bound (&builder->bounds, totals->n_ct, totals->ct * builder->timeunit);
 }
 
 static guint
@@ -211,8 +213,8 @@ function_index (StatsBuilder    *builder,
                                               function->totals.cc, function->totals.nc,
                                               function->totals.tt * builder->timeunit,
                                               function->totals.ct * builder->timeunit,
-                                              bound (builder, function->totals.n_tt),
-                                              bound (builder, function->totals.n_ct));
+                                              bound (builder, &function->totals, TRUE),
+                                              bound (builder, &function->totals, FALSE));
 }
 
 static void path_call_line (gpointer          data,
@@ -249,7 +251,7 @@ add_thread_to_stats (StatsBuilder       *builder,
       _detprof_stats_add_bounded_caller (builder->stats, callee - 1, caller - 1,
                                          arc->totals.nc, arc->totals.cc,
                                          arc->totals.tt * timeunit, arc->totals.ct * timeunit,
-                                         bound (builder, arc->totals.n_tt), bound (builder, arc->totals.n_ct));
+                                         bound (builder, &arc->totals, TRUE), bound (builder, &arc->totals, FALSE));
     }
 
   /* The same arcs, by the line that made each call. */
@@ -267,8 +269,8 @@ add_thread_to_stats (StatsBuilder       *builder,
       _detprof_stats_add_bounded_call_site (builder->stats, caller - 1, callee - 1, file, line,
                                             site->totals.nc, site->totals.cc,
                                             site->totals.tt * timeunit, site->totals.ct * timeunit,
-                                            bound (builder, site->totals.n_tt),
-                                            bound (builder, site->totals.n_ct));
+                                            bound (builder, &site->totals, TRUE),
+                                            bound (builder, &site->totals, FALSE));
     }
 }
 
@@ -282,10 +284,11 @@ path_function_row (gpointer         data,
 }
 
 static double
-path_bound (gpointer data,
-            gint64   stretches)
+path_bound (gpointer             data,
+            const DetprofTotals *totals,
+            gboolean             internal)
 {
-  return bound (data, stretches);
+  return bound (data, totals, internal);
 }
 
 /* The line that made a call, for the call sites' table and however many
@@ -353,6 +356,13 @@ record_run_facts (DetprofProfiler *self,
 
       detprof_stats_set_info (stats, "bias-spread", g_ascii_dtostr (spread, sizeof spread, priv->bias_spread));
     }
+  if (priv->speed_variation >= 0.0)
+    {
+      char variation[G_ASCII_DTOSTR_BUF_SIZE];
+
+      detprof_stats_set_info (stats, "speed-variation",
+                              g_ascii_dtostr (variation, sizeof variation, priv->speed_variation));
+    }
   if (priv->timer->resolution > 0.0)
     {
       char resolution[G_ASCII_DTOSTR_BUF_SIZE];
@@ -407,8 +417,10 @@ detprof_profiler_create_stats (DetprofProfiler  *self,
 
   builder.profiler = self;
   builder.timeunit = priv->timer->timeunit;
-  builder.spread = priv->bias_spread;
-  builder.resolution = priv->timer->resolution;
+  builder.bounds.spread = priv->bias_spread;
+  builder.bounds.resolution = priv->timer->resolution;
+  builder.bounds.variation = priv->speed_variation;
+  builder.bounds.bias = priv->bias;
   builder.stats = detprof_stats_new ();
 
   _detprof_profiler_lock_threads ();

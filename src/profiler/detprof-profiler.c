@@ -222,6 +222,7 @@ detprof_profiler_init (DetprofProfiler *self)
 
   priv->serial = __atomic_fetch_add (&next_serial, 1, __ATOMIC_RELAXED);
   priv->bias_spread = -1.0;
+  priv->speed_variation = -1.0;
   priv->threads = g_ptr_array_new_with_free_func ((GDestroyNotify) _detprof_thread_state_free);
   priv->names = _detprof_profiler_names_new ();
   g_mutex_init (&priv->lookup_lock);

@@ -208,6 +208,9 @@ void             detprof_profiler_class_set_default_bias (DetprofProfilerClass *
 void             detprof_profiler_set_bias_spread (DetprofProfiler *self,
                                                    double           spread);
 double           detprof_profiler_get_bias_spread (DetprofProfiler *self);
+void             detprof_profiler_set_speed_variation (DetprofProfiler *self,
+                                                       double           variation);
+double           detprof_profiler_get_speed_variation (DetprofProfiler *self);
 
 gboolean         detprof_profiler_enable (DetprofProfiler  *self,
                                           GError          **error);
@@ -269,6 +272,7 @@ gboolean         detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
 gboolean         detprof_profiler_calibrate_spread (DetprofProfiler  *self,
                                                    guint             repeats,
                                                    double           *spread,
+                                                   double           *speed_variation,
                                                    GError          **error);
 
 gint64           detprof_profiler_get_unmatched_returns (DetprofProfiler *self);

@@ -21,6 +21,7 @@
  *   DETPROF_TIMER       a built-in timer name
  *   DETPROF_BIAS        seconds per event, or "pairs:CC,CR,RC,RR"
  *   DETPROF_BIAS_SPREAD seconds per stretch, when the bias was measured
+ *   DETPROF_SPEED_VARIATION  a share of the time, measured with the bias spread
  *   DETPROF_STATUS_DIR  the runner's private directory for the notes
  *   DETPROF_MAX_PATH_NODES  the bound on each thread's calling-context tree, if not the default
  */
@@ -249,6 +250,17 @@ agent_exit (void)
   write_profile ();
 }
 
+/* A measurement the runner passed: a finite number, not negative. */
+static gboolean
+parse_measure (const char *text,
+               double     *value)
+{
+  char *end = NULL;
+
+  *value = g_ascii_strtod (text, &end);
+  return end != text && *end == '\0' && isfinite (*value) && *value >= 0.0;
+}
+
 __attribute__ ((constructor)) static void
 agent_start (void)
 {
@@ -257,6 +269,7 @@ agent_start (void)
   const char *timer_name = g_getenv ("DETPROF_TIMER");
   const char *bias_text = g_getenv ("DETPROF_BIAS");
   const char *spread_text = g_getenv ("DETPROF_BIAS_SPREAD");
+  const char *variation_text = g_getenv ("DETPROF_SPEED_VARIATION");
   const char *max_path_nodes = g_getenv ("DETPROF_MAX_PATH_NODES");
   guint64 max_nodes = 0;
   g_autoptr(DetprofTimer) timer = NULL;
@@ -295,13 +308,21 @@ agent_start (void)
    * would forget it. Without it the profile has no error bounds. */
   if (spread_text != NULL)
     {
-      char *end = NULL;
-      double spread = g_ascii_strtod (spread_text, &end);
+      double spread;
 
-      if (end != spread_text && *end == '\0' && isfinite (spread) && spread >= 0.0)
+      if (parse_measure (spread_text, &spread))
         detprof_profiler_set_bias_spread (agent_profiler, spread);
       else
         report ("bias spread “%s” is not a number of seconds; the profile has no error bounds", spread_text);
+    }
+  if (variation_text != NULL)
+    {
+      double variation;
+
+      if (parse_measure (variation_text, &variation))
+        detprof_profiler_set_speed_variation (agent_profiler, variation);
+      else
+        report ("speed variation “%s” is not a share; the error bounds leave it out", variation_text);
     }
   if (atexit (agent_exit) != 0 || !detprof_profiler_enable (agent_profiler, &error))
     {

@@ -326,10 +326,11 @@ print_header (FILE                          *report,
 
       fprintf (report, "bias auto, calibrated %s: call->call %.2f ns, call->return %.2f ns, "
                "return->call %.2f ns, return->return %.2f ns (spread %.1f %%; %.2f ns per "
-               "stretch across shapes of code)\n", date,
+               "stretch across shapes of code; speed variation %.1f %%)\n", date,
                calibration->constants[0] * 1e9, calibration->constants[1] * 1e9,
                calibration->constants[2] * 1e9, calibration->constants[3] * 1e9,
-               (calibration->spread - 1.0) * 100.0, calibration->bias_spread * 1e9);
+               (calibration->spread - 1.0) * 100.0, calibration->bias_spread * 1e9,
+               calibration->speed_variation * 100.0);
     }
   else if (bias == 0.0)
     fprintf (report, "bias 0 (no correction)\n");
@@ -690,6 +691,7 @@ main (int    argc,
   g_autofree char *dumps = NULL;
   g_autofree char *bias_text = NULL;
   g_autofree char *spread_text = NULL;
+  g_autofree char *variation_text = NULL;
   g_autofree char *hz = NULL;
   g_auto(DetprofCalibrationEntry) calibration = { 0 };
   FILE *report = stderr;
@@ -819,6 +821,7 @@ main (int    argc,
                                    calibration.constants[2], calibration.constants[3]);
       /* How far that bias was measured to stray: every time's error bound. */
       spread_text = g_strdup_printf ("%.17g", calibration.bias_spread);
+      variation_text = g_strdup_printf ("%.17g", calibration.speed_variation);
     }
   else
     bias_text = g_strdup_printf ("%.17g", bias);
@@ -845,6 +848,10 @@ main (int    argc,
     g_setenv ("DETPROF_BIAS_SPREAD", spread_text, TRUE);
   else
     g_unsetenv ("DETPROF_BIAS_SPREAD");
+  if (variation_text != NULL)
+    g_setenv ("DETPROF_SPEED_VARIATION", variation_text, TRUE);
+  else
+    g_unsetenv ("DETPROF_SPEED_VARIATION");
   if (opt_max_path_nodes != NULL)
     g_setenv ("DETPROF_MAX_PATH_NODES", opt_max_path_nodes, TRUE);
   else

@@ -26,11 +26,32 @@
 /* ---------------------------------------------------------------------- */
 /* The run facts of detprof dumps                                          */
 
+/* Appends the run fact @text (a number, or NULL for none) times @scale,
+ * to three significant digits, between @before and @after. */
+static void
+append_measured (GString    *out,
+                 const char *text,
+                 const char *before,
+                 double      scale,
+                 const char *after)
+{
+  char *end = NULL;
+  double value;
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (text == NULL)
+    return;
+  value = g_ascii_strtod (text, &end);
+  if (end != text && *end == '\0')
+    g_string_append_printf (out, "%s%s%s", before, g_ascii_formatd (buffer, sizeof buffer, "%.3g", value * scale),
+                            after);
+}
+
 void
 _detprof_report_append_info (DetprofStats *stats,
                               GString      *out)
 {
-  const char *timer, *bias, *pairs, *spread;
+  const char *timer, *bias, *pairs;
 
   g_return_if_fail (DETPROF_IS_STATS (stats));
   g_return_if_fail (out != NULL);
@@ -67,18 +88,10 @@ _detprof_report_append_info (DetprofStats *stats,
                                   g_ascii_formatd (buffer, sizeof buffer, "%.6g", value));
         }
     }
-  /* How far that bias was measured to stray: what every bound is made of. */
-  spread = detprof_stats_get_info (stats, "bias-spread");
-  if (spread != NULL)
-    {
-      char *end = NULL;
-      double value = g_ascii_strtod (spread, &end);
-      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-      if (end != spread && *end == '\0')
-        g_string_append_printf (out, "; bias spread %s ns per stretch",
-                                g_ascii_formatd (buffer, sizeof buffer, "%.3g", value * 1e9));
-    }
+  /* How far that bias, and the machine's speed, were measured to stray:
+   * what every bound is made of. */
+  append_measured (out, detprof_stats_get_info (stats, "bias-spread"), "; bias spread ", 1e9, " ns per stretch");
+  append_measured (out, detprof_stats_get_info (stats, "speed-variation"), "; speed variation ", 100.0, " %");
   g_string_append_c (out, '\n');
 }
 

@@ -63,13 +63,22 @@ void  _detprof_stats_add_call_site (DetprofStats *self,
                                     double        tt,
                                     double        ct);
 
-/* From detprof-bounds.c: the error bound of a time made of @stretches
- * stretches, each with the bias taken off, with a bias spread of @spread
- * seconds (NaN when @spread is negative: not measured) and a timer that
- * reads in steps of @resolution seconds. */
-double _detprof_bound (gint64 stretches,
-                       double spread,
-                       double resolution);
+/* From detprof-bounds.c: what a profile's error bounds are made of. */
+typedef struct
+{
+  double spread;      /* seconds per stretch: the bias spread; negative or NaN: not
+                       * measured, and there are no bounds */
+  double resolution;  /* seconds: the timer's steps */
+  double variation;   /* the speed variation: a share of the time before the bias
+                       * was taken off; negative: not measured */
+  double bias;        /* seconds per stretch: the bias taken off, on average */
+} DetprofBoundModel;
+
+/* The error bound of @time seconds made of @stretches stretches, each
+ * with the bias taken off (NaN when @model has no spread). */
+double _detprof_bound (const DetprofBoundModel *model,
+                       gint64                   stretches,
+                       double                   time);
 
 /* _detprof_stats_add_call_site (), with the bounds of the site's times. */
 void  _detprof_stats_add_bounded_call_site (DetprofStats *self,
