@@ -615,9 +615,9 @@ test_unresolved_section (void)
                    "detprof:   tottime                  cumtime                  function\n"
                    "detprof:   2.000 ± 4.000 ms         2.000 ± 4.000 ms         main.c:4(tiny)\n"
                    "detprof:   100.000 ± 8.000 ms       1.000 ± 0.020 s          main.c:7(mid)\n"
-                   "detprof: a bound is the most that the profiler's own cost, as calibration measured it"
-                   " to vary, can have added to a time or taken from it: the true time lies within"
-                   " time ± bound\n"
+                   "detprof: a bound is the most that the profiler's own cost and the machine's speed, as"
+                   " calibration measured them to vary, can have added to a time or taken from it: the true"
+                   " time lies within time ± bound\n"
                    "\n");
 }
 

@@ -251,8 +251,9 @@ _detprof_report_append_unresolved (DetprofStats *stats,
   if (unresolved->len > MAX_LISTED_UNRESOLVED)
     g_string_append_printf (out, "detprof:   and %u more (detprof-stats --bounds shows every bound)\n",
                             unresolved->len - MAX_LISTED_UNRESOLVED);
-  g_string_append (out, "detprof: a bound is the most that the profiler's own cost, as calibration measured it to vary,"
-                   " can have added to a time or taken from it: the true time lies within time ± bound\n\n");
+  g_string_append (out, "detprof: a bound is the most that the profiler's own cost and the machine's speed, as"
+                   " calibration measured them to vary, can have added to a time or taken from it: the true time"
+                   " lies within time ± bound\n\n");
 }
 
 void
