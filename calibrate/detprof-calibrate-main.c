@@ -88,9 +88,9 @@ show_step (const DetprofCalibrationStep *step,
       if (!opt_verbose)
         return;
       printf ("  how far one stretch's hidden cost strays from the bias, by the code around the hooks\n"
-              "  (ns per stretch, after the bias: the caller's time and the callee's, median of the rounds;\n"
-              "  what nine rounds in ten stay within, in either, which the spread is the largest of; how\n"
-              "  far apart the rounds came; (fp): built with frame pointers):\n");
+              "  (ns per stretch, after the bias: the caller's time and the callee's, median of the rounds,\n"
+              "  which the spread is the largest of in size; what nine rounds in ten stay within, in either;\n"
+              "  how far apart the rounds came; (fp): built with frame pointers):\n");
       printf ("  %-51s %8s %8s %8s %8s\n", "", "caller", "callee", "reach", "jitter");
       for (i = 0; i < report->n_shapes; i++)
         printf ("  %-46s %-4s %8.3f %8.3f %8.3f %8.3f\n", report->shapes[i].what,
@@ -163,7 +163,7 @@ calibrate_timer (const char  *name,
   spread = format_spread (entry.spread);
   printf ("  spread: the largest cost of a leaf call is %s above the smallest%s\n", spread,
           measured_again ? ", in the attempt that agreed best" : "");
-  printf ("  bias spread: %.3f ns, the most one stretch's hidden cost strayed from the bias,\n"
+  printf ("  bias spread: %.3f ns, the most an ordinary stretch's hidden cost strayed from the bias,\n"
           "  across shapes of code (every time's error bound is its stretches times this)\n",
           entry.bias_spread * 1e9);
   printf ("  speed variation: %.1f %%, how far the same plain code's time strayed from round to\n"

@@ -418,29 +418,34 @@ detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
  * runs are not spread evenly: most lie within a few tenths of a
  * nanosecond of each other, and those made while the machine was busy
  * (another process, a slower clock for a while, states that can last
- * seconds) lie 5 to 25 ns above them, every shape at once. The largest
- * error of seven runs but the largest, made shape after shape, was set
- * by those: seven consecutive calibrations stored 3.7 to 9.9 ns, then 8.7
- * to 34 ns (tsc-fenced, on a machine shared with other benchmarks). Their
- * median, taken relative to what the machine was doing, agreed within
- * 7 % but described the quiet machine only: 3.5 ns, and the truth then
- * lay within the bound in 30 % of the accuracy benchmark's cases instead
- * of 63 %. So the runs go round the shapes, 61 rounds, which samples the
- * machine's states as a profile meets them, and each round's error is the
- * larger of the caller's and the callee's in size; the spread is the
- * upper tenth of those (the 55th of 61, leaving out the six largest), of
- * the shape where it is largest: what nine runs in ten stay within.
+ * seconds) lie 5 to 25 ns above them, every shape at once. Those are not
+ * the shape's doing but the machine's: the same while slows the plain
+ * code too. So the runs go round the shapes, 61 rounds, which samples
+ * the machine's states as a profile meets them, and the two are told
+ * apart:
  *
- * The rounds also time the same plain code each round: every shape's
- * uninstrumented twin. How far a round's total strays from the median
- * round's, what nine rounds in ten stay within, is the speed variation:
- * the share by which the machine runs the same work faster or slower
- * from one moment to the next. Every bound is widened by that share of
- * the time before the bias was taken off (detprof-bounds.c): it moves
- * the profiler's hidden cost as much as the program's, and no bias can
- * take it away. On the development machine, a shared one, rounds of
- * 4 ms gave 2.6 to 5.5 %, and identical profiled runs of fib(30)
- * differed by as much before the bias (177 to 196 ms).
+ * - The shape's own error is where an ordinary round of it lies: the
+ *   median of the rounds, in the caller's time and in the callee's. The
+ *   bias spread is the largest of those in size, of any shape.
+ * - The machine's is measured on the same plain code each round: every
+ *   shape's uninstrumented twin. How far a round's total strays from the
+ *   median round's, what nine rounds in ten stay within (the 55th of 61,
+ *   leaving out the six largest), is the speed variation: the share by
+ *   which the machine runs the same work faster or slower from one moment
+ *   to the next. Every bound is widened by that share of the time before
+ *   the bias was taken off (detprof-bounds.c): it moves the profiler's
+ *   hidden cost as much as the program's, and no bias can take it away.
+ *
+ * The bias spread was once the upper tenth of each shape's round errors,
+ * busy rounds and all, and the bounds had no speed term: seven
+ * consecutive calibrations stored 7.1 to 21.6 ns (tsc-fenced), and long
+ * call-free functions, whose bounds had no stretches to hold that, came
+ * out 1 to 3 % off their truth with bounds of 0.0 %. With the speed
+ * variation in the bounds, that upper tenth counted busy whiles twice;
+ * the medians (3 to 6.4 ns with tsc-fenced, 12 to 21 ns with tsc, whose
+ * unordered reads hide the work in flight) halved the bounds of the
+ * accuracy benchmark's fill-sort and fib, and the truth stayed within
+ * them about as often (89 % and 98 % of its cases, from 92 % and 88 %).
  */
 
 typedef enum
@@ -745,17 +750,18 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
           highest = MAX (highest, MAX (shape_callers[r], shape_callees[r]));
           sizes[r] = MAX (fabs (shape_callers[r]), fabs (shape_callees[r]));
         }
-      /* What a shape adds to the spread is what nine rounds in ten of it
-       * stay within, in the caller's time or the callee's, whichever is
-       * the larger in size. The medians say where an ordinary round
-       * lies. */
+      /* What a shape adds to the spread is where an ordinary round of it
+       * lies, in the caller's time or the callee's, whichever is the
+       * larger in size. What nine rounds in ten stay within (the reach)
+       * and how far apart they came (the jitter) say how busy the
+       * rounds were, for people (detprof-calibrate -v). */
       out->what = spread_shapes[i % G_N_ELEMENTS (spread_shapes)].what;
       out->framed = i >= G_N_ELEMENTS (spread_shapes);
       out->reach = upper_tenth (sizes, repeats);
       out->caller = median (shape_callers, repeats);
       out->callee = median (shape_callees, repeats);
       out->jitter = highest - lowest;
-      report->spread = MAX (report->spread, out->reach);
+      report->spread = MAX (report->spread, MAX (fabs (out->caller), fabs (out->callee)));
     }
   report->n_shapes = N_SPREAD_SHAPES;
   report->speed_variation = relative_reach (round_plain, sizes, repeats);
@@ -777,13 +783,14 @@ _detprof_calibration_measure_spread (DetprofProfiler      *self,
  * code around the hooks (leaves that do nothing, a little or a lot, a
  * leaf whose value its caller uses, work in the caller between calls,
  * recursion), each against its uninstrumented twin, in @repeats rounds:
- * the error per stretch that nine rounds in ten stay within, in a
- * caller's time or a callee's, of the shape where it is largest. Give it to
- * detprof_profiler_set_bias_spread(), after the bias, and the statistics
- * bound every time. The rounds also time the same uninstrumented code
- * each: what nine rounds in ten of it stay within, relative to the median
- * round, is @speed_variation, for detprof_profiler_set_speed_variation(). The profiler measured has @self's class, timer and
- * bias; @self is not changed.
+ * the error per stretch of an ordinary round (the median), in a caller's
+ * time or a callee's, of the shape where it is largest in size. Give it
+ * to detprof_profiler_set_bias_spread(), after the bias, and the
+ * statistics bound every time. The rounds also time the same
+ * uninstrumented code each: what nine rounds in ten of it stay within,
+ * relative to the median round, is @speed_variation, for
+ * detprof_profiler_set_speed_variation(). The profiler measured has
+ * @self's class, timer and bias; @self is not changed.
  *
  * Returns: %TRUE, or %FALSE with @error set if another profiler is enabled
  *

@@ -185,12 +185,13 @@ gboolean _detprof_calibration_cache_store (const char                    *cache_
  * two seconds with the fast clocks (tsc, tsc-fenced, wall). */
 #define DETPROF_CALIBRATION_MAX_ATTEMPTS 5
 
-/* The bias spread is measured in DETPROF_BIAS_SPREAD_ROUNDS rounds of
- * every shape (a timer that ticks too coarsely for calibrations to agree
- * makes as many rounds as its calibrations make measurements). It keeps
- * an upper tenth, which moves with the few busy rounds a calibration
- * meets: seven calibrations of tsc-fenced stored spreads 60 % apart over
- * 21 rounds, 34 % over 61, for 0.7 s more each. */
+/* The bias spread and the speed variation are measured in
+ * DETPROF_BIAS_SPREAD_ROUNDS rounds of every shape (a timer that ticks too
+ * coarsely for calibrations to agree makes as many rounds as its
+ * calibrations make measurements). The speed variation keeps an upper
+ * tenth, which moves with the few busy rounds a calibration meets: seven
+ * calibrations of tsc-fenced stored bias spreads (then an upper tenth
+ * too) 60 % apart over 21 rounds, 34 % over 61, for 0.7 s more each. */
 #define DETPROF_BIAS_SPREAD_ROUNDS 61
 
 /* Why @entry's calibrations are too far apart for its bias to be stored or
@@ -253,8 +254,8 @@ typedef struct
                           * median of the repeats */
   double      callee;    /* the same for the callee's */
   double      reach;     /* seconds per stretch: what nine rounds in ten stay within, in
-                          * the caller's time or the callee's: what this shape adds to
-                          * the spread */
+                          * the caller's time or the callee's (for people: how busy the
+                          * rounds were) */
   double      jitter;    /* seconds per stretch: how far apart the repeats came out */
 } DetprofSpreadShape;
 
@@ -262,16 +263,16 @@ typedef struct _DetprofSpreadReport
 {
   guint              n_shapes;
   DetprofSpreadShape shapes[DETPROF_SPREAD_MAX_SHAPES];
-  double             spread;      /* seconds: the largest reach of any shape */
+  double             spread;      /* seconds: the largest median of any shape, in size */
   double             speed_variation;  /* what nine rounds in ten stay within, relative to
                                         * the median round, in the time of the plain runs */
 } DetprofSpreadReport;
 
 /* Measures the bias spread of @profiler's class, timer and bias, and says
  * how each shape came out (detprof-calibrate -v prints it): in @repeats
- * rounds of one measurement of each shape, what nine rounds in ten of a
- * shape stay within, of the shape where that is largest; and the speed
- * variation, from the same rounds' plain runs. */
+ * rounds of one measurement of each shape, where an ordinary round of a
+ * shape lies (the median), of the shape where that is largest in size;
+ * and the speed variation, from the same rounds' plain runs. */
 gboolean _detprof_calibration_measure_spread (DetprofProfiler      *profiler,
                                               guint                 repeats,
                                               DetprofSpreadReport  *report,
