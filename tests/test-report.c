@@ -561,6 +561,48 @@ test_reconstruction_notes_singular (void)
                    "closed where the program left them\n");
 }
 
+/* A run that waited for a processor 1 % of the time it was ready to run,
+ * or more, says how long, under a timer that counted the wait in; under a
+ * CPU timer, or below 1 %, nothing is said. */
+static void
+test_wait_note (void)
+{
+  g_autoptr(DetprofStats) stats = new_stats_of_calls (10);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  detprof_stats_set_info (stats, "timer", "tsc-fenced");
+  detprof_stats_set_info (stats, "processor-time", "0.131634102");
+  detprof_stats_set_info (stats, "processor-wait", "0.116219392");
+  _detprof_report_append_notes (stats, out);
+  g_assert_cmpstr (out->str, ==,
+                   "detprof: note: the program waited 116.219 ms for a processor while other programs held"
+                   " them all, 46.9 % of the time it was ready to run (its threads still running at the"
+                   " end). The timer counted that wait in the functions it interrupted, and the error"
+                   " bounds do not hold it\n\n");
+
+  /* 1 ms of 100: exactly 0.99 %, and nothing; 1.01 ms: 1.0 %. */
+  g_string_truncate (out, 0);
+  detprof_stats_set_info (stats, "processor-time", "0.099");
+  detprof_stats_set_info (stats, "processor-wait", "0.000999");
+  _detprof_report_append_notes (stats, out);
+  g_assert_cmpstr (out->str, ==, "");
+  detprof_stats_set_info (stats, "processor-wait", "0.00101");
+  _detprof_report_append_notes (stats, out);
+  g_assert_true (g_str_has_prefix (out->str, "detprof: note: the program waited 1.010 ms for a processor"));
+  g_assert_nonnull (strstr (out->str, ", 1.0 % of the time it was ready to run"));
+
+  g_string_truncate (out, 0);
+  detprof_stats_set_info (stats, "timer", "cpu");
+  _detprof_report_append_notes (stats, out);
+  g_assert_cmpstr (out->str, ==, "");
+
+  /* A fact that is not a number of seconds is not read. */
+  detprof_stats_set_info (stats, "timer", "tsc");
+  detprof_stats_set_info (stats, "processor-wait", "-1");
+  _detprof_report_append_notes (stats, out);
+  g_assert_cmpstr (out->str, ==, "");
+}
+
 /* A profiler that ran out of memory says in how many threads. */
 static void
 test_reconstruction_notes_out_of_memory (void)
@@ -672,6 +714,7 @@ main (int    argc,
   g_test_add_func ("/report/reconstruction/warnings-give-count-and-share-of-calls",
                    test_reconstruction_notes_count_and_share);
   g_test_add_func ("/report/reconstruction/one-of-each-is-singular", test_reconstruction_notes_singular);
+  g_test_add_func ("/report/notes/processor-wait", test_wait_note);
   g_test_add_func ("/report/reconstruction/out-of-memory-says-in-how-many-threads",
                    test_reconstruction_notes_out_of_memory);
   g_test_add_func ("/report/reconstruction/zero-or-absent-counts-say-nothing",

@@ -209,6 +209,17 @@ test_simple_program (Fixture       *fixture,
   g_assert_cmpstr (detprof_stats_get_info (stats, "bias-model"), ==, "pairs");   /* -b auto, the default */
   g_assert_nonnull (detprof_stats_get_info (stats, "timer"));
   g_assert_cmpstr (detprof_stats_get_info (stats, "arguments"), ==, "100");
+  /* How long it ran and waited for a processor, where the kernel says. */
+  if (g_file_test ("/proc/thread-self/schedstat", G_FILE_TEST_EXISTS))
+    {
+      const char *ran = detprof_stats_get_info (stats, "processor-time");
+      const char *waited = detprof_stats_get_info (stats, "processor-wait");
+
+      g_assert_nonnull (ran);
+      g_assert_nonnull (waited);
+      g_assert_cmpfloat (g_ascii_strtod (ran, NULL), >, 0.0);
+      g_assert_cmpfloat (g_ascii_strtod (waited, NULL), >=, 0.0);
+    }
 
   leaf = find_function (stats, "leaf");
   g_assert_true (g_str_has_suffix (leaf->file, "tests/programs/simple.c"));
@@ -497,8 +508,10 @@ test_bias_auto_calibrates_once (Fixture       *fixture,
   g_assert_true (g_file_get_contents (cache, &first, NULL, NULL));
   stats = detprof_stats_new_from_file (fixture->out, NULL);
   g_assert_cmpstr (detprof_stats_get_info (stats, "bias-model"), ==, "pairs");
-  /* A measured bias comes with its spread, and every time with a bound. */
+  /* A measured bias comes with its spread and the speed variation, and
+   * every time with a bound. */
   g_assert_nonnull (detprof_stats_get_info (stats, "bias-spread"));
+  g_assert_nonnull (detprof_stats_get_info (stats, "speed-variation"));
   g_assert_true (detprof_stats_has_bounds (stats));
 
   run_with_env (fixture, argv, envp);

@@ -35,14 +35,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "detprof.h"
 #include "detprof-profiler.h"
+#include "detprof-wait-private.h"
 
 static DetprofProfiler *agent_profiler;   /* owned; never freed: threads may outlive exit() */
 static char            *agent_output;     /* owned: DETPROF_OUTPUT as it was at load; never freed */
 static char            *agent_status_dir; /* owned: DETPROF_STATUS_DIR, or NULL; never freed */
+static int              agent_wait_tid;   /* the thread that read agent_wait_start; 0: none */
+static DetprofSchedstat agent_wait_start; /* its schedstat at load: the wait before is not the run's */
 static DetprofStats    *agent_stats;      /* owned: the statistics written at exit; never freed,
                                            * since the process ends: freeing a big profile's
                                            * hundreds of thousands of blocks only delays it */
@@ -127,6 +131,22 @@ record_program (DetprofStats *stats)
     }
 }
 
+/* How long the program's threads ran, and waited for a processor while
+ * other programs held them all, since the agent started (the threads
+ * still running now: one that ended took its count with it). Nothing
+ * when the kernel keeps no scheduler statistics. */
+static void
+record_wait (DetprofStats *stats)
+{
+  DetprofSchedstat now;
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (agent_wait_tid == 0 || !_detprof_schedstat_read_process (agent_wait_tid, &agent_wait_start, &now))
+    return;
+  detprof_stats_set_info (stats, "processor-time", g_ascii_dtostr (text, sizeof text, (double) now.ran * 1e-9));
+  detprof_stats_set_info (stats, "processor-wait", g_ascii_dtostr (text, sizeof text, (double) now.waited * 1e-9));
+}
+
 /* Room the statistics and the symbol tables need, at the least, once
  * the program is done. */
 #define PROFILE_ROOM (64 << 20)
@@ -196,6 +216,7 @@ write_profile (void)
     }
 
   record_program (stats);
+  record_wait (stats);
   path = expand_output_path (agent_output);
   agent_stats = g_steal_pointer (&stats);
   if (detprof_stats_dump (agent_stats, path, &error))
@@ -281,6 +302,8 @@ agent_start (void)
     return;   /* loaded by hand, not by the runner: stay out of the way */
   agent_status_dir = g_strdup (status_dir);
   note_status ("started");
+  if (_detprof_schedstat_read_self (&agent_wait_start))
+    agent_wait_tid = (int) syscall (SYS_gettid);
 
   timer = (timer_name != NULL) ? detprof_timer_new_builtin (timer_name, &error)
                                : detprof_timer_new_default ();

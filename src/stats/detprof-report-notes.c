@@ -256,6 +256,50 @@ _detprof_report_append_unresolved (DetprofStats *stats,
                    " lies within time ± bound\n\n");
 }
 
+/* A run that waited for a processor this share of the time it was ready
+ * to run, or more, is noted: 1 %, the least a bound of a long function
+ * is made of on a quiet machine. */
+#define NOTED_WAIT_SHARE 0.01
+
+/* Reads the run fact @key as a number of seconds, not negative. */
+static gboolean
+seconds_info (DetprofStats *stats,
+              const char   *key,
+              double       *seconds)
+{
+  const char *text = detprof_stats_get_info (stats, key);
+  char *end = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  *seconds = g_ascii_strtod (text, &end);
+  return end != text && *end == '\0' && isfinite (*seconds) && *seconds >= 0.0;
+}
+
+/* How long the program waited for a processor while other programs held
+ * them all (the agent's processor-wait and processor-time), under a timer
+ * that counted the wait in. */
+static gboolean
+append_wait_note (DetprofStats *stats,
+                  GString      *out,
+                  const char   *prefix)
+{
+  double ran, waited;
+  char wait_text[G_ASCII_DTOSTR_BUF_SIZE], share_text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!_detprof_report_timer_counts_wall_time (stats)
+      || !seconds_info (stats, "processor-time", &ran) || !seconds_info (stats, "processor-wait", &waited)
+      || waited < NOTED_WAIT_SHARE * (ran + waited))
+    return FALSE;
+  g_string_append_printf (out, "%snote: the program waited %s ms for a processor while other programs held them"
+                          " all, %s %% of the time it was ready to run (its threads still running at the"
+                          " end). The timer counted that wait in the functions it interrupted, and the"
+                          " error bounds do not hold it\n",
+                          prefix, g_ascii_formatd (wait_text, sizeof wait_text, "%.3f", waited * 1e3),
+                          g_ascii_formatd (share_text, sizeof share_text, "%.1f", 100.0 * waited / (ran + waited)));
+  return TRUE;
+}
+
 void
 _detprof_report_append_notes (DetprofStats *stats,
                                               GString      *out)
@@ -268,6 +312,8 @@ _detprof_report_append_notes (DetprofStats *stats,
   any = _detprof_report_append_reconstruction_notes (stats, out, "detprof: ");
   /* The paths' own: calls left out of them, threads mostly blocked. */
   if (_detprof_report_append_path_notes (stats, out, "detprof: "))
+    any = TRUE;
+  if (append_wait_note (stats, out, "detprof: "))
     any = TRUE;
   if (any)
     g_string_append_c (out, '\n');

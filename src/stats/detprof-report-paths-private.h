@@ -29,4 +29,8 @@ gboolean _detprof_report_append_path_notes    (DetprofStats *stats,
                                                GString      *out,
                                                const char   *prefix);
 
+/* Whether @stats' timer counts wall-clock time (tsc, tsc-fenced, wall,
+ * coarse), so that its times include any waiting. */
+gboolean _detprof_report_timer_counts_wall_time (DetprofStats *stats);
+
 G_END_DECLS

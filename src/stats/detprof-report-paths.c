@@ -656,8 +656,8 @@ _detprof_report_append_thread_title (DetprofStats *stats,
 #define BLOCKED_MIN_TIME 0.001
 #define MAX_NAMED_THREADS 5
 
-static gboolean
-timer_counts_wall_time (DetprofStats *stats)
+gboolean
+_detprof_report_timer_counts_wall_time (DetprofStats *stats)
 {
   static const char *const wall_timers[] = { "tsc", "tsc-fenced", "wall", "coarse", NULL };
   const char *timer = detprof_stats_get_info (stats, "timer");
@@ -674,7 +674,7 @@ append_blocked_threads (DetprofStats *stats,
   guint n_threads = detprof_stats_get_n_path_threads (stats), blocked = 0, i;
   char cpu[G_ASCII_DTOSTR_BUF_SIZE], wall[G_ASCII_DTOSTR_BUF_SIZE];
 
-  if (n_threads < 2 || !timer_counts_wall_time (stats))
+  if (n_threads < 2 || !_detprof_report_timer_counts_wall_time (stats))
     return FALSE;
 
   for (i = 0; i < n_threads; i++)
