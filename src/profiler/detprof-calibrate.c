@@ -442,7 +442,7 @@ detprof_profiler_calibrate_pairs (DetprofProfiler     *self,
  * call-free functions, whose bounds had no stretches to hold that, came
  * out 1 to 3 % off their truth with bounds of 0.0 %. With the speed
  * variation in the bounds, that upper tenth counted busy whiles twice;
- * the medians (3 to 6.4 ns with tsc-fenced, 12 to 21 ns with tsc, whose
+ * the medians (3 to 7 ns with tsc-fenced, 5 to 21 ns with tsc, whose
  * unordered reads hide the work in flight) halved the bounds of the
  * accuracy benchmark's fill-sort and fib, and the truth stayed within
  * them about as often (89 % and 98 % of its cases, from 92 % and 88 %).

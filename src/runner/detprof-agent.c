@@ -133,18 +133,23 @@ record_program (DetprofStats *stats)
 
 /* How long the program's threads ran, and waited for a processor while
  * other programs held them all, since the agent started (the threads
- * still running now: one that ended took its count with it). Nothing
- * when the kernel keeps no scheduler statistics. */
-static void
-record_wait (DetprofStats *stats)
+ * still running now: one that ended took its count with it); FALSE when
+ * the kernel keeps no scheduler statistics. Read when the program is
+ * done, before the profile is made, whose work is not the program's. */
+static gboolean
+read_wait (DetprofSchedstat *out)
 {
-  DetprofSchedstat now;
+  return agent_wait_tid != 0 && _detprof_schedstat_read_process (agent_wait_tid, &agent_wait_start, out);
+}
+
+static void
+record_wait (DetprofStats           *stats,
+             const DetprofSchedstat *wait)
+{
   char text[G_ASCII_DTOSTR_BUF_SIZE];
 
-  if (agent_wait_tid == 0 || !_detprof_schedstat_read_process (agent_wait_tid, &agent_wait_start, &now))
-    return;
-  detprof_stats_set_info (stats, "processor-time", g_ascii_dtostr (text, sizeof text, (double) now.ran * 1e-9));
-  detprof_stats_set_info (stats, "processor-wait", g_ascii_dtostr (text, sizeof text, (double) now.waited * 1e-9));
+  detprof_stats_set_info (stats, "processor-time", g_ascii_dtostr (text, sizeof text, (double) wait->ran * 1e-9));
+  detprof_stats_set_info (stats, "processor-wait", g_ascii_dtostr (text, sizeof text, (double) wait->waited * 1e-9));
 }
 
 /* Room the statistics and the symbol tables need, at the least, once
@@ -187,10 +192,13 @@ write_profile (void)
   g_autoptr(DetprofStats) stats = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
+  DetprofSchedstat wait;
+  gboolean have_wait;
 
   if (agent_profiler == NULL)
     return;
   detprof_profiler_disable (agent_profiler);
+  have_wait = read_wait (&wait);
 
   if (!make_room_for_the_profile ())
     {
@@ -216,7 +224,8 @@ write_profile (void)
     }
 
   record_program (stats);
-  record_wait (stats);
+  if (have_wait)
+    record_wait (stats, &wait);
   path = expand_output_path (agent_output);
   agent_stats = g_steal_pointer (&stats);
   if (detprof_stats_dump (agent_stats, path, &error))
