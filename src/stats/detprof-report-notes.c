@@ -26,23 +26,36 @@
 /* ---------------------------------------------------------------------- */
 /* The run facts of detprof dumps                                          */
 
-/* Appends the run fact @text (a number, or NULL for none) times @scale,
- * to three significant digits, between @before and @after. */
-static void
-append_measured (GString    *out,
-                 const char *text,
-                 const char *before,
-                 double      scale,
-                 const char *after)
+/* Reads the run fact @key as a number; FALSE if there is none, or it is
+ * not wholly one. */
+static gboolean
+number_info (DetprofStats *stats,
+             const char   *key,
+             double       *value)
 {
+  const char *text = detprof_stats_get_info (stats, key);
   char *end = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  *value = g_ascii_strtod (text, &end);
+  return end != text && *end == '\0';
+}
+
+/* Appends the run fact @key (a number; nothing if none) times @scale, to
+ * three significant digits, between @before and @after. */
+static void
+append_measured (GString      *out,
+                 DetprofStats *stats,
+                 const char   *key,
+                 const char   *before,
+                 double        scale,
+                 const char   *after)
+{
   double value;
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
-  if (text == NULL)
-    return;
-  value = g_ascii_strtod (text, &end);
-  if (end != text && *end == '\0')
+  if (number_info (stats, key, &value))
     g_string_append_printf (out, "%s%s%s", before, g_ascii_formatd (buffer, sizeof buffer, "%.3g", value * scale),
                             after);
 }
@@ -90,8 +103,8 @@ _detprof_report_append_info (DetprofStats *stats,
     }
   /* How far that bias, and the machine's speed, were measured to stray:
    * what every bound is made of. */
-  append_measured (out, detprof_stats_get_info (stats, "bias-spread"), "; bias spread ", 1e9, " ns per stretch");
-  append_measured (out, detprof_stats_get_info (stats, "speed-variation"), "; speed variation ", 100.0, " %");
+  append_measured (out, stats, "bias-spread", "; bias spread ", 1e9, " ns per stretch");
+  append_measured (out, stats, "speed-variation", "; speed variation ", 100.0, " %");
   g_string_append_c (out, '\n');
 }
 
@@ -267,13 +280,7 @@ seconds_info (DetprofStats *stats,
               const char   *key,
               double       *seconds)
 {
-  const char *text = detprof_stats_get_info (stats, key);
-  char *end = NULL;
-
-  if (text == NULL)
-    return FALSE;
-  *seconds = g_ascii_strtod (text, &end);
-  return end != text && *end == '\0' && isfinite (*seconds) && *seconds >= 0.0;
+  return number_info (stats, key, seconds) && isfinite (*seconds) && *seconds >= 0.0;
 }
 
 /* How long the program waited for a processor while other programs held
